@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 /** {@code ./flowtel up}: the whole pipeline on this machine, on embedded defaults, until Ctrl-C or {@code --duration}. */
 @Command(name = "up", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = {
-        "Runs Flowtel locally: a Kafka broker (KRaft) and an Elasticsearch server as child processes,",
-        "with the Flowtel topics created. Ctrl-C stops everything; all files live in --state-dir."})
+        "Runs the Flowtel pipeline on this machine until Ctrl-C or --duration.",
+        "Starts a Kafka broker (KRaft) and an Elasticsearch server as child processes, with no Docker,",
+        "and creates the Flowtel topics. Ctrl-C stops everything; all files live in --state-dir."})
 final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--state-dir", defaultValue = StateDirectory.DEFAULT,

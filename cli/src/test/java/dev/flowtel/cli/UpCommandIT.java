@@ -1,0 +1,77 @@
+package dev.flowtel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowtel.localstack.LocalPorts;
+import dev.flowtel.wire.FlowtelTopics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * Given a fresh state folder, when a user runs {@code ./flowtel up --duration 25s}, then Kafka and
+ * Elasticsearch come up with every Flowtel topic, the command says where they are, and at the end
+ * everything stops and the ports are free again.
+ */
+@Timeout(300)
+class UpCommandIT {
+
+  // Under target/, not a JUnit temp folder: those are private to root, and Elasticsearch runs as
+  // an unprivileged user that must reach its state folder.
+  private final Path state = Path.of("target", "flowtel-it", "up-" + java.util.UUID.randomUUID()).toAbsolutePath();
+
+  @Test
+  void upStartsKafkaAndElasticsearchWithTheTopicsAndStopsCleanly() throws Exception {
+    int kafkaPort = LocalPorts.free();
+    int esPort = LocalPorts.free();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new FlowtelCommand()).execute(
+        "up", "--state-dir", state.toString(), "--kafka-port", "" + kafkaPort, "--es-port", "" + esPort,
+        "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "25s"));
+
+    Path endpoints = state.resolve("endpoints.properties");
+    long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+    while (!Files.exists(endpoints) && !exit.isDone() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(endpoints).as("up wrote where its servers are").exists();
+    Properties where = new Properties();
+    try (var in = Files.newBufferedReader(endpoints)) {
+      where.load(in);
+    }
+    assertThat(where.getProperty("bootstrap.servers")).isEqualTo("127.0.0.1:" + kafkaPort);
+    assertThat(where.getProperty("elasticsearch.url")).isEqualTo("http://127.0.0.1:" + esPort);
+
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort))) {
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsAll(List.of(
+          FlowtelTopics.FLOWS, FlowtelTopics.CLUSTER_STATE, FlowtelTopics.SERVICE_TRAFFIC, FlowtelTopics.ANOMALIES, FlowtelTopics.DLQ));
+      ConfigResource clusterState = new ConfigResource(ConfigResource.Type.TOPIC, FlowtelTopics.CLUSTER_STATE);
+      Config config = admin.describeConfigs(List.of(clusterState)).all().get(30, TimeUnit.SECONDS).get(clusterState);
+      assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+    }
+    HttpResponse<String> health = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + esPort + "/_cluster/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"cluster_name\":\"flowtel-local\"");
+
+    assertThat(exit.get(120, TimeUnit.SECONDS)).isZero();
+    assertThat(LocalPorts.inUse(kafkaPort)).as("Kafka port free after up ended").isFalse();
+    assertThat(LocalPorts.inUse(esPort)).as("Elasticsearch port free after up ended").isFalse();
+    assertThat(endpoints).doesNotExist();
+  }
+}

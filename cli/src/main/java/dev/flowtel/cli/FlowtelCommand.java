@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         UpCommand.class,
         DownCommand.class,
+        DevCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class FlowtelCommand implements Runnable {

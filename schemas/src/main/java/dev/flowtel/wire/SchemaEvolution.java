@@ -2,6 +2,7 @@ package dev.flowtel.wire;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,13 +63,14 @@ public final class SchemaEvolution {
   }
 
   /**
-   * Checks every record type of this build and, with {@code publish <resources dir>}, writes each
-   * changed and compatible schema as the next version file. Exit code 1 when something is incompatible.
+   * Checks every record type of this build against the published versions and, when
+   * {@code publishTo} is a resources folder, writes each changed and compatible schema there as the
+   * next version. Returns false when some schema is incompatible (and so cannot be published).
    */
-  public static void main(String[] args) throws IOException {
-    Path publishTo = args.length == 2 && args[0].equals("publish") ? Path.of(args[1]) : null;
+  @SuppressWarnings("deprecation")
+  public static boolean checkAndPublish(Path publishTo, PrintStream out) throws IOException {
     SchemaCatalog catalog = SchemaCatalog.published();
-    boolean failed = false;
+    boolean compatible = true;
     for (RecordType<?> type : RecordType.all()) {
       List<Schema> versions = catalog.versions(type.name()).stream().map(SchemaCatalog.PublishedSchema::schema).toList();
       List<String> problems = problems(type.name(), versions, type.currentSchema());
@@ -77,16 +79,14 @@ public final class SchemaEvolution {
         Path file = publishTo.resolve(SchemaCatalog.RESOURCE_ROOT + type.name() + "/v" + (versions.size() + 1) + ".avsc");
         Files.createDirectories(file.getParent());
         Files.writeString(file, type.currentSchema().toString(true) + "\n");
-        System.out.println("published " + file);
+        out.println(type.name() + ": published " + file);
       } else if (problems.isEmpty()) {
-        System.out.println(type.name() + ": unchanged since v" + versions.size());
+        out.println(type.name() + ": unchanged since v" + versions.size());
       } else {
-        problems.forEach(System.out::println);
-        failed |= !onlyUnpublished;
+        problems.forEach(out::println);
+        compatible &= onlyUnpublished;
       }
     }
-    if (failed) {
-      System.exit(1);
-    }
+    return compatible;
   }
 }

@@ -14,7 +14,7 @@ import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 /**
  * The rule that keeps Flowtel's wire format evolvable: every version of a record type, the one in
  * this build included, is backward and forward compatible with every other published version, so
- * any reader decodes any writer. Run {@code main} to publish the build's schemas as new versions.
+ * any reader decodes any writer. {@code ./flowtel dev publish-schemas} publishes changed schemas as new versions.
  */
 public final class SchemaEvolution {
 

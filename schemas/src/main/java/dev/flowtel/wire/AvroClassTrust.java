@@ -7,14 +7,15 @@ import org.apache.avro.util.ClassSecurityValidator;
  * refuses them ("Forbidden ... not trusted") unless every JVM, Flink task managers included, sets
  * {@code org.apache.avro.SERIALIZABLE_PACKAGES}; doing it here means no user has to.
  */
-final class AvroClassTrust {
+public final class AvroClassTrust {
 
   private static final String GENERATED_PACKAGE = "dev.flowtel.schema.";
   private static volatile boolean installed;
 
   private AvroClassTrust() {}
 
-  static void install() {
+  /** Idempotent; the codec calls it, and so should code that copies generated records before any codec exists. */
+  public static void install() {
     if (installed) {
       return;
     }

@@ -1,0 +1,66 @@
+package dev.flowtel.core.edge;
+
+import dev.flowtel.schema.Endpoint;
+import dev.flowtel.schema.EndpointKind;
+import dev.flowtel.schema.FlowEvent;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * Turns a FlowEvent into the {@link ClassifiedFlow} of its service edge, or nothing when this
+ * observation point is a duplicate ({@link ObservationPoint}). Request and reply of one connection
+ * land on the same edge ({@link ConnectionRole}). Stateless and thread-safe.
+ */
+public final class FlowClassifier {
+
+  /** Empty when the observation does not count; see {@link ObservationPoint}. */
+  public Optional<ClassifiedFlow> classify(FlowEvent flow) {
+    if (!ObservationPoint.counts(flow)) {
+      return Optional.empty();
+    }
+    return Optional.of(classifyCounted(flow));
+  }
+
+  /** Classifies without the observation-point check, for sources that report each flow once. */
+  public ClassifiedFlow classifyCounted(FlowEvent flow) {
+    boolean reply = ConnectionRole.isReply(flow);
+    Endpoint client = reply ? flow.getDestination() : flow.getSource();
+    Endpoint server = reply ? flow.getSource() : flow.getDestination();
+    int serverPort = reply ? flow.getSrcPort() : flow.getDstPort();
+    ServiceEdge edge = new ServiceEdge(EdgeEnd.client(client), EdgeEnd.server(server), serverPort, flow.getProtocol());
+    long connectionId = reply
+        ? connectionId(flow.getDstAddr(), flow.getSrcAddr(), flow.getDstPort(), flow.getSrcPort(), flow.getProtocol())
+        : connectionId(flow.getSrcAddr(), flow.getDstAddr(), flow.getSrcPort(), flow.getDstPort(), flow.getProtocol());
+    Long rtt = flow.getTcpRttMicros();
+    return new ClassifiedFlow(edge.key(), edge, flow.getFlowEnd().toEpochMilli(), reply, connectionId, podId(client),
+        flow.getBytes(), flow.getPackets(), flow.getTcpFlags(), flow.getDrops(), rtt == null ? -1 : rtt);
+  }
+
+  /** Hash of a connection's client and server address and port and its protocol; 64 bits make collisions negligible. */
+  public static long connectionId(ByteBuffer clientAddr, ByteBuffer serverAddr, int clientPort, int serverPort, int protocol) {
+    long h = Hashing.SEED;
+    h = Hashing.mix(h, addressHash(clientAddr));
+    h = Hashing.mix(h, addressHash(serverAddr));
+    h = Hashing.mix(h, ((long) clientPort << 32) | ((long) serverPort << 8) | protocol);
+    return Hashing.finish(h);
+  }
+
+  private static long addressHash(ByteBuffer address) {
+    long h = address.remaining();
+    int start = address.position();
+    for (int i = 0; i < address.remaining(); i++) {
+      h = h * 31 + (address.get(start + i) & 0xFF);
+      if ((i & 7) == 7) {
+        h = Hashing.mix(Hashing.SEED, h);
+      }
+    }
+    return h;
+  }
+
+  static long podId(Endpoint endpoint) {
+    if (endpoint == null || endpoint.getKind() != EndpointKind.POD || endpoint.getPod() == null) {
+      return 0;
+    }
+    return Hashing.ofString((endpoint.getNamespace() == null ? "" : endpoint.getNamespace()) + '/' + endpoint.getPod());
+  }
+}

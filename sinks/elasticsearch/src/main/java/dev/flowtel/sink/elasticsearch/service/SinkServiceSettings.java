@@ -1,0 +1,71 @@
+package dev.flowtel.sink.elasticsearch.service;
+
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
+import dev.flowtel.wire.FlowtelTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every option of the standalone sink ({@code ./flowtel sink}), with its default; the command's
+ * {@code --help} and sinks/elasticsearch/README.md use the same names.
+ *
+ * @param bootstrapServers    Kafka bootstrap servers (a bootstrap.servers in kafkaProperties wins)
+ * @param kafkaProperties     a Kafka client properties file (TLS, SASL, ...), passed to the clients unchanged; may be null
+ * @param groupId             consumer group; its committed offsets are where a restarted sink resumes
+ * @param elasticsearch       URL, credentials and CA of Elasticsearch
+ * @param names               index name prefix
+ * @param writer              batching, in-flight, memory and retry limits
+ * @param indexFlows          also consume the raw flow topic and index sampled flows (off by default)
+ * @param flowSampleOneIn     with indexFlows, keep one flow in this many
+ * @param trafficTopic        ServiceTraffic topic
+ * @param anomaliesTopic      PolicyAnomaly topic
+ * @param flowsTopic          FlowEvent topic
+ * @param deadLetterTopic     where undecodable and rejected records go
+ * @param pollTimeout         longest wait for new records in one poll
+ */
+public record SinkServiceSettings(String bootstrapServers, Path kafkaProperties, String groupId, ElasticsearchConnection elasticsearch,
+    IndexNames names, WriterSettings writer, boolean indexFlows, int flowSampleOneIn, String trafficTopic, String anomaliesTopic,
+    String flowsTopic, String deadLetterTopic, Duration pollTimeout) {
+
+  public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+  public static final String DEFAULT_GROUP_ID = "flowtel-es-sink";
+  public static final int DEFAULT_FLOW_SAMPLE_ONE_IN = 100;
+
+  public static SinkServiceSettings defaults(String bootstrapServers, ElasticsearchConnection elasticsearch) {
+    return new SinkServiceSettings(bootstrapServers, null, DEFAULT_GROUP_ID, elasticsearch, IndexNames.defaults(), WriterSettings.defaults(),
+        false, DEFAULT_FLOW_SAMPLE_ONE_IN, FlowtelTopics.SERVICE_TRAFFIC, FlowtelTopics.ANOMALIES, FlowtelTopics.FLOWS, FlowtelTopics.DLQ,
+        Duration.ofMillis(500));
+  }
+
+  public SinkServiceSettings withGroupId(String group) {
+    return new SinkServiceSettings(bootstrapServers, kafkaProperties, group, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
+        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+  }
+
+  public SinkServiceSettings withNames(IndexNames newNames) {
+    return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, newNames, writer, indexFlows, flowSampleOneIn,
+        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+  }
+
+  public SinkServiceSettings withWriter(WriterSettings newWriter) {
+    return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, newWriter, indexFlows, flowSampleOneIn,
+        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+  }
+
+  public SinkServiceSettings withFlows(boolean flows, int sampleOneIn) {
+    return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, flows, sampleOneIn,
+        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+  }
+
+  public SinkServiceSettings withKafkaProperties(Path file) {
+    return new SinkServiceSettings(bootstrapServers, file, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
+        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+  }
+
+  public SinkServiceSettings withTopics(String traffic, String anomalies, String flows, String deadLetters) {
+    return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
+        traffic, anomalies, flows, deadLetters, pollTimeout);
+  }
+}

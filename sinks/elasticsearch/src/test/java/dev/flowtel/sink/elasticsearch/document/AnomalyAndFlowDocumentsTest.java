@@ -1,0 +1,55 @@
+package dev.flowtel.sink.elasticsearch.document;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.sink.elasticsearch.SampleRecords;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Anomalies are keyed by their own id and versioned by revision; flows by observation point, 5-tuple and interval. */
+class AnomalyAndFlowDocumentsTest {
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anAnomalyIsAnAlertUnderItsOwnIdInTheMonthItWasFirstSeen() {
+    IndexDocument doc = new AnomalyDocuments(new IndexNames("t-")).build(SampleRecords.anomaly("scan-1", 4, "10.244.1.5"));
+
+    assertThat(doc.index()).isEqualTo("t-anomalies-2026.11");
+    assertThat(doc.id()).isEqualTo("scan-1");
+    assertThat(doc.externalVersion()).isEqualTo(4L);
+    Map<String, Object> event = (Map<String, Object>) doc.source().get("event");
+    assertThat(event).containsEntry("kind", "alert").containsEntry("severity", 4).containsEntry("id", "scan-1");
+    Map<String, Object> flowtel = (Map<String, Object>) doc.source().get("flowtel");
+    assertThat((Map<String, Object>) flowtel.get("evidence"))
+        .containsEntry("text", "distinctPorts=40 flows=41; zScore=4.5")
+        .containsEntry("counters", new java.util.TreeMap<>(Map.of("distinctPorts", 40L, "flows", 41L)));
+    assertThat((Map<String, Object>) doc.source().get("network")).containsEntry("direction", "outbound");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aFlowIsAnEcsNetworkEventWithAddressesAndCommunityId() {
+    IndexDocument doc = new FlowDocuments(IndexNames.defaults(), 1).build(SampleRecords.flow());
+
+    assertThat(doc.index()).isEqualTo("flowtel-flows-2026.11.26");
+    assertThat(doc.externalVersion()).isNull();
+    assertThat((Map<String, Object>) doc.source().get("source")).containsEntry("ip", "10.244.1.5").containsEntry("port", 40000);
+    assertThat((Map<String, Object>) doc.source().get("network")).containsEntry("community_id", "1:LQU9qZlK+B5F3KDmev6m5PMibrg=")
+        .containsEntry("direction", "egress").containsEntry("type", "ipv4");
+    Map<String, Object> tcp = (Map<String, Object>) ((Map<String, Object>) doc.source().get("flowtel")).get("tcp");
+    assertThat(tcp).containsEntry("flag_names", java.util.List.of("SYN", "ACK"));
+  }
+
+  @Test
+  void samplingKeepsAboutOneInNAndAlwaysTheSameFlows() {
+    FlowDocuments oneInTen = new FlowDocuments(IndexNames.defaults(), 10);
+    long kept = IntStream.range(0, 10_000).mapToObj(i -> FlowEvent.newBuilder(SampleRecords.flow()).setSrcPort(i).build())
+        .filter(oneInTen::keeps).count();
+    assertThat(kept).isBetween(850L, 1150L);
+    FlowEvent flow = SampleRecords.flow();
+    assertThat(IntStream.range(0, 5).mapToObj(i -> oneInTen.keeps(flow)).distinct()).hasSize(1);
+  }
+}

@@ -1,5 +1,7 @@
 package dev.flowtel.cli;
 
+import dev.flowtel.core.config.DurationOption;
+import dev.flowtel.core.config.Durations;
 import dev.flowtel.localstack.LocalStack;
 import dev.flowtel.wire.FlowtelTopics;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--es-heap", defaultValue = "1g", description = "Heap of the Elasticsearch JVM.")
   String elasticsearchHeap;
 
-  @Option(names = "--duration", converter = DurationConverter.class,
+  @Option(names = "--duration", converter = DurationOption.class,
       description = "Stop by itself after this long (e.g. 90s, 5m) and exit 0; without it, run until Ctrl-C.")
   Optional<Duration> duration;
 
@@ -82,7 +84,7 @@ final class UpCommand implements Callable<Integer> {
     System.out.println();
 
     if (duration.isPresent()) {
-      progress.step("running for " + DurationConverter.format(duration.get()));
+      progress.step("running for " + Durations.format(duration.get()));
       Thread.sleep(duration.get().toMillis());
       Runtime.getRuntime().removeShutdownHook(stopper);
       stopper.run();

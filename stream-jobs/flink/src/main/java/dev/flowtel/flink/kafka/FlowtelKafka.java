@@ -1,0 +1,73 @@
+package dev.flowtel.flink.kafka;
+
+import dev.flowtel.flink.input.DeadLetter;
+import dev.flowtel.flink.input.FlowKafkaDeserializer;
+import dev.flowtel.flink.input.SourceRecord;
+import dev.flowtel.schema.ServiceTraffic;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+
+/** Kafka sources and sinks of the Flink jobs, from a job's client properties. */
+public final class FlowtelKafka {
+
+  private FlowtelKafka() {}
+
+  public static KafkaSource<SourceRecord> flowSource(Properties client, String topic, String groupId,
+      String startingOffsets, boolean bounded) {
+    KafkaSourceBuilder<SourceRecord> builder = KafkaSource.<SourceRecord>builder()
+        .setProperties(client)
+        .setBootstrapServers(client.getProperty("bootstrap.servers"))
+        .setTopics(topic)
+        .setGroupId(groupId)
+        .setProperty("isolation.level", "read_committed")
+        .setStartingOffsets(startingOffsets(startingOffsets))
+        .setDeserializer(new FlowKafkaDeserializer());
+    if (bounded) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  public static KafkaSink<ServiceTraffic> trafficSink(Properties client, String topic, boolean exactlyOnce,
+      Duration transactionTimeout, String transactionalIdPrefix) {
+    return sink(client, new ServiceTrafficRecordSerializer(topic), exactlyOnce, transactionTimeout, transactionalIdPrefix);
+  }
+
+  public static KafkaSink<DeadLetter> deadLetterSink(Properties client, String topic, boolean exactlyOnce,
+      Duration transactionTimeout, String transactionalIdPrefix) {
+    return sink(client, new DeadLetterRecordSerializer(topic), exactlyOnce, transactionTimeout, transactionalIdPrefix);
+  }
+
+  private static <T> KafkaSink<T> sink(Properties client, KafkaRecordSerializationSchema<T> serializer, boolean exactlyOnce,
+      Duration transactionTimeout, String transactionalIdPrefix) {
+    Properties producer = new Properties();
+    producer.putAll(client);
+    // Flink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min): the job would restart forever.
+    producer.setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()));
+    producer.putIfAbsent("compression.type", "lz4");
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(client.getProperty("bootstrap.servers"))
+        .setKafkaProducerConfig(producer)
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setTransactionalIdPrefix(transactionalIdPrefix)
+        .build();
+  }
+
+  static OffsetsInitializer startingOffsets(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "earliest" -> OffsetsInitializer.earliest();
+      case "latest" -> OffsetsInitializer.latest();
+      case "committed" -> OffsetsInitializer.committedOffsets(
+          org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
+      default -> throw new IllegalArgumentException("--starting-offsets " + name + ": expected committed, earliest or latest");
+    };
+  }
+}

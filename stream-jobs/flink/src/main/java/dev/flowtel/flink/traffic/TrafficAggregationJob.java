@@ -1,0 +1,118 @@
+package dev.flowtel.flink.traffic;
+
+import dev.flowtel.core.edge.ClassifiedFlow;
+import dev.flowtel.flink.input.DeadLetter;
+import dev.flowtel.flink.input.FlowRecordDecoder;
+import dev.flowtel.flink.input.FlowWatermarks;
+import dev.flowtel.flink.input.LateFlowFilter;
+import dev.flowtel.flink.input.SourceRecord;
+import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.wire.DeadLetterHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The traffic aggregation pipeline: flows (decoded and classified in the source) pass the
+ * lateness check, are keyed by service edge and summed into tumbling windows and rollups,
+ * ServiceTraffic goes to the traffic sink and everything set aside to the dead-letter sink. The
+ * source and sinks come from outside, so the same job runs on Kafka in production and on bounded
+ * inputs with collecting sinks in tests.
+ */
+public final class TrafficAggregationJob {
+
+  static final OutputTag<ClassifiedFlow> LATE_IN_WINDOW = new OutputTag<>("late-in-window") {};
+
+  private final TrafficAggregationConfig config;
+  private final Source<SourceRecord, ?, ?> source;
+  private final Sink<ServiceTraffic> trafficSink;
+  private final Sink<DeadLetter> deadLetterSink;
+  private final UnaryOperator<DataStream<ClassifiedFlow>> flowsTap;
+
+  public TrafficAggregationJob(TrafficAggregationConfig config, Source<SourceRecord, ?, ?> source,
+      Sink<ServiceTraffic> trafficSink, Sink<DeadLetter> deadLetterSink) {
+    this(config, source, trafficSink, deadLetterSink, UnaryOperator.identity());
+  }
+
+  /** {@code flowsTap} sees the checked flows before the shuffle; tests use it to inject failures. */
+  public TrafficAggregationJob(TrafficAggregationConfig config, Source<SourceRecord, ?, ?> source,
+      Sink<ServiceTraffic> trafficSink, Sink<DeadLetter> deadLetterSink, UnaryOperator<DataStream<ClassifiedFlow>> flowsTap) {
+    this.config = config;
+    this.source = source;
+    this.trafficSink = trafficSink;
+    this.deadLetterSink = deadLetterSink;
+    this.flowsTap = flowsTap;
+  }
+
+  /** Checkpointing and parallelism as configured; restart strategy and object reuse come from {@link TrafficAggregationConfig#flinkConfiguration()}. */
+  public void configure(StreamExecutionEnvironment env) {
+    env.enableCheckpointing(config.checkpointInterval().toMillis(),
+        config.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+    if (config.parallelism() > 0) {
+      env.setParallelism(config.parallelism());
+    }
+  }
+
+  /** Adds the pipeline to {@code env}. */
+  public void attachTo(StreamExecutionEnvironment env) {
+    Duration outOfOrderness = config.maxOutOfOrderness();
+    WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
+        .<SourceRecord>forGenerator(context -> new FlowWatermarks(outOfOrderness))
+        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
+        .withIdleness(config.idleness());
+    DataStream<SourceRecord> records = env.fromSource(source, watermarks, "flows").uid("flows-source");
+
+    SingleOutputStreamOperator<ClassifiedFlow> checked = records
+        .process(new LateFlowFilter(config.window().toMillis(), config.allowedLateness().toMillis()))
+        .uid("late-flow-filter").name("dead letters and late flows");
+    DataStream<DeadLetter> deadLetters = checked.getSideOutput(LateFlowFilter.DEAD_LETTERS);
+    DataStream<ClassifiedFlow> flows = flowsTap.apply(checked);
+
+    KeyedStream<ClassifiedFlow, String> byEdge = flows.keyBy(ClassifiedFlow::edgeKey);
+    SingleOutputStreamOperator<ServiceTraffic> traffic = windows(byEdge, config.window(), "traffic-window");
+    DataStream<ServiceTraffic> allTraffic = traffic;
+    deadLetters = deadLetters.union(traffic.getSideOutput(LATE_IN_WINDOW).map(TrafficAggregationJob::lateInWindow)
+        .returns(TypeInformation.of(DeadLetter.class)).name("late after the shuffle"));
+    if (!config.rollup().isZero()) {
+      SingleOutputStreamOperator<ServiceTraffic> rollup = windows(byEdge, config.rollup(), "traffic-rollup");
+      allTraffic = allTraffic.union(rollup);
+    }
+    allTraffic.sinkTo(trafficSink).uid("traffic-sink").name("service traffic");
+    deadLetters.sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
+  }
+
+  private SingleOutputStreamOperator<ServiceTraffic> windows(KeyedStream<ClassifiedFlow, String> byEdge, Duration size, String uid) {
+    return byEdge
+        .window(TumblingEventTimeWindows.of(size))
+        .trigger(new LateUpdateTrigger())
+        .allowedLateness(config.allowedLateness())
+        .sideOutputLateData(LATE_IN_WINDOW)
+        .aggregate(new TrafficAggregate(), new TrafficWindowResult(), TrafficAccumulatorTypeInfo.INSTANCE,
+            TrafficAccumulatorTypeInfo.INSTANCE, new AvroTypeInfo<>(ServiceTraffic.class))
+        .uid(uid).name(uid + " " + size);
+  }
+
+  /**
+   * The lateness filter runs before the shuffle on a watermark never behind the window's, so this
+   * should stay empty; if it ever is not, the flow is still accounted for, as a description.
+   */
+  private static DeadLetter lateInWindow(ClassifiedFlow flow) {
+    String description = flow.edgeKey() + " flow ending " + java.time.Instant.ofEpochMilli(flow.eventTimeMillis())
+        + ": " + flow.bytes() + " bytes, " + flow.packets() + " packets" + (flow.reply() ? " (reply)" : "");
+    return new DeadLetter(flow.edgeKey().getBytes(StandardCharsets.UTF_8), description.getBytes(StandardCharsets.UTF_8),
+        DeadLetterHeaders.REASON_LATE, "late at the window operator; the value describes the flow", null, -1, -1,
+        FlowRecordDecoder.PRODUCER);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.flowtel.sink.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.sink.elasticsearch.index.IndexSettings;
+import dev.flowtel.sink.elasticsearch.index.IndexSetup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+
+/** Shared steps of the Elasticsearch ITs: a unique index prefix per test (data streams and templates outlive tests), setup, counts and sums. */
+public final class EsTestSupport implements AutoCloseable {
+
+  public final IndexNames names = new IndexNames("it" + UUID.randomUUID().toString().substring(0, 8) + "-");
+  public final ElasticsearchClients clients;
+
+  public EsTestSupport(String url) {
+    clients = ElasticsearchClients.open(ElasticsearchConnection.to(url));
+  }
+
+  public IndexSettings settings() {
+    return IndexSettings.defaults(names).withReplicas(0).withRefreshInterval("1s").withFlows(true);
+  }
+
+  public void setup() {
+    new IndexSetup(clients.rest(), settings()).install();
+  }
+
+  public ElasticsearchClient client() {
+    return clients.client();
+  }
+
+  public long count(String pattern) {
+    try {
+      client().indices().refresh(r -> r.index(pattern).allowNoIndices(true));
+      return client().count(c -> c.index(pattern).allowNoIndices(true)).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public long sum(String pattern, String field) {
+    try {
+      client().indices().refresh(r -> r.index(pattern).allowNoIndices(true));
+      SearchResponse<Void> response = client().search(s -> s.index(pattern).size(0)
+          .aggregations("total", a -> a.sum(x -> x.field(field))), Void.class);
+      return (long) response.aggregations().get("total").sum().value();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+  }
+}

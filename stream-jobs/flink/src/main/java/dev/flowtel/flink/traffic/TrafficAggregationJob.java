@@ -2,6 +2,7 @@ package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.flink.input.DeadLetter;
+import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.flink.input.FlowRecordDecoder;
 import dev.flowtel.flink.input.FlowWatermarks;
 import dev.flowtel.flink.input.LateFlowFilter;
@@ -10,11 +11,13 @@ import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.wire.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -54,6 +57,29 @@ public final class TrafficAggregationJob {
     this.trafficSink = trafficSink;
     this.deadLetterSink = deadLetterSink;
     this.flowsTap = flowsTap;
+  }
+
+  public static final String JOB_NAME = "flowtel-traffic-aggregation";
+
+  /** The job wired to Kafka as configured: what a Flink cluster runs. */
+  public static TrafficAggregationJob onKafka(TrafficAggregationConfig config) {
+    Properties client = config.kafkaClientProperties();
+    return new TrafficAggregationJob(config,
+        FlowtelKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.startingOffsets(), config.bounded()),
+        FlowtelKafka.trafficSink(client, config.trafficTopic(), config.exactlyOnce(), config.transactionTimeout(),
+            config.groupId() + "-traffic"),
+        FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
+            config.groupId() + "-dlq"));
+  }
+
+  /** Runs the Kafka-wired job in the current execution environment (the cluster's, or a local MiniCluster). */
+  static void runOnKafka(TrafficAggregationConfig config) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        Configuration.fromMap(config.flinkConfiguration()));
+    TrafficAggregationJob job = onKafka(config);
+    job.configure(env);
+    job.attachTo(env);
+    env.execute(JOB_NAME);
   }
 
   /** Checkpointing and parallelism as configured; restart strategy and object reuse come from {@link TrafficAggregationConfig#flinkConfiguration()}. */

@@ -54,7 +54,7 @@ class TrafficAggregationKafkaIT {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         Configuration.fromMap(config.flinkConfiguration()));
     env.setParallelism(1);
-    TrafficAggregationJob job = TrafficAggregationMain.build(config);
+    TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
     job.configure(env);
     job.attachTo(env);
     env.execute("traffic aggregation IT");

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         UpCommand.class,
         DownCommand.class,
         DevCommand.class,
+        PolicyCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class FlowtelCommand implements Runnable {

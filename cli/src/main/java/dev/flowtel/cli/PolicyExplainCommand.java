@@ -1,0 +1,371 @@
+package dev.flowtel.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowtel.core.policy.DirectionVerdict;
+import dev.flowtel.core.policy.ExternalPeer;
+import dev.flowtel.core.policy.IpAddress;
+import dev.flowtel.core.policy.Peer;
+import dev.flowtel.core.policy.PodInfo;
+import dev.flowtel.core.policy.PolicyEngine;
+import dev.flowtel.core.policy.PolicySet;
+import dev.flowtel.core.policy.PolicyVerdict;
+import dev.flowtel.core.policy.Protocol;
+import dev.flowtel.core.policy.RuleRef;
+import dev.flowtel.core.policy.manifest.ManifestContents;
+import dev.flowtel.core.policy.manifest.ManifestException;
+import dev.flowtel.core.policy.manifest.ManifestReader;
+import dev.flowtel.core.policy.manifest.ObjectKind;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./flowtel policy explain}: whether Kubernetes NetworkPolicies allow given connections,
+ * and which policies and rules decide it, from manifests as {@code kubectl get -o yaml} prints them.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true, showDefaultValues = true,
+    description = {
+        "Judges connections against NetworkPolicies with Kubernetes semantics and says why:",
+        "egress at the source pod, ingress at the destination pod, with the policies and rule indices.",
+        "Exit 0 when every connection was judged (allowed or not), 2 on bad input."},
+    footer = {"", "Examples:",
+        "  ./flowtel policy explain --cluster cluster/ --policies policies/ --connections conns.jsonl",
+        "  ./flowtel policy explain --cluster cluster.yaml --policies np.yaml --from x/a --to y/b --port 80",
+        "A connections line: {\"from\":\"x/a\",\"to\":\"y/b\",\"port\":80,\"protocol\":\"TCP\"}; from/to are",
+        "namespace/pod or an IP, port a number or a container port name of the destination pod."})
+final class PolicyExplainCommand implements Callable<Integer> {
+
+  /** Exit code for input that could not be read: files, lines, options. */
+  static final int BAD_INPUT = 2;
+
+  @Option(names = "--cluster", split = ",", paramLabel = "<file or dir>",
+      description = "Namespaces and Pods (labels, status.podIP, named container ports) as kubectl get -o yaml|json prints them.")
+  List<Path> cluster = new ArrayList<>();
+
+  @Option(names = "--policies", split = ",", required = true, paramLabel = "<file or dir>",
+      description = "NetworkPolicies (YAML, multi-document YAML, JSON, kind List); directories are read recursively.")
+  List<Path> policies = new ArrayList<>();
+
+  @Option(names = "--connections", paramLabel = "<file.jsonl>",
+      description = "One JSON connection per line: {\"from\":\"x/a\",\"to\":\"y/b\",\"port\":80,\"protocol\":\"TCP\"}.")
+  Path connections;
+
+  @Option(names = "--from", paramLabel = "<ns/pod|IP>", description = "Source of a single connection.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "<ns/pod|IP>", description = "Destination of a single connection.")
+  String to;
+
+  @Option(names = "--port", paramLabel = "<number|name>",
+      description = "Destination port of a single connection: a number, or a container port name of the destination pod.")
+  String port;
+
+  @Option(names = "--protocol", defaultValue = "TCP", description = "Protocol of a single connection: TCP, UDP or SCTP.")
+  String protocol;
+
+  @Option(names = "--output", defaultValue = "table",
+      description = "table (readable) or json (one object per connection, in input order).")
+  Output output;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  enum Output { table, json }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      checkOptions();
+      ManifestContents clusterObjects = ManifestReader.read(cluster, EnumSet.of(ObjectKind.Namespace, ObjectKind.Pod), "--cluster");
+      ManifestContents policyObjects = ManifestReader.read(policies, EnumSet.of(ObjectKind.NetworkPolicy), "--policies");
+      clusterObjects.warnings().forEach(w -> err.println("warning: " + w));
+      policyObjects.warnings().forEach(w -> err.println("warning: " + w));
+      Directory directory = new Directory(clusterObjects);
+      PolicyEngine engine = PolicyEngine.of(PolicySet.of(clusterObjects.namespaces(), policyObjects.policies()));
+      List<Judged> judged = new ArrayList<>();
+      for (Connection connection : connections == null ? List.of(single()) : readConnections(connections)) {
+        judged.add(judge(engine, directory, connection));
+      }
+      if (output == Output.json) {
+        printJson(out, judged);
+      } else {
+        printTable(out, judged);
+      }
+      out.flush();
+      return 0;
+    } catch (BadInput | ManifestException e) {
+      out.flush();
+      err.println("flowtel policy explain: " + e.getMessage());
+      err.flush();
+      return BAD_INPUT;
+    }
+  }
+
+  private void checkOptions() {
+    boolean single = from != null || to != null || port != null;
+    if (connections != null && single) {
+      throw new BadInput("give either --connections or --from/--to/--port, not both");
+    }
+    if (connections == null && (from == null || to == null || port == null)) {
+      throw new BadInput("give --connections <file.jsonl>, or all of --from, --to and --port");
+    }
+  }
+
+  /** A connection as written, and where: {@code where} prefixes every error about it. */
+  private record Connection(String where, String from, String to, String port, String protocol) {}
+
+  private record Judged(Connection connection, Peer source, Peer destination, Protocol protocol, int port,
+      String portName, PolicyVerdict verdict) {}
+
+  private Connection single() {
+    return new Connection("--from/--to/--port", from, to, port, protocol);
+  }
+
+  private static List<Connection> readConnections(Path file) {
+    ObjectMapper json = new ObjectMapper();
+    List<Connection> read = new ArrayList<>();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int number = 0;
+      while ((line = reader.readLine()) != null) {
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        String where = file + " line " + number;
+        JsonNode node;
+        try {
+          node = json.readTree(line);
+        } catch (JsonProcessingException e) {
+          throw new BadInput(where + ": not a JSON object: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+          throw new BadInput(where + ": not a JSON object like {\"from\":\"x/a\",\"to\":\"y/b\",\"port\":80}");
+        }
+        read.add(new Connection(where, text(node, "from", where, true), text(node, "to", where, true),
+            portText(node, where), text(node, "protocol", where, false)));
+      }
+    } catch (IOException e) {
+      throw new BadInput(file + ": cannot read: " + e.getMessage());
+    }
+    return read;
+  }
+
+  private static String text(JsonNode node, String field, String where, boolean required) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw new BadInput(where + ": \"" + field + "\" is missing");
+      }
+      return "TCP";
+    }
+    if (!value.isTextual()) {
+      throw new BadInput(where + ": \"" + field + "\" must be a string, not " + value);
+    }
+    return value.textValue();
+  }
+
+  private static String portText(JsonNode node, String where) {
+    JsonNode value = node.get("port");
+    if (value == null || value.isNull()) {
+      throw new BadInput(where + ": \"port\" is missing");
+    }
+    if (value.isIntegralNumber()) {
+      return value.asText();
+    }
+    if (value.isTextual()) {
+      return value.textValue();
+    }
+    throw new BadInput(where + ": \"port\" must be a number or a port name, not " + value);
+  }
+
+  private static Judged judge(PolicyEngine engine, Directory directory, Connection connection) {
+    String where = connection.where();
+    Protocol protocol;
+    try {
+      protocol = Protocol.parse(connection.protocol());
+    } catch (IllegalArgumentException e) {
+      throw new BadInput(where + ": " + e.getMessage());
+    }
+    Peer source = directory.peer(connection.from(), where + ": \"from\"");
+    Peer destination = directory.peer(connection.to(), where + ": \"to\"");
+    String portText = connection.port().trim();
+    int number;
+    String portName = null;
+    if (!portText.isEmpty() && portText.chars().allMatch(Character::isDigit)) {
+      number = portText.length() > 5 ? -1 : Integer.parseInt(portText);
+      if (number < 1 || number > 65535) {
+        throw new BadInput(where + ": port " + portText + " is not in 1..65535");
+      }
+    } else {
+      portName = portText;
+      try {
+        number = PolicyEngine.resolvePort(destination, protocol, portText);
+      } catch (IllegalArgumentException e) {
+        throw new BadInput(where + ": " + e.getMessage());
+      }
+    }
+    return new Judged(connection, source, destination, protocol, number, portName,
+        engine.evaluate(source, destination, protocol, number));
+  }
+
+  private static void printJson(PrintWriter out, List<Judged> judged) {
+    ObjectMapper json = new ObjectMapper();
+    for (Judged j : judged) {
+      ObjectNode line = json.createObjectNode();
+      line.put("from", j.connection().from());
+      line.put("to", j.connection().to());
+      line.put("port", j.port());
+      if (j.portName() != null) {
+        line.put("portName", j.portName());
+      }
+      line.put("protocol", j.protocol().name());
+      line.put("allowed", j.verdict().allowed());
+      line.put("explanation", j.verdict().explain());
+      line.set("egress", direction(json, j.verdict().egress()));
+      line.set("ingress", direction(json, j.verdict().ingress()));
+      try {
+        out.println(json.writeValueAsString(line));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a tree of strings always serializes", e);
+      }
+    }
+  }
+
+  private static ObjectNode direction(ObjectMapper json, DirectionVerdict verdict) {
+    ObjectNode node = json.createObjectNode();
+    node.put("allowed", verdict.allowed());
+    node.put("outcome", verdict.outcome().name());
+    node.put("isolated", verdict.isolated());
+    ArrayNode isolating = node.putArray("isolatingPolicies");
+    verdict.isolatingPolicies().forEach(isolating::add);
+    ArrayNode rules = node.putArray("allowingRules");
+    for (RuleRef rule : verdict.allowingRules()) {
+      rules.addObject().put("policy", rule.policy()).put("rule", rule.index());
+    }
+    node.put("explanation", verdict.explain());
+    return node;
+  }
+
+  private static void printTable(PrintWriter out, List<Judged> judged) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"FROM", "TO", "PORT", "VERDICT", "EGRESS (source)", "INGRESS (destination)"});
+    int allowed = 0;
+    for (Judged j : judged) {
+      allowed += j.verdict().allowed() ? 1 : 0;
+      rows.add(new String[] {
+          label(j.connection().from(), j.source()),
+          label(j.connection().to(), j.destination()),
+          j.protocol() + "/" + j.port() + (j.portName() == null ? "" : " (" + j.portName() + ")"),
+          j.verdict().allowed() ? "allowed" : "DENIED",
+          summary(j.verdict().egress()),
+          summary(j.verdict().ingress())});
+    }
+    int[] widths = new int[rows.get(0).length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    StringBuilder line = new StringBuilder();
+    for (String[] row : rows) {
+      line.setLength(0);
+      for (int i = 0; i < row.length; i++) {
+        line.append(row[i]);
+        if (i < row.length - 1) {
+          line.append(" ".repeat(widths[i] - row[i].length() + 2));
+        }
+      }
+      out.println(line);
+    }
+    out.println();
+    out.println(judged.size() + (judged.size() == 1 ? " connection: " : " connections: ") + allowed + " allowed, "
+        + (judged.size() - allowed) + " denied");
+  }
+
+  /** An IP that is a pod's address is shown with the pod, so a reader sees what the policies saw. */
+  private static String label(String written, Peer peer) {
+    return peer instanceof PodInfo pod && !written.equals(pod.display()) ? written + " (" + pod.display() + ")" : written;
+  }
+
+  /** The table's short form of a direction; --output json has the full sentence. */
+  private static String summary(DirectionVerdict verdict) {
+    return switch (verdict.outcome()) {
+      case NOT_A_POD -> "not a pod";
+      case HOST_NETWORK -> "host network";
+      case NOT_ISOLATED -> "not isolated";
+      case ALLOWED -> "allowed by " + String.join(", ", verdict.allowingRules().stream().map(RuleRef::toString).toList());
+      case DENIED -> "DENIED: isolated by " + String.join(", ", verdict.isolatingPolicies()) + ", no rule allows";
+    };
+  }
+
+  /** The pods of --cluster, by namespace/name and by every address. */
+  private static final class Directory {
+    private final Map<String, PodInfo> byName = new HashMap<>();
+    private final Map<IpAddress, PodInfo> byAddress = new HashMap<>();
+
+    Directory(ManifestContents contents) {
+      for (PodInfo pod : contents.pods()) {
+        byName.put(pod.display(), pod);
+        if (pod.ip() != null && !pod.hostNetwork()) {
+          byAddress.put(pod.ip(), pod);
+        }
+      }
+      for (ManifestContents.DualStackAddresses other : contents.otherPodAddresses()) {
+        PodInfo pod = byName.get(other.namespace() + "/" + other.pod());
+        if (pod != null && !pod.hostNetwork()) {
+          byAddress.put(other.ip(), new PodInfo(pod.namespace(), pod.name(), pod.labels(), other.ip(), pod.namedPorts(), false));
+        }
+      }
+    }
+
+    /** {@code ns/pod} must be in --cluster; an IP is its pod when one has it, else an address outside the cluster. */
+    Peer peer(String text, String where) {
+      String value = text.trim();
+      int slash = value.indexOf('/');
+      if (slash > 0 && slash == value.lastIndexOf('/') && value.indexOf(':') < 0) {
+        PodInfo pod = byName.get(value);
+        if (pod == null) {
+          throw new BadInput(where + " " + value + ": no such pod in --cluster"
+              + (byName.isEmpty() ? " (--cluster gave no pods)" : ""));
+        }
+        return pod;
+      }
+      IpAddress address;
+      try {
+        address = IpAddress.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new BadInput(where + " \"" + text + "\" is neither namespace/pod nor an IP address");
+      }
+      PodInfo pod = byAddress.get(address);
+      return pod != null ? pod : new ExternalPeer(address);
+    }
+  }
+
+  /** Input that cannot be judged; its message names file and line or the option. */
+  private static final class BadInput extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadInput(String message) {
+      super(message);
+    }
+  }
+}

@@ -4,7 +4,6 @@ import dev.flowtel.simulator.cluster.NetworkPeer;
 import dev.flowtel.simulator.flow.Connection;
 import dev.flowtel.simulator.flow.FlowWriter;
 import dev.flowtel.simulator.flow.IntervalTraffic;
-import dev.flowtel.simulator.flow.TrafficEngine;
 import dev.flowtel.simulator.random.SplitMix64;
 import java.util.List;
 
@@ -83,7 +82,7 @@ final class ConnectionEpisode implements IntervalTraffic {
   private Connection connection(FlowWriter out, long at, long durationNanos) {
     NetworkPeer client = clients.get(random.nextInt(clients.size()));
     NetworkPeer server = servers.get(random.nextInt(servers.size()));
-    int clientPort = TrafficEngine.ephemeralPort(random);
+    int clientPort = out.clientPort(client);
     double seconds = durationNanos / 1e9;
     return new Connection(client, client.asClient(), server, server.asServer(), clientPort, port, protocol, at,
         at + durationNanos, requestBytes + requestBytesPerSecond * seconds, responseBytes + responseBytesPerSecond * seconds,

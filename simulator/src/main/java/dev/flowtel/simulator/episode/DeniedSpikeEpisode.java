@@ -3,7 +3,6 @@ package dev.flowtel.simulator.episode;
 import dev.flowtel.simulator.cluster.NetworkPeer;
 import dev.flowtel.simulator.flow.FlowWriter;
 import dev.flowtel.simulator.flow.IntervalTraffic;
-import dev.flowtel.simulator.flow.TrafficEngine;
 import dev.flowtel.simulator.random.SplitMix64;
 import java.util.List;
 
@@ -44,7 +43,7 @@ final class DeniedSpikeEpisode implements IntervalTraffic {
     for (long i = 0; i < attempts; i++) {
       NetworkPeer client = clients.get(random.nextInt(clients.size()));
       NetworkPeer server = servers.get(random.nextInt(servers.size()));
-      out.dropped(client, server, server.asServer(), TrafficEngine.ephemeralPort(random), port, 6,
+      out.dropped(client, server, server.asServer(), out.clientPort(client), port, 6,
           lo + random.nextLong(hi - lo), to, edgeKey, label);
     }
   }

@@ -14,7 +14,6 @@ import dev.flowtel.simulator.cluster.Service;
 import dev.flowtel.simulator.cluster.Workload;
 import dev.flowtel.simulator.flow.DeniedWindow;
 import dev.flowtel.simulator.flow.FlowWriter.ProbeAnswer;
-import dev.flowtel.simulator.flow.TrafficEngine;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.simulator.policy.PolicyModel;
 import dev.flowtel.simulator.random.SplitMix64;
@@ -118,7 +117,7 @@ public final class EpisodePlanner {
         GroundTruthLabel label = new GroundTruthLabel(id, spec.type(), start, end, source.id(), destination,
             "pod " + scanner.pod().name() + " probes " + ports.size() + " TCP ports of " + destination
                 + " with SYNs; closed ports answer RST, open ones SYN-ACK");
-        return new Episode(label, new ProbeEpisode(label, scanner, TrafficEngine.ephemeralPort(rnd), targets, from, to),
+        return new Episode(label, new ProbeEpisode(label, scanner, 32768 + rnd.nextInt(28232), targets, from, to),
             List.of(), List.of());
       }
       case IP_SWEEP: {
@@ -146,7 +145,7 @@ public final class EpisodePlanner {
         GroundTruthLabel label = new GroundTruthLabel(id, spec.type(), start, end, source.id(),
             Cluster.POD_CIDR + ":" + SWEEP_PORT, "pod " + scanner.pod().name() + " sends one SYN to port " + SWEEP_PORT
                 + " of each of " + targets.size() + " addresses of the pod CIDR; pods answer, empty addresses stay silent");
-        return new Episode(label, new ProbeEpisode(label, scanner, TrafficEngine.ephemeralPort(rnd), targets, from, to),
+        return new Episode(label, new ProbeEpisode(label, scanner, 32768 + rnd.nextInt(28232), targets, from, to),
             List.of(), List.of());
       }
       case VOLUME_BURST: {

@@ -38,11 +38,18 @@ public final class FlowWriter {
   private final SplitMix64 jitter;
   private final CommunityId communityId = new CommunityId();
   private final List<Connection> active = new ArrayList<>();
+  private final PortAllocator ports;
   private long written;
 
-  FlowWriter(DeliveryQueue queue, SplitMix64 jitter) {
+  FlowWriter(DeliveryQueue queue, SplitMix64 jitter, SplitMix64 portRandom) {
     this.queue = queue;
     this.jitter = jitter;
+    this.ports = new PortAllocator(portRandom);
+  }
+
+  /** The next ephemeral port of {@code client}; never one of its connections still in the same interval. */
+  public int clientPort(NetworkPeer client) {
+    return ports.next(client);
   }
 
   /** FlowEvents produced so far. */

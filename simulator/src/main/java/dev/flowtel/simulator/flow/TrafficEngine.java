@@ -21,9 +21,6 @@ import java.util.List;
  */
 public final class TrafficEngine {
 
-  public static final int EPHEMERAL_FIRST = 32768;
-  public static final int EPHEMERAL_COUNT = 60999 - 32768 + 1;
-
   private final CallGraph graph;
   private final DailyCurve curve;
   private final List<? extends IntervalTraffic> episodes;
@@ -55,7 +52,7 @@ public final class TrafficEngine {
     this.intervalNanos = intervalNanos;
     this.intervalStart = startNanos;
     this.queue = new DeliveryQueue(startNanos, intervalNanos, outOfOrderBoundNanos);
-    this.writer = new FlowWriter(queue, random.fork(0x6A177E5L));
+    this.writer = new FlowWriter(queue, random.fork(0x6A177E5L), random.fork(0x9027L));
     openWarmConnections(startNanos);
   }
 
@@ -119,7 +116,7 @@ public final class TrafficEngine {
         if (at >= w.fromNanos() && at < w.toNanos()) {
           NetworkPeer client = pick(edge.clients());
           NetworkPeer server = pick(edge.servers());
-          writer.dropped(client, server, server.asServer(), ephemeralPort(random), edge.port().port(),
+          writer.dropped(client, server, server.asServer(), writer.clientPort(client), edge.port().port(),
               edge.port().protocol(), at, to, edge.key(), w.label());
           return;
         }
@@ -138,7 +135,7 @@ public final class TrafficEngine {
     double response = shape.responseBytes() * random.nextLogNormal(1, 0.7) + shape.responseBytesPerSecond() * seconds;
     long rtt = shape.tcp() ? Math.max(20, (long) (shape.rttMicros() * random.nextLogNormal(1, 0.3))) : 0;
     boolean reset = shape.tcp() && random.chance(shape.resetProbability());
-    int clientPort = ephemeralPort(random);
+    int clientPort = writer.clientPort(client);
     int serverPort = edge.port().port();
     int protocol = edge.port().protocol();
     return new Connection(client, client.asClient(), server, server.asServer(), clientPort, serverPort, protocol, start,
@@ -148,9 +145,5 @@ public final class TrafficEngine {
 
   private NetworkPeer pick(List<NetworkPeer> peers) {
     return peers.size() == 1 ? peers.get(0) : peers.get(random.nextInt(peers.size()));
-  }
-
-  public static int ephemeralPort(SplitMix64 random) {
-    return EPHEMERAL_FIRST + random.nextInt(EPHEMERAL_COUNT);
   }
 }

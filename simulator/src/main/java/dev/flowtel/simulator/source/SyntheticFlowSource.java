@@ -1,0 +1,143 @@
+package dev.flowtel.simulator.source;
+
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.SimulationSink;
+import dev.flowtel.simulator.episode.GroundTruthLabel;
+import dev.flowtel.simulator.policy.ClusterStateRecord;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The simulator as a flow source for the collector's pipeline and the local run: {@link #start}
+ * pushes the initial cluster state, then flows and state changes, to a sink on its own thread,
+ * paced to {@code pacedFlowsPerSecond} of the settings (0: as fast as the sink takes them), until
+ * the duration ends, {@code maxFlows} are out, or {@link #stop} is called.
+ */
+public final class SyntheticFlowSource implements AutoCloseable {
+
+  private final ClusterSimulator simulator;
+  private final long maxFlows;
+  private final AtomicLong delivered = new AtomicLong();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean stopping;
+  private volatile Throwable failure;
+  private Thread thread;
+
+  private SyntheticFlowSource(ClusterSimulator simulator, long maxFlows) {
+    this.simulator = Objects.requireNonNull(simulator, "simulator");
+    this.maxFlows = maxFlows;
+  }
+
+  /** A source for the simulator's whole duration. */
+  public static SyntheticFlowSource of(ClusterSimulator simulator) {
+    return new SyntheticFlowSource(simulator, Long.MAX_VALUE);
+  }
+
+  /** A source that stops after {@code maxFlows} flows. */
+  public static SyntheticFlowSource of(ClusterSimulator simulator, long maxFlows) {
+    return new SyntheticFlowSource(simulator, maxFlows);
+  }
+
+  public synchronized void start(SimulationSink sink) {
+    if (thread != null) {
+      throw new IllegalStateException("synthetic flow source already started; make a new one for another run");
+    }
+    long paced = simulator.settings().pacedFlowsPerSecond();
+    thread = new Thread(() -> {
+      try {
+        simulator.run(maxFlows, new PacedSink(sink, paced));
+      } catch (Stopped e) {
+        // stop() was called; nothing more to deliver.
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        finished.countDown();
+      }
+    }, "flowtel-synthetic-flow-source");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Stops delivering (within one flow) and waits up to 10 s for the thread to end. */
+  public void stop() {
+    stopping = true;
+    try {
+      finished.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for the end of the run; true when it ended within {@code timeout}. Rethrows the sink's failure, if any. */
+  public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+    boolean done = finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (failure != null) {
+      throw new IllegalStateException("synthetic flow source failed: " + failure.getMessage(), failure);
+    }
+    return done;
+  }
+
+  public boolean running() {
+    return thread != null && finished.getCount() > 0;
+  }
+
+  public long flowsDelivered() {
+    return delivered.get();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static final class Stopped extends RuntimeException {
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Passes records on, sleeping as needed to stay at the paced rate. */
+  private final class PacedSink implements SimulationSink {
+    private final SimulationSink target;
+    private final long perSecond;
+    private final long begin = System.nanoTime();
+
+    PacedSink(SimulationSink target, long perSecond) {
+      this.target = target;
+      this.perSecond = perSecond;
+    }
+
+    @Override
+    public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
+      if (stopping) {
+        throw new Stopped();
+      }
+      long n = delivered.incrementAndGet();
+      if (perSecond > 0 && n % 64 == 0) {
+        long due = begin + (long) (n * 1e9 / perSecond);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          try {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopped();
+          }
+        }
+      }
+      target.flow(flow, edgeKey, label);
+    }
+
+    @Override
+    public void clusterState(ClusterStateRecord record) {
+      if (stopping) {
+        throw new Stopped();
+      }
+      target.clusterState(record);
+    }
+  }
+}

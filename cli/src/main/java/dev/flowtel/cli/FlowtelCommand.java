@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         DownCommand.class,
         DevCommand.class,
         PolicyCommand.class,
+        SimCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class FlowtelCommand implements Runnable {

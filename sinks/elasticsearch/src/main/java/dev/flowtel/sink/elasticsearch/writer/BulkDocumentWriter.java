@@ -1,5 +1,6 @@
 package dev.flowtel.sink.elasticsearch.writer;
 
+import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
@@ -13,6 +14,7 @@ import dev.flowtel.sink.elasticsearch.document.IndexDocument;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -47,6 +49,8 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
   private final RejectedDocumentHandler<O> rejectedHandler;
   private final BulkIngester<Pending<O>> ingester;
   private final ScheduledExecutorService retries;
+  private final ExecutorService completions;
+  private final AtomicLong lastFailureLog = new AtomicLong();
   private final Semaphore capacity;
   private final Object acknowledgedSignal = new Object();
   private final AtomicLong unacknowledged = new AtomicLong();
@@ -66,7 +70,13 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
       thread.setDaemon(true);
       return thread;
     });
-    this.ingester = BulkIngester.of(b -> b.client(client)
+    this.completions = Executors.newFixedThreadPool(2, r -> {
+      Thread thread = new Thread(r, "flowtel-es-bulk-completion");
+      thread.setDaemon(true);
+      return thread;
+    });
+    ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(new HandOffTransport(client._transport(), completions));
+    this.ingester = BulkIngester.of(b -> b.client(async)
         .maxOperations(settings.maxBatchDocuments())
         .maxSize(settings.maxBatchBytes())
         .maxConcurrentRequests(settings.maxInFlightRequests())
@@ -127,6 +137,7 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
     closed = true;
     retries.shutdownNow();
     ingester.close();
+    completions.shutdown();
   }
 
   private static BulkOperation operation(IndexDocument document) {
@@ -217,7 +228,7 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
           reject(pending, new Rejection(MAPPING_ERRORS.contains(type) ? Rejection.MAPPING_REJECTED : Rejection.REJECTED, status, type, reason));
         } else {
           retrying++;
-          if (retrying == 1) {
+          if (retrying == 1 && shouldLogFailure()) {
             log.warn("Elasticsearch answered {} for document {} in {} ({}); retrying such items with backoff", status,
                 pending.document().id(), pending.document().index(), error == null ? "no reason" : describe(error));
           }
@@ -228,9 +239,19 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
 
     @Override
     public void afterBulk(long executionId, BulkRequest request, List<Pending<O>> contexts, Throwable failure) {
-      log.warn("bulk request of {} document(s) failed ({}); retrying with backoff", contexts.size(), failure.toString());
+      if (shouldLogFailure()) {
+        log.warn("bulk request of {} document(s) failed ({}); retrying with backoff ({} document(s) unacknowledged)", contexts.size(),
+            failure.toString(), unacknowledged.get());
+      }
       contexts.forEach(BulkDocumentWriter.this::retry);
     }
+  }
+
+  /** At most one failure line every 5 s: an outage retries many requests. */
+  private boolean shouldLogFailure() {
+    long now = System.nanoTime();
+    long last = lastFailureLog.get();
+    return (last == 0 || now - last > 5_000_000_000L) && lastFailureLog.compareAndSet(last, now);
   }
 
   private static String describe(ErrorCause error) {

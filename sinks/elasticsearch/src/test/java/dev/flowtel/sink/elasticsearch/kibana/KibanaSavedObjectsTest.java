@@ -1,0 +1,162 @@
+package dev.flowtel.sink.elasticsearch.kibana;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
+import dev.flowtel.sink.elasticsearch.index.IndexTemplates;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kibana saved objects parse as Kibana 8 NDJSON; every field a visualization or search uses
+ * exists in our mappings with a type its aggregation accepts; every reference resolves to an
+ * object in the file; and the three dashboards of the issue are there. (Kibana itself cannot be
+ * installed on the build machine, so this is the check we can run.)
+ */
+class KibanaSavedObjectsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> NUMERIC = Set.of("long", "integer", "double", "float", "short", "byte", "scaled_float");
+  private final List<ObjectNode> objects = KibanaSavedObjects.load();
+
+  @Test
+  void theFileHoldsTheDataViewsAndTheThreeDashboards() {
+    assertThat(objects).allSatisfy(o -> {
+      assertThat(o.path("id").asText()).isNotBlank();
+      assertThat(o.path("type").asText()).isIn("index-pattern", "visualization", "search", "dashboard");
+      assertThat(o.path("attributes").isObject()).isTrue();
+    });
+    assertThat(objects).filteredOn(o -> o.path("type").asText().equals("index-pattern"))
+        .extracting(o -> o.get("attributes").get("title").asText())
+        .containsExactlyInAnyOrder("flowtel-traffic-*", "flowtel-anomalies-*");
+    assertThat(objects).filteredOn(o -> o.path("type").asText().equals("dashboard"))
+        .extracting(o -> o.get("attributes").get("title").asText())
+        .containsExactlyInAnyOrder("Service traffic", "Policy anomalies", "Policy enforcement");
+  }
+
+  @Test
+  void everyReferenceResolvesAndEveryPanelAndIndexRefHasAReference() throws Exception {
+    Set<String> present = new HashSet<>();
+    objects.forEach(o -> present.add(o.get("type").asText() + "/" + o.get("id").asText()));
+    List<String> problems = new ArrayList<>();
+    for (ObjectNode o : objects) {
+      Set<String> referenceNames = new HashSet<>();
+      for (JsonNode ref : o.path("references")) {
+        referenceNames.add(ref.get("name").asText());
+        if (!present.contains(ref.get("type").asText() + "/" + ref.get("id").asText())) {
+          problems.add(o.get("id").asText() + " refers to missing " + ref.get("type").asText() + " " + ref.get("id").asText());
+        }
+      }
+      JsonNode attributes = o.get("attributes");
+      if (attributes.has("panelsJSON")) {
+        for (JsonNode panel : JSON.readTree(attributes.get("panelsJSON").asText())) {
+          if (!referenceNames.contains(panel.get("panelRefName").asText())) {
+            problems.add(o.get("id").asText() + " panel " + panel.get("panelRefName").asText() + " has no reference");
+          }
+        }
+      }
+      JsonNode searchSource = attributes.path("kibanaSavedObjectMeta").path("searchSourceJSON");
+      if (!searchSource.isMissingNode()) {
+        JsonNode source = JSON.readTree(searchSource.asText());
+        if (source.has("indexRefName") && !referenceNames.contains(source.get("indexRefName").asText())) {
+          problems.add(o.get("id").asText() + " index ref " + source.get("indexRefName").asText() + " has no reference");
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void everyFieldAVisualizationUsesIsMappedWithACompatibleType() throws Exception {
+    Map<String, Kind> kindByDataView = new HashMap<>();
+    IndexNames names = IndexNames.defaults();
+    for (ObjectNode o : objects) {
+      if (o.get("type").asText().equals("index-pattern")) {
+        String title = o.get("attributes").get("title").asText();
+        for (Kind kind : Kind.values()) {
+          if (names.pattern(kind).equals(title)) {
+            kindByDataView.put(o.get("id").asText(), kind);
+          }
+        }
+        assertThat(o.get("attributes").get("timeFieldName").asText()).isEqualTo("@timestamp");
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    int checkedFields = 0;
+    for (ObjectNode o : objects) {
+      String type = o.get("type").asText();
+      if (!type.equals("visualization") && !type.equals("search")) {
+        continue;
+      }
+      Kind kind = kindByDataView.get(o.get("references").get(0).get("id").asText());
+      JsonNode mappings = IndexTemplates.effectiveMappings(kind);
+      if (type.equals("visualization")) {
+        JsonNode visState = JSON.readTree(o.get("attributes").get("visState").asText());
+        for (JsonNode agg : visState.get("aggs")) {
+          if (!agg.path("params").has("field")) {
+            continue;
+          }
+          String field = agg.get("params").get("field").asText();
+          checkedFields++;
+          String mapped = mappedType(mappings, field);
+          if (mapped == null) {
+            problems.add(o.get("id").asText() + ": " + field + " is not in the " + kind + " mapping");
+          } else if (!compatible(agg.get("type").asText(), mapped)) {
+            problems.add(o.get("id").asText() + ": " + agg.get("type").asText() + " on " + field + " of type " + mapped);
+          }
+        }
+      } else {
+        for (JsonNode column : o.get("attributes").get("columns")) {
+          checkedFields++;
+          if (mappedType(mappings, column.asText()) == null) {
+            problems.add(o.get("id").asText() + ": column " + column.asText() + " is not in the " + kind + " mapping");
+          }
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
+    assertThat(checkedFields).isGreaterThan(20);
+  }
+
+  @Test
+  void aCustomPrefixRewritesTheDataViews() {
+    String ndjson = KibanaSavedObjects.ndjsonFor(new IndexNames("acme-"));
+    assertThat(ndjson).contains("\"title\":\"acme-traffic-*\"").contains("\"title\":\"acme-anomalies-*\"")
+        .doesNotContain("\"title\":\"flowtel-traffic-*\"");
+  }
+
+  private static String mappedType(JsonNode mappings, String field) {
+    JsonNode node = mappings;
+    String[] parts = field.split("\\.");
+    for (int i = 0; i < parts.length; i++) {
+      JsonNode next = node.path("properties").get(parts[i]);
+      if (next == null && i == parts.length - 1 && node.has("fields")) {
+        next = node.get("fields").get(parts[i]);
+      }
+      if (next == null) {
+        return null;
+      }
+      node = next;
+    }
+    return node.path("type").asText(null);
+  }
+
+  private static boolean compatible(String aggregation, String fieldType) {
+    return switch (aggregation) {
+      case "sum", "avg", "max", "min", "percentiles", "median" -> NUMERIC.contains(fieldType);
+      case "terms", "cardinality" -> fieldType.equals("keyword") || fieldType.equals("ip") || fieldType.equals("boolean")
+          || NUMERIC.contains(fieldType);
+      case "date_histogram" -> fieldType.equals("date");
+      default -> false;
+    };
+  }
+}

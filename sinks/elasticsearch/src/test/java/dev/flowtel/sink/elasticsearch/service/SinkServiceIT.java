@@ -1,0 +1,273 @@
+package dev.flowtel.sink.elasticsearch.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.sink.elasticsearch.EsTestSupport;
+import dev.flowtel.sink.elasticsearch.SampleRecords;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
+import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
+import dev.flowtel.testing.ElasticsearchFixture;
+import dev.flowtel.testing.KafkaFixture;
+import dev.flowtel.testing.WithElasticsearch;
+import dev.flowtel.testing.WithKafka;
+import dev.flowtel.wire.DeadLetterHeaders;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The standalone sink end to end, on a real Kafka broker and a real Elasticsearch: a replayed
+ * topic with duplicates and revisions gives exact counts and sums; while Elasticsearch is stopped
+ * for 30 s the sink commits nothing, and after it returns nothing is lost; a record the mapping
+ * refuses and a record that does not decode land on the dead-letter topic with their reasons.
+ */
+@WithKafka
+@WithElasticsearch
+@Timeout(300)
+class SinkServiceIT {
+
+  private final KafkaFixture kafka;
+  private final ElasticsearchFixture elasticsearch;
+  private final EsTestSupport es;
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final String trafficTopic = "it-traffic-" + run;
+  private final String anomaliesTopic = "it-anomalies-" + run;
+  private final String deadLetterTopic = "it-dlq-" + run;
+  private final String group = "it-sink-" + run;
+  private final WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
+  private final WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
+  private KafkaProducer<byte[], byte[]> producer;
+  private SinkService sink;
+  private Thread sinkThread;
+
+  SinkServiceIT(KafkaFixture kafka, ElasticsearchFixture elasticsearch) {
+    this.kafka = kafka;
+    this.elasticsearch = elasticsearch;
+    this.es = new EsTestSupport(elasticsearch.url());
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    es.setup();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(trafficTopic, 2, (short) 1), new NewTopic(anomaliesTopic, 1, (short) 1),
+          new NewTopic(deadLetterTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      // Producing before a new partition has a leader makes the idempotent producer loop on OUT_OF_ORDER_SEQUENCE_NUMBER.
+      await(() -> {
+        try {
+          return admin.describeTopics(List.of(trafficTopic, anomaliesTopic, deadLetterTopic)).allTopicNames().get().values().stream()
+              .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (Exception e) {
+          return false;
+        }
+      }, Duration.ofSeconds(30), "new topics to have leaders");
+    }
+    producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
+        "max.in.flight.requests.per.connection", "1"),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    SinkServiceSettings settings = SinkServiceSettings.defaults(kafka.bootstrapServers(), ElasticsearchConnection.to(elasticsearch.url()))
+        .withGroupId(group).withNames(es.names)
+        .withWriter(WriterSettings.defaults().withBatch(200, 1 << 20, Duration.ofMillis(200)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)))
+        .withTopics(trafficTopic, anomaliesTopic, "it-flows-unused", deadLetterTopic);
+    sink = new SinkService(settings);
+    sinkThread = new Thread(() -> {
+      try {
+        sink.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sink-under-test");
+    sinkThread.start();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    sink.close();
+    sinkThread.join(30_000);
+    producer.close();
+    es.close();
+  }
+
+  @Test
+  void aReplayedTopicWithRevisionsGivesExactCountsAndSums() throws Exception {
+    long expectedBytes = 0;
+    List<ServiceTraffic> windows = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      windows.add(SampleRecords.traffic("client-" + (i % 30), "service-" + (i % 4), SampleRecords.WINDOW_START.plusSeconds(10L * (i / 30)), 0, 100 + i));
+    }
+    for (ServiceTraffic t : windows) {
+      sendTraffic(t);
+    }
+    for (ServiceTraffic t : windows) {      // the whole topic again, as a replay would produce it
+      sendTraffic(t);
+    }
+    for (int i = 0; i < windows.size(); i++) {
+      ServiceTraffic t = windows.get(i);
+      if (i % 10 == 0) {                     // late flows revised every tenth window
+        sendTraffic(ServiceTraffic.newBuilder(t).setRevision(1).setBytesToDestination(t.getBytesToDestination() + 50).build());
+        expectedBytes += t.getBytesToDestination() + 50;
+      } else {
+        expectedBytes += t.getBytesToDestination();
+      }
+    }
+    sendTraffic(windows.get(0));             // a stale revision arriving last
+    producer.flush();
+
+    awaitCommitted(trafficTopic, 300 + 300 + 30 + 1);
+    String traffic = es.names.pattern(Kind.TRAFFIC);
+    assertThat(es.count(traffic)).isEqualTo(300);
+    assertThat(es.sum(traffic, "source.bytes")).isEqualTo(expectedBytes);
+    assertThat(es.sum(traffic, "flowtel.revision")).isEqualTo(30);
+  }
+
+  @Test
+  void elasticsearchAwayFor30SecondsLosesNothingAndCommitsNothingMeanwhile() throws Exception {
+    for (int i = 0; i < 100; i++) {
+      sendTraffic(SampleRecords.traffic("before-" + i, "checkout", SampleRecords.WINDOW_START, 0, 10));
+    }
+    producer.flush();
+    awaitCommitted(trafficTopic, 100);
+
+    elasticsearch.stop();
+    try {
+      for (int i = 0; i < 200; i++) {
+        sendTraffic(SampleRecords.traffic("during-" + i, "checkout", SampleRecords.WINDOW_START, 0, 20));
+      }
+      producer.flush();
+      Thread.sleep(30_000);
+      assertThat(committed(trafficTopic)).as("offsets committed while Elasticsearch was away").isEqualTo(100);
+    } finally {
+      elasticsearch.start();
+    }
+    for (int i = 0; i < 50; i++) {
+      sendTraffic(SampleRecords.traffic("after-" + i, "checkout", SampleRecords.WINDOW_START, 0, 30));
+    }
+    producer.flush();
+
+    awaitCommitted(trafficTopic, 350);
+    String traffic = es.names.pattern(Kind.TRAFFIC);
+    assertThat(es.count(traffic)).isEqualTo(350);
+    assertThat(es.sum(traffic, "source.bytes")).isEqualTo(100 * 10 + 200 * 20 + 50 * 30);
+  }
+
+  @Test
+  void refusedAndUndecodableRecordsLandInTheDeadLetterTopicWithTheirReasons() throws Exception {
+    byte[] refused = anomalyCodec.encode(SampleRecords.anomaly("bad-sample", 0, "not-an-address"));
+    producer.send(new ProducerRecord<>(anomaliesTopic, "bad-sample".getBytes(StandardCharsets.UTF_8), refused));
+    producer.send(new ProducerRecord<>(anomaliesTopic, anomalyCodec.encode(SampleRecords.anomaly("good", 0, "10.244.1.5"))));
+    byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(trafficTopic, garbage));
+    producer.flush();
+
+    awaitCommitted(anomaliesTopic, 2);
+    awaitCommitted(trafficTopic, 1);
+    assertThat(es.count(es.names.pattern(Kind.ANOMALIES))).isEqualTo(1);
+
+    List<ConsumerRecord<byte[], byte[]>> dead = readAll(deadLetterTopic, 2);
+    Map<String, ConsumerRecord<byte[], byte[]>> bySource = new HashMap<>();
+    dead.forEach(r -> bySource.put(header(r, DeadLetterHeaders.SOURCE_TOPIC), r));
+    ConsumerRecord<byte[], byte[]> mapping = bySource.get(anomaliesTopic);
+    assertThat(mapping.value()).isEqualTo(refused);
+    assertThat(new String(mapping.key(), StandardCharsets.UTF_8)).isEqualTo("bad-sample");
+    assertThat(header(mapping, DeadLetterHeaders.REASON)).isEqualTo("es-mapping-rejected");
+    assertThat(header(mapping, DeadLetterHeaders.DETAIL)).startsWith("document_parsing_exception: ")
+        .contains("flowtel.evidence.sample_flows.source_ip");
+    assertThat(header(mapping, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+    assertThat(header(mapping, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+    assertThat(header(mapping, DeadLetterHeaders.PRODUCER)).isEqualTo("es-sink");
+    ConsumerRecord<byte[], byte[]> undecodable = bySource.get(trafficTopic);
+    assertThat(undecodable.value()).isEqualTo(garbage);
+    assertThat(header(undecodable, DeadLetterHeaders.REASON)).isEqualTo("not-single-object");
+    assertThat(header(undecodable, DeadLetterHeaders.DETAIL)).contains("C3 01");
+  }
+
+  private void sendTraffic(ServiceTraffic t) {
+    producer.send(new ProducerRecord<>(trafficTopic, TrafficKey.of(t), trafficCodec.encode(t)));
+  }
+
+  /** Keys by edge so an edge's windows and revisions stay in order in one partition, as the stream jobs key them. */
+  private static final class TrafficKey {
+    static byte[] of(ServiceTraffic t) {
+      return dev.flowtel.sink.elasticsearch.document.TrafficDocuments.edgeId(t).getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private long committed(String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS);
+      return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+          .mapToLong(e -> e.getValue().offset()).sum();
+    }
+  }
+
+  private void awaitCommitted(String topic, long records) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      long end = admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+      assertThat(end).as("records in " + topic).isEqualTo(records);
+    }
+    await(() -> {
+      try {
+        return committed(topic) >= records;
+      } catch (Exception e) {
+        return false;
+      }
+    }, Duration.ofSeconds(120), "sink to commit " + records + " records of " + topic);
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+        "group.id", "it-reader-" + run, "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (records.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    assertThat(records).hasSize(count);
+    return records;
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for the " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+}

@@ -14,7 +14,11 @@ import picocli.CommandLine.Command;
         DownCommand.class,
         DevCommand.class,
         PolicyCommand.class,
+        EsCommand.class,
+        KibanaCommand.class,
+        SinkCommand.class,
         SimCommand.class,
+        dev.flowtel.bench.BenchMain.class,
         CommandLine.HelpCommand.class,
     })
 public final class FlowtelCommand implements Runnable {

@@ -1,5 +1,7 @@
 package dev.flowtel.cli;
 
+import dev.flowtel.core.config.DurationOption;
+import dev.flowtel.core.config.Durations;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
@@ -86,7 +88,7 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "0", description = "Wall-clock FlowEvents per second to write; 0 is as fast as possible.")
   long rate;
 
-  @Option(names = "--duration", converter = SimDuration.class, defaultValue = "0s",
+  @Option(names = "--duration", converter = DurationOption.class, defaultValue = "0s",
       description = "Event time to simulate; 0s means long enough for --flows at the mean rate (x2.5, for the daily curve's trough).")
   Duration duration;
 
@@ -99,16 +101,16 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--daily-amplitude", defaultValue = "0.6", description = "Swing of the daily curve around the mean, 0 to 0.95.")
   double dailyAmplitude;
 
-  @Option(names = "--export-interval", converter = SimDuration.class, defaultValue = "5s", description = "Collector export interval.")
+  @Option(names = "--export-interval", converter = DurationOption.class, defaultValue = "5s", description = "Collector export interval.")
   Duration exportInterval;
 
-  @Option(names = "--out-of-order-bound", converter = SimDuration.class, defaultValue = "2s", description = "Largest flowEnd disorder in delivery.")
+  @Option(names = "--out-of-order-bound", converter = DurationOption.class, defaultValue = "2s", description = "Largest flowEnd disorder in delivery.")
   Duration outOfOrderBound;
 
   @Option(names = "--episodes-per-type", defaultValue = "1", description = "Automatic anomaly episodes of each type, between 20%% and 90%% of the duration.")
   int episodesPerType;
 
-  @Option(names = "--episode-duration", converter = SimDuration.class, defaultValue = "1m", description = "Length of each automatic episode.")
+  @Option(names = "--episode-duration", converter = DurationOption.class, defaultValue = "1m", description = "Length of each automatic episode.")
   Duration episodeDuration;
 
   @Option(names = "--episode", description = "An extra episode TYPE@offset+duration[:namespace/workload], e.g. PORT_SCAN@10m+30s; repeatable.")
@@ -127,7 +129,7 @@ final class SimCommand implements Callable<Integer> {
     Progress progress = new Progress();
     progress.step(String.format(Locale.ROOT, "cluster: %d namespaces, %d workloads, %d services, %d call edges, %d NetworkPolicies; %s of event time",
         simulator.cluster().namespaces().size(), simulator.cluster().workloads().size(), simulator.cluster().services().size(),
-        simulator.callGraph().edges().size(), simulator.policies().policies().size(), DurationText.of(simulated)));
+        simulator.callGraph().edges().size(), simulator.policies().policies().size(), Durations.format(simulated)));
     for (GroundTruthLabel label : simulator.episodes()) {
       progress.step(String.format(Locale.ROOT, "episode %s %s %s..%s %s -> %s", label.id(), label.type(), label.start(),
           label.end(), label.sourceWorkload(), label.destination()));
@@ -223,47 +225,6 @@ final class SimCommand implements Callable<Integer> {
       System.err.printf(Locale.ROOT, "\r[%s%s] %3d%% %,d/%,d flows %,.0f/s", "#".repeat(filled), ".".repeat(width - filled),
           Math.min(100, done * 100 / total), done, total, done / seconds);
       System.err.flush();
-    }
-  }
-
-  /** Durations as people write them: 500ms, 30s, 5m, 2h, 1d, or ISO-8601. */
-  static final class SimDuration implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        return parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: write e.g. 500ms, 30s, 5m or 1h");
-      }
-    }
-
-    private static Duration parse(String value) {
-      String t = value.trim().toLowerCase(Locale.ROOT);
-      if (t.matches("\\d+ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      if (t.matches("\\d+[smhd]")) {
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        switch (t.charAt(t.length() - 1)) {
-          case 's': return Duration.ofSeconds(n);
-          case 'm': return Duration.ofMinutes(n);
-          case 'h': return Duration.ofHours(n);
-          default: return Duration.ofDays(n);
-        }
-      }
-      try {
-        return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(value, e);
-      }
-    }
-  }
-
-  /** Short duration text for status lines. */
-  private static final class DurationText {
-    static String of(Duration d) {
-      long s = d.toSeconds();
-      return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
   }
 }

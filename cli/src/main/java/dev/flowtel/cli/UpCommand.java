@@ -4,24 +4,59 @@ import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.core.config.Durations;
 import dev.flowtel.localstack.LocalStack;
 import dev.flowtel.wire.FlowtelTopics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./flowtel up}: the whole pipeline on this machine, on embedded defaults, until Ctrl-C or {@code --duration}. */
-@Command(name = "up", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(name = "up", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
     description = {
         "Runs the Flowtel pipeline on this machine until Ctrl-C or --duration.",
         "Starts a Kafka broker (KRaft) and an Elasticsearch server as child processes, with no Docker,",
-        "and creates the Flowtel topics. Ctrl-C stops everything; all files live in --state-dir."})
+        "creates the topics and indices, runs the traffic aggregation job on an embedded Flink MiniCluster",
+        "and the Elasticsearch sink, and feeds flows from the chosen source. All files live in --state-dir."})
 final class UpCommand implements Callable<Integer> {
+
+  @Option(names = "--source", defaultValue = "synthetic",
+      description = "Where flows come from: synthetic (the simulator, with anomaly episodes). ebpf and hubble:<file> come with the collector.")
+  String source;
+
+  @Option(names = "--engine", defaultValue = "flink", description = "Stream engine: flink (embedded MiniCluster).")
+  String engine;
+
+  @Option(names = "--duration", converter = DurationOption.class,
+      description = "Stop by itself after this long (e.g. 90s, 5m), print a summary and exit 0; without it, run until Ctrl-C.")
+  Optional<Duration> duration;
+
+  @Option(names = "--flows-per-second", defaultValue = "2000", description = "Rate of the synthetic source.")
+  double flowsPerSecond;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic cluster and its traffic.")
+  long seed;
+
+  @Option(names = "--episodes-after", defaultValue = "2m", converter = DurationOption.class,
+      description = "When the synthetic source starts injecting anomaly episodes (one type every 40 s).")
+  Duration episodesAfter;
+
+  @Option(names = "--window", defaultValue = "10s", converter = DurationOption.class, description = "Aggregation window.")
+  Duration window;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the embedded Flink jobs.")
+  int parallelism;
 
   @Option(names = "--state-dir", defaultValue = StateDirectory.DEFAULT,
       description = "Folder for all local state: server data, logs, pid files (env FLOWTEL_STATE_DIR).")
@@ -44,33 +79,73 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--es-heap", defaultValue = "1g", description = "Heap of the Elasticsearch JVM.")
   String elasticsearchHeap;
 
-  @Option(names = "--duration", converter = DurationOption.class,
-      description = "Stop by itself after this long (e.g. 90s, 5m) and exit 0; without it, run until Ctrl-C.")
-  Optional<Duration> duration;
+  @Option(names = "--servers-only", description = "Start Kafka and Elasticsearch with the topics, nothing else.")
+  boolean serversOnly;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
+    if (!source.toLowerCase(Locale.ROOT).equals("synthetic") && !serversOnly) {
+      System.err.println("--source " + source + ": only 'synthetic' is available in this build (the eBPF collector and"
+          + " the Hubble reader are not built yet)");
+      return 2;
+    }
+    if (!engine.toLowerCase(Locale.ROOT).equals("flink")) {
+      System.err.println("--engine " + engine + ": only 'flink' is available in this build (the Kafka Streams app is not built yet)");
+      return 2;
+    }
     Path state = stateDir.toAbsolutePath().normalize();
     Progress progress = new Progress();
     LocalStack stack = LocalStack.start(new LocalStack.Settings(state, kafkaPort, elasticsearchPort, kafkaHeap, elasticsearchHeap),
         progress::step);
+    progress.step("creating topics");
+    List<NewTopic> topics = FlowtelTopics.layouts().stream()
+        .map(t -> new NewTopic(t.name(), t.name().equals(FlowtelTopics.CLUSTER_STATE) ? 1 : partitions, (short) 1).configs(t.config()))
+        .toList();
+    stack.kafka().createTopics(topics);
+
+    LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
+        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window, episodesAfter));
+    LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
+        pipeline::documentsWritten);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread stopper = new Thread(() -> {
-      progress.step("stopping Kafka and Elasticsearch");
+      progress.step("stopping");
       StateDirectory.removeEndpoints(state);
+      if (live != null) {
+        live.close();
+      }
+      if (pipeline != null) {
+        pipeline.close();
+      }
       stack.close();
       progress.step("stopped; data kept in " + state + " (./flowtel down --purge removes it)");
       stopped.countDown();
     }, "flowtel-up-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
 
-    progress.step("creating topics");
-    List<NewTopic> topics = FlowtelTopics.layouts().stream()
-        .map(t -> new NewTopic(t.name(), t.name().equals(FlowtelTopics.CLUSTER_STATE) ? 1 : partitions, (short) 1).configs(t.config()))
-        .toList();
-    stack.kafka().createTopics(topics);
+    if (pipeline != null) {
+      pipeline.start(progress);
+      live.start();
+    }
     StateDirectory.writeEndpoints(state, stack.kafka().bootstrapServers(), stack.elasticsearch().url());
+    printWhere(stack, topics, state);
 
+    if (duration.isPresent()) {
+      progress.step("running for " + Durations.format(duration.get()));
+      Thread.sleep(duration.get().toMillis());
+      String summary = pipeline == null ? "" : summary(pipeline, live, stack.elasticsearch().url());
+      Runtime.getRuntime().removeShutdownHook(stopper);
+      stopper.run();
+      System.out.print(summary);
+    } else {
+      progress.step("press Ctrl-C to stop");
+      stopped.await();
+      stopped.await(5, TimeUnit.SECONDS);
+    }
+    return 0;
+  }
+
+  private static void printWhere(LocalStack stack, List<NewTopic> topics, Path state) {
     System.out.println();
     System.out.println("Flowtel is running locally:");
     System.out.println("  Kafka          " + stack.kafka().bootstrapServers());
@@ -78,22 +153,36 @@ final class UpCommand implements Callable<Integer> {
       System.out.printf("    topic        %s (%d partitions%s)%n", topic.name(), topic.numPartitions(),
           "compact".equals(topic.configs().get("cleanup.policy")) ? ", compacted" : "");
     }
-    System.out.println("  Elasticsearch  " + stack.elasticsearch().url());
+    System.out.println("  Elasticsearch  " + stack.elasticsearch().url() + "  (indices flowtel-traffic-*, flowtel-anomalies-*)");
     System.out.println("  State          " + state);
     System.out.println("  Logs           " + stack.kafka().logFile() + "\n                 " + stack.elasticsearch().logFile());
+    System.out.println("  Look at it     curl '" + stack.elasticsearch().url() + "/flowtel-traffic/_search?size=3&sort=@timestamp:desc'");
+    System.out.println("                 ./flowtel kibana import --url <your Kibana>   (Kibana is not part of the local stack)");
     System.out.println();
+  }
 
-    if (duration.isPresent()) {
-      progress.step("running for " + Durations.format(duration.get()));
-      Thread.sleep(duration.get().toMillis());
-      Runtime.getRuntime().removeShutdownHook(stopper);
-      stopper.run();
-    } else {
-      progress.step("press Ctrl-C to stop");
-      stopped.await();
-      // Let the stopper finish its last line before the JVM halts.
-      stopped.await(5, TimeUnit.SECONDS);
+  /** The bounded run's closing figures, read before anything stops. */
+  private static String summary(LocalPipeline pipeline, LiveView live, String elasticsearchUrl) {
+    StringBuilder out = new StringBuilder("\nSummary\n");
+    out.append(String.format("  flows in                  %,d%n", pipeline.flowsSent()));
+    out.append(String.format("  edges out                 %,d (%,d windows)%n", live.edges(), live.windows()));
+    out.append(String.format("  anomalies                 %s%n", live.anomaliesByType().isEmpty() ? "none" : live.anomaliesByType()));
+    out.append(String.format("  documents in Elasticsearch %,d traffic, %,d anomalies%n",
+        count(elasticsearchUrl, "flowtel-traffic"), count(elasticsearchUrl, "flowtel-anomalies")));
+    return out.toString();
+  }
+
+  private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
+
+  static long count(String elasticsearchUrl, String index) {
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(elasticsearchUrl + "/" + index + "/_count?ignore_unavailable=true")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Matcher m = COUNT.matcher(response.body());
+      return m.find() ? Long.parseLong(m.group(1)) : 0;
+    } catch (Exception e) {
+      return -1;
     }
-    return 0;
   }
 }

@@ -1,0 +1,184 @@
+package dev.flowtel.bench;
+
+import dev.flowtel.flink.traffic.TrafficAggregationConfig;
+import dev.flowtel.flink.traffic.TrafficAggregationJob;
+import dev.flowtel.localstack.KafkaBroker;
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.SimulationSink;
+import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.episode.GroundTruthLabel;
+import dev.flowtel.wire.DecodeResult;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./flowtel bench traffic}: loads simulator flows into a real local broker, then measures,
+ * side by side in one run, a decode-only pass over the topic (the ceiling: what just reading and
+ * decoding costs) and the Flink traffic aggregation job from earliest to the end.
+ */
+@Command(name = "traffic", mixinStandardHelpOptions = true, showDefaultValues = true,
+    description = "Flows/s of the Flink traffic aggregation job against a decode-only pass over the same topic.")
+public final class TrafficBench implements Callable<Integer> {
+
+  @Option(names = "--flows", defaultValue = "10000000", description = "FlowEvents to load and process.")
+  long flows;
+
+  @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the flows topic (and job parallelism).")
+  int partitions;
+
+  @Option(names = "--namespaces", defaultValue = "84", description = "Simulated application namespaces (6 services each).")
+  int namespaces;
+
+  @Option(names = "--pods-per-workload", defaultValue = "10", description = "Replicas per Deployment/StatefulSet.")
+  int podsPerWorkload;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Simulator seed.")
+  long seed;
+
+  @Option(names = "--dir", defaultValue = "target/bench", description = "Folder for the broker's data.")
+  Path dir;
+
+  @Option(names = "--rollup", defaultValue = "1m", description = "Rollup window of the job (0 for none).")
+  String rollup;
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = dir.toAbsolutePath().resolve("kafka-" + System.currentTimeMillis());
+    try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Settings.in(data).withHeap("1g"))) {
+      String bootstrap = broker.bootstrapServers();
+      String topic = "bench.flows";
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1),
+            new NewTopic("bench.traffic", partitions, (short) 1), new NewTopic("bench.dlq", 1, (short) 1)))
+            .all().get(30, TimeUnit.SECONDS);
+      }
+      Load load = load(bootstrap, topic);
+      System.out.printf("loaded %,d flows (%,d distinct edge keys, %,d pods, %,d services) in %.1f s: %,.0f flows/s%n",
+          load.flows, load.edges, load.pods, load.services, load.seconds, load.flows / load.seconds);
+
+      double decodeSeconds = decodeOnly(bootstrap, topic);
+      System.out.printf("decode-only ceiling: %,.0f flows/s (%.1f s, %d consumer threads)%n",
+          load.flows / decodeSeconds, decodeSeconds, partitions);
+
+      double jobSeconds = runJob(bootstrap, topic);
+      System.out.printf("Flink traffic aggregation: %,.0f flows/s (%.1f s, parallelism %d, exactly-once, rollup %s)%n",
+          load.flows / jobSeconds, jobSeconds, partitions, rollup);
+      System.out.printf("ratio job / ceiling: %.2f%n", decodeSeconds / jobSeconds);
+    }
+    return 0;
+  }
+
+  private record Load(long flows, int edges, int pods, int services, double seconds) {}
+
+  private Load load(String bootstrap, String topic) {
+    // Real timestamps (now minus the run) keep the broker's retention from deleting the input.
+    SimulatorSettings settings = SimulatorSettings.defaults()
+        .withSeed(seed).withNamespaces(namespaces).withPodsPerWorkload(podsPerWorkload).withNodes(40)
+        .withFlowsPerSecond(50_000).withDuration(Duration.ofHours(24)).withEpisodesPerType(0)
+        .withStart(java.time.Instant.now().minus(Duration.ofHours(25)));
+    ClusterSimulator simulator = ClusterSimulator.of(settings);
+    WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
+    Set<String> edges = new HashSet<>();
+    long begin = System.nanoTime();
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all",
+        "linger.ms", 20, "batch.size", 512 * 1024, "compression.type", "lz4", "buffer.memory", 256L * 1024 * 1024),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      long sent = simulator.run(flows, new SimulationSink() {
+        @Override
+        public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
+          if (edges.size() < 1_000_000) {
+            edges.add(edgeKey);
+          }
+          producer.send(new ProducerRecord<>(topic, edgeKey.getBytes(StandardCharsets.UTF_8), codec.encode(flow)));
+        }
+      });
+      producer.flush();
+      double seconds = (System.nanoTime() - begin) / 1e9;
+      int pods = simulator.cluster().workloads().stream().mapToInt(w -> simulator.cluster().pods(w).size()).sum();
+      return new Load(sent, edges.size(), pods, simulator.cluster().services().size(), seconds);
+    }
+  }
+
+  /** Reads every partition on its own thread and decodes every record: the cost floor of any job on this topic. */
+  private double decodeOnly(String bootstrap, String topic) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(partitions);
+    long begin = System.nanoTime();
+    List<Future<Long>> counts = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      int partition = p;
+      counts.add(pool.submit(() -> {
+        WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
+        TopicPartition tp = new TopicPartition(topic, partition);
+        long decoded = 0;
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
+            "max.poll.records", 5_000, "fetch.max.bytes", 64 * 1024 * 1024), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+          consumer.assign(List.of(tp));
+          consumer.seekToBeginning(List.of(tp));
+          long end = consumer.endOffsets(List.of(tp)).get(tp);
+          long position = 0;
+          while (position < end) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+              if (codec.decode(r.value()) instanceof DecodeResult.Decoded<FlowEvent>) {
+                decoded++;
+              }
+              position = r.offset() + 1;
+            }
+          }
+        }
+        return decoded;
+      }));
+    }
+    long total = 0;
+    for (Future<Long> count : counts) {
+      total += count.get();
+    }
+    pool.shutdown();
+    double seconds = (System.nanoTime() - begin) / 1e9;
+    if (total == 0) {
+      throw new IllegalStateException("decode-only pass read nothing");
+    }
+    return seconds;
+  }
+
+  private double runJob(String bootstrap, String topic) throws Exception {
+    TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", bootstrap,
+        "--flows-topic", topic, "--traffic-topic", "bench.traffic", "--dlq-topic", "bench.dlq",
+        "--group-id", "bench-" + System.currentTimeMillis(), "--starting-offsets", "earliest", "--bounded",
+        "--parallelism", Integer.toString(partitions), "--rollup", rollup);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        Configuration.fromMap(config.flinkConfiguration()));
+    TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
+    job.configure(env);
+    job.attachTo(env);
+    long begin = System.nanoTime();
+    env.execute("bench traffic aggregation");
+    return (System.nanoTime() - begin) / 1e9;
+  }
+}

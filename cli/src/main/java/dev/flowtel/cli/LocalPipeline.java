@@ -1,0 +1,176 @@
+package dev.flowtel.cli;
+
+import dev.flowtel.core.config.Durations;
+import dev.flowtel.flink.traffic.TrafficAggregationConfig;
+import dev.flowtel.flink.traffic.TrafficAggregationJob;
+import dev.flowtel.localstack.LocalStack;
+import dev.flowtel.schema.ClusterState;
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.sink.elasticsearch.index.IndexSettings;
+import dev.flowtel.sink.elasticsearch.index.IndexSetup;
+import dev.flowtel.sink.elasticsearch.index.SetupReport;
+import dev.flowtel.sink.elasticsearch.service.SinkService;
+import dev.flowtel.sink.elasticsearch.service.SinkServiceSettings;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.SimulationSink;
+import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.episode.EpisodeSpec;
+import dev.flowtel.simulator.episode.GroundTruthLabel;
+import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.simulator.source.SyntheticFlowSource;
+import dev.flowtel.wire.FlowtelTopics;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.kafka.WireSerializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * Everything {@code ./flowtel up} runs on top of the local servers, in this JVM: Elasticsearch
+ * setup, the Flink jobs on an embedded MiniCluster, the Elasticsearch sink, and the flow source
+ * (the simulator, paced in wall-clock time, with anomaly episodes a few minutes in).
+ */
+final class LocalPipeline implements AutoCloseable {
+
+  /** What the local run does; {@code ./flowtel up} options fill it. */
+  record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter) {}
+
+  private final LocalStack stack;
+  private final Settings settings;
+  private final AtomicLong flowsSent = new AtomicLong();
+  private KafkaProducer<String, FlowEvent> flowProducer;
+  private KafkaProducer<String, ClusterState> stateProducer;
+  private SyntheticFlowSource source;
+  private JobClient trafficJob;
+  private SinkService sink;
+  private Thread sinkThread;
+
+  LocalPipeline(LocalStack stack, Settings settings) {
+    this.stack = stack;
+    this.settings = settings;
+  }
+
+  void start(Progress progress) throws Exception {
+    ElasticsearchConnection elasticsearch = ElasticsearchConnection.to(stack.elasticsearch().url());
+    try (RestClient rest = elasticsearch.restClient()) {
+      SetupReport report = new IndexSetup(rest, IndexSettings.defaults(IndexNames.defaults())).install();
+      progress.step("Elasticsearch set up: " + report.summary());
+    }
+
+    progress.step("starting the traffic aggregation job on an embedded Flink MiniCluster");
+    TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
+        "--window", Long.toString(settings.window().toSeconds()), "--checkpoint-interval", "5s",
+        "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
+        Configuration.fromMap(config.flinkConfiguration()));
+    TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
+    job.configure(env);
+    job.attachTo(env);
+    trafficJob = env.executeAsync(TrafficAggregationJob.JOB_NAME);
+
+    progress.step("starting the Elasticsearch sink");
+    sink = new SinkService(SinkServiceSettings.defaults(stack.kafka().bootstrapServers(), elasticsearch)
+        .withGroupId("flowtel-local-sink"));
+    sinkThread = new Thread(() -> {
+      try {
+        sink.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "flowtel-es-sink");
+    sinkThread.setDaemon(true);
+    sinkThread.start();
+
+    progress.step(String.format("starting the simulated cluster: %,.0f flows/s, anomaly episodes from %s on",
+        settings.flowsPerSecond(), Durations.format(settings.episodesAfter())));
+    startSimulator();
+  }
+
+  private void startSimulator() {
+    Duration at = settings.episodesAfter();
+    List<EpisodeSpec> episodes = List.of(
+        EpisodeSpec.parse("PORT_SCAN@" + Durations.format(at) + "+30s"),
+        EpisodeSpec.parse("NEW_EDGE@" + Durations.format(at.plusSeconds(40)) + "+30s"),
+        EpisodeSpec.parse("EXTERNAL_EGRESS@" + Durations.format(at.plusSeconds(80)) + "+30s"),
+        EpisodeSpec.parse("DENIED_SPIKE@" + Durations.format(at.plusSeconds(120)) + "+30s"),
+        EpisodeSpec.parse("VOLUME_BURST@" + Durations.format(at.plusSeconds(160)) + "+30s"),
+        EpisodeSpec.parse("IP_SWEEP@" + Durations.format(at.plusSeconds(200)) + "+30s"),
+        EpisodeSpec.parse("POLICY_VIOLATION@" + Durations.format(at.plusSeconds(240)) + "+30s"));
+    SimulatorSettings simulation = SimulatorSettings.defaults()
+        .withSeed(settings.seed())
+        .withStart(Instant.now())
+        .withDuration(Duration.ofDays(7))
+        .withFlowsPerSecond(settings.flowsPerSecond())
+        .withPacedFlowsPerSecond(Math.round(settings.flowsPerSecond()))
+        .withEpisodesPerType(0)
+        .withEpisodes(episodes);
+    ClusterSimulator simulator = ClusterSimulator.of(simulation);
+    Map<String, Object> producerConfig = Map.of("bootstrap.servers", stack.kafka().bootstrapServers(), "acks", "all",
+        "enable.idempotence", true, "linger.ms", 20, "compression.type", "lz4");
+    flowProducer = new KafkaProducer<>(producerConfig, new StringSerializer(), new WireSerializer<>(RecordType.FLOW_EVENT));
+    stateProducer = new KafkaProducer<>(producerConfig, new StringSerializer(), new WireSerializer<>(RecordType.CLUSTER_STATE));
+    for (ClusterStateRecord record : simulator.clusterState()) {
+      stateProducer.send(new ProducerRecord<>(FlowtelTopics.CLUSTER_STATE, record.key(), record.value()));
+    }
+    stateProducer.flush();
+    source = SyntheticFlowSource.of(simulator);
+    source.start(new SimulationSink() {
+      @Override
+      public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
+        flowProducer.send(new ProducerRecord<>(FlowtelTopics.FLOWS, edgeKey, flow));
+        flowsSent.incrementAndGet();
+      }
+
+      @Override
+      public void clusterState(ClusterStateRecord record) {
+        stateProducer.send(new ProducerRecord<>(FlowtelTopics.CLUSTER_STATE, record.key(), record.value()));
+      }
+    });
+  }
+
+  long flowsSent() {
+    return flowsSent.get();
+  }
+
+  long documentsWritten() {
+    return sink == null ? 0 : sink.writerStats().acknowledged();
+  }
+
+  @Override
+  public void close() {
+    if (source != null) {
+      source.stop();
+    }
+    if (flowProducer != null) {
+      flowProducer.close(Duration.ofSeconds(10));
+      stateProducer.close(Duration.ofSeconds(10));
+    }
+    if (trafficJob != null) {
+      try {
+        trafficJob.cancel().get();
+      } catch (Exception ignored) {
+        // The MiniCluster goes down with this JVM anyway.
+      }
+    }
+    if (sink != null) {
+      sink.stop();
+      try {
+        sinkThread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      sink.close();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.flowtel.core.anomaly;
+
+import dev.flowtel.schema.PolicyAnomaly;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The open anomalies of one detector key. A finding opens an anomaly (revision 0, emitted at
+ * once); findings within the cooldown of its last one update it, and it is emitted again with the
+ * next revision when the report interval has passed since the last emission or the severity rose.
+ * A finding after the cooldown opens a new anomaly, with a new id.
+ */
+public final class AnomalyTracker implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final HashMap<String, AnomalyEpisode> open = new HashMap<>();
+
+  /** Records {@code finding}; emits the anomaly's new revision to {@code out} when one is due. */
+  public void report(Finding finding, DetectionConfig config, Consumer<PolicyAnomaly> out) {
+    AnomalyEpisode episode = open.get(finding.key());
+    if (episode != null && finding.firstMillis() > episode.lastSeenMillis + config.cooldown().toMillis()) {
+      episode = null;
+    }
+    if (episode == null) {
+      episode = new AnomalyEpisode(finding);
+      open.put(finding.key(), episode);
+      episode.add(finding);
+      emit(episode, finding.lastMillis(), out);
+      return;
+    }
+    boolean rose = finding.severity().ordinal() > episode.severity.ordinal()
+        && finding.severity() != dev.flowtel.schema.Severity.UNKNOWN;
+    if (rose) {
+      episode.severity = finding.severity();
+    }
+    episode.add(finding);
+    if (rose || finding.lastMillis() >= episode.lastEmittedAtMillis + config.reportInterval().toMillis()) {
+      emit(episode, finding.lastMillis(), out);
+    }
+  }
+
+  /** The anomaly open for {@code key} at {@code atMillis} (within the cooldown of its last finding), if any. */
+  public AnomalyEpisode openAt(String key, long atMillis, DetectionConfig config) {
+    AnomalyEpisode episode = open.get(key);
+    return episode != null && atMillis <= episode.lastSeenMillis + config.cooldown().toMillis() ? episode : null;
+  }
+
+  /** Forgets anomalies whose cooldown ended before {@code watermark}. */
+  public void expire(long watermark, DetectionConfig config) {
+    Iterator<AnomalyEpisode> it = open.values().iterator();
+    while (it.hasNext()) {
+      if (it.next().lastSeenMillis + config.cooldown().toMillis() < watermark) {
+        it.remove();
+      }
+    }
+  }
+
+  /** The earliest time {@link #expire} would forget something, or Long.MAX_VALUE. */
+  public long nextExpiry(DetectionConfig config) {
+    long next = Long.MAX_VALUE;
+    for (AnomalyEpisode e : open.values()) {
+      next = Math.min(next, e.lastSeenMillis + config.cooldown().toMillis() + 1);
+    }
+    return next;
+  }
+
+  public boolean isEmpty() {
+    return open.isEmpty();
+  }
+
+  Map<String, AnomalyEpisode> open() {
+    return open;
+  }
+
+  private static void emit(AnomalyEpisode episode, long at, Consumer<PolicyAnomaly> out) {
+    episode.revision++;
+    episode.lastEmittedAtMillis = at;
+    out.accept(episode.toAvro());
+  }
+}

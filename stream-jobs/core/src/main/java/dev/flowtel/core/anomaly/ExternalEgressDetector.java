@@ -1,0 +1,124 @@
+package dev.flowtel.core.anomaly;
+
+import dev.flowtel.core.policy.Cidr;
+import dev.flowtel.core.policy.IpAddress;
+import dev.flowtel.schema.AnomalyType;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.Severity;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * EXTERNAL_EGRESS: a workload's established connection to an address outside {@code clusterCidrs}
+ * that the workload never used during the learning period. Each new address is one anomaly,
+ * updated while the workload keeps using it within the cooldown; after that the address is known.
+ * A workload that used more than {@code externalMaxLearned} addresses while learning reaches the
+ * Internet broadly and is not watched.
+ */
+public final class ExternalEgressDetector implements Detector<ExternalEgressDetector.State> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The external addresses one workload uses, and its open anomalies. */
+  public static final class State implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final HashSet<IpAddress> known = new HashSet<>();
+    boolean broad;
+    final AnomalyTracker tracker = new AnomalyTracker();
+  }
+
+  private final DetectionConfig config;
+  private transient List<Cidr> cluster;
+
+  public ExternalEgressDetector(DetectionConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public AnomalyType type() {
+    return AnomalyType.EXTERNAL_EGRESS;
+  }
+
+  @Override
+  public Grouping grouping() {
+    return Grouping.CLIENT_WORKLOAD;
+  }
+
+  @Override
+  public boolean accepts(ObservedFlow flow) {
+    return !flow.reply() && !flow.dropped() && !insideCluster(flow.dstIp());
+  }
+
+  /** Whether {@code address} lies in one of the configured cluster CIDRs. */
+  public boolean insideCluster(IpAddress address) {
+    if (cluster == null) {
+      cluster = config.clusterNetworks();
+    }
+    for (Cidr cidr : cluster) {
+      if (cidr.contains(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public State newState() {
+    return new State();
+  }
+
+  @Override
+  public void onFlow(State state, ObservedFlow flow, PolicyJudgement judgement, long learningUntilMillis,
+      Consumer<PolicyAnomaly> out) {
+    long t = flow.flowEndMillis();
+    IpAddress address = flow.dstIp();
+    if (t < learningUntilMillis) {
+      if (state.known.size() < config.externalMaxLearned()) {
+        state.known.add(address);
+      } else if (!state.known.contains(address)) {
+        state.broad = true;
+      }
+      return;
+    }
+    if (state.broad) {
+      return;
+    }
+    String key = flow.client().key() + ">" + address;
+    if (state.known.contains(address)) {
+      if (state.tracker.openAt(key, t, config) != null) {
+        state.tracker.report(finding(key, flow), config, out);
+      }
+      return;
+    }
+    if (!flow.established()) {
+      return;
+    }
+    state.tracker.report(finding(key, flow), config, out);
+    state.known.add(address);
+  }
+
+  private Finding finding(String key, ObservedFlow flow) {
+    long t = flow.flowEndMillis();
+    return new Finding(type(), key, t, t, Severity.MEDIUM, flow.client(), flow.server(), flow.serverPort(),
+        flow.protocol(), Map.of("connections", flow.connectionAttempt() ? 1L : 0L, "flows", 1L, "bytesSent", flow.bytes()),
+        Map.of(), Map.of(), List.of(flow.sample()), null);
+  }
+
+  @Override
+  public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
+    state.tracker.expire(watermark, config);
+  }
+
+  @Override
+  public long nextDeadline(State state) {
+    return state.tracker.nextExpiry(config);
+  }
+
+  @Override
+  public boolean isEmpty(State state) {
+    return state.known.isEmpty() && state.tracker.isEmpty();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.flowtel.core.anomaly;
+
+import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.schema.AnomalyType;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.Severity;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * NEW_EDGE: a service edge never seen during the learning period carries {@code
+ * newEdgeMinConnections} established connections that the policies allow. Edges the policies deny
+ * are POLICY_VIOLATIONs, edges to addresses outside the cluster EXTERNAL_EGRESS, and unanswered
+ * probes scans, so each cause is reported once. Once reported the edge is known; an edge unused for
+ * {@code edgeRetention} is forgotten (and is new again when it returns).
+ */
+public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** What is known of one edge. */
+  public static final class State implements Serializable {
+    private static final long serialVersionUID = 1L;
+    boolean known;
+    long lastSeenMillis = Long.MIN_VALUE;
+    long pendingSince = Long.MAX_VALUE;
+    final HashSet<Long> pendingConnections = new HashSet<>();
+    final AnomalyTracker tracker = new AnomalyTracker();
+  }
+
+  private final DetectionConfig config;
+
+  public NewEdgeDetector(DetectionConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public AnomalyType type() {
+    return AnomalyType.NEW_EDGE;
+  }
+
+  @Override
+  public Grouping grouping() {
+    return Grouping.EDGE;
+  }
+
+  @Override
+  public boolean accepts(ObservedFlow flow) {
+    return !flow.reply() && !flow.dropped() && !EdgeEnd.EXTERNAL.equals(flow.server().kind());
+  }
+
+  @Override
+  public State newState() {
+    return new State();
+  }
+
+  @Override
+  public void onFlow(State state, ObservedFlow flow, PolicyJudgement judgement, long learningUntilMillis,
+      Consumer<PolicyAnomaly> out) {
+    long t = flow.flowEndMillis();
+    state.lastSeenMillis = Math.max(state.lastSeenMillis, t);
+    if (t < learningUntilMillis) {
+      state.known = true;
+      return;
+    }
+    if (state.known) {
+      if (state.tracker.openAt(flow.edgeKey(), t, config) != null) {
+        state.tracker.report(finding(flow, t, t, flow.connectionAttempt() ? 1 : 0), config, out);
+      }
+      return;
+    }
+    if (!flow.established() || judgement.denied()) {
+      return;
+    }
+    state.pendingConnections.add(flow.connectionId());
+    state.pendingSince = Math.min(state.pendingSince, t);
+    if (state.pendingConnections.size() >= config.newEdgeMinConnections()) {
+      state.tracker.report(finding(flow, state.pendingSince, t, state.pendingConnections.size()), config, out);
+      state.known = true;
+      state.pendingConnections.clear();
+      state.pendingSince = Long.MAX_VALUE;
+    }
+  }
+
+  private Finding finding(ObservedFlow flow, long first, long last, long connections) {
+    return new Finding(type(), flow.edgeKey(), first, last, Severity.LOW, flow.client(), flow.server(),
+        flow.serverPort(), flow.protocol(), Map.of("connections", connections, "flows", 1L, "bytes", flow.bytes()),
+        Map.of(), Map.of(), List.of(flow.sample()), null);
+  }
+
+  @Override
+  public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
+    state.tracker.expire(watermark, config);
+    if (state.lastSeenMillis != Long.MIN_VALUE && state.lastSeenMillis + config.edgeRetention().toMillis() < watermark) {
+      state.known = false;
+      state.pendingConnections.clear();
+      state.pendingSince = Long.MAX_VALUE;
+      state.lastSeenMillis = Long.MIN_VALUE;
+    }
+  }
+
+  @Override
+  public long nextDeadline(State state) {
+    long next = state.tracker.nextExpiry(config);
+    if (state.lastSeenMillis != Long.MIN_VALUE) {
+      next = Math.min(next, state.lastSeenMillis + config.edgeRetention().toMillis() + 1);
+    }
+    return next;
+  }
+
+  @Override
+  public boolean isEmpty(State state) {
+    return state.lastSeenMillis == Long.MIN_VALUE && state.tracker.isEmpty();
+  }
+}

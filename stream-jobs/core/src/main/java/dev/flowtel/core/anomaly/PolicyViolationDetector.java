@@ -1,0 +1,80 @@
+package dev.flowtel.core.anomaly;
+
+import dev.flowtel.schema.AnomalyType;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.Severity;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * POLICY_VIOLATION: an established connection observed FORWARDED that the policies in force deny,
+ * i.e. the datapath did not enforce them. A connection is judged by the policies in force when it
+ * opened; one that continues from before a policy change that denies it (no SYN in this interval,
+ * allowed within the policy change grace) is kept by connection tracking, as CNIs do, and is no
+ * violation. Bare SYN probes are the scan detectors' business. Evidence: the policy explanation.
+ */
+public final class PolicyViolationDetector implements Detector<PolicyViolationDetector.State> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The open anomaly of one edge. */
+  public static final class State implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final AnomalyTracker tracker = new AnomalyTracker();
+  }
+
+  private final DetectionConfig config;
+
+  public PolicyViolationDetector(DetectionConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public AnomalyType type() {
+    return AnomalyType.POLICY_VIOLATION;
+  }
+
+  @Override
+  public Grouping grouping() {
+    return Grouping.EDGE;
+  }
+
+  @Override
+  public boolean accepts(ObservedFlow flow) {
+    return flow.established();
+  }
+
+  @Override
+  public State newState() {
+    return new State();
+  }
+
+  @Override
+  public void onFlow(State state, ObservedFlow flow, PolicyJudgement judgement, long learningUntilMillis,
+      Consumer<PolicyAnomaly> out) {
+    if (!judgement.denied() || (judgement.recentlyAllowed() && !flow.connectionAttempt())) {
+      return;
+    }
+    state.tracker.report(new Finding(type(), flow.edgeKey(), flow.flowEndMillis(), flow.flowEndMillis(), Severity.HIGH,
+        flow.client(), flow.server(), flow.serverPort(), flow.protocol(),
+        Map.of("flows", 1L, "bytes", flow.bytes(), "connections", flow.connectionAttempt() ? 1L : 0L), Map.of(),
+        Map.of(), List.of(flow.sample()), judgement.explanation()), config, out);
+  }
+
+  @Override
+  public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
+    state.tracker.expire(watermark, config);
+  }
+
+  @Override
+  public long nextDeadline(State state) {
+    return state.tracker.nextExpiry(config);
+  }
+
+  @Override
+  public boolean isEmpty(State state) {
+    return state.tracker.isEmpty();
+  }
+}

@@ -30,6 +30,7 @@ final class LiveView implements AutoCloseable {
   private final String bootstrap;
   private final LongSupplier flowsSent;
   private final LongSupplier documents;
+  private final java.util.function.Supplier<String> jobState;
   private final Thread thread;
   private volatile boolean running = true;
   private long windows;
@@ -39,10 +40,11 @@ final class LiveView implements AutoCloseable {
   private final Set<String> anomalyIds = new HashSet<>();
   private final Map<String, Long> anomaliesByType = new TreeMap<>();
 
-  LiveView(String bootstrap, LongSupplier flowsSent, LongSupplier documents) {
+  LiveView(String bootstrap, LongSupplier flowsSent, LongSupplier documents, java.util.function.Supplier<String> jobState) {
     this.bootstrap = bootstrap;
     this.flowsSent = flowsSent;
     this.documents = documents;
+    this.jobState = jobState;
     this.thread = new Thread(this::loop, "flowtel-live-view");
     this.thread.setDaemon(true);
   }
@@ -75,9 +77,10 @@ final class LiveView implements AutoCloseable {
         long now = System.nanoTime();
         if (now - lastStatus >= 2_000_000_000L) {
           long flows = flowsSent.getAsLong();
-          System.out.printf("flows %,d (%,.0f/s) | windows out %,d on %,d edges | anomalies %,d | documents in Elasticsearch %,d%n",
+          String state = jobState.get();
+          System.out.printf("flows %,d (%,.0f/s) | windows out %,d on %,d edges | anomalies %,d | documents in Elasticsearch %,d%s%n",
               flows, (flows - lastFlows) / ((now - lastStatus) / 1e9), windows, edges.size(), anomalyIds.size(),
-              documents.getAsLong());
+              documents.getAsLong(), state.equals("RUNNING") ? "" : " | traffic job " + state);
           lastFlows = flows;
           lastStatus = now;
         }

@@ -139,6 +139,30 @@ final class LocalPipeline implements AutoCloseable {
     });
   }
 
+  /** RUNNING while all is well; otherwise the job's state and, when it failed, why. */
+  String jobState() {
+    if (trafficJob == null) {
+      return "not started";
+    }
+    try {
+      String status = trafficJob.getJobStatus().get(5, java.util.concurrent.TimeUnit.SECONDS).name();
+      if (status.equals("FAILED")) {
+        try {
+          trafficJob.getJobExecutionResult().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          Throwable root = e;
+          while (root.getCause() != null) {
+            root = root.getCause();
+          }
+          return status + ": " + root;
+        }
+      }
+      return status;
+    } catch (Exception e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
   long flowsSent() {
     return flowsSent.get();
   }

@@ -106,7 +106,7 @@ final class UpCommand implements Callable<Integer> {
     LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
         new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window, episodesAfter));
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
-        pipeline::documentsWritten);
+        pipeline::documentsWritten, pipeline::jobState);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread stopper = new Thread(() -> {
       progress.step("stopping");
@@ -165,6 +165,7 @@ final class UpCommand implements Callable<Integer> {
   private static String summary(LocalPipeline pipeline, LiveView live, String elasticsearchUrl) {
     StringBuilder out = new StringBuilder("\nSummary\n");
     out.append(String.format("  flows in                  %,d%n", pipeline.flowsSent()));
+    out.append(String.format("  traffic job               %s%n", pipeline.jobState()));
     out.append(String.format("  edges out                 %,d (%,d windows)%n", live.edges(), live.windows()));
     out.append(String.format("  anomalies                 %s%n", live.anomaliesByType().isEmpty() ? "none" : live.anomaliesByType()));
     out.append(String.format("  documents in Elasticsearch %,d traffic, %,d anomalies%n",

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.localstack.LocalPorts;
 import dev.flowtel.wire.FlowtelTopics;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
@@ -24,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /**
- * Given a fresh state folder, when a user runs {@code ./flowtel up --duration 25s}, then Kafka and
- * Elasticsearch come up with every Flowtel topic, the command says where they are, and at the end
+ * Given a fresh state folder, when a user runs {@code ./flowtel up --duration 45s}, then Kafka and
+ * Elasticsearch come up with every Flowtel topic, flows from the simulated cluster become service
+ * traffic windows in Kafka and documents in Elasticsearch, the summary says so, and at the end
  * everything stops and the ports are free again.
  */
 @Timeout(300)
@@ -39,9 +45,16 @@ class UpCommandIT {
   void upStartsKafkaAndElasticsearchWithTheTopicsAndStopsCleanly() throws Exception {
     int kafkaPort = LocalPorts.free();
     int esPort = LocalPorts.free();
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new FlowtelCommand()).execute(
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream console = System.out;
+    System.setOut(new PrintStream(new TeeStream(console, printed), true));
+    // A thread of its own, as ./flowtel's main thread: on two cores the common ForkJoinPool has one
+    // worker, and Flink's RPC needs it while the command sleeps through --duration.
+    FutureTask<Integer> exit = new FutureTask<>(() -> new CommandLine(new FlowtelCommand()).execute(
         "up", "--state-dir", state.toString(), "--kafka-port", "" + kafkaPort, "--es-port", "" + esPort,
-        "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "25s"));
+        "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "45s", "--flows-per-second", "500",
+        "--window", "5s", "--episodes-after", "10m"));
+    new Thread(exit, "flowtel-up").start();
 
     Path endpoints = state.resolve("endpoints.properties");
     long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
@@ -69,9 +82,47 @@ class UpCommandIT {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"cluster_name\":\"flowtel-local\"");
 
-    assertThat(exit.get(120, TimeUnit.SECONDS)).isZero();
+    int code;
+    try {
+      code = exit.get(180, TimeUnit.SECONDS);
+    } finally {
+      System.setOut(console);
+    }
+    assertThat(code).isZero();
+    String output = printed.toString();
+    Matcher flows = Pattern.compile("flows in\\s+([\\d,]+)").matcher(output);
+    assertThat(flows.find()).as("summary names the flows in:%n%s", output).isTrue();
+    // 500 flows/s for most of 45 s.
+    assertThat(Long.parseLong(flows.group(1).replace(",", ""))).isBetween(10_000L, 30_000L);
+    Matcher documents = Pattern.compile("documents in Elasticsearch ([\\d,]+) traffic").matcher(output);
+    assertThat(documents.find()).as("summary counts documents:%n%s", output).isTrue();
+    assertThat(Long.parseLong(documents.group(1).replace(",", ""))).as("traffic documents in Elasticsearch").isPositive();
+    assertThat(output).containsPattern("edges out\\s+[1-9]");
     assertThat(LocalPorts.inUse(kafkaPort)).as("Kafka port free after up ended").isFalse();
     assertThat(LocalPorts.inUse(esPort)).as("Elasticsearch port free after up ended").isFalse();
     assertThat(endpoints).doesNotExist();
+  }
+
+  /** Writes to the console and keeps a copy for the assertions. */
+  private static final class TeeStream extends OutputStream {
+    private final OutputStream first;
+    private final OutputStream second;
+
+    TeeStream(OutputStream first, OutputStream second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public synchronized void write(int b) throws java.io.IOException {
+      first.write(b);
+      second.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+      first.write(b, off, len);
+      second.write(b, off, len);
+    }
   }
 }

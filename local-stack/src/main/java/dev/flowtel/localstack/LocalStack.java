@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -40,12 +42,15 @@ public final class LocalStack implements AutoCloseable {
     progress.accept("starting Kafka (KRaft) on 127.0.0.1:" + settings.kafkaPort()
         + " and Elasticsearch on 127.0.0.1:" + settings.elasticsearchPort());
     int controllerPort = LocalPorts.free();
+    // Own threads, not the common pool: it has a single worker on two cores, and others need it.
+    ExecutorService starters = Executors.newFixedThreadPool(2);
     CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.start(
         new KafkaBroker.Settings(state.resolve("kafka"), settings.kafkaPort(), controllerPort, null,
-            java.util.Map.of(), settings.kafkaHeap())));
+            java.util.Map.of(), settings.kafkaHeap())), starters);
     CompletableFuture<ElasticsearchServer> elasticsearch = CompletableFuture.supplyAsync(() -> ElasticsearchServer.start(
         new ElasticsearchServer.Settings(state.resolve("elasticsearch"), settings.elasticsearchPort(),
-            settings.elasticsearchHeap())));
+            settings.elasticsearchHeap())), starters);
+    starters.shutdown();
     try {
       KafkaBroker broker = kafka.join();
       progress.accept("Kafka is up at " + broker.bootstrapServers());

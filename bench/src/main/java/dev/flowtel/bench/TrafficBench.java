@@ -171,7 +171,9 @@ public final class TrafficBench implements Callable<Integer> {
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", bootstrap,
         "--flows-topic", topic, "--traffic-topic", "bench.traffic", "--dlq-topic", "bench.dlq",
         "--group-id", "bench-" + System.currentTimeMillis(), "--starting-offsets", "earliest", "--bounded",
-        "--parallelism", Integer.toString(partitions), "--rollup", rollup);
+        "--parallelism", Integer.toString(partitions), "--rollup", rollup,
+        // The JobManager's in-memory checkpoint storage refuses state over 5 MB.
+        "--checkpoint-dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         Configuration.fromMap(config.flinkConfiguration()));
     TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);

@@ -71,7 +71,8 @@ final class LocalPipeline implements AutoCloseable {
     progress.step("starting the traffic aggregation job on an embedded Flink MiniCluster");
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
         "--window", Long.toString(settings.window().toSeconds()), "--checkpoint-interval", "5s",
-        "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic");
+        "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
+        "--checkpoint-dir", stack.kafka().settings().directory().getParent().resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
         Configuration.fromMap(config.flinkConfiguration()));
     TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);

@@ -73,7 +73,7 @@ public final class TrafficAggregationConfig implements Serializable {
       description = "Checkpoint interval; output becomes visible to read_committed consumers at each checkpoint.")
   Duration checkpointInterval;
 
-  @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI (file://, s3://, ...); the cluster's default when absent.")
+  @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI (file://, s3://, ...); the cluster's default when absent (a MiniCluster's default keeps checkpoints in JobManager memory, at most 5 MB).")
   String checkpointDir;
 
   @Option(names = "--delivery", defaultValue = "exactly-once", description = "exactly-once or at-least-once.")

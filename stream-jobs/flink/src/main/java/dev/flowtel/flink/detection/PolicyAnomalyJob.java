@@ -1,0 +1,182 @@
+package dev.flowtel.flink.detection;
+
+import dev.flowtel.core.anomaly.DetectionConfig;
+import dev.flowtel.core.anomaly.Detector;
+import dev.flowtel.core.anomaly.Detectors;
+import dev.flowtel.core.anomaly.Grouping;
+import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.flink.input.DeadLetter;
+import dev.flowtel.schema.PolicyAnomaly;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The streaming detection pipeline: flows (decoded, duplicates dropped, in the source) are keyed
+ * three ways for the three detector groupings (service edge, with the cluster state broadcast for
+ * policy judgements; client address for scans and sweeps; client workload for external egress),
+ * and every anomaly revision goes to the anomaly sink, keyed by its id. Sources and sinks come from
+ * outside, so the same job runs on Kafka and on bounded inputs with collecting sinks in tests.
+ */
+public final class PolicyAnomalyJob {
+
+  public static final String JOB_NAME = "flowtel-policy-anomaly";
+  static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+  private final PolicyAnomalyConfig config;
+  private final Source<DetectionRecord, ?, ?> flows;
+  private final Source<ClusterStateChange, ?, ?> clusterState;
+  private final Sink<PolicyAnomaly> anomalySink;
+  private final Sink<DeadLetter> deadLetterSink;
+
+  public PolicyAnomalyJob(PolicyAnomalyConfig config, Source<DetectionRecord, ?, ?> flows,
+      Source<ClusterStateChange, ?, ?> clusterState, Sink<PolicyAnomaly> anomalySink, Sink<DeadLetter> deadLetterSink) {
+    this.config = config;
+    this.flows = flows;
+    this.clusterState = clusterState;
+    this.anomalySink = anomalySink;
+    this.deadLetterSink = deadLetterSink;
+  }
+
+  /** The job wired to Kafka as configured: what a Flink cluster runs. */
+  public static PolicyAnomalyJob onKafka(PolicyAnomalyConfig config) {
+    Properties client = config.kafkaClientProperties();
+    return new PolicyAnomalyJob(config,
+        DetectionKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.startingOffsets(), config.bounded()),
+        DetectionKafka.clusterStateSource(client, config.clusterStateTopic(), config.groupId() + "-cluster-state",
+            config.bounded()),
+        DetectionKafka.anomalySink(client, config.anomaliesTopic(), config.exactlyOnce(), config.transactionTimeout(),
+            config.groupId() + "-anomalies"),
+        DetectionKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
+            config.groupId() + "-dlq"));
+  }
+
+  static void runOnKafka(PolicyAnomalyConfig config) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        Configuration.fromMap(config.flinkConfiguration()));
+    PolicyAnomalyJob job = onKafka(config);
+    job.configure(env);
+    job.attachTo(env);
+    env.execute(JOB_NAME);
+  }
+
+  public void configure(StreamExecutionEnvironment env) {
+    env.enableCheckpointing(config.checkpointInterval().toMillis(),
+        config.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+    if (config.parallelism() > 0) {
+      env.setParallelism(config.parallelism());
+    }
+  }
+
+  public void attachTo(StreamExecutionEnvironment env) {
+    DetectionConfig detection = config.detectionConfig();
+    long learningStart = config.learningStartMillis();
+    Duration outOfOrderness = config.maxOutOfOrderness();
+    WatermarkStrategy<DetectionRecord> watermarks = WatermarkStrategy
+        .<DetectionRecord>forGenerator(context -> new DetectionWatermarks(outOfOrderness))
+        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
+        .withIdleness(config.idleness());
+    SingleOutputStreamOperator<ObservedFlow> observed = env.fromSource(flows, watermarks, "flows").uid("flows-source")
+        .process(new SplitDeadLetters()).uid("flow-dead-letters").name("dead letters")
+        .returns(TypeInformation.of(ObservedFlow.class));
+
+    // The cluster state's watermark follows observedAt; once the compacted topic goes quiet it is
+    // idle and stops holding back the edge detectors' event time.
+    WatermarkStrategy<ClusterStateChange> stateWatermarks = WatermarkStrategy
+        .<ClusterStateChange>forMonotonousTimestamps()
+        .withTimestampAssigner((change, kafkaTimestamp) -> change.observedAtMillis())
+        .withIdleness(config.idleness());
+    SingleOutputStreamOperator<ClusterStateChange> changes = env.fromSource(clusterState, stateWatermarks, "cluster-state")
+        .uid("cluster-state-source")
+        .process(new SplitClusterStateDeadLetters()).uid("cluster-state-dead-letters").name("cluster-state dead letters");
+    BroadcastStream<ClusterStateChange> broadcastState = changes.broadcast(EdgeDetectionFunction.CLUSTER_STATE);
+
+    AvroTypeInfo<PolicyAnomaly> anomalyType = new AvroTypeInfo<>(PolicyAnomaly.class);
+    DataStream<PolicyAnomaly> edgeAnomalies = observed.keyBy(ObservedFlow::edgeKey)
+        .connect(broadcastState)
+        .process(new EdgeDetectionFunction(detection, learningStart), anomalyType)
+        .uid("edge-detectors").name("edge detectors: " + names(Grouping.EDGE, detection));
+    DataStream<PolicyAnomaly> anomalies = edgeAnomalies
+        .union(keyed(observed, Grouping.CLIENT_ADDRESS, detection, learningStart, anomalyType, "probe-detectors"))
+        .union(keyed(observed, Grouping.CLIENT_WORKLOAD, detection, learningStart, anomalyType, "egress-detectors"));
+    anomalies.sinkTo(anomalySink).uid("anomaly-sink").name("anomalies");
+    observed.getSideOutput(DEAD_LETTERS).union(changes.getSideOutput(DEAD_LETTERS))
+        .sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
+  }
+
+  private static DataStream<PolicyAnomaly> keyed(DataStream<ObservedFlow> observed, Grouping grouping,
+      DetectionConfig detection, long learningStart, AvroTypeInfo<PolicyAnomaly> type, String uid) {
+    List<Detector<?>> detectors = Detectors.of(grouping, detection);
+    return observed.filter(new AcceptedBy(detectors)).uid(uid + "-filter").name("flows for " + names(grouping, detection))
+        .keyBy(grouping::key)
+        .process(new KeyedDetectionFunction(detection, grouping, learningStart), type)
+        .uid(uid).name(uid.replace('-', ' ') + ": " + names(grouping, detection));
+  }
+
+  private static String names(Grouping grouping, DetectionConfig detection) {
+    return String.join(", ", Detectors.of(grouping, detection).stream().map(d -> d.type().name()).toList());
+  }
+
+  /** Passes the flows at least one of the detectors needs, so each shuffle carries only those. */
+  static final class AcceptedBy implements FilterFunction<ObservedFlow> {
+    private static final long serialVersionUID = 1L;
+    private final List<Detector<?>> detectors;
+
+    AcceptedBy(List<Detector<?>> detectors) {
+      this.detectors = detectors;
+    }
+
+    @Override
+    public boolean filter(ObservedFlow flow) {
+      for (Detector<?> d : detectors) {
+        if (d.accepts(flow)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Dead letters of the flows source to the side output, flows on. */
+  static final class SplitDeadLetters extends ProcessFunction<DetectionRecord, ObservedFlow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(DetectionRecord record, Context ctx, Collector<ObservedFlow> out) {
+      if (record.deadLetter() != null) {
+        ctx.output(DEAD_LETTERS, record.deadLetter());
+      } else {
+        out.collect(record.flow());
+      }
+    }
+  }
+
+  /** Undecodable cluster-state records to the side output; valid changes and tombstones on. */
+  static final class SplitClusterStateDeadLetters extends ProcessFunction<ClusterStateChange, ClusterStateChange> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(ClusterStateChange change, Context ctx, Collector<ClusterStateChange> out) {
+      if (change.deadLetter() != null) {
+        ctx.output(DEAD_LETTERS, change.deadLetter());
+      } else {
+        out.collect(change);
+      }
+    }
+  }
+}

@@ -1,8 +1,9 @@
 package dev.flowtel.core.edge;
 
 /**
- * A counted flow reduced to what aggregation needs: its edge, whether it is the reply direction,
- * and its counters. Small and flat, because it is what engines shuffle by edge.
+ * A counted flow reduced to what aggregation needs: its edge (as its key), whether it is the reply
+ * direction, and its counters. Small and flat, because it is what engines shuffle by edge: the
+ * edge travels once, as its text key, and is parsed back once per window ({@link #edge()}).
  *
  * @param connectionId 64-bit hash of the connection's client/server 5-tuple (equal for request and reply)
  * @param clientPodId 64-bit hash of the client pod's namespace/name, 0 when the client is no pod
@@ -10,7 +11,7 @@ package dev.flowtel.core.edge;
  */
 public record ClassifiedFlow(
     String edgeKey,
-    ServiceEdge edge,
+    int protocol,
     long eventTimeMillis,
     boolean reply,
     long connectionId,
@@ -19,4 +20,10 @@ public record ClassifiedFlow(
     long packets,
     int tcpFlags,
     long drops,
-    long rttMicros) {}
+    long rttMicros) {
+
+  /** The edge, parsed from its key. */
+  public ServiceEdge edge() {
+    return ServiceEdge.fromKey(edgeKey);
+  }
+}

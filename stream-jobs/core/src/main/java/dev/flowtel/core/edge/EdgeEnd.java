@@ -73,6 +73,22 @@ public record EdgeEnd(String namespace, String kind, String name, NetworkClass n
     return (namespace == null ? "-" : namespace) + '/' + kind + '/' + name;
   }
 
+  /** The end of a {@link #key()}; see {@link ServiceEdge#fromKey}. */
+  public static EdgeEnd fromKey(String key) {
+    String[] parts = key.split("/", 3);
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("not an edge end key: " + key);
+    }
+    String namespace = parts[0].equals("-") ? null : parts[0];
+    NetworkClass networkClass = switch (parts[1]) {
+      case SERVICE -> NetworkClass.SERVICE;
+      case NODE -> NetworkClass.NODE;
+      case EXTERNAL -> NetworkClass.valueOf(parts[2]);
+      default -> NetworkClass.POD;
+    };
+    return new EdgeEnd(namespace, parts[1], parts[2], networkClass);
+  }
+
   public EdgeEndpoint toAvro() {
     return EdgeEndpoint.newBuilder().setNamespace(namespace).setKind(kind).setName(name).setNetworkClass(networkClass).build();
   }

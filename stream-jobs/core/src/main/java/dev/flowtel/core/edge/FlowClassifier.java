@@ -32,7 +32,7 @@ public final class FlowClassifier {
         ? connectionId(flow.getDstAddr(), flow.getSrcAddr(), flow.getDstPort(), flow.getSrcPort(), flow.getProtocol())
         : connectionId(flow.getSrcAddr(), flow.getDstAddr(), flow.getSrcPort(), flow.getDstPort(), flow.getProtocol());
     Long rtt = flow.getTcpRttMicros();
-    return new ClassifiedFlow(edge.key(), edge, flow.getFlowEnd().toEpochMilli(), reply, connectionId, podId(client),
+    return new ClassifiedFlow(edge.key(), flow.getProtocol(), flow.getFlowEnd().toEpochMilli(), reply, connectionId, podId(client),
         flow.getBytes(), flow.getPackets(), flow.getTcpFlags(), flow.getDrops(), rtt == null ? -1 : rtt);
   }
 

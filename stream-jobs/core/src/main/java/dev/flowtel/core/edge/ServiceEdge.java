@@ -21,4 +21,19 @@ public record ServiceEdge(EdgeEnd source, EdgeEnd destination, int destinationPo
   public String key() {
     return source.key() + '>' + destination.key() + ':' + destinationPort + '/' + protocol;
   }
+
+  /**
+   * The edge of a {@link #key()}. Kubernetes names never contain {@code / : >}, so the key splits
+   * unambiguously; network classes follow from the kinds, as {@link EdgeEnd} assigns them.
+   */
+  public static ServiceEdge fromKey(String key) {
+    int arrow = key.indexOf('>');
+    int colon = key.lastIndexOf(':');
+    int slash = key.lastIndexOf('/');
+    if (arrow < 0 || colon < arrow || slash < colon) {
+      throw new IllegalArgumentException("not a service edge key: " + key);
+    }
+    return new ServiceEdge(EdgeEnd.fromKey(key.substring(0, arrow)), EdgeEnd.fromKey(key.substring(arrow + 1, colon)),
+        Integer.parseInt(key.substring(colon + 1, slash)), Integer.parseInt(key.substring(slash + 1)));
+  }
 }

@@ -63,13 +63,14 @@ public final class TrafficAccumulator {
       edge = flow.edge();
     }
     int flags = flow.tcpFlags();
+    boolean tcp = flow.protocol() == Protocols.TCP;
     if (flow.reply()) {
       bytesToSource += flow.bytes();
       packetsToSource += flow.packets();
     } else {
       bytesToDestination += flow.bytes();
       packetsToDestination += flow.packets();
-      if (flow.edge().protocol() == Protocols.TCP) {
+      if (tcp) {
         if ((flags & Protocols.SYN) != 0) {
           connectionsOpened++;
         }
@@ -81,7 +82,7 @@ public final class TrafficAccumulator {
         rtt().add(flow.rttMicros());
       }
     }
-    if (flow.edge().protocol() == Protocols.TCP && (flags & Protocols.RST) != 0) {
+    if (tcp && (flags & Protocols.RST) != 0) {
       tcpResets++;
     }
     drops += flow.drops();

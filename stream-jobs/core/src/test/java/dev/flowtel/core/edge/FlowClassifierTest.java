@@ -55,6 +55,7 @@ class FlowClassifierTest {
     assertThat(c.edge()).isEqualTo(new ServiceEdge(new EdgeEnd("shop", "Deployment", "frontend", NetworkClass.POD),
         new EdgeEnd(null, "External", "PUBLIC", NetworkClass.PUBLIC), 443, Protocols.TCP));
     assertThat(c.edgeKey()).isEqualTo("shop/Deployment/frontend>-/External/PUBLIC:443/6");
+    assertThat(ServiceEdge.fromKey(c.edgeKey())).isEqualTo(c.edge());
 
     // The answer comes in from the internet through node-a's uplink: counted there, as a reply.
     FlowEvent answer = flow(INTERNET, INTERNET_IP, 443, FRONTEND_1, FRONTEND_1_IP, 50123, "node-a", Direction.INGRESS, 1).build();

@@ -3,6 +3,8 @@ package dev.flowtel.flink.traffic;
 import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.kafka.FlowtelKafka;
+import dev.flowtel.flink.types.ClassifiedFlowSerializer;
+import dev.flowtel.flink.types.TrafficAccumulatorSerializer;
 import dev.flowtel.flink.input.FlowRecordDecoder;
 import dev.flowtel.flink.input.FlowWatermarks;
 import dev.flowtel.flink.input.LateFlowFilter;
@@ -101,7 +103,7 @@ public final class TrafficAggregationJob {
     DataStream<SourceRecord> records = env.fromSource(source, watermarks, "flows").uid("flows-source");
 
     SingleOutputStreamOperator<ClassifiedFlow> checked = records
-        .process(new LateFlowFilter(config.window().toMillis(), config.allowedLateness().toMillis()))
+        .process(new LateFlowFilter(config.window().toMillis(), config.allowedLateness().toMillis()), ClassifiedFlowSerializer.TYPE)
         .uid("late-flow-filter").name("dead letters and late flows");
     DataStream<DeadLetter> deadLetters = checked.getSideOutput(LateFlowFilter.DEAD_LETTERS);
     DataStream<ClassifiedFlow> flows = flowsTap.apply(checked);
@@ -125,8 +127,8 @@ public final class TrafficAggregationJob {
         .trigger(new LateUpdateTrigger())
         .allowedLateness(config.allowedLateness())
         .sideOutputLateData(LATE_IN_WINDOW)
-        .aggregate(new TrafficAggregate(), new TrafficWindowResult(), TrafficAccumulatorTypeInfo.INSTANCE,
-            TrafficAccumulatorTypeInfo.INSTANCE, new AvroTypeInfo<>(ServiceTraffic.class))
+        .aggregate(new TrafficAggregate(), new TrafficWindowResult(), TrafficAccumulatorSerializer.TYPE,
+            TrafficAccumulatorSerializer.TYPE, new AvroTypeInfo<>(ServiceTraffic.class))
         .uid(uid).name(uid + " " + size);
   }
 

@@ -1,4 +1,4 @@
-package dev.flowtel.flink.traffic;
+package dev.flowtel.flink.types;
 
 import dev.flowtel.core.traffic.TrafficAccumulator;
 import java.io.IOException;
@@ -14,6 +14,7 @@ public final class TrafficAccumulatorSerializer extends TypeSerializerSingleton<
 
   private static final long serialVersionUID = 1L;
   public static final TrafficAccumulatorSerializer INSTANCE = new TrafficAccumulatorSerializer();
+  public static final SerializerTypeInfo<TrafficAccumulator> TYPE = new SerializerTypeInfo<>(TrafficAccumulator.class, INSTANCE);
 
   @Override
   public boolean isImmutableType() {

@@ -1,0 +1,88 @@
+package dev.flowtel.flink.types;
+
+import dev.flowtel.core.edge.ClassifiedFlow;
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The shuffle's record, field by field: Flink's POJO serializer reads record components through
+ * reflection and was the largest single cost of the job in a profile (see docs/benchmarks.md).
+ */
+public final class ClassifiedFlowSerializer extends TypeSerializerSingleton<ClassifiedFlow> {
+
+  private static final long serialVersionUID = 1L;
+  public static final ClassifiedFlowSerializer INSTANCE = new ClassifiedFlowSerializer();
+  public static final SerializerTypeInfo<ClassifiedFlow> TYPE = new SerializerTypeInfo<>(ClassifiedFlow.class, INSTANCE);
+
+  @Override
+  public boolean isImmutableType() {
+    return true;
+  }
+
+  @Override
+  public ClassifiedFlow createInstance() {
+    return null;
+  }
+
+  @Override
+  public ClassifiedFlow copy(ClassifiedFlow from) {
+    return from;
+  }
+
+  @Override
+  public ClassifiedFlow copy(ClassifiedFlow from, ClassifiedFlow reuse) {
+    return from;
+  }
+
+  @Override
+  public int getLength() {
+    return -1;
+  }
+
+  @Override
+  public void serialize(ClassifiedFlow f, DataOutputView out) throws IOException {
+    out.writeUTF(f.edgeKey());
+    out.writeShort(f.protocol());
+    out.writeLong(f.eventTimeMillis());
+    out.writeBoolean(f.reply());
+    out.writeLong(f.connectionId());
+    out.writeLong(f.clientPodId());
+    out.writeLong(f.bytes());
+    out.writeLong(f.packets());
+    out.writeShort(f.tcpFlags());
+    out.writeLong(f.drops());
+    out.writeLong(f.rttMicros());
+  }
+
+  @Override
+  public ClassifiedFlow deserialize(DataInputView in) throws IOException {
+    return new ClassifiedFlow(in.readUTF(), in.readShort() & 0xFFFF, in.readLong(), in.readBoolean(), in.readLong(),
+        in.readLong(), in.readLong(), in.readLong(), in.readShort() & 0xFFFF, in.readLong(), in.readLong());
+  }
+
+  @Override
+  public ClassifiedFlow deserialize(ClassifiedFlow reuse, DataInputView in) throws IOException {
+    return deserialize(in);
+  }
+
+  @Override
+  public void copy(DataInputView in, DataOutputView out) throws IOException {
+    serialize(deserialize(in), out);
+  }
+
+  @Override
+  public TypeSerializerSnapshot<ClassifiedFlow> snapshotConfiguration() {
+    return new Snapshot();
+  }
+
+  /** The format has one version so far. */
+  public static final class Snapshot extends SimpleTypeSerializerSnapshot<ClassifiedFlow> {
+    public Snapshot() {
+      super(() -> INSTANCE);
+    }
+  }
+}

@@ -31,6 +31,8 @@ public final class AnomalyEpisode implements Serializable {
   long lastSeenMillis;
   long lastEmittedAtMillis;
   int revision = -1;
+  /** Findings arrived since the last emitted revision. */
+  boolean pending;
   Severity severity;
   final EdgeEnd source;
   final EdgeEnd destination;

@@ -40,6 +40,8 @@ public final class AnomalyTracker implements Serializable {
     episode.add(finding);
     if (rose || finding.lastMillis() >= episode.lastEmittedAtMillis + config.reportInterval().toMillis()) {
       emit(episode, finding.lastMillis(), out);
+    } else {
+      episode.pending = true;
     }
   }
 
@@ -49,21 +51,32 @@ public final class AnomalyTracker implements Serializable {
     return episode != null && atMillis <= episode.lastSeenMillis + config.cooldown().toMillis() ? episode : null;
   }
 
-  /** Forgets anomalies whose cooldown ended before {@code watermark}. */
-  public void expire(long watermark, DetectionConfig config) {
+  /**
+   * Emits the revision an anomaly still owes (findings held back by the report interval) once the
+   * interval has passed, and forgets anomalies whose cooldown ended before {@code watermark}.
+   */
+  public void expire(long watermark, DetectionConfig config, Consumer<PolicyAnomaly> out) {
     Iterator<AnomalyEpisode> it = open.values().iterator();
     while (it.hasNext()) {
-      if (it.next().lastSeenMillis + config.cooldown().toMillis() < watermark) {
+      AnomalyEpisode e = it.next();
+      if (e.pending && (e.lastEmittedAtMillis + config.reportInterval().toMillis() <= watermark
+          || e.lastSeenMillis + config.cooldown().toMillis() < watermark)) {
+        emit(e, Math.max(e.lastSeenMillis, e.lastEmittedAtMillis), out);
+      }
+      if (e.lastSeenMillis + config.cooldown().toMillis() < watermark) {
         it.remove();
       }
     }
   }
 
-  /** The earliest time {@link #expire} would forget something, or Long.MAX_VALUE. */
+  /** The earliest time {@link #expire} has something to do, or Long.MAX_VALUE. */
   public long nextExpiry(DetectionConfig config) {
     long next = Long.MAX_VALUE;
     for (AnomalyEpisode e : open.values()) {
       next = Math.min(next, e.lastSeenMillis + config.cooldown().toMillis() + 1);
+      if (e.pending) {
+        next = Math.min(next, e.lastEmittedAtMillis + config.reportInterval().toMillis());
+      }
     }
     return next;
   }
@@ -78,6 +91,7 @@ public final class AnomalyTracker implements Serializable {
 
   private static void emit(AnomalyEpisode episode, long at, Consumer<PolicyAnomaly> out) {
     episode.revision++;
+    episode.pending = false;
     episode.lastEmittedAtMillis = at;
     out.accept(episode.toAvro());
   }

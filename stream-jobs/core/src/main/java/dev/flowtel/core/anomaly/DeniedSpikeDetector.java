@@ -100,7 +100,7 @@ public final class DeniedSpikeDetector implements Detector<DeniedSpikeDetector.S
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
     long size = config.deniedWindow().toMillis();
-    while (!state.buckets.isEmpty() && state.buckets.firstKey() + size <= watermark + 1) {
+    while (!state.buckets.isEmpty() && watermark >= state.buckets.firstKey() + size - 1) {
       Map.Entry<Long, Bucket> e = state.buckets.pollFirstEntry();
       long start = e.getKey();
       if (state.closedUntil != Long.MIN_VALUE) {
@@ -123,7 +123,7 @@ public final class DeniedSpikeDetector implements Detector<DeniedSpikeDetector.S
         state.baseline.add(b.dropped, config.volumeEwmaAlpha());
       }
     }
-    state.tracker.expire(watermark, config);
+    state.tracker.expire(watermark, config, out);
   }
 
   private static String edgeKey(State s) {

@@ -109,7 +109,7 @@ public final class ExternalEgressDetector implements Detector<ExternalEgressDete
 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    state.tracker.expire(watermark, config);
+    state.tracker.expire(watermark, config, out);
   }
 
   @Override

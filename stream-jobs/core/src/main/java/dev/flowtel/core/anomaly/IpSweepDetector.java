@@ -91,7 +91,7 @@ public final class IpSweepDetector implements Detector<IpSweepDetector.State> {
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
     long size = config.scanWindow().toMillis();
-    while (!state.windows.isEmpty() && state.windows.firstKey() + size <= watermark + 1) {
+    while (!state.windows.isEmpty() && watermark >= state.windows.firstKey() + size - 1) {
       Map.Entry<Long, HashMap<Integer, PortTargets>> window = state.windows.pollFirstEntry();
       state.closedUntil = window.getKey() + size;
       window.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -107,7 +107,7 @@ public final class IpSweepDetector implements Detector<IpSweepDetector.State> {
         }
       });
     }
-    state.tracker.expire(watermark, config);
+    state.tracker.expire(watermark, config, out);
   }
 
   @Override

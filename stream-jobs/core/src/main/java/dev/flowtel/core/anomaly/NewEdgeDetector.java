@@ -93,7 +93,7 @@ public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    state.tracker.expire(watermark, config);
+    state.tracker.expire(watermark, config, out);
     if (state.lastSeenMillis != Long.MIN_VALUE && state.lastSeenMillis + config.edgeRetention().toMillis() < watermark) {
       state.known = false;
       state.pendingConnections.clear();

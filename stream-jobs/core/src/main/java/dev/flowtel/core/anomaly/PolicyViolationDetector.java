@@ -65,7 +65,7 @@ public final class PolicyViolationDetector implements Detector<PolicyViolationDe
 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    state.tracker.expire(watermark, config);
+    state.tracker.expire(watermark, config, out);
   }
 
   @Override

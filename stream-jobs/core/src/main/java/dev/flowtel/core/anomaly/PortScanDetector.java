@@ -93,7 +93,7 @@ public final class PortScanDetector implements Detector<PortScanDetector.State> 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
     long size = config.scanWindow().toMillis();
-    while (!state.windows.isEmpty() && state.windows.firstKey() + size <= watermark + 1) {
+    while (!state.windows.isEmpty() && watermark >= state.windows.firstKey() + size - 1) {
       Map.Entry<Long, HashMap<IpAddress, Target>> window = state.windows.pollFirstEntry();
       state.closedUntil = window.getKey() + size;
       window.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(IpAddress::toString)))
@@ -110,7 +110,7 @@ public final class PortScanDetector implements Detector<PortScanDetector.State> 
             }
           });
     }
-    state.tracker.expire(watermark, config);
+    state.tracker.expire(watermark, config, out);
   }
 
   private static String clientAddress(Target target) {

@@ -101,7 +101,7 @@ public final class VolumeAnomalyDetector implements Detector<VolumeAnomalyDetect
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
     long size = config.volumeBucket().toMillis();
     double alpha = config.volumeEwmaAlpha();
-    while (!state.buckets.isEmpty() && state.buckets.firstKey() + size <= watermark + 1) {
+    while (!state.buckets.isEmpty() && watermark >= state.buckets.firstKey() + size - 1) {
       Map.Entry<Long, Bucket> e = state.buckets.pollFirstEntry();
       long start = e.getKey();
       if (state.closedUntil != Long.MIN_VALUE) {
@@ -128,7 +128,7 @@ public final class VolumeAnomalyDetector implements Detector<VolumeAnomalyDetect
         state.baseline.add(b.bytes, alpha);
       }
     }
-    state.tracker.expire(watermark, config);
+    state.tracker.expire(watermark, config, out);
     if (state.buckets.isEmpty() && state.lastSeenMillis != Long.MIN_VALUE
         && state.lastSeenMillis + config.edgeRetention().toMillis() < watermark) {
       state.lastSeenMillis = Long.MIN_VALUE;

@@ -89,7 +89,10 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
       timeline.compactBefore(horizon);
       compactedAt = horizon;
     }
-    PolicyJudgement judgement = flow.reply() ? PolicyJudgement.UNKNOWN : timeline.judge(flow, config.policyChangeGrace().toMillis());
+    // Until both inputs have a watermark, the cluster state may still be arriving: a policy set
+    // read halfway would deny what the rest of it allows, so flows are not judged yet.
+    PolicyJudgement judgement = flow.reply() || watermark == Long.MIN_VALUE ? PolicyJudgement.UNKNOWN
+        : timeline.judge(flow, config.policyChangeGrace().toMillis());
     detectors.onFlow(flow, judgement, clock.learningUntil(flow.flowEndMillis()), ctx.timerService(), out::collect);
   }
 

@@ -92,6 +92,9 @@ final class SimulatedRun {
         flows = SIMULATORS.get(run).flows();
         decoder = new ObservedFlowDecoder();
       }
+      if (index % 250_000 == 0 && Boolean.getBoolean("flowtel.detection.progress")) {
+        System.out.printf("%tT %d flows%n", System.currentTimeMillis(), index);
+      }
       while (true) {
         var observed = decoder.observe(flows.next().flow());
         if (observed.isPresent()) {

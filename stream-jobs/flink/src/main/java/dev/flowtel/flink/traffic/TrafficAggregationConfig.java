@@ -40,6 +40,12 @@ public final class TrafficAggregationConfig implements Serializable {
   @Option(names = "--dlq-topic", defaultValue = FlowtelTopics.DLQ, description = "Dead-letter topic for undecodable and late flows.")
   String deadLetterTopic;
 
+  @Option(names = "--es-url", description = "Also write ServiceTraffic straight to this Elasticsearch (set up with ./flowtel es setup); off when absent.")
+  String elasticsearchUrl;
+
+  @Option(names = "--es-index-prefix", defaultValue = "flowtel-", description = "Prefix of the Elasticsearch indices.")
+  String elasticsearchIndexPrefix;
+
   @Option(names = "--group-id", defaultValue = "flowtel-traffic-aggregation", description = "Kafka consumer group (offsets are committed on checkpoints).")
   String groupId;
 
@@ -123,6 +129,14 @@ public final class TrafficAggregationConfig implements Serializable {
       case "at-least-once" -> false;
       default -> throw new IllegalArgumentException("--delivery " + delivery + ": expected exactly-once or at-least-once");
     };
+  }
+
+  public java.util.Optional<String> elasticsearchUrl() {
+    return java.util.Optional.ofNullable(elasticsearchUrl);
+  }
+
+  public String elasticsearchIndexPrefix() {
+    return elasticsearchIndexPrefix;
   }
 
   public String flowsTopic() {

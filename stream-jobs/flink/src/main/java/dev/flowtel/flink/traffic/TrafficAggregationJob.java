@@ -3,6 +3,11 @@ package dev.flowtel.flink.traffic;
 import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.kafka.FlowtelKafka;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
+import dev.flowtel.sink.elasticsearch.flink.ElasticsearchSink;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import dev.flowtel.flink.types.TrafficAccumulatorSerializer;
 import dev.flowtel.flink.input.FlowRecordDecoder;
@@ -13,6 +18,8 @@ import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.wire.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -45,6 +52,7 @@ public final class TrafficAggregationJob {
   private final Sink<ServiceTraffic> trafficSink;
   private final Sink<DeadLetter> deadLetterSink;
   private final UnaryOperator<DataStream<ClassifiedFlow>> flowsTap;
+  private final List<Sink<ServiceTraffic>> moreTrafficSinks = new ArrayList<>();
 
   public TrafficAggregationJob(TrafficAggregationConfig config, Source<SourceRecord, ?, ?> source,
       Sink<ServiceTraffic> trafficSink, Sink<DeadLetter> deadLetterSink) {
@@ -66,12 +74,21 @@ public final class TrafficAggregationJob {
   /** The job wired to Kafka as configured: what a Flink cluster runs. */
   public static TrafficAggregationJob onKafka(TrafficAggregationConfig config) {
     Properties client = config.kafkaClientProperties();
-    return new TrafficAggregationJob(config,
+    TrafficAggregationJob job = new TrafficAggregationJob(config,
         FlowtelKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.startingOffsets(), config.bounded()),
         FlowtelKafka.trafficSink(client, config.trafficTopic(), config.exactlyOnce(), config.transactionTimeout(),
             config.groupId() + "-traffic"),
         FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
             config.groupId() + "-dlq"));
+    config.elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
+        new TrafficDocuments(new IndexNames(config.elasticsearchIndexPrefix())), WriterSettings.defaults())));
+    return job;
+  }
+
+  /** Writes ServiceTraffic to {@code sink} as well (Elasticsearch, say); call before {@link #attachTo}. */
+  public TrafficAggregationJob alsoTo(Sink<ServiceTraffic> sink) {
+    moreTrafficSinks.add(sink);
+    return this;
   }
 
   /** Runs the Kafka-wired job in the current execution environment (the cluster's, or a local MiniCluster). */
@@ -118,6 +135,9 @@ public final class TrafficAggregationJob {
       allTraffic = allTraffic.union(rollup);
     }
     allTraffic.sinkTo(trafficSink).uid("traffic-sink").name("service traffic");
+    for (int i = 0; i < moreTrafficSinks.size(); i++) {
+      allTraffic.sinkTo(moreTrafficSinks.get(i)).uid("traffic-sink-" + (i + 1)).name("service traffic " + (i + 1));
+    }
     deadLetters.sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
   }
 

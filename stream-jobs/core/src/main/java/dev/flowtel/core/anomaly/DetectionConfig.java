@@ -22,6 +22,10 @@ import java.util.Objects;
  *     before the flow is the expected effect of a policy change when it is dropped or continues
  *     forwarded: neither a DENIED_SPIKE drop nor a POLICY_VIOLATION (default 10m)
  *
+ * <p>POLICY_VIOLATION:
+ * @param violationMinConnections denied but forwarded connections an edge needs before it is
+ *     reported, so one flow judged while the policies were still loading is not an anomaly (default 2)
+ *
  * <p>DENIED_SPIKE:
  * @param deniedWindow bucket over which dropped connection attempts on an edge are counted (default 1m)
  * @param deniedMinFlows fewest dropped request flows in a bucket that can be a spike (default 20)
@@ -61,6 +65,7 @@ public record DetectionConfig(
     Duration cooldown,
     Duration reportInterval,
     Duration policyChangeGrace,
+    int violationMinConnections,
     Duration deniedWindow,
     long deniedMinFlows,
     double deniedSpikeFactor,
@@ -85,6 +90,7 @@ public record DetectionConfig(
   public static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
   public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofMinutes(1);
   public static final Duration DEFAULT_POLICY_CHANGE_GRACE = Duration.ofMinutes(10);
+  public static final int DEFAULT_VIOLATION_MIN_CONNECTIONS = 2;
   public static final Duration DEFAULT_DENIED_WINDOW = Duration.ofMinutes(1);
   public static final long DEFAULT_DENIED_MIN_FLOWS = 20;
   public static final double DEFAULT_DENIED_SPIKE_FACTOR = 5;
@@ -114,6 +120,7 @@ public record DetectionConfig(
     positive(edgeRetention, "edge-retention", false);
     positive(volumeBucket, "volume-bucket", false);
     positive(scanWindow, "scan-window", false);
+    require(violationMinConnections >= 1, "violation-min-connections", violationMinConnections, "1 or more");
     require(deniedMinFlows >= 1, "denied-min-flows", deniedMinFlows, "1 or more");
     require(deniedSpikeFactor >= 1, "denied-spike-factor", deniedSpikeFactor, "1 or more");
     require(newEdgeMinConnections >= 1, "new-edge-min-connections", newEdgeMinConnections, "1 or more");
@@ -137,7 +144,7 @@ public record DetectionConfig(
 
   public static DetectionConfig defaults() {
     return new DetectionConfig(DEFAULT_LEARNING_PERIOD, DEFAULT_COOLDOWN, DEFAULT_REPORT_INTERVAL,
-        DEFAULT_POLICY_CHANGE_GRACE, DEFAULT_DENIED_WINDOW, DEFAULT_DENIED_MIN_FLOWS, DEFAULT_DENIED_SPIKE_FACTOR,
+        DEFAULT_POLICY_CHANGE_GRACE, DEFAULT_VIOLATION_MIN_CONNECTIONS, DEFAULT_DENIED_WINDOW, DEFAULT_DENIED_MIN_FLOWS, DEFAULT_DENIED_SPIKE_FACTOR,
         DEFAULT_NEW_EDGE_MIN_CONNECTIONS, DEFAULT_EDGE_RETENTION, DEFAULT_VOLUME_BUCKET, DEFAULT_VOLUME_EWMA_ALPHA,
         DEFAULT_VOLUME_MIN_HISTORY, DEFAULT_VOLUME_MIN_BYTES, DEFAULT_VOLUME_Z_SCORE, DEFAULT_VOLUME_MIN_RATIO,
         DEFAULT_SCAN_WINDOW, DEFAULT_SCAN_MIN_PORTS, DEFAULT_SWEEP_MIN_HOSTS, DEFAULT_SCAN_MIN_FAILED_SHARE,
@@ -145,14 +152,14 @@ public record DetectionConfig(
   }
 
   public DetectionConfig withLearningPeriod(Duration value) {
-    return new DetectionConfig(value, cooldown, reportInterval, policyChangeGrace, deniedWindow, deniedMinFlows,
+    return new DetectionConfig(value, cooldown, reportInterval, policyChangeGrace, violationMinConnections, deniedWindow, deniedMinFlows,
         deniedSpikeFactor, newEdgeMinConnections, edgeRetention, volumeBucket, volumeEwmaAlpha, volumeMinHistory,
         volumeMinBytes, volumeZScore, volumeMinRatio, scanWindow, scanMinPorts, sweepMinHosts, scanMinFailedShare,
         clusterCidrs, externalMaxLearned);
   }
 
   public DetectionConfig withClusterCidrs(List<String> value) {
-    return new DetectionConfig(learningPeriod, cooldown, reportInterval, policyChangeGrace, deniedWindow, deniedMinFlows,
+    return new DetectionConfig(learningPeriod, cooldown, reportInterval, policyChangeGrace, violationMinConnections, deniedWindow, deniedMinFlows,
         deniedSpikeFactor, newEdgeMinConnections, edgeRetention, volumeBucket, volumeEwmaAlpha, volumeMinHistory,
         volumeMinBytes, volumeZScore, volumeMinRatio, scanWindow, scanMinPorts, sweepMinHosts, scanMinFailedShare,
         value, externalMaxLearned);

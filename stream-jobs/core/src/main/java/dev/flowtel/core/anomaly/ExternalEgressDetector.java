@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * EXTERNAL_EGRESS: a workload's established connection to an address outside {@code clusterCidrs}
- * that the workload never used during the learning period. Each new address is one anomaly,
- * updated while the workload keeps using it within the cooldown; after that the address is known.
+ * that the workload never used during the learning period. Each such address is one anomaly,
+ * updated while the workload keeps using it within the cooldown; used again after that, it is a new one.
  * A workload that used more than {@code externalMaxLearned} addresses while learning reaches the
  * Internet broadly and is not watched.
  */
@@ -87,17 +87,10 @@ public final class ExternalEgressDetector implements Detector<ExternalEgressDete
       return;
     }
     String key = flow.client().key() + ">" + address;
-    if (state.known.contains(address)) {
-      if (state.tracker.openAt(key, t, config) != null) {
-        state.tracker.report(finding(key, flow), config, out);
-      }
-      return;
-    }
-    if (!flow.established()) {
+    if (state.known.contains(address) || !flow.established()) {
       return;
     }
     state.tracker.report(finding(key, flow), config, out);
-    state.known.add(address);
   }
 
   private Finding finding(String key, ObservedFlow flow) {

@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * NEW_EDGE: a service edge never seen during the learning period carries {@code
  * newEdgeMinConnections} established connections that the policies allow. Edges the policies deny
  * are POLICY_VIOLATIONs, edges to addresses outside the cluster EXTERNAL_EGRESS, and unanswered
- * probes scans, so each cause is reported once. Once reported the edge is known; an edge unused for
- * {@code edgeRetention} is forgotten (and is new again when it returns).
+ * probes scans, so each cause is reported once. Only learning makes an edge known: used again after
+ * the cooldown, an edge not seen while learning is a new anomaly. An edge unused for {@code
+ * edgeRetention} is forgotten.
  */
 public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
 
@@ -66,20 +67,17 @@ public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
       state.known = true;
       return;
     }
-    if (state.known) {
-      if (state.tracker.openAt(flow.edgeKey(), t, config) != null) {
-        state.tracker.report(finding(flow, t, t, flow.connectionAttempt() ? 1 : 0), config, out);
-      }
+    if (state.known || !flow.established() || judgement.denied()) {
       return;
     }
-    if (!flow.established() || judgement.denied()) {
+    if (state.tracker.openAt(flow.edgeKey(), t, config) != null) {
+      state.tracker.report(finding(flow, t, t, flow.connectionAttempt() ? 1 : 0), config, out);
       return;
     }
     state.pendingConnections.add(flow.connectionId());
     state.pendingSince = Math.min(state.pendingSince, t);
     if (state.pendingConnections.size() >= config.newEdgeMinConnections()) {
       state.tracker.report(finding(flow, state.pendingSince, t, state.pendingConnections.size()), config, out);
-      state.known = true;
       state.pendingConnections.clear();
       state.pendingSince = Long.MAX_VALUE;
     }
@@ -94,6 +92,10 @@ public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
     state.tracker.expire(watermark, config, out);
+    if (state.pendingSince != Long.MAX_VALUE && state.pendingSince + config.cooldown().toMillis() < watermark) {
+      state.pendingConnections.clear();
+      state.pendingSince = Long.MAX_VALUE;
+    }
     if (state.lastSeenMillis != Long.MIN_VALUE && state.lastSeenMillis + config.edgeRetention().toMillis() < watermark) {
       state.known = false;
       state.pendingConnections.clear();
@@ -107,6 +109,9 @@ public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
     long next = state.tracker.nextExpiry(config);
     if (state.lastSeenMillis != Long.MIN_VALUE) {
       next = Math.min(next, state.lastSeenMillis + config.edgeRetention().toMillis() + 1);
+    }
+    if (state.pendingSince != Long.MAX_VALUE) {
+      next = Math.min(next, state.pendingSince + config.cooldown().toMillis() + 1);
     }
     return next;
   }

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * i.e. the datapath did not enforce them. A connection is judged by the policies in force when it
  * opened; one that continues from before a policy change that denies it (no SYN in this interval,
  * allowed within the policy change grace) is kept by connection tracking, as CNIs do, and is no
- * violation. Bare SYN probes are the scan detectors' business. Evidence: the policy explanation.
+ * violation. Bare SYN probes are the scan detectors' business. An edge is reported once {@code
+ * violationMinConnections} of its connections were found violating. Evidence: the policy explanation.
  */
 public final class PolicyViolationDetector implements Detector<PolicyViolationDetector.State> {
 
@@ -23,6 +24,8 @@ public final class PolicyViolationDetector implements Detector<PolicyViolationDe
   public static final class State implements Serializable {
     private static final long serialVersionUID = 1L;
     final AnomalyTracker tracker = new AnomalyTracker();
+    final java.util.HashSet<Long> pendingConnections = new java.util.HashSet<>();
+    long pendingSince = Long.MAX_VALUE;
   }
 
   private final DetectionConfig config;
@@ -57,7 +60,19 @@ public final class PolicyViolationDetector implements Detector<PolicyViolationDe
     if (!judgement.denied() || (judgement.recentlyAllowed() && !flow.connectionAttempt())) {
       return;
     }
-    state.tracker.report(new Finding(type(), flow.edgeKey(), flow.flowEndMillis(), flow.flowEndMillis(), Severity.HIGH,
+    long t = flow.flowEndMillis();
+    long first = t;
+    if (state.tracker.openAt(flow.edgeKey(), t, config) == null) {
+      state.pendingConnections.add(flow.connectionId());
+      state.pendingSince = Math.min(state.pendingSince, t);
+      if (state.pendingConnections.size() < config.violationMinConnections()) {
+        return;
+      }
+      first = state.pendingSince;
+      state.pendingConnections.clear();
+      state.pendingSince = Long.MAX_VALUE;
+    }
+    state.tracker.report(new Finding(type(), flow.edgeKey(), first, t, Severity.HIGH,
         flow.client(), flow.server(), flow.serverPort(), flow.protocol(),
         Map.of("flows", 1L, "bytes", flow.bytes(), "connections", flow.connectionAttempt() ? 1L : 0L), Map.of(),
         Map.of(), List.of(flow.sample()), judgement.explanation()), config, out);
@@ -66,15 +81,20 @@ public final class PolicyViolationDetector implements Detector<PolicyViolationDe
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
     state.tracker.expire(watermark, config, out);
+    if (state.pendingSince != Long.MAX_VALUE && state.pendingSince + config.cooldown().toMillis() < watermark) {
+      state.pendingConnections.clear();
+      state.pendingSince = Long.MAX_VALUE;
+    }
   }
 
   @Override
   public long nextDeadline(State state) {
-    return state.tracker.nextExpiry(config);
+    long next = state.tracker.nextExpiry(config);
+    return state.pendingSince == Long.MAX_VALUE ? next : Math.min(next, state.pendingSince + config.cooldown().toMillis() + 1);
   }
 
   @Override
   public boolean isEmpty(State state) {
-    return state.tracker.isEmpty();
+    return state.tracker.isEmpty() && state.pendingSince == Long.MAX_VALUE;
   }
 }

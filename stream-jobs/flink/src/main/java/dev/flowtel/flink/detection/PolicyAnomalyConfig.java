@@ -110,6 +110,10 @@ public final class PolicyAnomalyConfig implements Serializable {
       description = "Drops and continuing connections the policies allowed within this time are a policy change's effect, not anomalies.")
   Duration policyChangeGrace;
 
+  @Option(names = "--violation-min-connections", defaultValue = "2",
+      description = "POLICY_VIOLATION: denied but forwarded connections on an edge before it is reported.")
+  int violationMinConnections;
+
   @Option(names = "--denied-window", defaultValue = "1m", converter = DurationOption.class, description = "DENIED_SPIKE: counting window.")
   Duration deniedWindow;
 
@@ -176,7 +180,7 @@ public final class PolicyAnomalyConfig implements Serializable {
 
   /** The detector thresholds; throws IllegalArgumentException naming the option that is out of range. */
   public DetectionConfig detectionConfig() {
-    return new DetectionConfig(learningPeriod, cooldown, reportInterval, policyChangeGrace, deniedWindow, deniedMinFlows,
+    return new DetectionConfig(learningPeriod, cooldown, reportInterval, policyChangeGrace, violationMinConnections, deniedWindow, deniedMinFlows,
         deniedSpikeFactor, newEdgeMinConnections, edgeRetention, volumeBucket, volumeEwmaAlpha, volumeMinHistory,
         volumeMinBytes, volumeZScore, volumeMinRatio, scanWindow, scanMinPorts, sweepMinHosts, scanMinFailedShare,
         clusterCidrs, externalMaxLearned);

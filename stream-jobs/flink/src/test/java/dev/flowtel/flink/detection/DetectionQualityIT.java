@@ -22,14 +22,15 @@ import org.junit.jupiter.api.Timeout;
  * restored, which must cause no anomaly), when the detection job runs over it on a MiniCluster,
  * then per anomaly type recall and precision are at least 0.95. And given two hours of clean
  * traffic, the second hour (after learning) produces no anomaly. The seeds here were not used
- * while tuning (tuning used 1, 2 and 3).
+ * while tuning (tuning used 1, 2 and 3; 7001 and 7002 ran once and exposed a NEW_EDGE definition bug, so
+ * they were retired).
  */
 @Timeout(600)
 class DetectionQualityIT {
 
   static final double FLOWS_PER_SECOND = 400;
   static final int EPISODES_PER_TYPE = 3;
-  static final long[] SEEDS = {7001, 7002};
+  static final long[] SEEDS = {9101, 9102};
 
   @Test
   void everyInjectedEpisodeTypeIsFoundWithRecallAndPrecisionOfAtLeast95Percent() throws Exception {

@@ -80,7 +80,7 @@ final class LiveView implements AutoCloseable {
           String state = jobState.get();
           System.out.printf("flows %,d (%,.0f/s) | windows out %,d on %,d edges | anomalies %,d | documents in Elasticsearch %,d%s%n",
               flows, (flows - lastFlows) / ((now - lastStatus) / 1e9), windows, edges.size(), anomalyIds.size(),
-              documents.getAsLong(), state.equals("RUNNING") ? "" : " | traffic job " + state);
+              documents.getAsLong(), state.equals("RUNNING") ? "" : " | jobs " + state);
           lastFlows = flows;
           lastStatus = now;
         }

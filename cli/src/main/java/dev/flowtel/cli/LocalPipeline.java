@@ -1,6 +1,8 @@
 package dev.flowtel.cli;
 
 import dev.flowtel.core.config.Durations;
+import dev.flowtel.flink.detection.PolicyAnomalyConfig;
+import dev.flowtel.flink.detection.PolicyAnomalyJob;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.localstack.LocalStack;
@@ -38,7 +40,7 @@ import org.elasticsearch.client.RestClient;
 
 /**
  * Everything {@code ./flowtel up} runs on top of the local servers, in this JVM: Elasticsearch
- * setup, the Flink jobs on an embedded MiniCluster, the Elasticsearch sink, and the flow source
+ * setup, the traffic and anomaly jobs on an embedded MiniCluster, the Elasticsearch sink, and the flow source
  * (the simulator, paced in wall-clock time, with anomaly episodes a few minutes in).
  */
 final class LocalPipeline implements AutoCloseable {
@@ -68,7 +70,7 @@ final class LocalPipeline implements AutoCloseable {
       progress.step("Elasticsearch set up: " + report.summary());
     }
 
-    progress.step("starting the traffic aggregation job on an embedded Flink MiniCluster");
+    progress.step("starting the traffic aggregation and policy anomaly jobs on an embedded Flink MiniCluster");
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
         "--window", Long.toString(settings.window().toSeconds()), "--checkpoint-interval", "5s",
         "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
@@ -78,7 +80,13 @@ final class LocalPipeline implements AutoCloseable {
     TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
     job.configure(env);
     job.attachTo(env);
-    trafficJob = env.executeAsync(TrafficAggregationJob.JOB_NAME);
+    // Learning ends when the episodes begin, so NEW_EDGE and EXTERNAL_EGRESS have a baseline by then.
+    PolicyAnomalyConfig detection = PolicyAnomalyConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
+        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", "5s", "--max-out-of-orderness", "3s",
+        "--learning-period", Durations.format(settings.episodesAfter()));
+    PolicyAnomalyJob.onKafka(detection).attachTo(env);
+    // One job holding both pipelines shares the MiniCluster's slots.
+    trafficJob = env.executeAsync("flowtel-local");
 
     progress.step("starting the Elasticsearch sink");
     sink = new SinkService(SinkServiceSettings.defaults(stack.kafka().bootstrapServers(), elasticsearch)

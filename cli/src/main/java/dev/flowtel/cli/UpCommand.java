@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
     description = {
         "Runs the Flowtel pipeline on this machine until Ctrl-C or --duration.",
         "Starts a Kafka broker (KRaft) and an Elasticsearch server as child processes, with no Docker,",
-        "creates the topics and indices, runs the traffic aggregation job on an embedded Flink MiniCluster",
-        "and the Elasticsearch sink, and feeds flows from the chosen source. All files live in --state-dir."})
+        "creates the topics and indices, runs the traffic aggregation and anomaly detection jobs on an embedded",
+        "Flink MiniCluster and the Elasticsearch sink, and feeds flows from the chosen source. All files live in --state-dir."})
 final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--source", defaultValue = "synthetic",
@@ -49,7 +49,7 @@ final class UpCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--episodes-after", defaultValue = "2m", converter = DurationOption.class,
-      description = "When the synthetic source starts injecting anomaly episodes (one type every 40 s).")
+      description = "When the synthetic source starts injecting anomaly episodes (one type every 40 s); the detectors learn until then.")
   Duration episodesAfter;
 
   @Option(names = "--window", defaultValue = "10s", converter = DurationOption.class, description = "Aggregation window.")
@@ -165,7 +165,7 @@ final class UpCommand implements Callable<Integer> {
   private static String summary(LocalPipeline pipeline, LiveView live, String elasticsearchUrl) {
     StringBuilder out = new StringBuilder("\nSummary\n");
     out.append(String.format("  flows in                  %,d%n", pipeline.flowsSent()));
-    out.append(String.format("  traffic job               %s%n", pipeline.jobState()));
+    out.append(String.format("  jobs                      %s%n", pipeline.jobState()));
     out.append(String.format("  edges out                 %,d (%,d windows)%n", live.edges(), live.windows()));
     out.append(String.format("  anomalies                 %s%n", live.anomaliesByType().isEmpty() ? "none" : live.anomaliesByType()));
     out.append(String.format("  documents in Elasticsearch %,d traffic, %,d anomalies%n",

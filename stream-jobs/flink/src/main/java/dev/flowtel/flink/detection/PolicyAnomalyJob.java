@@ -91,7 +91,7 @@ public final class PolicyAnomalyJob {
         .<DetectionRecord>forGenerator(context -> new DetectionWatermarks(outOfOrderness))
         .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
         .withIdleness(config.idleness());
-    SingleOutputStreamOperator<ObservedFlow> observed = env.fromSource(flows, watermarks, "flows").uid("flows-source")
+    SingleOutputStreamOperator<ObservedFlow> observed = env.fromSource(flows, watermarks, "flows").uid("anomaly-flows-source")
         .process(new SplitDeadLetters()).uid("flow-dead-letters").name("dead letters")
         .returns(TypeInformation.of(ObservedFlow.class));
 
@@ -116,7 +116,7 @@ public final class PolicyAnomalyJob {
         .union(keyed(observed, Grouping.CLIENT_WORKLOAD, detection, learningStart, anomalyType, "egress-detectors"));
     anomalies.sinkTo(anomalySink).uid("anomaly-sink").name("anomalies");
     observed.getSideOutput(DEAD_LETTERS).union(changes.getSideOutput(DEAD_LETTERS))
-        .sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
+        .sinkTo(deadLetterSink).uid("anomaly-dead-letter-sink").name("dead letters");
   }
 
   private static DataStream<PolicyAnomaly> keyed(DataStream<ObservedFlow> observed, Grouping grouping,

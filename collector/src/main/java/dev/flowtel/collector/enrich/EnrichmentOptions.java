@@ -1,0 +1,88 @@
+package dev.flowtel.collector.enrich;
+
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * The enrichment options of the collector's command line, as a picocli mixin
+ * ({@code @Mixin EnrichmentOptions enrichment;} in the collector's config class), so every option
+ * and its default is written once, here, and in {@link EnrichmentSettings}.
+ */
+public final class EnrichmentOptions {
+
+  @Option(names = "--enrich", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Fill each flow's source and destination from the Kubernetes API (pods, services, owners). Default: ${DEFAULT-VALUE}.")
+  boolean enabled = true;
+
+  @Option(names = "--pod-cidrs", defaultValue = EnrichmentSettings.DEFAULT_POD_CIDRS,
+      description = "Pod network CIDRs, comma-separated; an address here that no pod holds is UNKNOWN/POD. Default: ${DEFAULT-VALUE}.")
+  String podCidrs;
+
+  @Option(names = "--service-cidrs", defaultValue = EnrichmentSettings.DEFAULT_SERVICE_CIDRS,
+      description = "Service ClusterIP CIDRs, comma-separated. Default: ${DEFAULT-VALUE}.")
+  String serviceCidrs;
+
+  @Option(names = "--node-cidrs", defaultValue = "",
+      description = "Node address CIDRs, comma-separated (nodes are also learnt from pods' hostIPs). Default: none.")
+  String nodeCidrs;
+
+  @Option(names = "--cluster-cidrs", defaultValue = "",
+      description = "Other in-cluster ranges, classed CLUSTER, comma-separated. Default: none.")
+  String clusterCidrs;
+
+  @Option(names = "--private-cidrs", defaultValue = EnrichmentSettings.DEFAULT_PRIVATE_CIDRS,
+      description = "Private ranges outside the cluster, classed PRIVATE; everything else is PUBLIC. Default: ${DEFAULT-VALUE}.")
+  String privateCidrs;
+
+  @Option(names = "--ip-history-retention", defaultValue = "PT10M", converter = DurationConverter.class,
+      description = "How long an ended pod stays attributable to its IP, for flows exported late (ISO-8601 or 90s/10m). Default: 10m.")
+  Duration historyRetention;
+
+  @Option(names = "--ip-history-max", defaultValue = "8",
+      description = "Pods remembered per IP, the live one included. Default: ${DEFAULT-VALUE}.")
+  int maxTenancies;
+
+  @Option(names = "--informer-resync", defaultValue = "PT10M", converter = DurationConverter.class,
+      description = "Informer resync period; 0 disables. Default: 10m.")
+  Duration resync;
+
+  @Option(names = "--informer-sync-timeout", defaultValue = "PT60S", converter = DurationConverter.class,
+      description = "How long to wait at start for the first full list of pods, services and owners. Default: 60s.")
+  Duration syncTimeout;
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /** The settings these options describe; errors name the option. */
+  public EnrichmentSettings toSettings() {
+    return new EnrichmentSettings(EnrichmentSettings.cidrs("--pod-cidrs", podCidrs),
+        EnrichmentSettings.cidrs("--service-cidrs", serviceCidrs), EnrichmentSettings.cidrs("--node-cidrs", nodeCidrs),
+        EnrichmentSettings.cidrs("--cluster-cidrs", clusterCidrs), EnrichmentSettings.cidrs("--private-cidrs", privateCidrs),
+        historyRetention, maxTenancies, resync, syncTimeout);
+  }
+
+  /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 0}, or ISO-8601 ({@code PT10M}). */
+  public static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+      if (v.startsWith("p")) {
+        return Duration.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
+      }
+      if (v.equals("0")) {
+        return Duration.ZERO;
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - (v.endsWith("ms") ? 2 : 1)));
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(n);
+      }
+      return switch (v.charAt(v.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new IllegalArgumentException("\"" + value + "\" is not a duration: use 90s, 10m, 1h or PT10M");
+      };
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.flowtel.collector.enrich;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How the collector enriches flows with Kubernetes identities. Defaults are those of
+ * {@link #defaults()}; {@link EnrichmentOptions} exposes each as a command-line option.
+ *
+ * @param podCidrs the pod network; an address here that no pod holds is {@code UNKNOWN}/{@code POD}
+ *     (default {@code 10.244.0.0/16}, kind's and flannel's default)
+ * @param serviceCidrs the Service ClusterIP range (default {@code 10.96.0.0/12}, kubeadm's default)
+ * @param nodeCidrs node addresses; nodes are also learnt from every pod's {@code status.hostIPs}
+ *     (default none)
+ * @param clusterCidrs other ranges inside the cluster, classed {@code CLUSTER} (default none)
+ * @param privateCidrs non-cluster private ranges, classed {@code PRIVATE} (default RFC 1918 and
+ *     RFC 4193: {@code 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7}); the rest is {@code PUBLIC}
+ * @param historyRetention how long an ended pod stays attributable to its IP, so flows exported
+ *     late still reach the pod that held the address then (default 10 min)
+ * @param maxTenanciesPerAddress how many pods one IP remembers, the live one included (default 8)
+ * @param resyncPeriod informer resync: every object is re-delivered this often, repairing any
+ *     missed update (default 10 min; 0 disables)
+ * @param syncTimeout how long {@code start()} waits for the first full list of every kind (default 60 s)
+ */
+public record EnrichmentSettings(List<Cidr> podCidrs, List<Cidr> serviceCidrs, List<Cidr> nodeCidrs,
+    List<Cidr> clusterCidrs, List<Cidr> privateCidrs, Duration historyRetention, int maxTenanciesPerAddress,
+    Duration resyncPeriod, Duration syncTimeout) {
+
+  public static final String DEFAULT_POD_CIDRS = "10.244.0.0/16";
+  public static final String DEFAULT_SERVICE_CIDRS = "10.96.0.0/12";
+  public static final String DEFAULT_PRIVATE_CIDRS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
+
+  public EnrichmentSettings {
+    podCidrs = List.copyOf(podCidrs);
+    serviceCidrs = List.copyOf(serviceCidrs);
+    nodeCidrs = List.copyOf(nodeCidrs);
+    clusterCidrs = List.copyOf(clusterCidrs);
+    privateCidrs = List.copyOf(privateCidrs);
+    Objects.requireNonNull(historyRetention, "historyRetention");
+    Objects.requireNonNull(resyncPeriod, "resyncPeriod");
+    Objects.requireNonNull(syncTimeout, "syncTimeout");
+    if (maxTenanciesPerAddress < 1) {
+      throw new IllegalArgumentException("max tenancies per address must be at least 1, not " + maxTenanciesPerAddress);
+    }
+    if (historyRetention.isNegative() || resyncPeriod.isNegative()) {
+      throw new IllegalArgumentException("history retention and resync period may not be negative");
+    }
+  }
+
+  public static EnrichmentSettings defaults() {
+    return new EnrichmentSettings(cidrs("--pod-cidrs", DEFAULT_POD_CIDRS), cidrs("--service-cidrs", DEFAULT_SERVICE_CIDRS),
+        List.of(), List.of(), cidrs("--private-cidrs", DEFAULT_PRIVATE_CIDRS), Duration.ofMinutes(10), 8,
+        Duration.ofMinutes(10), Duration.ofSeconds(60));
+  }
+
+  /** Comma-separated CIDRs; empty text is no CIDR. {@code option} names the source in errors. */
+  public static List<Cidr> cidrs(String option, String commaSeparated) {
+    if (commaSeparated == null || commaSeparated.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .map(s -> Cidr.parse(option, s)).toList();
+  }
+
+  public EnrichmentSettings withPodCidrs(List<Cidr> cidrs) {
+    return new EnrichmentSettings(cidrs, serviceCidrs, nodeCidrs, clusterCidrs, privateCidrs, historyRetention,
+        maxTenanciesPerAddress, resyncPeriod, syncTimeout);
+  }
+
+  public EnrichmentSettings withHistory(Duration retention, int maxTenancies) {
+    return new EnrichmentSettings(podCidrs, serviceCidrs, nodeCidrs, clusterCidrs, privateCidrs, retention, maxTenancies,
+        resyncPeriod, syncTimeout);
+  }
+}

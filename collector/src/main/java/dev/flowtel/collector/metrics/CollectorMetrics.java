@@ -1,0 +1,160 @@
+package dev.flowtel.collector.metrics;
+
+import dev.flowtel.collector.spool.DiskSpool;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.ToLongFunction;
+
+/**
+ * Every metric the collector exports, in one registry of its own (so two collectors in one JVM,
+ * as in tests or the local run, do not collide). Names are documented in collector/README.md.
+ */
+public final class CollectorMetrics implements CaptureMetrics {
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter flows;
+  private final Gauge mapEntries;
+  private final Counter evictions;
+  private final Counter ringBufferDrops;
+  private final Counter published;
+  private final Counter spooled;
+  private final Counter replayed;
+  private final Counter lost;
+  private final Histogram publishLatency;
+  private final Counter hubbleMalformed;
+  private volatile DiskSpool spool;
+
+  public static final String LOST_HANDOFF = "handoff-timeout";
+  public static final String LOST_REJECTED = "rejected-by-broker";
+  public static final String LOST_SPOOL_WRITE = "spool-write-failed";
+
+  public CollectorMetrics() {
+    flows = Counter.builder().name("flowtel_collector_flows")
+        .help("Flow records the source handed to the publisher; rate() of it is flows per second")
+        .labelNames("source").register(registry);
+    mapEntries = Gauge.builder().name("flowtel_collector_map_entries")
+        .help("Entries in the kernel flow map after the latest drain (ebpf source)").register(registry);
+    evictions = Counter.builder().name("flowtel_collector_evictions")
+        .help("Flows drained from the kernel flow map (ebpf source)").register(registry);
+    ringBufferDrops = Counter.builder().name("flowtel_collector_ringbuf_drops")
+        .help("New-flow events lost because the kernel ring buffer was full (ebpf source)").register(registry);
+    published = Counter.builder().name("flowtel_collector_records_published")
+        .help("Records the broker acknowledged (acks=all), directly or from the spool").register(registry);
+    spooled = Counter.builder().name("flowtel_collector_records_spooled")
+        .help("Records written to the on-disk spool because the broker was away or slow").register(registry);
+    replayed = Counter.builder().name("flowtel_collector_records_replayed")
+        .help("Spooled records the broker acknowledged after it came back").register(registry);
+    lost = Counter.builder().name("flowtel_collector_records_lost")
+        .help("Records given up, by reason: " + LOST_HANDOFF + " (the publisher's queue stayed full for the whole hand-off timeout), "
+            + LOST_REJECTED + " (the broker refused the record for good, e.g. too large), "
+            + LOST_SPOOL_WRITE + " (the spool could not be written, e.g. disk full); spool-full drops are in flowtel_collector_spool_dropped_records")
+        .labelNames("reason").register(registry);
+    publishLatency = Histogram.builder().name("flowtel_collector_publish_latency_seconds")
+        .help("From the publisher's send to the broker's acknowledgement")
+        .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+        .register(registry);
+    hubbleMalformed = Counter.builder().name("flowtel_collector_hubble_malformed_lines")
+        .help("Hubble JSON lines that could not be read as a flow and were skipped").register(registry);
+    spoolGauge("flowtel_collector_spool_bytes", "Bytes of the on-disk spool's segment files", DiskSpool::sizeBytes);
+    spoolGauge("flowtel_collector_spool_pending_records", "Records in the spool waiting for the broker", DiskSpool::pendingRecords);
+    spoolCounter("flowtel_collector_spool_dropped_segments",
+        "Oldest spool segments deleted unsent because the spool reached its maximum size", DiskSpool::droppedSegments);
+    spoolCounter("flowtel_collector_spool_dropped_records", "Unsent records in those dropped segments", DiskSpool::droppedRecords);
+    spoolCounter("flowtel_collector_spool_truncated_tails",
+        "Spool segments whose torn tail (crash mid-write) was cut off at start", DiskSpool::truncatedTails);
+  }
+
+  private void spoolGauge(String name, String help, ToLongFunction<DiskSpool> value) {
+    GaugeWithCallback.builder().name(name).help(help).callback(cb -> {
+      DiskSpool s = spool;
+      cb.call(s == null ? 0 : value.applyAsLong(s));
+    }).register(registry);
+  }
+
+  private void spoolCounter(String name, String help, ToLongFunction<DiskSpool> value) {
+    CounterWithCallback.builder().name(name).help(help).callback(cb -> {
+      DiskSpool s = spool;
+      cb.call(s == null ? 0 : value.applyAsLong(s));
+    }).register(registry);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** The spool whose size and drops the spool metrics report. */
+  public void observe(DiskSpool spool) {
+    this.spool = spool;
+  }
+
+  public void flow(String source) {
+    flows.labelValues(source).inc();
+  }
+
+  public double flows(String source) {
+    return flows.labelValues(source).get();
+  }
+
+  @Override
+  public void mapEntries(long entries) {
+    mapEntries.set(entries);
+  }
+
+  @Override
+  public void evicted(long count) {
+    evictions.inc(count);
+  }
+
+  @Override
+  public void ringBufferDropped(long events) {
+    ringBufferDrops.inc(events);
+  }
+
+  public void published(long records) {
+    published.inc(records);
+  }
+
+  public void spooled(long records) {
+    spooled.inc(records);
+  }
+
+  public void replayed(long records) {
+    replayed.inc(records);
+  }
+
+  public void lost(String reason, long records) {
+    lost.labelValues(reason).inc(records);
+  }
+
+  public void publishLatency(long nanos) {
+    publishLatency.observe(nanos / 1e9);
+  }
+
+  public void hubbleMalformedLine() {
+    hubbleMalformed.inc();
+  }
+
+  public long publishedCount() {
+    return (long) published.get();
+  }
+
+  public long spooledCount() {
+    return (long) spooled.get();
+  }
+
+  public long replayedCount() {
+    return (long) replayed.get();
+  }
+
+  public long lostCount(String reason) {
+    return (long) lost.labelValues(reason).get();
+  }
+
+  public long hubbleMalformedCount() {
+    return (long) hubbleMalformed.get();
+  }
+}

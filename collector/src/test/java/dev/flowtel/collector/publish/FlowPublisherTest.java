@@ -1,0 +1,184 @@
+package dev.flowtel.collector.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flowtel.collector.metrics.CollectorMetrics;
+import dev.flowtel.collector.spool.DiskSpool;
+import dev.flowtel.collector.spool.SpoolRecord;
+import dev.flowtel.collector.spool.SpoolSettings;
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.LabeledFlow;
+import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.wire.DecodeResult;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The publisher's routing between producer and spool, against Kafka's MockProducer (completions by hand). */
+@Timeout(60)
+class FlowPublisherTest {
+
+  @TempDir
+  Path dir;
+
+  final CollectorMetrics metrics = new CollectorMetrics();
+
+  static SpoolRecord record(int i) {
+    return new SpoolRecord("flows", ("edge-" + i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static List<String> keys(List<ProducerRecord<byte[], byte[]>> history) {
+    return history.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+  }
+
+  static List<String> edges(int from, int to) {
+    return IntStream.range(from, to).mapToObj(i -> "edge-" + i).toList();
+  }
+
+  MockProducer<byte[], byte[]> producer(boolean autoComplete) {
+    return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  DiskSpool spool() {
+    return DiskSpool.open(SpoolSettings.defaults(dir).withSegmentBytes(4096).withMaxBytes(1 << 20));
+  }
+
+  PublisherSettings settings() {
+    return PublisherSettings.defaults().withTopics("flows", "state").withReplay(100, Duration.ZERO);
+  }
+
+  @Test
+  void flowsAreEncodedAndKeyedByTheirPartitionKey() {
+    List<LabeledFlow> flows = ClusterSimulator.of(SimulatorSettings.defaults().withEpisodesPerType(0)).generate(50);
+    MockProducer<byte[], byte[]> producer = producer(true);
+    try (FlowPublisher publisher = new FlowPublisher(settings(), producer, spool(), metrics).start()) {
+      flows.forEach(f -> publisher.flow(f.flow(), f.edgeKey()));
+      publisher.clusterState("Namespace/gone", null);
+    }
+    WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
+    List<ProducerRecord<byte[], byte[]>> history = producer.history();
+    assertThat(history).hasSize(51);
+    for (int i = 0; i < 50; i++) {
+      assertThat(history.get(i).topic()).isEqualTo("flows");
+      assertThat(new String(history.get(i).key(), StandardCharsets.UTF_8)).isEqualTo(flows.get(i).edgeKey());
+      assertThat(codec.decode(history.get(i).value())).isEqualTo(new DecodeResult.Decoded<>(flows.get(i).flow(), 1));
+    }
+    assertThat(history.get(50).topic()).isEqualTo("state");
+    assertThat(history.get(50).value()).as("tombstone").isNull();
+    assertThat(metrics.publishedCount()).isEqualTo(51);
+    assertThat(metrics.spooledCount()).isZero();
+  }
+
+  @Test
+  void whenTheProducerFallsBehindNewRecordsGoToTheSpoolAndComeOutInOrder() {
+    MockProducer<byte[], byte[]> producer = producer(false);
+    DiskSpool spool = spool();
+    try (FlowPublisher publisher = new FlowPublisher(settings().withSpillThresholds(5, Duration.ofMinutes(1)), producer, spool, metrics).start()) {
+      for (int i = 0; i < 20; i++) {
+        publisher.hand(record(i));
+      }
+      await().until(() -> spool.pendingRecords() == 15);
+      assertThat(keys(producer.history())).isEqualTo(edges(0, 5));
+      assertThat(publisher.spilling()).isTrue();
+
+      for (int i = 0; i < 5; i++) {
+        producer.completeNext();
+      }
+      // Nothing in flight: the spool is replayed in one round of 15.
+      await().until(() -> producer.history().size() == 20);
+      publisher.hand(record(20)); // the spool still has data, so this one queues behind it
+      await().until(() -> spool.pendingRecords() == 16);
+      while (producer.completeNext()) {
+        // acknowledge the round
+      }
+      await().until(() -> producer.history().size() == 21);
+      while (producer.completeNext()) {
+        // and the last record's round
+      }
+      await().until(() -> spool.isEmpty() && !publisher.spilling());
+      publisher.hand(record(21));
+      await().until(() -> producer.history().size() == 22);
+      producer.completeNext();
+    }
+    assertThat(keys(producer.history())).isEqualTo(edges(0, 22));
+    assertThat(metrics.spooledCount()).isEqualTo(16);
+    assertThat(metrics.replayedCount()).isEqualTo(16);
+    assertThat(metrics.publishedCount()).isEqualTo(22);
+  }
+
+  @Test
+  void failedDeliveriesGoInFrontOfTheSpool() {
+    MockProducer<byte[], byte[]> producer = producer(false);
+    DiskSpool spool = spool();
+    try (FlowPublisher publisher = new FlowPublisher(settings(), producer, spool, metrics).start()) {
+      for (int i = 0; i < 4; i++) {
+        publisher.hand(record(i));
+      }
+      await().until(() -> producer.history().size() == 4);
+      producer.completeNext();                                          // edge-0 delivered
+      producer.errorNext(new TimeoutException("delivery timed out"));   // edge-1 fails: spilling starts
+      await().until(publisher::spilling);
+      for (int i = 4; i < 8; i++) {
+        publisher.hand(record(i));                                     // spooled behind
+      }
+      await().until(() -> spool.pendingRecords() == 4);
+      producer.errorNext(new TimeoutException("delivery timed out"));   // edge-2
+      producer.errorNext(new TimeoutException("delivery timed out"));   // edge-3
+      // All sends completed: 1..3 are put in front of 4..7, then the round of 7 is sent.
+      await().until(() -> producer.history().size() == 11);
+      while (producer.completeNext()) {
+        // acknowledge the replay
+      }
+      await().until(spool::isEmpty);
+    }
+    List<String> sent = keys(producer.history());
+    assertThat(sent.subList(4, 11)).isEqualTo(edges(1, 8));
+    assertThat(metrics.publishedCount()).isEqualTo(8);
+  }
+
+  @Test
+  void aRestartedPublisherSendsWhatAnEarlierRunSpooled() {
+    MockProducer<byte[], byte[]> down = producer(false);
+    down.sendException = new TimeoutException("Topic flows not present in metadata after 250 ms.");
+    try (FlowPublisher publisher = new FlowPublisher(settings(), down, spool(), metrics).start()) {
+      for (int i = 0; i < 30; i++) {
+        publisher.hand(record(i));
+      }
+    }
+    CollectorMetrics second = new CollectorMetrics();
+    DiskSpool reopened = spool();
+    assertThat(reopened.pendingRecords()).isEqualTo(30);
+    MockProducer<byte[], byte[]> up = producer(true);
+    try (FlowPublisher publisher = new FlowPublisher(settings(), up, reopened, second).start()) {
+      await().until(reopened::isEmpty);
+      publisher.hand(record(30));
+    }
+    assertThat(keys(up.history())).isEqualTo(edges(0, 31));
+    assertThat(second.replayedCount()).isEqualTo(30);
+    assertThat(second.publishedCount()).isEqualTo(31);
+  }
+
+  @Test
+  void aRecordThatFindsTheQueueFullForTheWholeHandoffIsCountedAsLost() {
+    FlowPublisher publisher = new FlowPublisher(settings().withQueue(2, Duration.ofMillis(10)), producer(true), spool(), metrics);
+    for (int i = 0; i < 3; i++) {
+      publisher.hand(record(i)); // not started: nobody takes from the queue
+    }
+    assertThat(metrics.lostCount(CollectorMetrics.LOST_HANDOFF)).isEqualTo(1);
+    publisher.close();
+    assertThat(metrics.publishedCount()).as("closing sends what was queued").isEqualTo(2);
+  }
+}

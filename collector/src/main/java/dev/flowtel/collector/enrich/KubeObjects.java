@@ -70,7 +70,8 @@ public final class KubeObjects {
           hostAddresses.add(Address.parse(ip.getIp()));
         }
       }
-      start = Math.max(start, millis(status.getStartTime(), start));
+      // The kubelet sets startTime before the sandbox gets its IP; creation is earlier still.
+      start = millis(status.getStartTime(), start);
       if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
         end = Math.max(start, finishedAt(status.getContainerStatuses(), nowMillis));
       }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * One side of a service edge: a workload, a Service, a node, or an external network class. Pod
  * names never appear here, so the number of edges stays that of the call graph, not of the pods.
  */
-public record EdgeEnd(String namespace, String kind, String name, NetworkClass networkClass) {
+public record EdgeEnd(String namespace, String kind, String name, NetworkClass networkClass)
+    implements java.io.Serializable {
 
   public static final String SERVICE = "Service";
   public static final String NODE = "Node";

@@ -9,7 +9,7 @@ import java.net.UnknownHostException;
  * An IPv4 or IPv6 address as two 64-bit halves, so that CIDR containment is a few long
  * comparisons. IPv4 lives in the low 32 bits of {@code low}; {@code high} is then 0.
  */
-public record IpAddress(int version, long high, long low) {
+public record IpAddress(int version, long high, long low) implements java.io.Serializable {
 
   public IpAddress {
     if (version != 4 && version != 6) {

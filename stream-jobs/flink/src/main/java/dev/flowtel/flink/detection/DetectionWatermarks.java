@@ -1,5 +1,6 @@
 package dev.flowtel.flink.detection;
 
+import dev.flowtel.core.time.StepWatermark;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -12,14 +13,12 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  */
 public final class DetectionWatermarks implements WatermarkGenerator<DetectionRecord> {
 
-  static final long STEP_MILLIS = 1_000;
+  static final long STEP_MILLIS = StepWatermark.STEP_MILLIS;
 
-  private final long outOfOrdernessMillis;
-  private long maxTimestamp = Long.MIN_VALUE;
-  private long lastEmitted = Long.MIN_VALUE;
+  private final StepWatermark watermark;
 
   public DetectionWatermarks(Duration outOfOrderness) {
-    this.outOfOrdernessMillis = outOfOrderness.toMillis();
+    this.watermark = new StepWatermark(outOfOrderness.toMillis());
   }
 
   @Override
@@ -27,19 +26,17 @@ public final class DetectionWatermarks implements WatermarkGenerator<DetectionRe
     if (record.flow() == null) {
       return;
     }
-    maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
-    long candidate = maxTimestamp - outOfOrdernessMillis - 1;
-    if (lastEmitted == Long.MIN_VALUE || candidate >= lastEmitted + STEP_MILLIS) {
-      lastEmitted = candidate;
-      output.emitWatermark(new Watermark(candidate));
-    }
+    emit(watermark.onEvent(eventTimestamp), output);
   }
 
   @Override
   public void onPeriodicEmit(WatermarkOutput output) {
-    if (maxTimestamp != Long.MIN_VALUE && maxTimestamp - outOfOrdernessMillis - 1 > lastEmitted) {
-      lastEmitted = maxTimestamp - outOfOrdernessMillis - 1;
-      output.emitWatermark(new Watermark(lastEmitted));
+    emit(watermark.onPeriodic(), output);
+  }
+
+  private static void emit(long next, WatermarkOutput output) {
+    if (next != StepWatermark.NONE) {
+      output.emitWatermark(new Watermark(next));
     }
   }
 }

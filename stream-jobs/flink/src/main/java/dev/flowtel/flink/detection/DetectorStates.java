@@ -1,11 +1,13 @@
 package dev.flowtel.flink.detection;
 
 import dev.flowtel.core.anomaly.Detector;
+import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.ObservedFlow;
 import dev.flowtel.core.anomaly.PolicyJudgement;
 import dev.flowtel.schema.PolicyAnomaly;
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -16,19 +18,20 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
- * Runs core detectors of one grouping inside a keyed Flink function: one keyed value state per
- * detector (its plain-Java state), and one event-time timer per key at the earliest deadline any
- * detector asked for, so idle keys cost no timers and expired state is cleared.
+ * Runs core detectors of one grouping ({@link DetectorGroup}) inside a keyed Flink function: one
+ * keyed value state per detector (its plain-Java state), and one event-time timer per key at the
+ * earliest deadline any detector asked for, so idle keys cost no timers and expired state is cleared.
  */
 final class DetectorStates {
 
-  private final List<Detector<?>> detectors;
+  private final DetectorGroup group;
   private final ValueState<Serializable>[] states;
   private final ValueState<Long> timer;
+  private final DetectorGroup.States access;
 
   @SuppressWarnings("unchecked")
   DetectorStates(List<Detector<?>> detectors, RuntimeContext context) {
-    this.detectors = detectors;
+    this.group = new DetectorGroup(detectors);
     this.states = new ValueState[detectors.size()];
     for (int i = 0; i < detectors.size(); i++) {
       Detector<?> d = detectors.get(i);
@@ -37,26 +40,35 @@ final class DetectorStates {
           TypeInformation.of(stateClass)));
     }
     this.timer = context.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG));
+    this.access = new DetectorGroup.States() {
+      @Override
+      public Serializable get(int detector) {
+        try {
+          return states[detector].value();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public void put(int detector, Serializable state) {
+        try {
+          states[detector].update(state);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public void clear(int detector) {
+        states[detector].clear();
+      }
+    };
   }
 
   void onFlow(ObservedFlow flow, PolicyJudgement judgement, long learningUntil, TimerService timers,
       Consumer<PolicyAnomaly> out) throws IOException {
-    boolean touched = false;
-    for (int i = 0; i < detectors.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Detector<Serializable> d = (Detector<Serializable>) detectors.get(i);
-      if (!d.accepts(flow)) {
-        continue;
-      }
-      Serializable state = states[i].value();
-      if (state == null) {
-        state = d.newState();
-      }
-      d.onFlow(state, flow, judgement, learningUntil, out);
-      states[i].update(state);
-      touched = true;
-    }
-    if (touched) {
+    if (group.onFlow(access, flow, judgement, learningUntil, out)) {
       schedule(timers);
     }
   }
@@ -67,34 +79,12 @@ final class DetectorStates {
       return;
     }
     timer.clear();
-    long watermark = Math.max(timestamp, timers.currentWatermark());
-    for (int i = 0; i < detectors.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Detector<Serializable> d = (Detector<Serializable>) detectors.get(i);
-      Serializable state = states[i].value();
-      if (state == null) {
-        continue;
-      }
-      d.onWatermark(state, watermark, out);
-      if (d.isEmpty(state)) {
-        states[i].clear();
-      } else {
-        states[i].update(state);
-      }
-    }
+    group.onWatermark(access, Math.max(timestamp, timers.currentWatermark()), out);
     schedule(timers);
   }
 
   private void schedule(TimerService timers) throws IOException {
-    long next = Long.MAX_VALUE;
-    for (int i = 0; i < detectors.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Detector<Serializable> d = (Detector<Serializable>) detectors.get(i);
-      Serializable state = states[i].value();
-      if (state != null) {
-        next = Math.min(next, d.nextDeadline(state));
-      }
-    }
+    long next = group.nextDeadline(access);
     Long registered = timer.value();
     if (next == Long.MAX_VALUE || (registered != null && registered <= next)) {
       return;

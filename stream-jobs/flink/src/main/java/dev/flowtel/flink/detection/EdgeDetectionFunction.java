@@ -1,5 +1,6 @@
 package dev.flowtel.flink.detection;
 
+import dev.flowtel.core.anomaly.ClusterStateVersions;
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
@@ -41,9 +42,6 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(EdgeDetectionFunction.class);
-  private static final byte[] TOMBSTONE = new byte[0];
-  /** Versions of one key kept in broadcast state; older ones are folded into the timeline's base. */
-  private static final int VERSIONS_KEPT = 4;
 
   static final MapStateDescriptor<String, byte[]> CLUSTER_STATE = new MapStateDescriptor<>("cluster-state",
       BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -51,10 +49,9 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
   private final DetectionConfig config;
   private final long learningStart;
   private transient DetectorStates detectors;
-  private transient PolicyTimeline timeline;
+  private transient ClusterStateVersions.Judge judge;
   private transient WireCodec<ClusterState> codec;
   private transient LearningClock clock;
-  private transient long compactedAt;
 
   EdgeDetectionFunction(DetectionConfig config, long learningStart) {
     this.config = config;
@@ -80,46 +77,36 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
 
   @Override
   public void processElement(ObservedFlow flow, ReadOnlyContext ctx, Collector<PolicyAnomaly> out) throws Exception {
-    if (timeline == null) {
-      timeline = rebuild(ctx.getBroadcastState(CLUSTER_STATE).immutableEntries());
-    }
-    long watermark = ctx.timerService().currentWatermark();
-    long horizon = watermark - config.policyChangeGrace().toMillis() - 60_000;
-    if (watermark != Long.MIN_VALUE && horizon > compactedAt + 60_000) {
-      timeline.compactBefore(horizon);
-      compactedAt = horizon;
+    if (judge == null) {
+      judge = new ClusterStateVersions.Judge(rebuild(ctx.getBroadcastState(CLUSTER_STATE).immutableEntries()));
     }
     // Until both inputs have a watermark, the cluster state may still be arriving: a policy set
     // read halfway would deny what the rest of it allows, so flows are not judged yet.
-    PolicyJudgement judgement = flow.reply() || watermark == Long.MIN_VALUE ? PolicyJudgement.UNKNOWN
-        : timeline.judge(flow, config.policyChangeGrace().toMillis());
+    PolicyJudgement judgement = judge.judge(flow, ctx.timerService().currentWatermark(), config);
     detectors.onFlow(flow, judgement, clock.learningUntil(flow.flowEndMillis()), ctx.timerService(), out::collect);
   }
 
   @Override
   public void processBroadcastElement(ClusterStateChange change, Context ctx, Collector<PolicyAnomaly> out) throws Exception {
     BroadcastState<String, byte[]> state = ctx.getBroadcastState(CLUSTER_STATE);
-    if (timeline == null) {
-      timeline = rebuild(state.immutableEntries());
+    if (judge == null) {
+      judge = new ClusterStateVersions.Judge(rebuild(state.immutableEntries()));
     }
     ClusterState decoded = change.value() == null ? null : codec.decode(change.value()).orElseThrow();
     try {
-      timeline.apply(change.key(), decoded, change.observedAtMillis());
+      judge.timeline().apply(change.key(), decoded, change.observedAtMillis());
     } catch (IllegalArgumentException e) {
       LOG.warn("cluster-state record {} skipped: {}", change.key(), e.getMessage());
       return;
     }
-    state.put(versionKey(change.key(), change.observedAtMillis()), change.value() == null ? TOMBSTONE : change.value());
+    state.put(ClusterStateVersions.versionKey(change.key(), change.observedAtMillis()),
+        change.value() == null ? ClusterStateVersions.TOMBSTONE : change.value());
     prune(state, change.key());
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyAnomaly> out) throws Exception {
     detectors.onTimer(timestamp, ctx.timerService(), out::collect);
-  }
-
-  private static String versionKey(String key, long observedAt) {
-    return key + '@' + String.format("%020d", observedAt);
   }
 
   /** Keeps the newest versions of {@code key}; a checkpoint holds no more than the timeline needs. */
@@ -130,30 +117,13 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
         versions.add(e.getKey());
       }
     }
-    versions.sort(Comparator.naturalOrder());
-    for (int i = 0; i + VERSIONS_KEPT < versions.size(); i++) {
-      state.remove(versions.get(i));
+    for (String old : ClusterStateVersions.prunable(versions)) {
+      state.remove(old);
     }
   }
 
-  private PolicyTimeline rebuild(Iterable<Map.Entry<String, byte[]>> entries) {
-    PolicyTimeline rebuilt = new PolicyTimeline();
-    List<Map.Entry<String, byte[]>> sorted = new ArrayList<>();
-    entries.forEach(sorted::add);
-    sorted.sort(Comparator.comparing((Map.Entry<String, byte[]> e) -> e.getKey().substring(e.getKey().lastIndexOf('@') + 1))
-        .thenComparing(Map.Entry::getKey));
-    for (Map.Entry<String, byte[]> e : sorted) {
-      int at = e.getKey().lastIndexOf('@');
-      String key = e.getKey().substring(0, at);
-      long observedAt = Long.parseLong(e.getKey().substring(at + 1));
-      ClusterState value = e.getValue().length == 0 ? null : codec.decode(e.getValue()).orElseThrow();
-      try {
-        rebuilt.apply(key, value, observedAt);
-      } catch (IllegalArgumentException ex) {
-        LOG.warn("cluster-state record {} skipped: {}", key, ex.getMessage());
-      }
-    }
-    return rebuilt;
+  private static PolicyTimeline rebuild(Iterable<Map.Entry<String, byte[]>> entries) {
+    return ClusterStateVersions.rebuild(entries, (key, reason) -> LOG.warn("cluster-state record {} skipped: {}", key, reason));
   }
 
   static String keyText(byte[] key) {

@@ -1,5 +1,6 @@
 package dev.flowtel.flink.input;
 
+import dev.flowtel.core.time.StepWatermark;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -7,21 +8,19 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
  * Bounded out-of-orderness watermarks that also advance on events, in steps of at least
- * {@link #STEP_MILLIS} of event time. Flink's own generator emits only periodically (every 200 ms
+ * {@link #STEP_MILLIS} of event time (core's {@link StepWatermark}, which Kafka Streams uses too). Flink's own generator emits only periodically (every 200 ms
  * of processing time), so where a watermark falls among fast-arriving records, and so which flows
  * are late, would depend on timing; here it depends on the input order, which makes replays and
  * tests repeatable, at one watermark per second of event time per partition.
  */
 public final class FlowWatermarks implements WatermarkGenerator<SourceRecord> {
 
-  static final long STEP_MILLIS = 1_000;
+  static final long STEP_MILLIS = StepWatermark.STEP_MILLIS;
 
-  private final long outOfOrdernessMillis;
-  private long maxTimestamp = Long.MIN_VALUE;
-  private long lastEmitted = Long.MIN_VALUE;
+  private final StepWatermark watermark;
 
   public FlowWatermarks(Duration outOfOrderness) {
-    this.outOfOrdernessMillis = outOfOrderness.toMillis();
+    this.watermark = new StepWatermark(outOfOrderness.toMillis());
   }
 
   @Override
@@ -29,26 +28,17 @@ public final class FlowWatermarks implements WatermarkGenerator<SourceRecord> {
     if (record.flow() == null) {
       return;
     }
-    maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
-    long candidate = current();
-    if (lastEmitted == Long.MIN_VALUE || candidate >= lastEmitted + STEP_MILLIS) {
-      emit(candidate, output);
-    }
+    emit(watermark.onEvent(eventTimestamp), output);
   }
 
   @Override
   public void onPeriodicEmit(WatermarkOutput output) {
-    if (maxTimestamp != Long.MIN_VALUE && current() > lastEmitted) {
-      emit(current(), output);
+    emit(watermark.onPeriodic(), output);
+  }
+
+  private static void emit(long next, WatermarkOutput output) {
+    if (next != StepWatermark.NONE) {
+      output.emitWatermark(new Watermark(next));
     }
-  }
-
-  private long current() {
-    return maxTimestamp - outOfOrdernessMillis - 1;
-  }
-
-  private void emit(long watermark, WatermarkOutput output) {
-    lastEmitted = watermark;
-    output.emitWatermark(new Watermark(watermark));
   }
 }

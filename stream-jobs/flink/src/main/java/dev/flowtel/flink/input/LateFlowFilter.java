@@ -1,6 +1,7 @@
 package dev.flowtel.flink.input;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
+import dev.flowtel.core.traffic.TrafficWindows;
 import dev.flowtel.wire.DeadLetterHeaders;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -46,13 +47,11 @@ public final class LateFlowFilter extends ProcessFunction<SourceRecord, Classifi
     ClassifiedFlow flow = record.flow();
     long watermark = context.timerService().currentWatermark();
     lastWatermark = watermark;
-    long windowEnd = flow.eventTimeMillis() - Math.floorMod(flow.eventTimeMillis(), windowMillis) + windowMillis;
-    if (windowEnd - 1 + allowedLatenessMillis <= watermark) {
+    if (TrafficWindows.tooLate(flow.eventTimeMillis(), windowMillis, allowedLatenessMillis, watermark)) {
       lateFlows.inc();
       context.output(DEAD_LETTERS, new DeadLetter(flow.edgeKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
           record.original(), DeadLetterHeaders.REASON_LATE,
-          "flow ended at " + java.time.Instant.ofEpochMilli(flow.eventTimeMillis()) + ", its window closed (watermark "
-              + java.time.Instant.ofEpochMilli(watermark) + ", allowed lateness " + allowedLatenessMillis + " ms)",
+          TrafficWindows.lateDetail(flow.eventTimeMillis(), watermark, allowedLatenessMillis),
           null, -1, -1, FlowRecordDecoder.PRODUCER));
       return;
     }

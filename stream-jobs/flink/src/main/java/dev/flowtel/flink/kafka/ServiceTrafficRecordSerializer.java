@@ -1,5 +1,6 @@
 package dev.flowtel.flink.kafka;
 
+import dev.flowtel.core.traffic.TrafficWindows;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -37,15 +38,10 @@ public final class ServiceTrafficRecordSerializer implements KafkaRecordSerializ
   }
 
   public static String key(ServiceTraffic t) {
-    long start = t.getWindowStart().toEpochMilli();
-    return edgeKey(t) + '@' + start + '/' + (t.getWindowEnd().toEpochMilli() - start);
+    return TrafficWindows.recordKey(t);
   }
 
   static String edgeKey(ServiceTraffic t) {
-    return end(t.getSource()) + '>' + end(t.getDestination()) + ':' + t.getDestinationPort() + '/' + t.getProtocol();
-  }
-
-  private static String end(dev.flowtel.schema.EdgeEndpoint e) {
-    return (e.getNamespace() == null ? "-" : e.getNamespace()) + '/' + e.getKind() + '/' + e.getName();
+    return TrafficWindows.edgeKey(t);
   }
 }

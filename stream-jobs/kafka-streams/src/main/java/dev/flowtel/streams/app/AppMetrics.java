@@ -1,0 +1,34 @@
+package dev.flowtel.streams.app;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The app's own counters (Kafka Streams' metrics come on top), exported at /metrics; one per instance. */
+public final class AppMetrics {
+
+  public final LongAdder flowsIn = new LongAdder();
+  public final LongAdder duplicateObservations = new LongAdder();
+  public final LongAdder undecodable = new LongAdder();
+  public final LongAdder lateFlows = new LongAdder();
+  public final LongAdder trafficRecords = new LongAdder();
+  public final LongAdder anomalyRevisions = new LongAdder();
+  public final LongAdder clusterStateSkipped = new LongAdder();
+
+  /** Name (Prometheus style) to value and help text. */
+  public Map<String, Counter> counters() {
+    Map<String, Counter> out = new LinkedHashMap<>();
+    out.put("flowtel_streams_flows_in_total", new Counter(flowsIn.sum(), "Records read from the flows topic."));
+    out.put("flowtel_streams_duplicate_observations_total",
+        new Counter(duplicateObservations.sum(), "Flows dropped as duplicate observations of a counted one."));
+    out.put("flowtel_streams_undecodable_total", new Counter(undecodable.sum(), "Flows records sent to the DLQ as undecodable."));
+    out.put("flowtel_streams_late_flows_total", new Counter(lateFlows.sum(), "Flows beyond the allowed lateness, sent to the DLQ."));
+    out.put("flowtel_streams_traffic_records_total", new Counter(trafficRecords.sum(), "ServiceTraffic records (revisions included) written."));
+    out.put("flowtel_streams_anomaly_revisions_total", new Counter(anomalyRevisions.sum(), "PolicyAnomaly revisions written."));
+    out.put("flowtel_streams_cluster_state_skipped_total",
+        new Counter(clusterStateSkipped.sum(), "Cluster-state records skipped as undecodable or invalid (logged)."));
+    return out;
+  }
+
+  public record Counter(long value, String help) {}
+}

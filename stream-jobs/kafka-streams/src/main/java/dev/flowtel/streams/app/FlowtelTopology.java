@@ -1,0 +1,137 @@
+package dev.flowtel.streams.app;
+
+import dev.flowtel.core.anomaly.Grouping;
+import dev.flowtel.streams.detection.ClusterStateFeed;
+import dev.flowtel.streams.detection.ClusterStateProcessor;
+import dev.flowtel.streams.detection.DetectionSettings;
+import dev.flowtel.streams.detection.EdgeDetectionProcessor;
+import dev.flowtel.streams.detection.GroupingRouter;
+import dev.flowtel.streams.detection.KeyedDetectionProcessor;
+import dev.flowtel.streams.detection.Repartitions;
+import dev.flowtel.streams.input.FlowDecodeProcessor;
+import dev.flowtel.streams.input.Outbound;
+import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.traffic.TrafficSettings;
+import dev.flowtel.streams.traffic.TrafficWindowProcessor;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The whole application as one topology: the flows topic is read and decoded once; the traffic
+ * windows and the edge detectors run on it where it is (it is keyed by service edge); the probe and
+ * egress detectors run after a repartition by client address and client workload; the cluster
+ * state is a global store. Every output (traffic, anomalies, dead letters) leaves through one sink
+ * that writes each record to its topic, in the application's exactly-once transactions.
+ */
+public final class FlowtelTopology {
+
+  /** Settings of the topology; {@code caching} off in TopologyTestDriver tests (see PLATFORM.md). */
+  public record Settings(boolean traffic, boolean detection, TrafficSettings trafficSettings,
+      DetectionSettings detectionSettings, String flowsTopic, String clusterStateTopic, boolean caching) {}
+
+  private FlowtelTopology() {}
+
+  public static Settings settings(StreamsAppConfig config, int flowPartitions, boolean caching) {
+    return new Settings(config.traffic(), config.detection(),
+        new TrafficSettings(config.window(), config.rollup(), config.maxOutOfOrderness(), config.idleness(),
+            config.allowedLateness(), config.queryRetention(), config.trafficTopic(), config.deadLetterTopic()),
+        new DetectionSettings(config.detectionConfig(), config.learningStartMillis(), config.maxOutOfOrderness(),
+            config.idleness(), config.anomaliesTopic(), config.deadLetterTopic(), flowPartitions),
+        config.flowsTopic(), config.clusterStateTopic(), caching);
+  }
+
+  public static Topology build(Settings settings, ClusterStateFeed feed, AppMetrics metrics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    KStream<byte[], byte[]> raw = builder.stream(settings.flowsTopic(),
+        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("flows"));
+    String dlq = settings.trafficSettings().dlqTopic();
+    KStream<byte[], Routed> decoded = raw.process(() -> new FlowDecodeProcessor(dlq, metrics), Named.as("decode"));
+    List<KStream<byte[], Routed>> outputs = new ArrayList<>();
+    outputs.add(decoded);
+
+    if (settings.traffic()) {
+      TrafficSettings traffic = settings.trafficSettings();
+      long[] sizes = traffic.sizes();
+      List<String> stores = new ArrayList<>();
+      for (long size : sizes) {
+        stores.add(store(builder, TrafficWindowProcessor.openStore(size), settings.caching()));
+        stores.add(store(builder, TrafficWindowProcessor.firedStore(size), settings.caching()));
+      }
+      stores.add(store(builder, TrafficWindowProcessor.LATEST_STORE, settings.caching()));
+      outputs.add(decoded.process(() -> new TrafficWindowProcessor(sizes, traffic, metrics), Named.as("traffic-windows"),
+          stores.toArray(String[]::new)));
+    }
+
+    if (settings.detection()) {
+      DetectionSettings detection = settings.detectionSettings();
+      builder.addGlobalStore(
+          Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ClusterStateProcessor.STORE), Serdes.String(),
+              Serdes.ByteArray()).withLoggingDisabled(),
+          settings.clusterStateTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("cluster-state"),
+          () -> new ClusterStateProcessor(feed, metrics));
+      outputs.add(decoded.process(() -> new EdgeDetectionProcessor(detection, feed, metrics), Named.as("edge-detectors"),
+          stringStore(builder, EdgeDetectionProcessor.STATES, settings.caching()),
+          store(builder, EdgeDetectionProcessor.TIMERS, settings.caching()),
+          stringStore(builder, EdgeDetectionProcessor.META, settings.caching()),
+          stringStore(builder, EdgeDetectionProcessor.OPEN, settings.caching())));
+      for (Grouping grouping : List.of(Grouping.CLIENT_ADDRESS, Grouping.CLIENT_WORKLOAD)) {
+        String name = Repartitions.name(grouping);
+        KStream<String, byte[]> routed = decoded.process(() -> new GroupingRouter(grouping, detection), Named.as("route-" + name));
+        outputs.add(routed
+            .repartition(Repartitioned.<String, byte[]>as(name).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
+                .withStreamPartitioner(Repartitions.partitioner()))
+            .process(() -> new KeyedDetectionProcessor(grouping, detection, metrics), Named.as(name + "-detectors"),
+                stringStore(builder, KeyedDetectionProcessor.storeName(grouping, "states"), settings.caching()),
+                store(builder, KeyedDetectionProcessor.storeName(grouping, "timers"), settings.caching()),
+                stringStore(builder, KeyedDetectionProcessor.storeName(grouping, "meta"), settings.caching()),
+                stringStore(builder, KeyedDetectionProcessor.openStore(grouping), settings.caching())));
+      }
+    }
+
+    KStream<byte[], Routed> all = outputs.get(0);
+    for (int i = 1; i < outputs.size(); i++) {
+      all = all.merge(outputs.get(i), Named.as("outputs-" + i));
+    }
+    all.filter((key, value) -> value instanceof Outbound, Named.as("outbound"))
+        .mapValues(value -> (Outbound) value, Named.as("as-outbound"))
+        .to((key, value, context) -> value.topic(), Produced.with(Serdes.ByteArray(), outboundSerde()).withName("outputs"));
+    return builder.build();
+  }
+
+  /** Every store is RocksDB with a changelog (the default), so a task restores on any instance. */
+  private static String store(StreamsBuilder builder, String name, boolean caching) {
+    KeyValueBytesStoreSupplier supplier = Stores.persistentKeyValueStore(name);
+    StoreBuilder<KeyValueStore<Bytes, byte[]>> store = Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray());
+    builder.addStateStore(caching ? store.withCachingEnabled() : store.withCachingDisabled());
+    return name;
+  }
+
+  private static String stringStore(StreamsBuilder builder, String name, boolean caching) {
+    StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+        Serdes.String(), Serdes.ByteArray());
+    builder.addStateStore(caching ? store.withCachingEnabled() : store.withCachingDisabled());
+    return name;
+  }
+
+  private static Serde<Outbound> outboundSerde() {
+    Serializer<Outbound> serializer = (topic, outbound) -> outbound == null ? null : outbound.value();
+    return Serdes.serdeFrom(serializer, (topic, bytes) -> {
+      throw new UnsupportedOperationException("outputs are written, never read back");
+    });
+  }
+}

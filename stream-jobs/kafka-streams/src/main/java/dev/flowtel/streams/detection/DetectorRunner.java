@@ -1,0 +1,192 @@
+package dev.flowtel.streams.detection;
+
+import dev.flowtel.core.anomaly.DetectorGroup;
+import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.anomaly.PolicyJudgement;
+import dev.flowtel.schema.PolicyAnomaly;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Runs core's {@link DetectorGroup} over Kafka Streams stores, with Flink's keyed-timer semantics:
+ * per key, the detectors' states (Java-serialized, as plain serializable core objects) and the one
+ * event-time deadline registered for the key; a timer store ordered by deadline, so event time
+ * reaching {@code W} runs every due key in deadline order (including deadlines that come due while
+ * doing so), as Flink's timer service does.
+ */
+final class DetectorRunner {
+
+  private static final int MAX_TIMER_ROUNDS = 10_000;
+
+  private final DetectorGroup group;
+  private final KeyValueStore<String, byte[]> states;
+  private final KeyValueStore<Bytes, byte[]> timers;
+
+  DetectorRunner(DetectorGroup group, KeyValueStore<String, byte[]> states, KeyValueStore<Bytes, byte[]> timers) {
+    this.group = group;
+    this.states = states;
+    this.timers = timers;
+  }
+
+  void onFlow(String key, ObservedFlow flow, PolicyJudgement judgement, long learningUntil, Consumer<PolicyAnomaly> out) {
+    KeyState state = load(key);
+    if (group.onFlow(state, flow, judgement, learningUntil, out)) {
+      schedule(key, state);
+    }
+    store(key, state);
+  }
+
+  void onWatermark(long watermark, Consumer<PolicyAnomaly> out) {
+    for (int round = 0; round < MAX_TIMER_ROUNDS; round++) {
+      List<Bytes> due = new ArrayList<>();
+      try (KeyValueIterator<Bytes, byte[]> it = timers.range(TimerKeys.first(), TimerKeys.after(watermark))) {
+        while (it.hasNext()) {
+          Bytes k = it.next().key;
+          if (TimerKeys.time(k) > watermark) {
+            break;
+          }
+          due.add(k);
+        }
+      }
+      if (due.isEmpty()) {
+        return;
+      }
+      for (Bytes timer : due) {
+        timers.delete(timer);
+        String key = TimerKeys.key(timer);
+        KeyState state = load(key);
+        if (state.registered != TimerKeys.time(timer)) {
+          continue;
+        }
+        state.registered = Long.MAX_VALUE;
+        group.onWatermark(state, Math.max(TimerKeys.time(timer), watermark), out);
+        schedule(key, state);
+        store(key, state);
+      }
+    }
+    throw new IllegalStateException("detector timers kept coming due at watermark " + watermark);
+  }
+
+  /** As Flink's DetectorStates: keep an earlier registered deadline, else move the key's one timer. */
+  private void schedule(String key, KeyState state) {
+    long next = group.nextDeadline(state);
+    if (next == Long.MAX_VALUE || state.registered <= next) {
+      return;
+    }
+    if (state.registered != Long.MAX_VALUE) {
+      timers.delete(TimerKeys.of(state.registered, key));
+    }
+    timers.put(TimerKeys.of(next, key), new byte[0]);
+    state.registered = next;
+  }
+
+  private KeyState load(String key) {
+    byte[] stored = states.get(key);
+    KeyState state = new KeyState(group.detectors().size());
+    if (stored != null) {
+      ByteBuffer buffer = ByteBuffer.wrap(stored);
+      state.registered = buffer.getLong();
+      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(stored, 8, stored.length - 8))) {
+        Serializable[] slots = (Serializable[]) in.readObject();
+        System.arraycopy(slots, 0, state.slots, 0, Math.min(slots.length, state.slots.length));
+      } catch (IOException | ClassNotFoundException e) {
+        throw new IllegalStateException("unreadable detector state of " + key + ": " + e, e);
+      }
+    }
+    return state;
+  }
+
+  private void store(String key, KeyState state) {
+    if (state.empty() && state.registered == Long.MAX_VALUE) {
+      states.delete(key);
+      return;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    try {
+      bytes.write(ByteBuffer.allocate(8).putLong(state.registered).array());
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(state.slots);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot store detector state of " + key + ": " + e, e);
+    }
+    states.put(key, bytes.toByteArray());
+  }
+
+  /** One key's detector states and its registered deadline (Long.MAX_VALUE: none). */
+  private static final class KeyState implements DetectorGroup.States {
+    final Serializable[] slots;
+    long registered = Long.MAX_VALUE;
+
+    KeyState(int detectors) {
+      slots = new Serializable[detectors];
+    }
+
+    @Override
+    public Serializable get(int detector) {
+      return slots[detector];
+    }
+
+    @Override
+    public void put(int detector, Serializable state) {
+      slots[detector] = state;
+    }
+
+    @Override
+    public void clear(int detector) {
+      slots[detector] = null;
+    }
+
+    boolean empty() {
+      for (Serializable s : slots) {
+        if (s != null) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Timer keys {@code <deadline><key>}, ordered by deadline (sign bit flipped for byte order). */
+  static final class TimerKeys {
+    private TimerKeys() {}
+
+    static Bytes of(long time, String key) {
+      byte[] k = key.getBytes(StandardCharsets.UTF_8);
+      return Bytes.wrap(ByteBuffer.allocate(8 + k.length).putLong(time ^ Long.MIN_VALUE).put(k).array());
+    }
+
+    static long time(Bytes key) {
+      return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+    }
+
+    static String key(Bytes key) {
+      byte[] k = key.get();
+      return new String(k, 8, k.length - 8, StandardCharsets.UTF_8);
+    }
+
+    static Bytes first() {
+      return Bytes.wrap(new byte[8]);
+    }
+
+    static Bytes after(long time) {
+      if (time == Long.MAX_VALUE) {
+        return Bytes.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1});
+      }
+      return Bytes.wrap(ByteBuffer.allocate(8).putLong((time + 1) ^ Long.MIN_VALUE).array());
+    }
+  }
+
+}

@@ -1,0 +1,129 @@
+package dev.flowtel.streams.detection;
+
+import dev.flowtel.core.anomaly.ClusterStateVersions;
+import dev.flowtel.core.anomaly.DetectorGroup;
+import dev.flowtel.core.anomaly.Detectors;
+import dev.flowtel.core.anomaly.Grouping;
+import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.anomaly.PolicyJudgement;
+import dev.flowtel.core.anomaly.PolicyTimeline;
+import dev.flowtel.schema.ClusterState;
+import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import dev.flowtel.streams.input.DecodedFlow;
+import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.time.PartitionClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge detectors (POLICY_VIOLATION, DENIED_SPIKE, NEW_EDGE, VOLUME_ANOMALY) on the flows of
+ * this partition: the flows topic is keyed by service edge, so no repartition is needed. Each
+ * request flow is judged by the policies in force when it happened (core's timeline, rebuilt from
+ * the cluster-state global store whenever it changed), then handed to the detectors; event time is
+ * the partition's.
+ */
+public final class EdgeDetectionProcessor implements Processor<byte[], Routed, byte[], Routed> {
+
+  public static final String STATES = "detect-edge-states";
+  public static final String TIMERS = "detect-edge-timers";
+  public static final String META = "detect-edge-meta";
+  public static final String OPEN = "anomalies-open-edge";
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeDetectionProcessor.class);
+
+  private final DetectionSettings settings;
+  private final ClusterStateFeed feed;
+  private final AppMetrics metrics;
+  private final PartitionClock clock;
+  private ProcessorContext<byte[], Routed> context;
+  private DetectorRunner runner;
+  private AnomalyOutput output;
+  private LearningClock learning;
+  private KeyValueStore<String, byte[]> clusterState;
+  private ClusterStateVersions.Judge judge;
+  private long builtFrom = -1;
+  private final WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
+
+  public EdgeDetectionProcessor(DetectionSettings settings, ClusterStateFeed feed, AppMetrics metrics) {
+    this.settings = settings;
+    this.feed = feed;
+    this.metrics = metrics;
+    this.clock = new PartitionClock(settings.maxOutOfOrderness(), settings.idleness());
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], Routed> context) {
+    this.context = context;
+    runner = new DetectorRunner(new DetectorGroup(Detectors.of(Grouping.EDGE, settings.config())),
+        context.getStateStore(STATES), context.getStateStore(TIMERS));
+    output = new AnomalyOutput(context, context.getStateStore(OPEN), settings.anomaliesTopic(), settings.config(), metrics);
+    learning = new LearningClock(context.getStateStore(META), settings.learningStartMillis(),
+        settings.config().learningPeriod().toMillis());
+    clusterState = context.getStateStore(ClusterStateProcessor.STORE);
+    context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> advance(clock.onPunctuation(now)));
+  }
+
+  @Override
+  public void process(Record<byte[], Routed> record) {
+    if (!(record.value() instanceof DecodedFlow decoded)) {
+      return;
+    }
+    ObservedFlow flow = decoded.observed();
+    PolicyJudgement judgement = judge().judge(flow, clock.watermark(), settings.config());
+    runner.onFlow(flow.edgeKey(), flow, judgement, learning.learningUntil(flow.flowEndMillis()), output::emit);
+    advance(clock.onFlow(flow.flowEndMillis(), context.currentSystemTimeMs()));
+  }
+
+  private void advance(long watermark) {
+    if (watermark != PartitionClock.NONE) {
+      runner.onWatermark(watermark, output::emit);
+      output.expire(watermark);
+    }
+  }
+
+  /**
+   * A store entry as {@code key@observedAt}: what the global processor writes; an entry restored
+   * straight from the topic (the topic's key, no version) is versioned here by its observedAt.
+   */
+  private Map.Entry<String, byte[]> versioned(String key, byte[] value) {
+    if (key.indexOf('@') >= 0 || value == null || value.length == 0) {
+      return Map.entry(key, value == null ? ClusterStateVersions.TOMBSTONE : value);
+    }
+    var decoded = stateCodec.decode(value);
+    long observedAt = decoded.isDecoded() ? decoded.orElseThrow().getObservedAt().toEpochMilli() : 0L;
+    return Map.entry(ClusterStateVersions.versionKey(key, observedAt), value);
+  }
+
+  private ClusterStateVersions.Judge judge() {
+    long version = feed.version();
+    if (judge == null || version != builtFrom) {
+      List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> it = clusterState.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, byte[]> e = it.next();
+          entries.add(versioned(e.key, e.value));
+        }
+      }
+      PolicyTimeline timeline = ClusterStateVersions.rebuild(entries,
+          (key, reason) -> LOG.warn("cluster-state record {} skipped: {}", key, reason));
+      if (judge == null) {
+        judge = new ClusterStateVersions.Judge(timeline);
+      } else {
+        judge.replace(timeline);
+      }
+      builtFrom = version;
+    }
+    return judge;
+  }
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Flowtel flow capture: TC programs on the host side of pod veths and on the uplink count every
+ * IP packet into a per-flow entry (bytes, packets, GSO segments, first/last seen, OR-ed TCP
+ * flags) and announce each new entry on a ring buffer. They never change a packet's fate: they
+ * return TC_ACT_UNSPEC, so the next program or filter still decides.
+ *
+ * The flow entries live in one of two identical hash tables; the outer array active_table says
+ * which one the programs write. User space flips it and drains the other one once the flip has
+ * returned (the kernel waits for running programs when an ARRAY_OF_MAPS slot changes), so no
+ * increment is ever lost between a read and a delete.
+ *
+ * Built by build.sh; the object is committed beside this file.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "flowtel.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#ifndef FLOW_TABLE_ENTRIES
+#define FLOW_TABLE_ENTRIES 65536
+#endif
+#define MAX_VLAN_TAGS 2
+#define MAX_IPV6_EXT_HEADERS 8
+
+#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021AD_ 0x88A8
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+#define IPPROTO_ICMPV6_ 58
+#define IPPROTO_SCTP_ 132
+
+const volatile struct flowtel_config config = {
+	.enable_rtt = 0,
+	.enable_drops = 0,
+	.announce_new_flows = 1,
+};
+
+struct flow_table {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FLOW_TABLE_ENTRIES);
+	__type(key, struct flow_key);
+	__type(value, struct flow_stats);
+};
+
+struct flow_table flows_a SEC(".maps");
+struct flow_table flows_b SEC(".maps");
+
+/* Slot 0 holds the table the programs write now. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct flow_table);
+} active_table SEC(".maps") = {
+	.values = { [0] = &flows_a },
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} new_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* ifindex -> ROLE_*, written by the attacher. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u32);
+} if_roles SEC(".maps");
+
+struct pod_addr {
+	__u8 addr[16];
+	__u32 ip_version;
+};
+
+/* Addresses seen leaving a pod veth: packets from them were already counted at that veth. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct pod_addr);
+	__type(value, __u8);
+} pod_addrs SEC(".maps");
+
+static __always_inline void count(__u32 index)
+{
+	__u64 *value = bpf_map_lookup_elem(&counters, &index);
+	if (value)
+		*value += 1; /* per-CPU: no atomics needed */
+}
+
+struct parsed {
+	__u32 l2_len;   /* Ethernet + VLAN tags in the packet data */
+	__u32 hdr_len;  /* L3 + L4 headers, replicated in every GSO segment */
+	__u32 tcp_flags;
+	__u32 l3_len;   /* from the IP header; 0 for BIG TCP super-packets, which carry no length */
+};
+
+enum parse_result { PARSE_OK = 0, PARSE_NON_IP = 1, PARSE_MALFORMED = 2 };
+
+static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flow_key *key,
+				     struct parsed *p)
+{
+	switch (key->protocol) {
+	case IPPROTO_TCP_: {
+		__u8 tcp[14];
+		if (bpf_skb_load_bytes(skb, off, tcp, sizeof(tcp)))
+			return PARSE_MALFORMED;
+		__u32 doff = (tcp[12] >> 4) * 4;
+		if (doff < 20)
+			return PARSE_MALFORMED;
+		key->src_port = ((__u16)tcp[0] << 8) | tcp[1];
+		key->dst_port = ((__u16)tcp[2] << 8) | tcp[3];
+		p->tcp_flags = tcp[13];
+		p->hdr_len += doff;
+		return PARSE_OK;
+	}
+	case IPPROTO_UDP_:
+	case IPPROTO_SCTP_: {
+		__u8 ports[4];
+		if (bpf_skb_load_bytes(skb, off, ports, sizeof(ports)))
+			return PARSE_MALFORMED;
+		/* UDP header 8 bytes; SCTP common header 12 (chunks are payload). */
+		if (key->protocol == IPPROTO_UDP_) {
+			__u8 rest[4];
+			if (bpf_skb_load_bytes(skb, off + 4, rest, sizeof(rest)))
+				return PARSE_MALFORMED;
+			p->hdr_len += 8;
+		} else {
+			__u8 rest[8];
+			if (bpf_skb_load_bytes(skb, off + 4, rest, sizeof(rest)))
+				return PARSE_MALFORMED;
+			p->hdr_len += 12;
+		}
+		key->src_port = ((__u16)ports[0] << 8) | ports[1];
+		key->dst_port = ((__u16)ports[2] << 8) | ports[3];
+		return PARSE_OK;
+	}
+	case IPPROTO_ICMP_:
+	case IPPROTO_ICMPV6_: {
+		__u8 icmp[4]; /* type, code, checksum */
+		if (bpf_skb_load_bytes(skb, off, icmp, sizeof(icmp)))
+			return PARSE_MALFORMED;
+		key->src_port = icmp[0];
+		key->dst_port = icmp[1];
+		p->hdr_len += 8;
+		return PARSE_OK;
+	}
+	default:
+		return PARSE_OK; /* other protocols: no ports */
+	}
+}
+
+static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 off, struct flow_key *key,
+				       struct parsed *p)
+{
+	__u8 ip[20];
+	if (bpf_skb_load_bytes(skb, off, ip, sizeof(ip)))
+		return PARSE_MALFORMED;
+	__u32 ihl = (ip[0] & 0x0F) * 4;
+	if ((ip[0] >> 4) != 4 || ihl < 20)
+		return PARSE_MALFORMED;
+	__u32 total = ((__u32)ip[2] << 8) | ip[3];
+	if (total == 0 && skb->gso_segs > 1)
+		total = skb->len - off; /* BIG TCP: the length lives in the skb only */
+	if (total < ihl || off + total > skb->len)
+		return PARSE_MALFORMED;
+	p->l3_len = total;
+	key->ip_version = 4;
+	key->protocol = ip[9];
+	__builtin_memcpy(key->src_addr, &ip[12], 4);
+	__builtin_memcpy(key->dst_addr, &ip[16], 4);
+	p->hdr_len = ihl;
+	__u16 frag = (((__u16)ip[6] << 8) | ip[7]) & 0x1FFF;
+	if (frag != 0)
+		return PARSE_OK; /* later fragments carry no L4 header: counted without ports */
+	return parse_l4(skb, off + ihl, key, p);
+}
+
+static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct flow_key *key,
+				       struct parsed *p)
+{
+	__u8 ip[40];
+	if (bpf_skb_load_bytes(skb, off, ip, sizeof(ip)))
+		return PARSE_MALFORMED;
+	if ((ip[0] >> 4) != 6)
+		return PARSE_MALFORMED;
+	__u32 payload = ((__u32)ip[4] << 8) | ip[5];
+	if (payload == 0 && skb->gso_segs > 1)
+		payload = skb->len - off - 40; /* BIG TCP (jumbo payload) */
+	if (off + 40 + payload > skb->len)
+		return PARSE_MALFORMED;
+	p->l3_len = 40 + payload;
+	key->ip_version = 6;
+	__builtin_memcpy(key->src_addr, &ip[8], 16);
+	__builtin_memcpy(key->dst_addr, &ip[24], 16);
+	__u8 next = ip[6];
+	__u32 pos = off + 40;
+	int fragment_tail = 0;
+	int i;
+	for (i = 0; i < MAX_IPV6_EXT_HEADERS; i++) {
+		__u8 ext[8];
+		if (next == 0 || next == 43 || next == 60 || next == 51 || next == 44) {
+			if (bpf_skb_load_bytes(skb, pos, ext, sizeof(ext)))
+				return PARSE_MALFORMED;
+			__u8 following = ext[0];
+			if (next == 44) {
+				if (((((__u16)ext[2] << 8) | ext[3]) & 0xFFF8) != 0)
+					fragment_tail = 1;
+				pos += 8;
+			} else if (next == 51) {
+				pos += ((__u32)ext[1] + 2) * 4;
+			} else {
+				pos += ((__u32)ext[1] + 1) * 8;
+			}
+			next = following;
+			continue;
+		}
+		break;
+	}
+	if (i == MAX_IPV6_EXT_HEADERS)
+		return PARSE_MALFORMED; /* more extension headers than we walk */
+	key->protocol = next;
+	p->hdr_len = pos - off;
+	if (fragment_tail)
+		return PARSE_OK;
+	return parse_l4(skb, pos, key, p);
+}
+
+static __always_inline int parse_packet(struct __sk_buff *skb, struct flow_key *key,
+					 struct parsed *p)
+{
+	__u8 eth[ETH_HLEN];
+	if (bpf_skb_load_bytes(skb, 0, eth, sizeof(eth)))
+		return PARSE_MALFORMED;
+	__u16 proto = ((__u16)eth[12] << 8) | eth[13];
+	__u32 off = ETH_HLEN;
+#pragma unroll
+	for (int i = 0; i < MAX_VLAN_TAGS; i++) {
+		if (proto != ETH_P_8021Q_ && proto != ETH_P_8021AD_)
+			break;
+		__u8 tag[4];
+		if (bpf_skb_load_bytes(skb, off, tag, sizeof(tag)))
+			return PARSE_MALFORMED;
+		proto = ((__u16)tag[2] << 8) | tag[3];
+		off += 4;
+	}
+	p->l2_len = off;
+	if (proto == ETH_P_IP)
+		return parse_ipv4(skb, off, key, p);
+	if (proto == ETH_P_IPV6)
+		return parse_ipv6(skb, off, key, p);
+	return PARSE_NON_IP;
+}
+
+static __always_inline int is_pod_addr(const __u8 *addr, __u8 version)
+{
+	struct pod_addr k = {};
+	__builtin_memcpy(k.addr, addr, 16);
+	k.ip_version = version;
+	return bpf_map_lookup_elem(&pod_addrs, &k) != 0;
+}
+
+/*
+ * The same packet can pass two hooks of this node (pod A's veth, then pod B's veth or the
+ * uplink). It is counted at the first one: every packet leaving a pod at its veth; at a veth's
+ * egress and at the uplink only packets that did not come from (uplink ingress: go to) a local pod.
+ */
+static __always_inline int counted_elsewhere(const struct flow_key *key)
+{
+	__u32 ifindex = key->ifindex;
+	__u32 *role = bpf_map_lookup_elem(&if_roles, &ifindex);
+	if (!role)
+		return 0;
+	if (*role == ROLE_POD_VETH) {
+		if (key->direction == DIRECTION_INGRESS) {
+			struct pod_addr k = {};
+			__builtin_memcpy(k.addr, key->src_addr, 16);
+			k.ip_version = key->ip_version;
+			__u8 one = 1;
+			if (!bpf_map_lookup_elem(&pod_addrs, &k))
+				bpf_map_update_elem(&pod_addrs, &k, &one, BPF_ANY);
+			return 0;
+		}
+		return is_pod_addr(key->src_addr, key->ip_version);
+	}
+	if (*role == ROLE_UPLINK) {
+		if (key->direction == DIRECTION_INGRESS)
+			return is_pod_addr(key->dst_addr, key->ip_version);
+		return is_pod_addr(key->src_addr, key->ip_version);
+	}
+	return 0;
+}
+
+static __always_inline void *active_flows(void)
+{
+	__u32 slot = 0;
+	return bpf_map_lookup_elem(&active_table, &slot);
+}
+
+static __always_inline void announce(const struct flow_key *key, __u64 now)
+{
+	if (!config.announce_new_flows)
+		return;
+	struct new_flow_event *event = bpf_ringbuf_reserve(&new_flows, sizeof(*event), 0);
+	if (!event) {
+		count(COUNTER_RINGBUF_FULL);
+		return;
+	}
+	__builtin_memcpy(&event->key, key, sizeof(*key));
+	event->pad = 0;
+	event->first_seen_ns = now;
+	bpf_ringbuf_submit(event, 0);
+}
+
+static __always_inline void account(struct flow_stats *stats, __u64 now, __u64 bytes, __u64 packets,
+				    __u64 gso, __u32 flags)
+{
+	__sync_fetch_and_add(&stats->bytes, bytes);
+	__sync_fetch_and_add(&stats->packets, packets);
+	if (gso)
+		__sync_fetch_and_add(&stats->gso_segments, gso);
+	if (flags && (stats->tcp_flags & flags) != flags)
+		__sync_fetch_and_or(&stats->tcp_flags, flags);
+	if (stats->last_seen_ns < now)
+		stats->last_seen_ns = now; /* a racing CPU may store a slightly older time: harmless */
+}
+
+static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
+{
+	struct flow_key key = {};
+	struct parsed p = {};
+	int result = parse_packet(skb, &key, &p);
+	if (result != PARSE_OK) {
+		count(result == PARSE_NON_IP ? COUNTER_NON_IP : COUNTER_MALFORMED);
+		return TC_ACT_UNSPEC;
+	}
+	key.ifindex = skb->ifindex;
+	key.direction = direction;
+	if (counted_elsewhere(&key)) {
+		count(COUNTER_SEEN_ELSEWHERE);
+		return TC_ACT_UNSPEC;
+	}
+
+	/* The IP length, not skb->len: skb->len also holds the Ethernet header and any padding. */
+	__u64 bytes = p.l3_len;
+	__u64 packets = 1;
+	__u64 gso = 0;
+	__u32 segs = skb->gso_segs;
+	if (segs > 1) {
+		/* One super-packet stands for segs packets on the wire, each with its own headers. */
+		bytes += (__u64)(segs - 1) * p.hdr_len;
+		packets = segs;
+		gso = segs;
+	}
+
+	void *table = active_flows();
+	if (!table)
+		return TC_ACT_UNSPEC;
+	__u64 now = bpf_ktime_get_ns();
+	struct flow_stats *stats = bpf_map_lookup_elem(table, &key);
+	if (stats) {
+		account(stats, now, bytes, packets, gso, p.tcp_flags);
+		return TC_ACT_UNSPEC;
+	}
+	struct flow_stats fresh = {
+		.first_seen_ns = now,
+		.last_seen_ns = now,
+		.bytes = bytes,
+		.packets = packets,
+		.gso_segments = gso,
+		.tcp_flags = p.tcp_flags,
+	};
+	long err = bpf_map_update_elem(table, &key, &fresh, BPF_NOEXIST);
+	if (err == 0) {
+		count(COUNTER_NEW_FLOWS);
+		announce(&key, now);
+	} else {
+		/* Another CPU inserted it first (EEXIST), or the table is full (E2BIG). */
+		stats = bpf_map_lookup_elem(table, &key);
+		if (stats)
+			account(stats, now, bytes, packets, gso, p.tcp_flags);
+		else
+			count(COUNTER_TABLE_FULL);
+	}
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int flowtel_ingress(struct __sk_buff *skb)
+{
+	return handle(skb, DIRECTION_INGRESS);
+}
+
+SEC("tc")
+int flowtel_egress(struct __sk_buff *skb)
+{
+	return handle(skb, DIRECTION_EGRESS);
+}
+
+#include "drops.h"
+#include "rtt.h"

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Layouts shared by the kernel programs and the Java loader
+ * (dev.flowtel.collector.bpf.KernelLayout mirrors every offset below; change both together).
+ */
+#ifndef FLOWTEL_H
+#define FLOWTEL_H
+
+#include <linux/types.h>
+
+#define DIRECTION_INGRESS 0
+#define DIRECTION_EGRESS 1
+#define DIRECTION_UNKNOWN 2
+
+/* Role of an interface, set by the attacher in if_roles; decides which hook counts a packet. */
+#define ROLE_ANY 0      /* not in the map: count every packet (tests, single hooks) */
+#define ROLE_POD_VETH 1 /* host side of a pod's veth */
+#define ROLE_UPLINK 2   /* the node's uplink */
+
+/* Indexes of the per-CPU counters array. */
+#define COUNTER_NEW_FLOWS 0      /* entries inserted into the active flow table */
+#define COUNTER_TABLE_FULL 1     /* packets not counted because the active table was full */
+#define COUNTER_RINGBUF_FULL 2   /* new-flow announcements lost because the ring buffer was full */
+#define COUNTER_MALFORMED 3      /* IP packets whose headers were truncated or invalid: not counted */
+#define COUNTER_NON_IP 4         /* not IPv4/IPv6 (ARP, LLDP...): not counted */
+#define COUNTER_SEEN_ELSEWHERE 5 /* skipped because another hook on this node counts the packet */
+#define COUNTER_DROPS 6          /* kfree_skb drops recorded */
+#define COUNTER_MAX 8
+
+/* 44 bytes, no implicit padding (the whole key is hashed). */
+struct flow_key {
+	__u8 src_addr[16]; /* IPv4: first 4 bytes, rest zero */
+	__u8 dst_addr[16];
+	__u16 src_port;    /* host byte order; ICMP/ICMPv6: the type */
+	__u16 dst_port;    /* host byte order; ICMP/ICMPv6: the code */
+	__u32 ifindex;
+	__u8 protocol;
+	__u8 ip_version;   /* 4 or 6 */
+	__u8 direction;    /* DIRECTION_* */
+	__u8 pad;
+};
+
+/* 64 bytes. */
+struct flow_stats {
+	__u64 first_seen_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 last_seen_ns;
+	__u64 bytes;         /* L3: IP header included, Ethernet/VLAN excluded; GSO counted as its segments */
+	__u64 packets;       /* a GSO super-packet counts as its gso_segs */
+	__u64 gso_segments;  /* of packets, those that were segments of GSO/GRO super-packets */
+	__u32 tcp_flags;     /* OR of the TCP flag byte */
+	__u32 drop_reason;   /* enum skb_drop_reason of the latest drop */
+	__u64 drops;
+	__u64 drop_bytes;    /* L3 length of the dropped packets */
+};
+
+/* Ring-buffer record announcing a flow inserted into the active table (56 bytes). */
+struct new_flow_event {
+	struct flow_key key;
+	__u32 pad;
+	__u64 first_seen_ns;
+};
+
+/* Key of the RTT table: the connection as the local socket sees it (local = src). 40 bytes. */
+struct rtt_key {
+	__u8 src_addr[16];
+	__u8 dst_addr[16];
+	__u16 src_port;
+	__u16 dst_port;
+	__u8 ip_version;
+	__u8 pad[3];
+};
+
+/* Feature switches, the only global in .rodata: the loader writes all 8 bytes before load. */
+struct flowtel_config {
+	__u8 enable_rtt;
+	__u8 enable_drops;
+	__u8 announce_new_flows;
+	__u8 pad[5];
+};
+
+#endif

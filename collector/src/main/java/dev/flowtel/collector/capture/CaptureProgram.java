@@ -1,0 +1,180 @@
+package dev.flowtel.collector.capture;
+
+import dev.flowtel.collector.bpf.BpfException;
+import dev.flowtel.collector.bpf.BpfMap;
+import dev.flowtel.collector.bpf.BpfObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The loaded flowtel.bpf.o (the classpath resource built by src/main/bpf/build.sh): its TC
+ * programs, its maps, and the switch between the two flow tables. Closing it unloads the programs
+ * once nothing is attached any more.
+ */
+public final class CaptureProgram implements AutoCloseable {
+
+  public static final String RESOURCE = "/dev/flowtel/collector/bpf/flowtel.bpf.o";
+  static final String INGRESS = "flowtel_ingress";
+  static final String EGRESS = "flowtel_egress";
+  static final String DROPS = "flowtel_drop";
+  static final String RTT = "flowtel_tcp_rtt";
+
+  /** Indexes of the per-CPU counters (flowtel.h COUNTER_*). */
+  public enum Counter {
+    NEW_FLOWS, TABLE_FULL, RINGBUF_FULL, MALFORMED, NON_IP, SEEN_ELSEWHERE, DROPS
+  }
+
+  private final BpfObject object;
+  private final BpfMap activeTable;
+  private final BpfMap[] tables;
+  private final BpfMap counters;
+  private final BpfMap ifRoles;
+  private final BpfMap newFlows;
+  private final BpfMap tcpRtt;
+  private final int ingressFd;
+  private final int egressFd;
+  private final int dropsFd;
+  private final int rttFd;
+  private int activeSlot; // which of tables the programs write
+
+  private CaptureProgram(BpfObject object, boolean drops, boolean rtt) {
+    this.object = object;
+    this.activeTable = object.map("active_table", 4, 4);
+    this.tables = new BpfMap[] {
+        object.map("flows_a", KernelFlow.KEY_SIZE, KernelFlow.VALUE_SIZE),
+        object.map("flows_b", KernelFlow.KEY_SIZE, KernelFlow.VALUE_SIZE)};
+    this.counters = object.map("counters", 4, 8);
+    this.ifRoles = object.map("if_roles", 4, 4);
+    this.newFlows = object.map("new_flows", 0, 0);
+    this.tcpRtt = object.map("tcp_rtt", 40, 4);
+    this.ingressFd = object.programFd(INGRESS);
+    this.egressFd = object.programFd(EGRESS);
+    this.dropsFd = drops ? object.programFd(DROPS) : -1;
+    this.rttFd = rtt ? object.programFd(RTT) : -1;
+  }
+
+  /** Loads the object with the settings' switches and table capacity. */
+  public static CaptureProgram load(CaptureSettings settings) {
+    BpfObject object = BpfObject.open(objectBytes(), "flowtel.bpf.o");
+    try {
+      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, pad[5]
+      object.setReadOnlyData(new byte[] {
+          (byte) (settings.enableRtt() ? 1 : 0), (byte) (settings.enableDrops() ? 1 : 0), (byte) (settings.announceNewFlows() ? 1 : 0),
+          0, 0, 0, 0, 0});
+      object.setMaxEntries("flows_a", settings.tableCapacity());
+      object.setMaxEntries("flows_b", settings.tableCapacity());
+      // The inner-map template of active_table keeps its compiled size: the kernel does not
+      // compare max_entries of hash maps put into a map of maps.
+      object.setAutoload(DROPS, settings.enableDrops());
+      object.setAutoload(RTT, settings.enableRtt());
+      object.load();
+      return new CaptureProgram(object, settings.enableDrops(), settings.enableRtt());
+    } catch (RuntimeException e) {
+      object.close();
+      throw e;
+    }
+  }
+
+  static byte[] objectBytes() {
+    try (InputStream in = CaptureProgram.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new BpfException("the eBPF object " + RESOURCE + " is not on the classpath: build collector with Maven (it copies src/main/bpf/*.bpf.o)");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new BpfException("cannot read " + RESOURCE + ": " + e.getMessage());
+    }
+  }
+
+  public int ingressProgramFd() {
+    return ingressFd;
+  }
+
+  public int egressProgramFd() {
+    return egressFd;
+  }
+
+  /** fd of the drop program, -1 when the switch is off. */
+  public int dropsProgramFd() {
+    return dropsFd;
+  }
+
+  /** fd of the RTT program, -1 when the switch is off. */
+  public int rttProgramFd() {
+    return rttFd;
+  }
+
+  public BpfMap newFlowsRing() {
+    return newFlows;
+  }
+
+  public BpfMap rttTable() {
+    return tcpRtt;
+  }
+
+  /** The flow table the programs write now. */
+  public synchronized BpfMap activeFlowTable() {
+    return tables[activeSlot];
+  }
+
+  /**
+   * Points the programs at the other table and returns the one they wrote until now. When this
+   * returns, the kernel has waited for every program run that could still hold the old table
+   * (updating an ARRAY_OF_MAPS slot does so), so the returned table can be drained without racing.
+   */
+  public synchronized BpfMap flip() {
+    int next = 1 - activeSlot;
+    try (Arena arena = Arena.ofConfined()) {
+      activeTable.update(arena.allocateFrom(ValueLayout.JAVA_INT, 0), arena.allocateFrom(ValueLayout.JAVA_INT, tables[next].fd()), BpfMap.ANY);
+    }
+    BpfMap previous = tables[activeSlot];
+    activeSlot = next;
+    return previous;
+  }
+
+  public long counter(Counter counter) {
+    return counters.sumPerCpu(counter.ordinal());
+  }
+
+  /** Declares the role of an interface (flowtel.h ROLE_*), which decides where a packet is counted. */
+  public void setInterfaceRole(int ifindex, InterfaceRole role) {
+    if (role == InterfaceRole.ANY) {
+      ifRoles.deleteInt(ifindex);
+    } else {
+      ifRoles.updateInt(ifindex, role.code());
+    }
+  }
+
+  public void forgetInterface(int ifindex) {
+    ifRoles.deleteInt(ifindex);
+  }
+
+  /** Reads every RTT entry (local address/port as src) into {@code sink}. */
+  void forEachRtt(BpfMap.EntryConsumer sink) {
+    tcpRtt.forEach(sink);
+  }
+
+  @Override
+  public void close() {
+    object.close();
+  }
+
+  /** Where an interface sits; see flowtel.bpf.c counted_elsewhere. */
+  public enum InterfaceRole {
+    ANY(0), POD_VETH(1), UPLINK(2);
+
+    private final int code;
+
+    InterfaceRole(int code) {
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
+  }
+
+}

@@ -1,0 +1,109 @@
+package dev.flowtel.collector.capture;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Every knob of the eBPF capture with its default; the collector's command line maps its options
+ * onto this record (see collector/README.md, "Capture").
+ *
+ * @param nodeName            the node written into every FlowEvent (default: the host name)
+ * @param podInterfaces       host-side pod veths to attach to (default {@link #DEFAULT_POD_INTERFACES})
+ * @param uplinks             names of the node's uplinks to attach to as well (default none: with
+ *                            masquerading, a pod's flow would be counted again under the node address)
+ * @param namespace           network namespace to attach in, e.g. /var/run/netns/x (default null: the
+ *                            agent's own, which on a node is the host network)
+ * @param attachMode          TCX links, legacy clsact filters, or AUTO: TCX where the kernel has it
+ * @param activeTimeout       a flow still active is exported at least this often (default 5 s)
+ * @param idleTimeout         a flow without packets for this long is exported (default 2 s)
+ * @param drainInterval       how often the kernel table is flipped and drained (default 1 s)
+ * @param tableCapacity       entries of each of the two kernel flow tables (default 65536)
+ * @param earlyDrainFill      drain before drainInterval when the active table is this full (default 0.8)
+ * @param interfacePollInterval how often new and vanished interfaces are looked for (default 1 s)
+ * @param enableRtt           TCP smoothed RTT per connection (tp_btf tcp_probe; default off)
+ * @param enableDrops         kernel drops with their reason (tp_btf kfree_skb; default off)
+ * @param announceNewFlows    new flows on the ring buffer, for the flows/s metric (default on)
+ */
+public record CaptureSettings(
+    String nodeName,
+    Pattern podInterfaces,
+    List<String> uplinks,
+    Path namespace,
+    AttachMode attachMode,
+    Duration activeTimeout,
+    Duration idleTimeout,
+    Duration drainInterval,
+    int tableCapacity,
+    double earlyDrainFill,
+    Duration interfacePollInterval,
+    boolean enableRtt,
+    boolean enableDrops,
+    boolean announceNewFlows) {
+
+  /** Host-side veth names of the common CNIs: plain veth, Calico, Cilium, AWS VPC CNI, Azure, GKE. */
+  public static final Pattern DEFAULT_POD_INTERFACES = Pattern.compile("(veth|cali|lxc|eni|azv|gke)[0-9a-zA-Z_.@-]*");
+
+  /** How programs are attached. */
+  public enum AttachMode {
+    AUTO, TCX, CLSACT
+  }
+
+  public CaptureSettings {
+    Objects.requireNonNull(nodeName, "nodeName");
+    Objects.requireNonNull(podInterfaces, "podInterfaces");
+    uplinks = List.copyOf(uplinks);
+    Objects.requireNonNull(attachMode, "attachMode");
+    if (activeTimeout.isNegative() || activeTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("capture timeouts must be positive: active " + activeTimeout + ", idle " + idleTimeout);
+    }
+    if (drainInterval.compareTo(idleTimeout) > 0 || drainInterval.compareTo(activeTimeout) > 0) {
+      throw new IllegalArgumentException("the drain interval (" + drainInterval + ") must not exceed the idle (" + idleTimeout
+          + ") or active (" + activeTimeout + ") timeout: flows could only leave later than promised");
+    }
+    if (tableCapacity < 64) {
+      throw new IllegalArgumentException("table capacity " + tableCapacity + " is too small: at least 64 entries");
+    }
+    if (!(earlyDrainFill > 0 && earlyDrainFill <= 1)) {
+      throw new IllegalArgumentException("early drain fill " + earlyDrainFill + " must be in (0, 1]");
+    }
+  }
+
+  /** The defaults, for {@code nodeName}. */
+  public static CaptureSettings defaults(String nodeName) {
+    return new CaptureSettings(nodeName, DEFAULT_POD_INTERFACES, List.of(), null, AttachMode.AUTO, Duration.ofSeconds(5),
+        Duration.ofSeconds(2), Duration.ofSeconds(1), 65536, 0.8, Duration.ofSeconds(1), false, false, true);
+  }
+
+  public CaptureSettings withPodInterfaces(Pattern pattern) {
+    return new CaptureSettings(nodeName, pattern, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+  }
+
+  public CaptureSettings withNamespace(Path netns) {
+    return new CaptureSettings(nodeName, podInterfaces, uplinks, netns, attachMode, activeTimeout, idleTimeout, drainInterval,
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+  }
+
+  public CaptureSettings withAttachMode(AttachMode mode) {
+    return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, mode, activeTimeout, idleTimeout, drainInterval,
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+  }
+
+  public CaptureSettings withTimeouts(Duration active, Duration idle, Duration drain) {
+    return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, active, idle, drain, tableCapacity,
+        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+  }
+
+  public CaptureSettings withFeatures(boolean rtt, boolean drops) {
+    return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
+        tableCapacity, earlyDrainFill, interfacePollInterval, rtt, drops, announceNewFlows);
+  }
+
+  public CaptureSettings withTableCapacity(int capacity) {
+    return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
+        capacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+  }
+}

@@ -20,7 +20,7 @@ public final class PartitionClock {
   private final StepWatermark watermark;
   private final long idlenessMillis;
   private long lastRecordWall = Long.MIN_VALUE;
-  private long lastPunctuationWall = Long.MIN_VALUE;
+  private long watermarkAtLastRecord = Long.MIN_VALUE;
 
   public PartitionClock(Duration maxOutOfOrderness, Duration idleness) {
     this.watermark = new StepWatermark(maxOutOfOrderness.toMillis());
@@ -30,17 +30,20 @@ public final class PartitionClock {
   /** A counted flow ending at {@code eventTime}; returns the new watermark, or {@link #NONE}. */
   public long onFlow(long eventTime, long wallNow) {
     lastRecordWall = wallNow;
-    return watermark.onEvent(eventTime);
+    long next = watermark.onEvent(eventTime);
+    watermarkAtLastRecord = watermark.current();
+    return next;
   }
 
-  /** A wall-clock punctuation; returns the new watermark, or {@link #NONE}. */
+  /**
+   * A wall-clock punctuation; returns the new watermark, or {@link #NONE}. Once no flow came for the
+   * idleness, event time is the watermark at the last flow plus the wall time since.
+   */
   public long onPunctuation(long wallNow) {
-    long previous = lastPunctuationWall == Long.MIN_VALUE ? wallNow : lastPunctuationWall;
-    lastPunctuationWall = wallNow;
     long next = watermark.onPeriodic();
-    if (lastRecordWall != Long.MIN_VALUE && watermark.current() != Long.MIN_VALUE
-        && wallNow - lastRecordWall >= idlenessMillis && wallNow > previous) {
-      long idle = watermark.advanceTo(saturatedAdd(watermark.current(), wallNow - previous));
+    if (lastRecordWall != Long.MIN_VALUE && watermarkAtLastRecord != Long.MIN_VALUE
+        && wallNow - lastRecordWall >= idlenessMillis) {
+      long idle = watermark.advanceTo(saturatedAdd(watermarkAtLastRecord, wallNow - lastRecordWall));
       next = idle != NONE ? idle : next;
     }
     return next;

@@ -76,8 +76,8 @@ class ClusterStatePublisherTest {
 
     assertThat(sink.lines()).containsExactly(
         "Namespace/shop -> namespace shop {team=a}",
-        "NetworkPolicy/shop/allow-web -> policy shop/allow-web selects {app=web} types [Ingress] ingress 1 egress -",
-        "NetworkPolicy/shop/allow-web -> policy shop/allow-web selects {app=web} types [Ingress] ingress 1 egress -",
+        "NetworkPolicy/shop/allow-web -> policy shop/allow-web selects {app=web} types [Ingress] ingress 1 ports [TCP/8080] egress -",
+        "NetworkPolicy/shop/allow-web -> policy shop/allow-web selects {app=web} types [Ingress] ingress 1 ports [TCP/9090] egress -",
         "Namespace/shop -> namespace shop {team=b}",
         "NetworkPolicy/shop/allow-web -> tombstone");
     ClusterState updated = sink.published().get(2).state();
@@ -99,7 +99,7 @@ class ClusterStatePublisherTest {
     assertThat(sink.lines()).as("start() returns once all is published").hasSize(4);
     assertThat(sink.lines().subList(0, 2)).containsExactlyInAnyOrder(
         "Namespace/shop -> namespace shop {}",
-        "NetworkPolicy/shop/kept -> policy shop/kept selects {app=web} types [Ingress] ingress 1 egress -");
+        "NetworkPolicy/shop/kept -> policy shop/kept selects {app=web} types [Ingress] ingress 1 ports [TCP/8080] egress -");
     assertThat(sink.lines().subList(2, 4)).containsExactly(
         "Namespace/gone -> tombstone",
         "NetworkPolicy/shop/deleted-while-down -> tombstone");

@@ -22,7 +22,9 @@ final class ClusterStateSummary {
 
   private static String policy(NetworkPolicyState p) {
     return "policy " + p.getNamespace() + "/" + p.getName() + " selects " + new TreeMap<>(p.getPodSelector().getMatchLabels())
-        + " types " + p.getPolicyTypes() + " ingress " + (p.getIngress() == null ? "-" : p.getIngress().size())
+        + " types " + p.getPolicyTypes() + " ingress " + (p.getIngress() == null ? "-" : p.getIngress().size()
+            + " ports " + p.getIngress().stream().flatMap(r -> r.getPorts() == null ? java.util.stream.Stream.of()
+                : r.getPorts().stream()).map(port -> port.getProtocol() + "/" + port.getPort()).toList())
         + " egress " + (p.getEgress() == null ? "-" : p.getEgress().size());
   }
 }

@@ -3,12 +3,9 @@ package dev.flowtel.clusterstate;
 import dev.flowtel.wire.AvroClassTrust;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -46,61 +43,44 @@ public final class ClusterStatePublisherMain {
     System.exit(run(config));
   }
 
-  /** Runs until the process is stopped (0) or publishing fails or leadership is lost (1). */
+  /** Runs until the process is stopped (0), or publishing fails or leadership is lost (1). */
   static int run(ClusterStatePublisherConfig config) {
     AvroClassTrust.install();
     CompletableFuture<Integer> exit = new CompletableFuture<>();
-    AtomicReference<ClusterStatePublisher> running = new AtomicReference<>();
     try (KubernetesClient client = new KubernetesClientBuilder().build();
         KafkaClusterStateSink sink = new KafkaClusterStateSink(config.topic(), config.kafkaSettings(),
             config.resyncReadTimeout(), failure -> {
               LOG.error("cluster-state: {}; exiting so that a restart resyncs", failure.getMessage());
               exit.complete(1);
             })) {
-      Runnable publish = () -> {
-        ClusterStatePublisher publisher = new ClusterStatePublisher(client, sink, Clock.systemUTC(), config.syncTimeout());
-        running.set(publisher);
-        try {
-          publisher.start();
-        } catch (Exception e) {
-          LOG.error("cluster-state: start failed: {}", e.getMessage(), e);
-          exit.complete(1);
-        }
-      };
+      Supplier<ClusterStatePublisher> publishers =
+          () -> new ClusterStatePublisher(client, sink, Clock.systemUTC(), config.syncTimeout());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> exit.complete(0), "cluster-state-shutdown"));
-      CompletableFuture<?> election = null;
+      AutoCloseable running;
       if (config.leaderElection()) {
-        String identity = config.leaseIdentity();
-        LOG.info("cluster-state: {} waiting for Lease {}/{}", identity, config.leaseNamespace(), config.leaseName());
-        election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-            .withName("flowtel-cluster-state")
-            .withLock(new LeaseLock(config.leaseNamespace(), config.leaseName(), identity))
-            .withLeaseDuration(config.leaseDuration())
-            .withRenewDeadline(config.renewDeadline())
-            .withRetryPeriod(config.retryPeriod())
-            .withReleaseOnCancel(true)
-            .withLeaderCallbacks(new LeaderCallbacks(
-                // Off the elector's thread: the start-up resync must not delay the Lease renewals.
-                () -> new Thread(publish, "cluster-state-leader").start(),
-                () -> {
-                  LOG.warn("cluster-state: lost the Lease; stopping");
-                  exit.complete(1);
-                },
-                leader -> LOG.info("cluster-state: leader is now {}", leader)))
-            .build()).build().start();
+        LeaderElectedPublisher leading = new LeaderElectedPublisher(client, config, config.leaseIdentity(), publishers,
+            reason -> {
+              LOG.error("cluster-state: {}; exiting", reason);
+              exit.complete(1);
+            });
+        leading.start();
+        running = leading;
       } else {
-        new Thread(publish, "cluster-state-publisher").start();
+        ClusterStatePublisher publisher = publishers.get();
+        running = publisher;
+        new Thread(() -> {
+          try {
+            publisher.start();
+          } catch (Exception e) {
+            LOG.error("cluster-state: start failed: {}", e.getMessage(), e);
+            exit.complete(1);
+          }
+        }, "cluster-state-publisher").start();
       }
       int code = exit.join();
-      ClusterStatePublisher publisher = running.get();
-      if (publisher != null) {
-        publisher.close();
-      }
-      if (election != null) {
-        election.cancel(true);
-      }
+      running.close();
       return code;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       LOG.error("cluster-state: {}", e.getMessage(), e);
       return 1;
     }

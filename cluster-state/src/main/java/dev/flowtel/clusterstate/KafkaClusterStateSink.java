@@ -64,7 +64,13 @@ public final class KafkaClusterStateSink implements ClusterStateSink {
     consumerSettings.putIfAbsent("client.id", "flowtel-cluster-state-resync");
     consumerSettings.remove("group.id");
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerSettings)) {
-      List<PartitionInfo> partitions = consumer.partitionsFor(topic, readTimeout);
+      List<PartitionInfo> partitions;
+      try {
+        partitions = consumer.partitionsFor(topic, readTimeout);
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        throw new IllegalStateException("resync: no answer from Kafka at " + settings.get("bootstrap.servers") + " about topic "
+            + topic + " within " + readTimeout + "; check --bootstrap-servers and --kafka-properties", e);
+      }
       if (partitions == null || partitions.isEmpty()) {
         throw new IllegalStateException("topic " + topic + " does not exist: create it compacted "
             + "(deploy/kafka/topics.yaml, or ./flowtel's topic setup) before starting the publisher");

@@ -1,0 +1,29 @@
+package dev.flowtel.collector.capture;
+
+/**
+ * What the eBPF capture has done so far, for the collector's Prometheus metrics.
+ *
+ * @param exportedFlows      FlowEvents handed to the sink
+ * @param activeTableEntries entries in the kernel table being written now (approximate)
+ * @param cachedFlows        drained flows waiting here for their idle or active timeout
+ * @param drains             table flips and drains
+ * @param earlyDrains        of drains, those started early because the table was filling up
+ * @param drainedEntries     kernel entries drained
+ * @param tableFull          packets not counted because the kernel table was full
+ * @param ringBufferDrops    new-flow announcements lost because the ring buffer was full
+ * @param newFlowsAnnounced  new-flow announcements read from the ring buffer
+ * @param malformedPackets   IP packets with truncated or invalid headers (not counted)
+ * @param sinkFailures       flows the sink refused
+ */
+public record CaptureMetrics(
+    long exportedFlows,
+    long activeTableEntries,
+    long cachedFlows,
+    long drains,
+    long earlyDrains,
+    long drainedEntries,
+    long tableFull,
+    long ringBufferDrops,
+    long newFlowsAnnounced,
+    long malformedPackets,
+    long sinkFailures) {}

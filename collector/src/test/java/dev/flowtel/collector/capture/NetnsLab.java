@@ -1,0 +1,128 @@
+package dev.flowtel.collector.capture;
+
+import dev.flowtel.collector.bpf.NetworkNamespace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Network namespaces and veths made with {@code ip} for one test, under names unique to it, and
+ * removed by {@link #close()} (deleting a namespace deletes its veth ends too). Code runs inside a
+ * namespace on a fresh platform thread that entered it with setns.
+ */
+final class NetnsLab implements AutoCloseable {
+
+  final String id = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF), 36);
+  private final List<String> namespaces = new ArrayList<>();
+
+  /** Creates namespace {@code "ft" + suffix + id}, with lo up; returns its name. */
+  String namespace(String suffix) {
+    String name = "ft" + suffix + id;
+    ip("netns", "add", name);
+    namespaces.add(name);
+    ip("-n", name, "link", "set", "lo", "up");
+    return name;
+  }
+
+  /** A veth pair: {@code left} in namespace {@code a}, {@code right} in {@code b}, both up. */
+  void veth(String a, String left, String b, String right) {
+    ip("link", "add", left, "netns", a, "type", "veth", "peer", "name", right, "netns", b);
+    ip("-n", a, "link", "set", left, "up");
+    ip("-n", b, "link", "set", right, "up");
+  }
+
+  void address(String ns, String ifname, String cidr) {
+    if (cidr.contains(":")) {
+      ip("-n", ns, "addr", "add", cidr, "dev", ifname, "nodad");
+    } else {
+      ip("-n", ns, "addr", "add", cidr, "dev", ifname);
+    }
+  }
+
+  static Path path(String ns) {
+    return Path.of("/var/run/netns", ns);
+  }
+
+  /** Runs {@code task} on a new platform thread inside namespace {@code ns}. */
+  static <T> T inside(String ns, Callable<T> task) throws Exception {
+    FutureTask<T> future = new FutureTask<>(() -> {
+      NetworkNamespace.enter(path(ns));
+      return task.call();
+    });
+    Thread.ofPlatform().name("in-" + ns).start(future);
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception ex) {
+        throw ex;
+      }
+      throw e;
+    }
+  }
+
+  /** Starts {@code task} on a new platform thread inside {@code ns}; get() the result later. */
+  static <T> FutureTask<T> start(String ns, Callable<T> task) {
+    FutureTask<T> future = new FutureTask<>(() -> {
+      NetworkNamespace.enter(path(ns));
+      return task.call();
+    });
+    Thread.ofPlatform().name("in-" + ns).daemon(true).start(future);
+    return future;
+  }
+
+  /** The "Tcp:" counters of /proc/net/snmp in {@code ns} (OutSegs, InSegs, ...). */
+  static Map<String, Long> tcpCounters(String ns) {
+    String snmp = run("ip", "netns", "exec", ns, "cat", "/proc/net/snmp");
+    List<String> tcp = snmp.lines().filter(l -> l.startsWith("Tcp:")).toList();
+    String[] names = tcp.get(0).split("\\s+");
+    String[] values = tcp.get(1).split("\\s+");
+    Map<String, Long> counters = new HashMap<>();
+    for (int i = 1; i < names.length; i++) {
+      counters.put(names[i], Long.parseLong(values[i]));
+    }
+    return counters;
+  }
+
+  static void ip(String... args) {
+    String[] command = new String[args.length + 1];
+    command[0] = "ip";
+    System.arraycopy(args, 0, command, 1, args.length);
+    run(command);
+  }
+
+  static String run(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + out.strip());
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (String ns : namespaces) {
+      try {
+        ip("netns", "del", ns);
+      } catch (RuntimeException e) {
+        System.err.println("could not remove test namespace " + ns + ": " + e.getMessage());
+      }
+    }
+    namespaces.clear();
+  }
+}

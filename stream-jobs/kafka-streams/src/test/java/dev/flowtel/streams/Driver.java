@@ -49,7 +49,7 @@ public final class Driver implements AutoCloseable {
     StreamsAppConfig config = StreamsAppConfig.parse(args.toArray(String[]::new));
     Properties props = config.streamsProperties();
     props.put("state.dir", Files.createTempDirectory("flowtel-ttd").toString());
-    driver = new TopologyTestDriver(FlowtelTopology.build(FlowtelTopology.settings(config, 1, false), new ClusterStateFeed(),
+    driver = new TopologyTestDriver(FlowtelTopology.build(FlowtelTopology.settings(config, 1, false, false), new ClusterStateFeed(),
         metrics), props, Instant.parse("2030-01-01T00:00:00Z"));
     flows = driver.createInputTopic(FLOWS, new ByteArraySerializer(), new ByteArraySerializer());
     state = driver.createInputTopic(STATE, new ByteArraySerializer(), new ByteArraySerializer());

@@ -40,19 +40,24 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class FlowtelTopology {
 
-  /** Settings of the topology; {@code caching} off in TopologyTestDriver tests (see PLATFORM.md). */
+  /**
+   * Settings of the topology. {@code caching} is off in TopologyTestDriver tests (see PLATFORM.md);
+   * {@code persistent} false puts the stores in memory (still changelogged): the test driver commits,
+   * and so flushes RocksDB and writes a checkpoint, after every record.
+   */
   public record Settings(boolean traffic, boolean detection, TrafficSettings trafficSettings,
-      DetectionSettings detectionSettings, String flowsTopic, String clusterStateTopic, boolean caching) {}
+      DetectionSettings detectionSettings, String flowsTopic, String clusterStateTopic, boolean caching,
+      boolean persistent) {}
 
   private FlowtelTopology() {}
 
-  public static Settings settings(StreamsAppConfig config, int flowPartitions, boolean caching) {
+  public static Settings settings(StreamsAppConfig config, int flowPartitions, boolean caching, boolean persistent) {
     return new Settings(config.traffic(), config.detection(),
         new TrafficSettings(config.window(), config.rollup(), config.maxOutOfOrderness(), config.idleness(),
             config.allowedLateness(), config.queryRetention(), config.trafficTopic(), config.deadLetterTopic()),
         new DetectionSettings(config.detectionConfig(), config.learningStartMillis(), config.maxOutOfOrderness(),
             config.idleness(), config.anomaliesTopic(), config.deadLetterTopic(), flowPartitions),
-        config.flowsTopic(), config.clusterStateTopic(), caching);
+        config.flowsTopic(), config.clusterStateTopic(), caching, persistent);
   }
 
   public static Topology build(Settings settings, ClusterStateFeed feed, AppMetrics metrics) {
@@ -69,10 +74,10 @@ public final class FlowtelTopology {
       long[] sizes = traffic.sizes();
       List<String> stores = new ArrayList<>();
       for (long size : sizes) {
-        stores.add(store(builder, TrafficWindowProcessor.openStore(size), settings.caching()));
-        stores.add(store(builder, TrafficWindowProcessor.firedStore(size), settings.caching()));
+        stores.add(store(builder, TrafficWindowProcessor.openStore(size), settings));
+        stores.add(store(builder, TrafficWindowProcessor.firedStore(size), settings));
       }
-      stores.add(store(builder, TrafficWindowProcessor.LATEST_STORE, settings.caching()));
+      stores.add(store(builder, TrafficWindowProcessor.LATEST_STORE, settings));
       outputs.add(decoded.process(() -> new TrafficWindowProcessor(sizes, traffic, metrics), Named.as("traffic-windows"),
           stores.toArray(String[]::new)));
     }
@@ -85,10 +90,10 @@ public final class FlowtelTopology {
           settings.clusterStateTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("cluster-state"),
           () -> new ClusterStateProcessor(feed, metrics));
       outputs.add(decoded.process(() -> new EdgeDetectionProcessor(detection, feed, metrics), Named.as("edge-detectors"),
-          stringStore(builder, EdgeDetectionProcessor.STATES, settings.caching()),
-          store(builder, EdgeDetectionProcessor.TIMERS, settings.caching()),
-          stringStore(builder, EdgeDetectionProcessor.META, settings.caching()),
-          stringStore(builder, EdgeDetectionProcessor.OPEN, settings.caching())));
+          stringStore(builder, EdgeDetectionProcessor.STATES, settings),
+          store(builder, EdgeDetectionProcessor.TIMERS, settings),
+          stringStore(builder, EdgeDetectionProcessor.META, settings),
+          stringStore(builder, EdgeDetectionProcessor.OPEN, settings)));
       for (Grouping grouping : List.of(Grouping.CLIENT_ADDRESS, Grouping.CLIENT_WORKLOAD)) {
         String name = Repartitions.name(grouping);
         KStream<String, byte[]> routed = decoded.process(() -> new GroupingRouter(grouping, detection), Named.as("route-" + name));
@@ -96,10 +101,10 @@ public final class FlowtelTopology {
             .repartition(Repartitioned.<String, byte[]>as(name).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
                 .withStreamPartitioner(Repartitions.partitioner()))
             .process(() -> new KeyedDetectionProcessor(grouping, detection, metrics), Named.as(name + "-detectors"),
-                stringStore(builder, KeyedDetectionProcessor.storeName(grouping, "states"), settings.caching()),
-                store(builder, KeyedDetectionProcessor.storeName(grouping, "timers"), settings.caching()),
-                stringStore(builder, KeyedDetectionProcessor.storeName(grouping, "meta"), settings.caching()),
-                stringStore(builder, KeyedDetectionProcessor.openStore(grouping), settings.caching())));
+                stringStore(builder, KeyedDetectionProcessor.storeName(grouping, "states"), settings),
+                store(builder, KeyedDetectionProcessor.storeName(grouping, "timers"), settings),
+                stringStore(builder, KeyedDetectionProcessor.storeName(grouping, "meta"), settings),
+                stringStore(builder, KeyedDetectionProcessor.openStore(grouping), settings)));
       }
     }
 
@@ -114,18 +119,22 @@ public final class FlowtelTopology {
   }
 
   /** Every store is RocksDB with a changelog (the default), so a task restores on any instance. */
-  private static String store(StreamsBuilder builder, String name, boolean caching) {
-    KeyValueBytesStoreSupplier supplier = Stores.persistentKeyValueStore(name);
-    StoreBuilder<KeyValueStore<Bytes, byte[]>> store = Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray());
-    builder.addStateStore(caching ? store.withCachingEnabled() : store.withCachingDisabled());
+  private static String store(StreamsBuilder builder, String name, Settings settings) {
+    StoreBuilder<KeyValueStore<Bytes, byte[]>> store = Stores.keyValueStoreBuilder(supplier(name, settings), Serdes.Bytes(),
+        Serdes.ByteArray());
+    builder.addStateStore(settings.caching() ? store.withCachingEnabled() : store.withCachingDisabled());
     return name;
   }
 
-  private static String stringStore(StreamsBuilder builder, String name, boolean caching) {
-    StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+  private static String stringStore(StreamsBuilder builder, String name, Settings settings) {
+    StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(supplier(name, settings),
         Serdes.String(), Serdes.ByteArray());
-    builder.addStateStore(caching ? store.withCachingEnabled() : store.withCachingDisabled());
+    builder.addStateStore(settings.caching() ? store.withCachingEnabled() : store.withCachingDisabled());
     return name;
+  }
+
+  private static KeyValueBytesStoreSupplier supplier(String name, Settings settings) {
+    return settings.persistent() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
   }
 
   private static Serde<Outbound> outboundSerde() {

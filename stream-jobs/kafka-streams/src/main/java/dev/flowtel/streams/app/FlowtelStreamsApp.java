@@ -1,0 +1,114 @@
+package dev.flowtel.streams.app;
+
+import dev.flowtel.streams.detection.ClusterStateFeed;
+import dev.flowtel.streams.http.StatusServer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: the topology on Kafka, the HTTP server beside it, and a close that
+ * commits and stops both. Programs (the jar's main, {@code ./flowtel up}) start it and close it.
+ */
+public final class FlowtelStreamsApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FlowtelStreamsApp.class);
+
+  private final StreamsAppConfig config;
+  private final AppMetrics metrics;
+  private final KafkaStreams streams;
+  private final StatusServer server;
+
+  private FlowtelStreamsApp(StreamsAppConfig config, AppMetrics metrics, KafkaStreams streams, StatusServer server) {
+    this.config = config;
+    this.metrics = metrics;
+    this.streams = streams;
+    this.server = server;
+  }
+
+  /** Builds the topology for the flows topic as it is on the broker and starts it (and the HTTP server). */
+  public static FlowtelStreamsApp start(StreamsAppConfig config) throws Exception {
+    Properties properties = config.streamsProperties();
+    int partitions = flowPartitions(properties, config.flowsTopic());
+    AppMetrics metrics = new AppMetrics();
+    Topology topology = FlowtelTopology.build(FlowtelTopology.settings(config, partitions, true, true), new ClusterStateFeed(),
+        metrics);
+    KafkaStreams streams = new KafkaStreams(topology, properties);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; the application shuts down", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    StatusServer server = config.httpPort() < 0 ? null
+        : StatusServer.start(config.httpHost(), config.httpPort(), streams, metrics, config.window());
+    FlowtelStreamsApp app = new FlowtelStreamsApp(config, metrics, streams, server);
+    streams.start();
+    LOG.info("flowtel-streams {} started on {} ({} flows partitions){}", config.applicationId(), config.flowsTopic(),
+        partitions, server == null ? "" : "; HTTP on port " + server.port());
+    return app;
+  }
+
+  public AppMetrics metrics() {
+    return metrics;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** The HTTP port actually bound (useful with --http-port 0), or -1 without a server. */
+  public int httpPort() {
+    return server == null ? -1 : server.port();
+  }
+
+  /** Waits until the application runs (all tasks assigned and restored) or fails. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      KafkaStreams.State state = streams.state();
+      if (state == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+        return false;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  private static int flowPartitions(Properties properties, String topic) throws Exception {
+    Map<String, Object> admin = new java.util.HashMap<>();
+    properties.stringPropertyNames().forEach(name -> admin.put(name, properties.getProperty(name)));
+    properties.forEach((k, v) -> admin.putIfAbsent(k.toString(), v));
+    admin.keySet().removeIf(k -> k.startsWith("consumer.") || k.startsWith("producer.") || k.startsWith("application.")
+        || k.startsWith("state.") || k.startsWith("num.") || k.startsWith("processing.") || k.startsWith("commit.")
+        || k.startsWith("statestore.") || k.startsWith("restore.") || k.startsWith("main.consumer.")
+        || k.startsWith("global.consumer.") || k.startsWith("admin."));
+    try (Admin client = Admin.create(admin)) {
+      TopicDescription description = client.describeTopics(java.util.List.of(topic)).allTopicNames()
+          .get(60, TimeUnit.SECONDS).get(topic);
+      return description.partitions().size();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot read the partitions of the flows topic " + topic + " at "
+          + properties.getProperty("bootstrap.servers") + ": " + e.getCause().getMessage()
+          + " (create the Flowtel topics first, e.g. ./flowtel up)", e);
+    }
+  }
+
+  /** Commits, closes the stores and stops the HTTP server; waits at most a minute. */
+  @Override
+  public void close() {
+    LOG.info("flowtel-streams {} shutting down", config.applicationId());
+    streams.close(Duration.ofMinutes(1));
+    if (server != null) {
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.flowtel.streams.app;
+
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+
+/**
+ * {@code java -jar flowtel-streams.jar [options]}: parses the options, starts the application and
+ * runs until the JVM is asked to stop (Ctrl-C, SIGTERM from Kubernetes), when a shutdown hook
+ * closes Kafka Streams (committing what it processed) and the HTTP server.
+ */
+public final class FlowtelStreamsMain {
+
+  private FlowtelStreamsMain() {}
+
+  public static void main(String[] args) throws Exception {
+    StreamsAppConfig config = new StreamsAppConfig();
+    CommandLine commandLine = new CommandLine(config);
+    try {
+      commandLine.parseArgs(args);
+      if (commandLine.isUsageHelpRequested()) {
+        commandLine.usage(System.out);
+        return;
+      }
+      if (commandLine.isVersionHelpRequested()) {
+        commandLine.printVersionHelp(System.out);
+        return;
+      }
+      config.validate();
+    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      commandLine.usage(System.err);
+      System.exit(2);
+    }
+    FlowtelStreamsApp app = FlowtelStreamsApp.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      app.close();
+      stopped.countDown();
+    }, "flowtel-streams-shutdown"));
+    stopped.await();
+  }
+}

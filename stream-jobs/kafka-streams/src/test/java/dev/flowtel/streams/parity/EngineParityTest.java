@@ -1,0 +1,134 @@
+package dev.flowtel.streams.parity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowtel.core.traffic.TrafficWindows;
+import dev.flowtel.schema.AnomalyType;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.episode.EpisodeSpec;
+import dev.flowtel.simulator.episode.EpisodeType;
+import dev.flowtel.streams.Driver;
+import dev.flowtel.wire.DeadLetterHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Given one recorded input from the simulator (40 minutes of a cluster, every observation point and
+ * both directions of every connection, out of order within the simulator's bound, flows moved
+ * later so that some revise their windows and some are too late, the cluster state with a policy
+ * deleted and restored mid-stream, and an episode of every anomaly type after a 10-minute learning
+ * period), when it runs through the Flink jobs on a MiniCluster and through the Kafka Streams
+ * topology in a TopologyTestDriver, then the ServiceTraffic records and the PolicyAnomaly records,
+ * each taken at its final revision, are the same sets, and the same number of flows is
+ * dead-lettered as late. Revision numbers themselves are left out: Flink also emits watermarks
+ * periodically on processing time, so how many revisions a window or anomaly went through can vary
+ * from run to run; what they end at cannot.
+ */
+@Timeout(900)
+class EngineParityTest {
+
+  static final Instant START = Instant.parse("2026-11-20T08:00:00Z");
+
+  @Test
+  void bothEnginesGiveTheSameTrafficAndAnomaliesAfterFinalRevisions() throws Exception {
+    List<EpisodeSpec> episodes = new ArrayList<>();
+    EpisodeType[] types = EpisodeType.values();
+    for (int i = 0; i < types.length; i++) {
+      episodes.add(new EpisodeSpec(types[i], Duration.ofMinutes(15).plusSeconds(150L * i), Duration.ofMinutes(1), null));
+    }
+    SimulatorSettings settings = SimulatorSettings.defaults().withSeed(4242).withFlowsPerSecond(30)
+        .withDuration(Duration.ofMinutes(40)).withStart(START).withEpisodes(episodes);
+    RecordedInput input = RecordedInput.of(settings, 400, 20_000, 90_000, 5_000, 30_000, new long[] {10_000, 60_000});
+
+    String[] common = {"--max-out-of-orderness", "5s", "--allowed-lateness", "30s", "--window", "10s", "--rollup", "1m"};
+    String[] detection = {"--max-out-of-orderness", "5s", "--learning-period", "10m"};
+    long started = System.nanoTime();
+    FlinkRun.Result flink = FlinkRun.run(input, concat(common, "--restart-attempts", "0"),
+        concat(detection, "--restart-attempts", "0"));
+
+    System.out.printf("Flink done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    started = System.nanoTime();
+    List<ServiceTraffic> streamsTraffic;
+    List<PolicyAnomaly> streamsAnomalies;
+    long streamsLate;
+    try (Driver app = new Driver(concat(common, "--learning-period", "10m"))) {
+      input.clusterState().forEach(r -> app.clusterState(r.key().getBytes(StandardCharsets.UTF_8),
+          r.value() == null ? null : dev.flowtel.wire.WireCodec.of(dev.flowtel.wire.RecordType.CLUSTER_STATE).encode(r.value()),
+          r.at()));
+      input.flows().forEach(f -> app.flow(f.key(), f.value()));
+      app.finish();
+      streamsTraffic = app.traffic();
+      streamsAnomalies = app.anomalies();
+      streamsLate = app.deadLetters().stream().filter(r -> "late".equals(header(r.headers().lastHeader(DeadLetterHeaders.REASON))))
+          .count();
+    }
+
+    System.out.printf("Kafka Streams done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    // The input covers what the parity is about.
+    long flinkLate = flink.deadLetters().stream().filter(d -> d.reason().equals("late")).count();
+    assertThat(input.delayed()).isGreaterThan(20);
+    assertThat(input.clusterState().stream().filter(r -> r.at().isAfter(START))).isNotEmpty();
+    assertThat(flinkLate).isPositive();
+    assertThat(flink.traffic()).anySatisfy(t -> assertThat(t.getRevision()).isPositive());
+    Set<AnomalyType> found = flink.anomalies().stream().map(PolicyAnomaly::getType)
+        .collect(Collectors.toCollection(() -> EnumSet.noneOf(AnomalyType.class)));
+    System.out.printf("parity input: %d records, %d moved later, %d cluster-state records; Flink: %d traffic records, "
+        + "%d anomaly revisions %s, %d late; Kafka Streams: %d traffic records, %d anomaly revisions, %d late%n",
+        input.flows().size(), input.delayed(), input.clusterState().size(), flink.traffic().size(), flink.anomalies().size(),
+        found, flinkLate, streamsTraffic.size(), streamsAnomalies.size(), streamsLate);
+    assertThat(found).as("anomaly types the input provokes").containsAll(EnumSet.complementOf(EnumSet.of(AnomalyType.UNKNOWN)));
+
+    Map<String, ServiceTraffic> flinkFinal = finalTraffic(flink.traffic());
+    Map<String, ServiceTraffic> streamsFinal = finalTraffic(streamsTraffic);
+    assertThat(streamsFinal.keySet()).isEqualTo(flinkFinal.keySet());
+    assertThat(streamsFinal).isEqualTo(flinkFinal);
+    assertThat(streamsLate).isEqualTo(flinkLate);
+
+    Map<String, PolicyAnomaly> flinkAnomalies = finalAnomalies(flink.anomalies());
+    Map<String, PolicyAnomaly> streamsAnomaliesFinal = finalAnomalies(streamsAnomalies);
+    assertThat(streamsAnomaliesFinal.keySet()).isEqualTo(flinkAnomalies.keySet());
+    assertThat(streamsAnomaliesFinal).isEqualTo(flinkAnomalies);
+  }
+
+  /** Each window's last revision, revision number set to 0, by record key. */
+  static Map<String, ServiceTraffic> finalTraffic(List<ServiceTraffic> records) {
+    Map<String, ServiceTraffic> last = new TreeMap<>();
+    for (ServiceTraffic t : records) {
+      last.merge(TrafficWindows.recordKey(t), t, (a, b) -> b.getRevision() >= a.getRevision() ? b : a);
+    }
+    last.replaceAll((k, t) -> ServiceTraffic.newBuilder(t).setRevision(0).build());
+    return last;
+  }
+
+  static Map<String, PolicyAnomaly> finalAnomalies(List<PolicyAnomaly> records) {
+    Map<String, PolicyAnomaly> last = new TreeMap<>();
+    for (PolicyAnomaly a : records) {
+      last.merge(a.getId(), a, (x, y) -> y.getRevision() >= x.getRevision() ? y : x);
+    }
+    last.replaceAll((k, a) -> PolicyAnomaly.newBuilder(a).setRevision(0).build());
+    return last;
+  }
+
+  private static String header(Header h) {
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.flowtel.streams.parity;
+
+import dev.flowtel.flink.detection.ClusterStateChange;
+import dev.flowtel.flink.detection.DetectionRecord;
+import dev.flowtel.flink.detection.ObservedFlowDecoder;
+import dev.flowtel.flink.detection.PolicyAnomalyConfig;
+import dev.flowtel.flink.detection.PolicyAnomalyJob;
+import dev.flowtel.flink.input.DeadLetter;
+import dev.flowtel.flink.input.FlowRecordDecoder;
+import dev.flowtel.flink.input.SourceRecord;
+import dev.flowtel.flink.traffic.TrafficAggregationConfig;
+import dev.flowtel.flink.traffic.TrafficAggregationJob;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The recorded input through the Flink jobs on a MiniCluster, parallelism 1, as the Flink module's
+ * own tests run them: what the Kafka deserializers would emit, from bounded generator sources, into
+ * collecting sinks.
+ */
+final class FlinkRun {
+
+  private static final Map<String, RecordedInput> INPUTS = new ConcurrentHashMap<>();
+
+  record Result(List<ServiceTraffic> traffic, List<PolicyAnomaly> anomalies, List<DeadLetter> deadLetters) {}
+
+  private FlinkRun() {}
+
+  static Result run(RecordedInput input, String[] trafficOptions, String[] detectionOptions) throws Exception {
+    String run = UUID.randomUUID().toString();
+    INPUTS.put(run, input);
+    try {
+      List<Integer> counted = new ArrayList<>();
+      FlowRecordDecoder decoder = new FlowRecordDecoder();
+      for (int i = 0; i < input.flows().size(); i++) {
+        if (decoder.decode(null, input.flows().get(i).value(), "flows", 0, i).isPresent()) {
+          counted.add(i);
+        }
+      }
+      List<Integer> indices = List.copyOf(counted);
+
+      Collect<ServiceTraffic> traffic = new Collect<>("traffic-" + run);
+      Collect<DeadLetter> trafficDlq = new Collect<>("traffic-dlq-" + run);
+      TrafficAggregationConfig trafficConfig = TrafficAggregationConfig.parse(trafficOptions);
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+          Configuration.fromMap(trafficConfig.flinkConfiguration()));
+      env.setParallelism(1);
+      DataGeneratorSource<SourceRecord> flows = new DataGeneratorSource<>(index -> {
+        int i = indices.get(index.intValue());
+        return new FlowRecordDecoder().decode(null, INPUTS.get(run).flows().get(i).value(), "flows", 0, i).orElseThrow();
+      }, indices.size(), TypeInformation.of(SourceRecord.class));
+      new TrafficAggregationJob(trafficConfig, flows, traffic, trafficDlq).attachTo(env);
+      env.execute("parity traffic");
+
+      Collect<PolicyAnomaly> anomalies = new Collect<>("anomalies-" + run);
+      Collect<DeadLetter> detectionDlq = new Collect<>("detection-dlq-" + run);
+      PolicyAnomalyConfig detectionConfig = PolicyAnomalyConfig.parse(detectionOptions);
+      StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment(
+          Configuration.fromMap(detectionConfig.flinkConfiguration()));
+      env2.setParallelism(1);
+      DataGeneratorSource<DetectionRecord> observed = new DataGeneratorSource<>(index -> {
+        int i = indices.get(index.intValue());
+        return new ObservedFlowDecoder().decode(null, INPUTS.get(run).flows().get(i).value(), "flows", 0, i).orElseThrow();
+      }, indices.size(), TypeInformation.of(DetectionRecord.class));
+      WireCodec<dev.flowtel.schema.ClusterState> codec = WireCodec.of(RecordType.CLUSTER_STATE);
+      List<ClusterStateChange> changes = new ArrayList<>();
+      for (ClusterStateRecord r : input.clusterState()) {
+        changes.add(new ClusterStateChange(r.key(), r.value() == null ? null : codec.encode(r.value()), r.at().toEpochMilli(), null));
+      }
+      List<ClusterStateChange> changeList = List.copyOf(changes);
+      DataGeneratorSource<ClusterStateChange> state = new DataGeneratorSource<>(index -> changeList.get(index.intValue()),
+          changeList.size(), TypeInformation.of(ClusterStateChange.class));
+      new PolicyAnomalyJob(detectionConfig, observed, state, anomalies, detectionDlq).attachTo(env2);
+      env2.execute("parity detection");
+
+      List<DeadLetter> dead = new ArrayList<>(trafficDlq.collected());
+      dead.addAll(detectionDlq.collected());
+      return new Result(traffic.collected(), anomalies.collected(), dead);
+    } finally {
+      INPUTS.remove(run);
+    }
+  }
+
+  /** Collects what a job wrote, in this JVM (the MiniCluster's). */
+  static final class Collect<T> implements Sink<T> {
+    private static final long serialVersionUID = 1L;
+    private static final Map<String, List<Object>> COLLECTED = new ConcurrentHashMap<>();
+    private final String name;
+
+    Collect(String name) {
+      this.name = name;
+      COLLECTED.put(name, new CopyOnWriteArrayList<>());
+    }
+
+    @SuppressWarnings("unchecked")
+    List<T> collected() {
+      return (List<T>) COLLECTED.remove(name);
+    }
+
+    @Override
+    public SinkWriter<T> createWriter(WriterInitContext context) {
+      List<Object> target = COLLECTED.get(name);
+      return new SinkWriter<>() {
+        @Override
+        public void write(T element, Context context) {
+          target.add(element);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {}
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+}

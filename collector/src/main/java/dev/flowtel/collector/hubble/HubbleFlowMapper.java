@@ -68,7 +68,10 @@ public final class HubbleFlowMapper {
     try {
       root = JSON.readTree(line);
     } catch (JacksonException e) {
-      throw new HubbleLineException("not JSON: " + e.getOriginalMessage());
+      String why = e.getOriginalMessage();
+      int noise = why.indexOf(" (start marker");
+      throw new HubbleLineException("not JSON: " + (noise > 0 ? why.substring(0, noise) : why)
+          + " at column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr()));
     }
     if (root == null || !root.isObject()) {
       throw new HubbleLineException("not a JSON object");

@@ -3,7 +3,6 @@ package dev.flowtel.collector.metrics;
 import dev.flowtel.collector.spool.DiskSpool;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -13,13 +12,11 @@ import java.util.function.ToLongFunction;
  * Every metric the collector exports, in one registry of its own (so two collectors in one JVM,
  * as in tests or the local run, do not collide). Names are documented in collector/README.md.
  */
-public final class CollectorMetrics implements CaptureMetrics {
+public final class CollectorMetrics {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter flows;
-  private final Gauge mapEntries;
-  private final Counter evictions;
-  private final Counter ringBufferDrops;
+  private volatile CaptureReadings capture;
   private final Counter published;
   private final Counter spooled;
   private final Counter replayed;
@@ -36,12 +33,15 @@ public final class CollectorMetrics implements CaptureMetrics {
     flows = Counter.builder().name("flowtel_collector_flows")
         .help("Flow records the source handed to the publisher; rate() of it is flows per second")
         .labelNames("source").register(registry);
-    mapEntries = Gauge.builder().name("flowtel_collector_map_entries")
-        .help("Entries in the kernel flow map after the latest drain (ebpf source)").register(registry);
-    evictions = Counter.builder().name("flowtel_collector_evictions")
-        .help("Flows drained from the kernel flow map (ebpf source)").register(registry);
-    ringBufferDrops = Counter.builder().name("flowtel_collector_ringbuf_drops")
-        .help("New-flow events lost because the kernel ring buffer was full (ebpf source)").register(registry);
+    GaugeWithCallback.builder().name("flowtel_collector_map_entries")
+        .help("Entries in the kernel flow table being written now (ebpf source)")
+        .callback(cb -> cb.call(readCapture(CaptureReadings::mapEntries))).register(registry);
+    CounterWithCallback.builder().name("flowtel_collector_evictions")
+        .help("Flow entries drained (evicted) from the kernel flow table (ebpf source)")
+        .callback(cb -> cb.call(readCapture(CaptureReadings::evictions))).register(registry);
+    CounterWithCallback.builder().name("flowtel_collector_ringbuf_drops")
+        .help("New-flow announcements lost because the kernel ring buffer was full (ebpf source)")
+        .callback(cb -> cb.call(readCapture(CaptureReadings::ringBufferDrops))).register(registry);
     published = Counter.builder().name("flowtel_collector_records_published")
         .help("Records the broker acknowledged (acks=all), directly or from the spool").register(registry);
     spooled = Counter.builder().name("flowtel_collector_records_spooled")
@@ -99,19 +99,29 @@ public final class CollectorMetrics implements CaptureMetrics {
     return flows.labelValues(source).get();
   }
 
-  @Override
-  public void mapEntries(long entries) {
-    mapEntries.set(entries);
+  /**
+   * What the kernel-side capture reports, read when Prometheus scrapes: the eBPF source keeps
+   * its own counters and the collector passes readers of them here.
+   */
+  public interface CaptureReadings {
+    /** Entries in the kernel flow table now. */
+    long mapEntries();
+
+    /** Entries drained from the kernel table so far. */
+    long evictions();
+
+    /** Ring-buffer announcements lost so far. */
+    long ringBufferDrops();
   }
 
-  @Override
-  public void evicted(long count) {
-    evictions.inc(count);
+  /** Reports the capture's figures from now on. */
+  public void observeCapture(CaptureReadings readings) {
+    this.capture = readings;
   }
 
-  @Override
-  public void ringBufferDropped(long events) {
-    ringBufferDrops.inc(events);
+  private double readCapture(java.util.function.ToLongFunction<CaptureReadings> value) {
+    CaptureReadings c = capture;
+    return c == null ? 0 : value.applyAsLong(c);
   }
 
   public void published(long records) {

@@ -1,0 +1,159 @@
+package dev.flowtel.collector;
+
+import dev.flowtel.collector.hubble.HubbleFlowSource;
+import dev.flowtel.collector.metrics.CollectorMetrics;
+import dev.flowtel.collector.metrics.MetricsServer;
+import dev.flowtel.collector.publish.FlowPublisher;
+import dev.flowtel.collector.source.FlowSink;
+import dev.flowtel.collector.source.FlowSource;
+import dev.flowtel.collector.spool.DiskSpool;
+import dev.flowtel.collector.synthetic.SyntheticFlowSource;
+import dev.flowtel.schema.ClusterState;
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.simulator.ClusterSimulator;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running collector: a flow source feeding the publisher (spool behind it) and the Prometheus
+ * endpoint. {@link #start(CollectorConfig)} builds it from the command line; the other factory
+ * takes parts, for programs that embed the collector ({@code ./flowtel up}) and for tests.
+ * {@link #close()} stops the source (which flushes what it holds), then the publisher (which
+ * sends or spools everything queued), then the endpoint.
+ */
+public final class Collector implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+  private final FlowSource source;
+  private final FlowPublisher publisher;
+  private final CollectorMetrics metrics;
+  private final MetricsServer metricsServer;
+  private boolean closed;
+
+  private Collector(FlowSource source, FlowPublisher publisher, CollectorMetrics metrics, MetricsServer metricsServer) {
+    this.source = source;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.metricsServer = metricsServer;
+  }
+
+  /** Builds every part from {@code config} and starts delivering. */
+  public static Collector start(CollectorConfig config) throws Exception {
+    CollectorMetrics metrics = new CollectorMetrics();
+    Map<String, Object> producerConfig = config.producerConfig();
+    FlowSource source = createSource(config, metrics);
+    MetricsServer server = config.metricsPort() >= 0 ? MetricsServer.start(metrics, config.metricsPort()) : null;
+    try {
+      DiskSpool spool = DiskSpool.open(config.spoolSettings());
+      FlowPublisher publisher = new FlowPublisher(config.publisherSettings(), producerConfig, spool, metrics);
+      Collector collector = start(source, publisher, metrics, server);
+      LOG.info("collector on node {}: source {}, publishing to {} at {}, spool {}{}", config.nodeName(), source.name(),
+          config.publisherSettings().flowsTopic(), producerConfig.get("bootstrap.servers"), config.spoolSettings().directory(),
+          server == null ? "" : ", metrics on :" + server.port() + "/metrics");
+      return collector;
+    } catch (Exception | Error e) {
+      if (server != null) {
+        server.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts {@code source} delivering into {@code publisher}; the collector owns all parts from
+   * here on and closes them. {@code metricsServer} may be null.
+   */
+  public static Collector start(FlowSource source, FlowPublisher publisher, CollectorMetrics metrics, MetricsServer metricsServer)
+      throws Exception {
+    Objects.requireNonNull(source, "source");
+    Collector collector = new Collector(source, publisher, metrics, metricsServer);
+    publisher.start();
+    String name = source.name();
+    try {
+      source.start(new FlowSink() {
+        @Override
+        public void flow(FlowEvent flow, String partitionKey) {
+          metrics.flow(name);
+          publisher.flow(flow, partitionKey);
+        }
+
+        @Override
+        public void clusterState(String key, ClusterState stateOrNull) {
+          publisher.clusterState(key, stateOrNull);
+        }
+      });
+    } catch (Exception | Error e) {
+      collector.close();
+      throw e;
+    }
+    return collector;
+  }
+
+  static FlowSource createSource(CollectorConfig config, CollectorMetrics metrics) {
+    return switch (config.sourceSpec()) {
+      case CollectorConfig.SourceSpec.Synthetic s -> config.syntheticMaxFlows() > 0
+          ? SyntheticFlowSource.of(ClusterSimulator.of(config.simulatorSettings()), config.syntheticMaxFlows())
+          : SyntheticFlowSource.of(ClusterSimulator.of(config.simulatorSettings()));
+      case CollectorConfig.SourceSpec.Hubble h -> HubbleFlowSource.of(h.file(), config.nodeName(), metrics);
+      case CollectorConfig.SourceSpec.Ebpf e -> throw new IllegalArgumentException(
+          "--source ebpf is not wired into this build of the collector yet; use --source synthetic or hubble:<file>");
+    };
+  }
+
+  public FlowSource source() {
+    return source;
+  }
+
+  public FlowPublisher publisher() {
+    return publisher;
+  }
+
+  public CollectorMetrics metrics() {
+    return metrics;
+  }
+
+  /** The Prometheus endpoint's port, or -1 when none is served. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  /**
+   * Waits for a source with an end (a Hubble file, a bounded simulation) to reach it; true when it
+   * did within {@code timeout}. A source without an end (ebpf, stdin, an unbounded simulation)
+   * just waits out the timeout and returns false.
+   */
+  public boolean awaitSourceEnd(Duration timeout) throws InterruptedException {
+    return switch (source) {
+      case HubbleFlowSource h -> h.awaitCompletion(timeout);
+      case SyntheticFlowSource s -> s.awaitCompletion(timeout);
+      default -> {
+        Thread.sleep(timeout.toMillis());
+        yield false;
+      }
+    };
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      source.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing the {} source: {}", source.name(), e.toString());
+    }
+    try {
+      publisher.close();
+    } finally {
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
+    }
+  }
+}

@@ -21,13 +21,13 @@ final class Programs {
   private static final Map<String, String> IMAGE_PROGRAMS = Map.of(
       "collector", "dev.flowtel.collector.CollectorConfig",
       "cluster-state", "dev.flowtel.clusterstate.ClusterStatePublisherConfig",
-      "streams", "dev.flowtel.streams.StreamsConfig",
+      "streams", "dev.flowtel.streams.app.StreamsAppConfig",
       "tools", "dev.flowtel.cli.FlowtelCommand");
 
   /** Environment variables the JVM itself reads, which no program option names. */
   private static final Set<String> JVM_ENVIRONMENT = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
-  private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
   private static final Pattern DEPENDENT_VARIABLE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private Programs() {}

@@ -29,7 +29,11 @@ import java.util.List;
  *   <li>RTT: one sample per request flow that carries one, in a t-digest (compression 100): it
  *       merges across partitions and windows, is most accurate at the tails users read (p99), and
  *       is the algorithm of Elasticsearch's percentiles aggregation, so our figures and Kibana's
- *       agree in kind. Exact while it holds few samples.</li>
+ *       agree in kind. Exact while it holds few samples. Samples are buffered and folded into the
+ *       digest {@value #RTT_FOLD} at a time, and the digest is kept in its encoded form: a t-digest
+ *       changes when it is serialized (serializing compresses it), so keeping the live object would
+ *       make the percentiles depend on when an engine happened to serialize its state (Flink at
+ *       checkpoints, Kafka Streams on every update). This way they depend on the flows alone.</li>
  * </ul>
  * Not thread-safe; engines give each key its own instance.
  */
@@ -38,7 +42,8 @@ public final class TrafficAccumulator {
   public static final int EXACT_POD_LIMIT = 1024;
   static final int ULL_PRECISION = 12;
   static final double TDIGEST_COMPRESSION = 100;
-  private static final byte FORMAT = 1;
+  static final int RTT_FOLD = 256;
+  private static final byte FORMAT = 2;
 
   private ServiceEdge edge;
   private long bytesToDestination;
@@ -52,7 +57,10 @@ public final class TrafficAccumulator {
   private LongHashSet connections = new LongHashSet();
   private LongHashSet pods = new LongHashSet();
   private UltraLogLog podSketch;
-  private MergingDigest rtt;
+  /** The digest of the folded RTT samples, as {@link MergingDigest#asBytes} wrote it; null before the first fold. */
+  private byte[] rttDigest;
+  private long[] rttSamples = new long[0];
+  private int rttCount;
 
   public ServiceEdge edge() {
     return edge;
@@ -79,7 +87,7 @@ public final class TrafficAccumulator {
         }
       }
       if (flow.rttMicros() >= 0) {
-        rtt().add(flow.rttMicros());
+        addRtt(flow.rttMicros());
       }
     }
     if (tcp && (flags & Protocols.RST) != 0) {
@@ -115,8 +123,13 @@ public final class TrafficAccumulator {
         addPod(id);
       }
     }
-    if (other.rtt != null && other.rtt.size() > 0) {
-      rtt().add(List.of(other.rtt));
+    if (other.rttDigest != null) {
+      MergingDigest merged = rttDigest == null ? new MergingDigest(TDIGEST_COMPRESSION) : MergingDigest.fromBytes(ByteBuffer.wrap(rttDigest));
+      merged.add(List.of(MergingDigest.fromBytes(ByteBuffer.wrap(other.rttDigest))));
+      rttDigest = digestBytes(merged);
+    }
+    for (int i = 0; i < other.rttCount; i++) {
+      addRtt(other.rttSamples[i]);
     }
   }
 
@@ -130,6 +143,7 @@ public final class TrafficAccumulator {
 
   /** The window's record; {@code revision} 0 for the first emission, higher for updates after late data. */
   public ServiceTraffic toServiceTraffic(long windowStartMillis, long windowEndMillis, int revision) {
+    MergingDigest rtt = rttDigest();
     boolean hasRtt = rtt != null && rtt.size() > 0;
     return ServiceTraffic.newBuilder()
         .setWindowStart(Instant.ofEpochMilli(windowStartMillis))
@@ -181,11 +195,34 @@ public final class TrafficAccumulator {
     return sketch;
   }
 
-  private MergingDigest rtt() {
-    if (rtt == null) {
-      rtt = new MergingDigest(TDIGEST_COMPRESSION);
+  private void addRtt(long micros) {
+    if (rttCount == rttSamples.length) {
+      if (rttCount == RTT_FOLD) {
+        MergingDigest folded = rttDigest == null ? new MergingDigest(TDIGEST_COMPRESSION)
+            : MergingDigest.fromBytes(ByteBuffer.wrap(rttDigest));
+        for (int i = 0; i < rttCount; i++) {
+          folded.add(rttSamples[i]);
+        }
+        rttDigest = digestBytes(folded);
+        rttCount = 0;
+      } else {
+        rttSamples = java.util.Arrays.copyOf(rttSamples, Math.min(RTT_FOLD, Math.max(4, rttCount * 2)));
+      }
     }
-    return rtt;
+    rttSamples[rttCount++] = micros;
+  }
+
+  /** A fresh digest of every RTT sample (the folded digest, then the buffered samples in order), or null when none. */
+  private MergingDigest rttDigest() {
+    if (rttDigest == null && rttCount == 0) {
+      return null;
+    }
+    MergingDigest digest = rttDigest == null ? new MergingDigest(TDIGEST_COMPRESSION)
+        : MergingDigest.fromBytes(ByteBuffer.wrap(rttDigest));
+    for (int i = 0; i < rttCount; i++) {
+      digest.add(rttSamples[i]);
+    }
+    return digest;
   }
 
   private static byte[] digestBytes(MergingDigest digest) {
@@ -215,15 +252,19 @@ public final class TrafficAccumulator {
     } else {
       writeIds(out, pods);
     }
-    out.writeBoolean(rtt != null);
-    if (rtt != null) {
-      writeBytes(out, digestBytes(rtt));
+    out.writeBoolean(rttDigest != null);
+    if (rttDigest != null) {
+      writeBytes(out, rttDigest);
+    }
+    out.writeInt(rttCount);
+    for (int i = 0; i < rttCount; i++) {
+      out.writeLong(rttSamples[i]);
     }
   }
 
   public static TrafficAccumulator readFrom(DataInput in) throws IOException {
     byte format = in.readByte();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != 1) {
       throw new IOException("unknown TrafficAccumulator state format " + format);
     }
     TrafficAccumulator acc = new TrafficAccumulator();
@@ -246,7 +287,15 @@ public final class TrafficAccumulator {
       acc.pods = readIds(in);
     }
     if (in.readBoolean()) {
-      acc.rtt = MergingDigest.fromBytes(ByteBuffer.wrap(readBytes(in)));
+      // Format 1 kept the digest as MergingDigest.asBytes wrote it, which is the form kept now.
+      acc.rttDigest = readBytes(in);
+    }
+    if (format >= 2) {
+      acc.rttCount = in.readInt();
+      acc.rttSamples = new long[Math.max(acc.rttCount, 4)];
+      for (int i = 0; i < acc.rttCount; i++) {
+        acc.rttSamples[i] = in.readLong();
+      }
     }
     return acc;
   }

@@ -1,0 +1,222 @@
+package dev.flowtel.streams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowtel.core.traffic.TrafficWindows;
+import dev.flowtel.schema.ClusterState;
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.SimulationSink;
+import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.episode.EpisodeSpec;
+import dev.flowtel.simulator.episode.EpisodeType;
+import dev.flowtel.simulator.episode.GroundTruthLabel;
+import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.streams.Driver;
+import dev.flowtel.streams.parity.FinalRevisions;
+import dev.flowtel.testing.KafkaFixture;
+import dev.flowtel.testing.WithKafka;
+import dev.flowtel.wire.DeadLetterHeaders;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Given six minutes of simulated traffic with a port scan, its cluster state, and a poison record on
+ * the topics of a real broker, when the application runs on it (exactly_once_v2, RocksDB stores,
+ * the HTTP server on a free port), then a read_committed consumer sees the same ServiceTraffic and
+ * PolicyAnomaly records at their final revisions as the TopologyTestDriver run of the same input,
+ * the poison record sits in the DLQ with its provenance, and the HTTP endpoints answer from the
+ * stores: /health is UP, /metrics counts the flows, /edges/top lists the latest window's top edges
+ * by bytes, /anomalies/open the anomalies found.
+ */
+@WithKafka
+@Timeout(300)
+class FlowtelStreamsAppIT {
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void theAppOnARealBrokerWritesWhatTheTestDriverComputesAndAnswersQueries(KafkaFixture kafka) throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String flows = "it.flows." + run;
+    String state = "it.state." + run;
+    String traffic = "it.traffic." + run;
+    String anomalies = "it.anomalies." + run;
+    String dlq = "it.dlq." + run;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String name : List.of(flows, state, traffic, anomalies, dlq)) {
+        topics.add(new NewTopic(name, 1, (short) 1).configs(Map.of("retention.ms", "-1")));
+      }
+      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+    }
+
+    Instant start = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
+    SimulatorSettings settings = SimulatorSettings.defaults().withSeed(77).withFlowsPerSecond(20)
+        .withDuration(Duration.ofMinutes(6)).withStart(start)
+        .withEpisodes(List.of(new EpisodeSpec(EpisodeType.PORT_SCAN, Duration.ofMinutes(2), Duration.ofMinutes(1), null)));
+    List<byte[][]> flowRecords = new ArrayList<>();
+    List<ClusterStateRecord> stateRecords = new ArrayList<>();
+    WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
+    ClusterSimulator.of(settings).run(new SimulationSink() {
+      @Override
+      public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
+        flowRecords.add(new byte[][] {edgeKey.getBytes(StandardCharsets.UTF_8), flowCodec.encode(flow)});
+      }
+
+      @Override
+      public void clusterState(ClusterStateRecord record) {
+        stateRecords.add(record);
+      }
+    });
+    flowRecords.add(100, new byte[][] {"poison".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01, 9}});
+    WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
+        "enable.idempotence", true, "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (ClusterStateRecord r : stateRecords) {
+        producer.send(new ProducerRecord<>(state, 0, r.at().toEpochMilli(), r.key().getBytes(StandardCharsets.UTF_8),
+            r.value() == null ? null : stateCodec.encode(r.value())));
+      }
+      for (byte[][] f : flowRecords) {
+        producer.send(new ProducerRecord<>(flows, 0, f[0], f[1]));
+      }
+      producer.flush();
+    }
+
+    String[] detection = {"--learning-period", "1m", "--window", "10s", "--rollup", "1m"};
+    List<ServiceTraffic> expectedTraffic;
+    List<PolicyAnomaly> expectedAnomalies;
+    try (Driver driver = new Driver(detection)) {
+      stateRecords.forEach(r -> driver.clusterState(r.key().getBytes(StandardCharsets.UTF_8),
+          r.value() == null ? null : stateCodec.encode(r.value()), r.at()));
+      flowRecords.forEach(f -> driver.flow(f[0], f[1]));
+      driver.finish();
+      expectedTraffic = driver.traffic();
+      expectedAnomalies = driver.anomalies();
+    }
+    assertThat(expectedAnomalies).extracting(a -> a.getType().name()).contains("PORT_SCAN");
+
+    List<String> options = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--application-id",
+        "it-" + run, "--state-dir", Files.createTempDirectory("flowtel-streams-it").toString(), "--flows-topic", flows,
+        "--cluster-state-topic", state, "--traffic-topic", traffic, "--anomalies-topic", anomalies, "--dlq-topic", dlq,
+        "--http-port", "0", "--http-host", "127.0.0.1", "--commit-interval", "500ms", "--idleness", "2s"));
+    options.addAll(List.of(detection));
+    StreamsAppConfig config = StreamsAppConfig.parse(options.toArray(String[]::new));
+    try (FlowtelStreamsApp app = FlowtelStreamsApp.start(config)) {
+      assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("app running").isTrue();
+      String base = "http://127.0.0.1:" + app.httpPort();
+      // Every window closes once event time runs on with the wall clock (--idleness 2s).
+      List<ConsumerRecord<byte[], byte[]>> trafficRecords = readCommitted(kafka, traffic, expectedTraffic.size(),
+          Duration.ofSeconds(120));
+      WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
+      List<ServiceTraffic> actualTraffic = trafficRecords.stream().map(r -> trafficCodec.decode(r.value()).orElseThrow()).toList();
+      assertThat(FinalRevisions.traffic(actualTraffic)).isEqualTo(FinalRevisions.traffic(expectedTraffic));
+      assertThat(trafficRecords).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
+          .isEqualTo(TrafficWindows.recordKey(trafficCodec.decode(r.value()).orElseThrow())));
+
+      WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
+      List<PolicyAnomaly> actualAnomalies = readCommitted(kafka, anomalies, expectedAnomalies.size(), Duration.ofSeconds(60))
+          .stream().map(r -> anomalyCodec.decode(r.value()).orElseThrow()).toList();
+      assertThat(FinalRevisions.anomalies(actualAnomalies)).isEqualTo(FinalRevisions.anomalies(expectedAnomalies));
+
+      List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(kafka, dlq, 1, Duration.ofSeconds(30));
+      assertThat(dead).hasSize(1);
+      assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("malformed-body");
+      assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(flows);
+      assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("100");
+      assertThat(dead.get(0).value()).isEqualTo(new byte[] {(byte) 0xC3, 0x01, 9});
+
+      HttpResponse<String> health = get(base + "/health");
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(json.readTree(health.body()).get("status").asText()).isEqualTo("UP");
+
+      String metrics = get(base + "/metrics").body();
+      assertThat(metrics).contains("flowtel_streams_flows_in_total " + flowRecords.size());
+      assertThat(metrics).contains("flowtel_streams_undecodable_total 1");
+      assertThat(metrics).contains("kafka_stream_thread_process_total");
+
+      List<ServiceTraffic> finalBase = FinalRevisions.traffic(expectedTraffic).values().stream()
+          .filter(t -> t.getWindowEnd().toEpochMilli() - t.getWindowStart().toEpochMilli() == 10_000).toList();
+      Instant latest = finalBase.stream().map(ServiceTraffic::getWindowStart).max(Comparator.naturalOrder()).orElseThrow();
+      List<String> expectedTop = finalBase.stream().filter(t -> t.getWindowStart().equals(latest))
+          .sorted(Comparator.comparingLong((ServiceTraffic t) -> t.getBytesToDestination() + t.getBytesToSource()).reversed()
+              .thenComparing(TrafficWindows::edgeKey))
+          .limit(3).map(TrafficWindows::edgeKey).toList();
+      JsonNode top = json.readTree(get(base + "/edges/top?n=3&window=latest").body());
+      assertThat(top.get("windowStart").asText()).isEqualTo(latest.toString());
+      List<String> edges = new ArrayList<>();
+      top.get("edges").forEach(e -> edges.add(e.get("edge").asText()));
+      assertThat(edges).isEqualTo(expectedTop);
+      JsonNode same = json.readTree(get(base + "/edges/top?n=3&window=" + latest.plusSeconds(5)).body());
+      assertThat(same.get("edges")).isEqualTo(top.get("edges"));
+
+      JsonNode open = json.readTree(get(base + "/anomalies/open").body());
+      Set<String> openIds = new java.util.TreeSet<>();
+      open.forEach(a -> openIds.add(a.get("id").asText()));
+      assertThat(openIds).isEqualTo(actualAnomalies.stream().map(PolicyAnomaly::getId).collect(Collectors.toCollection(
+          java.util.TreeSet::new)));
+      assertThat(get(base + "/edges/top?n=x").statusCode()).isEqualTo(400);
+    }
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /** read_committed, until at least {@code expected} records came and a second passed quietly, or the timeout. */
+  private static List<ConsumerRecord<byte[], byte[]>> readCommitted(KafkaFixture kafka, String topic, int expected,
+      Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(),
+        "group.id", "it-reader-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long lastNew = System.nanoTime();
+      while (System.nanoTime() < deadline && (records.size() < expected || System.nanoTime() - lastNew < 2_000_000_000L)) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          records.add(r);
+          lastNew = System.nanoTime();
+        }
+      }
+    }
+    return records;
+  }
+}

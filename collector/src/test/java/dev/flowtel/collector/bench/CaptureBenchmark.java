@@ -1,0 +1,215 @@
+package dev.flowtel.collector.bench;
+
+import dev.flowtel.collector.bpf.BpfSupport;
+import dev.flowtel.collector.bpf.Frames;
+import dev.flowtel.collector.bpf.NetworkNamespace;
+import dev.flowtel.collector.bpf.ProgramTestRun;
+import dev.flowtel.collector.bpf.TcHook;
+import dev.flowtel.collector.capture.CaptureProgram;
+import dev.flowtel.collector.capture.CaptureSettings;
+import dev.flowtel.collector.capture.KernelFlow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Benchmark of the capture (not a test; prints figures, asserts nothing):
+ * <ol>
+ *   <li>veth TCP throughput between two namespaces (a Java sender and receiver, no iperf3) without
+ *       and with the TC programs on the receiver's veth, both hooks; rounds alternate, medians and
+ *       their ratio are printed;</li>
+ *   <li>the TC program's mean cost per packet, from BPF_PROG_TEST_RUN repeated in the kernel;</li>
+ *   <li>drain rate: entries/s of flip + lookup_and_delete_batch, raw and with decoding.</li>
+ * </ol>
+ * Run as root: see docs/benchmarks.md for the command.
+ */
+public final class CaptureBenchmark {
+
+  private static final int ROUNDS = Integer.getInteger("rounds", 5);
+  private static final int SECONDS = Integer.getInteger("seconds", 5);
+
+  public static void main(String[] args) throws Exception {
+    String reason = BpfSupport.unavailableReason();
+    if (reason != null) {
+      System.err.println("cannot benchmark: " + reason);
+      System.exit(2);
+    }
+    programCost();
+    drainRate();
+    throughput();
+  }
+
+  private static void programCost() {
+    try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"))) {
+      byte[] tcp = Frames.ip("10.0.0.1", "10.0.0.2").tcp(40000, 80, 0x10, 12).payload(1448).build();
+      byte[] tcp6 = Frames.ip("fd00::1", "fd00::2").tcp(40000, 80, 0x10, 12).payload(1428).build();
+      ProgramTestRun.meanNanos(program.ingressProgramFd(), tcp, 100_000); // warm up
+      System.out.printf("program cost per packet (BPF_PROG_TEST_RUN, 1M runs, existing flow): IPv4 TCP %d ns, IPv6 TCP %d ns%n",
+          ProgramTestRun.meanNanos(program.ingressProgramFd(), tcp, 1_000_000),
+          ProgramTestRun.meanNanos(program.ingressProgramFd(), tcp6, 1_000_000));
+    }
+  }
+
+  private static void drainRate() {
+    int entries = 60_000;
+    CaptureSettings settings = CaptureSettings.defaults("bench").withTableCapacity(65_536);
+    try (CaptureProgram program = CaptureProgram.load(settings)) {
+      List<Double> raw = new ArrayList<>();
+      List<Double> decoded = new ArrayList<>();
+      for (int round = 0; round < ROUNDS; round++) {
+        for (boolean decode : new boolean[] {false, true}) {
+          fill(program, entries);
+          long start = System.nanoTime();
+          long[] count = {0};
+          long n = program.flip().drain(4096, (k, v) -> {
+            if (decode) {
+              count[0] += KernelFlow.decode(k, v).packets();
+            }
+          });
+          double seconds = (System.nanoTime() - start) / 1e9;
+          (decode ? decoded : raw).add(n / seconds);
+          if (n != entries) {
+            throw new IllegalStateException("drained " + n + " of " + entries);
+          }
+        }
+      }
+      System.out.printf("drain rate, %d entries per drain, %d rounds: raw median %.2f M entries/s %s; decoded to KernelFlow median %.2f M entries/s %s%n",
+          entries, ROUNDS, median(raw) / 1e6, millions(raw), median(decoded) / 1e6, millions(decoded));
+    }
+  }
+
+  private static void fill(CaptureProgram program, int entries) {
+    for (int i = 0; i < entries; i++) {
+      byte[] frame = Frames.ip("10.0.0.1", "10." + (1 + i / 65536) + "." + ((i / 256) % 256) + "." + (i % 256)).udp(1000, 53).build();
+      ProgramTestRun.run(program.ingressProgramFd(), frame);
+    }
+    program.flip(); // make the filled table the one drained next: flip back below
+    program.flip();
+  }
+
+  private static void throughput() throws Exception {
+    String id = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF), 36);
+    String client = "ftbc" + id;
+    String server = "ftbs" + id;
+    String veth = "bs" + id;
+    try {
+      ip("netns", "add", client);
+      ip("netns", "add", server);
+      ip("link", "add", "bc" + id, "netns", client, "type", "veth", "peer", "name", veth, "netns", server);
+      ip("-n", client, "addr", "add", "10.79.0.1/24", "dev", "bc" + id);
+      ip("-n", server, "addr", "add", "10.79.0.2/24", "dev", veth);
+      ip("-n", client, "link", "set", "bc" + id, "up");
+      ip("-n", server, "link", "set", veth, "up");
+      ip("-n", client, "link", "set", "lo", "up");
+      ip("-n", server, "link", "set", "lo", "up");
+      try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"))) {
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        send(client, server, 2); // warm up
+        for (int round = 0; round < ROUNDS; round++) {
+          without.add(send(client, server, SECONDS));
+          List<TcHook.Attachment> attached = inside(server, () -> {
+            int index = NetworkNamespace.interfaceIndex(veth);
+            return List.of(TcHook.attachTcx(program.ingressProgramFd(), index, veth, TcHook.Point.INGRESS),
+                TcHook.attachTcx(program.egressProgramFd(), index, veth, TcHook.Point.EGRESS));
+          });
+          try {
+            with.add(send(client, server, SECONDS));
+          } finally {
+            attached.forEach(TcHook.Attachment::close);
+          }
+          program.flip().drain(4096, (k, v) -> {});
+        }
+        System.out.printf("veth TCP throughput, %d rounds of %d s, alternating: without %.2f Gbit/s %s, with %.2f Gbit/s %s, ratio with/without %.3f%n",
+            ROUNDS, SECONDS, median(without), Arrays.toString(without.stream().mapToDouble(d -> Math.round(d * 100) / 100.0).toArray()),
+            median(with), Arrays.toString(with.stream().mapToDouble(d -> Math.round(d * 100) / 100.0).toArray()), median(with) / median(without));
+      }
+    } finally {
+      ip("netns", "del", client);
+      ip("netns", "del", server);
+    }
+  }
+
+  /** Gbit/s of one TCP stream from client to server for {@code seconds}. */
+  private static double send(String client, String server, int seconds) throws Exception {
+    FutureTask<Long> receiver = start(server, () -> {
+      try (ServerSocket listener = new ServerSocket()) {
+        listener.bind(new InetSocketAddress("10.79.0.2", 5201));
+        synchronized (CaptureBenchmark.class) {
+          CaptureBenchmark.class.notifyAll();
+        }
+        try (Socket s = listener.accept(); InputStream in = s.getInputStream()) {
+          byte[] buffer = new byte[256 * 1024];
+          long total = 0;
+          for (int n; (n = in.read(buffer)) >= 0; ) {
+            total += n;
+          }
+          return total;
+        }
+      }
+    });
+    Thread.sleep(200);
+    long[] elapsed = new long[1];
+    inside(client, () -> {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("10.79.0.2", 5201));
+        OutputStream out = s.getOutputStream();
+        byte[] chunk = new byte[128 * 1024];
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+          out.write(chunk);
+        }
+        elapsed[0] = System.nanoTime() - start;
+      }
+      return null;
+    });
+    long bytes = receiver.get();
+    return bytes * 8 / (elapsed[0] / 1e9) / 1e9;
+  }
+
+  private static <T> T inside(String ns, Callable<T> task) throws Exception {
+    FutureTask<T> future = start(ns, task);
+    return future.get();
+  }
+
+  private static <T> FutureTask<T> start(String ns, Callable<T> task) {
+    FutureTask<T> future = new FutureTask<>(() -> {
+      NetworkNamespace.enter(Path.of("/var/run/netns", ns));
+      return task.call();
+    });
+    Thread.ofPlatform().daemon(true).start(future);
+    return future;
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  }
+
+  private static String millions(List<Double> values) {
+    return Arrays.toString(values.stream().mapToDouble(d -> Math.round(d / 1e4) / 100.0).toArray());
+  }
+
+  private static void ip(String... args) throws IOException, InterruptedException {
+    String[] command = new String[args.length + 1];
+    command[0] = "ip";
+    System.arraycopy(args, 0, command, 1, args.length);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+    }
+  }
+}

@@ -1,6 +1,5 @@
 package dev.flowtel.collector.enrich;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
@@ -50,15 +49,43 @@ public record Address(long high, long low) {
     return high == 0 && (low & 0xFFFF_FFFF_0000_0000L) == V4_MAPPED;
   }
 
+  /** {@code 10.244.1.7}, or IPv6 in its RFC 5952 form ({@code fd42::1}). */
   @Override
   public String toString() {
-    try {
-      if (isIpv4()) {
-        return Inet4Address.getByAddress(ByteBuffer.allocate(4).putInt((int) low).array()).getHostAddress();
-      }
-      return InetAddress.getByAddress(ByteBuffer.allocate(16).putLong(high).putLong(low).array()).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e);
+    if (isIpv4()) {
+      int v = (int) low;
+      return (v >>> 24) + "." + ((v >>> 16) & 0xFF) + "." + ((v >>> 8) & 0xFF) + "." + (v & 0xFF);
     }
+    int[] groups = new int[8];
+    for (int i = 0; i < 4; i++) {
+      groups[i] = (int) (high >>> (48 - 16 * i)) & 0xFFFF;
+      groups[i + 4] = (int) (low >>> (48 - 16 * i)) & 0xFFFF;
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    return out.toString();
   }
 }

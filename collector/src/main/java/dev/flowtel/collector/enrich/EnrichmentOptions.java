@@ -34,7 +34,7 @@ public final class EnrichmentOptions {
       description = "Private ranges outside the cluster, classed PRIVATE; everything else is PUBLIC. Default: ${DEFAULT-VALUE}.")
   String privateCidrs;
 
-  @Option(names = "--ip-history-retention", defaultValue = "PT10M", converter = DurationConverter.class,
+  @Option(names = "--ip-history-retention", defaultValue = "10m", converter = DurationConverter.class,
       description = "How long an ended pod stays attributable to its IP, for flows exported late (ISO-8601 or 90s/10m). Default: 10m.")
   Duration historyRetention;
 
@@ -42,11 +42,12 @@ public final class EnrichmentOptions {
       description = "Pods remembered per IP, the live one included. Default: ${DEFAULT-VALUE}.")
   int maxTenancies;
 
-  @Option(names = "--informer-resync", defaultValue = "PT10M", converter = DurationConverter.class,
-      description = "Informer resync period; 0 disables. Default: 10m.")
+  @Option(names = "--informer-resync", defaultValue = "0", converter = DurationConverter.class,
+      description = "Informer resync period; 0 (the default) disables it: the informers keep only keys, so a resync "
+          + "repairs nothing, and a broken watch is repaired by a full relist anyway.")
   Duration resync;
 
-  @Option(names = "--informer-sync-timeout", defaultValue = "PT60S", converter = DurationConverter.class,
+  @Option(names = "--informer-sync-timeout", defaultValue = "60s", converter = DurationConverter.class,
       description = "How long to wait at start for the first full list of pods, services and owners. Default: 60s.")
   Duration syncTimeout;
 

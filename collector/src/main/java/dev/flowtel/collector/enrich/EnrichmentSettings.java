@@ -19,8 +19,10 @@ import java.util.Objects;
  * @param historyRetention how long an ended pod stays attributable to its IP, so flows exported
  *     late still reach the pod that held the address then (default 10 min)
  * @param maxTenanciesPerAddress how many pods one IP remembers, the live one included (default 8)
- * @param resyncPeriod informer resync: every object is re-delivered this often, repairing any
- *     missed update (default 10 min; 0 disables)
+ * @param resyncPeriod informer resync (default 0, off). fabric8's resync re-delivers the objects
+ *     in the informer's own store, which here holds only keys and resourceVersions, so it cannot
+ *     repair anything; a missed event is repaired by the full relist fabric8 makes whenever a
+ *     watch breaks. Kept for informers whose store is not reduced.
  * @param syncTimeout how long {@code start()} waits for the first full list of every kind (default 60 s)
  */
 public record EnrichmentSettings(List<Cidr> podCidrs, List<Cidr> serviceCidrs, List<Cidr> nodeCidrs,
@@ -51,7 +53,7 @@ public record EnrichmentSettings(List<Cidr> podCidrs, List<Cidr> serviceCidrs, L
   public static EnrichmentSettings defaults() {
     return new EnrichmentSettings(cidrs("--pod-cidrs", DEFAULT_POD_CIDRS), cidrs("--service-cidrs", DEFAULT_SERVICE_CIDRS),
         List.of(), List.of(), cidrs("--private-cidrs", DEFAULT_PRIVATE_CIDRS), Duration.ofMinutes(10), 8,
-        Duration.ofMinutes(10), Duration.ofSeconds(60));
+        Duration.ZERO, Duration.ofSeconds(60));
   }
 
   /** Comma-separated CIDRs; empty text is no CIDR. {@code option} names the source in errors. */

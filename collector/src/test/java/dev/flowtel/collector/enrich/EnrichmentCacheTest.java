@@ -73,6 +73,15 @@ class EnrichmentCacheTest {
         .hasMessage("--private-cidrs \"intranet/8\" is not a CIDR: \"intranet\" is not an IPv4 or IPv6 address");
   }
 
+  @Test
+  void addressesPrintAsTheyAreWritten() {
+    for (String a : List.of("10.244.1.7", "0.0.0.0", "255.255.255.255", "::1", "::", "fd42::7", "2001:db8:0:1:1:1:1:1",
+        "2001:db8::1:0:0:1", "fe80::1:2")) {
+      assertThat(Address.parse(a).toString()).isEqualTo(a);
+    }
+    assertThat(Address.of(new byte[] {10, (byte) 244, 0, 1})).isEqualTo(Address.parse("10.244.0.1"));
+  }
+
   private static PodRecord pod(String name, long start) {
     return new PodRecord("uid-" + name, "ns", name, Map.of(), "node-1", false, List.of(), List.of(IP), List.of(), null, null,
         start, PodRecord.OPEN, "1");

@@ -25,6 +25,7 @@ public final class BpfObject implements AutoCloseable {
 
   /** Opens an object from its ELF bytes (a classpath resource), named {@code name} in messages. */
   public static BpfObject open(byte[] elf, String name) {
+    LibbpfLog.install();
     Arena arena = Arena.ofShared(); // libbpf points into the buffer until bpf_object__close
     MemorySegment buffer = arena.allocate(elf.length, 8);
     buffer.copyFrom(MemorySegment.ofArray(elf));

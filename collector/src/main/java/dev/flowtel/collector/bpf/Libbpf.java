@@ -65,6 +65,7 @@ final class Libbpf {
   static final MethodHandle RING_BUFFER_FREE = call("ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
   // test run, misc
   static final MethodHandle PROG_TEST_RUN = call("bpf_prog_test_run_opts", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  static final MethodHandle SET_PRINT = call("libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
   static final MethodHandle NUM_POSSIBLE_CPUS = call("libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT));
   static final MethodHandle BTF_LOAD_VMLINUX = errnoCall("btf__load_vmlinux_btf", FunctionDescriptor.of(ADDRESS));
   static final MethodHandle BTF_FIND_BY_NAME_KIND = call("btf__find_by_name_kind", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));

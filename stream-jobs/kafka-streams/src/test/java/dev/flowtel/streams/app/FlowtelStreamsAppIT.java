@@ -153,7 +153,7 @@ class FlowtelStreamsAppIT {
 
       List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(kafka, dlq, 1, Duration.ofSeconds(30));
       assertThat(dead).hasSize(1);
-      assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("malformed-body");
+      assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("truncated");
       assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(flows);
       assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("100");
       assertThat(dead.get(0).value()).isEqualTo(new byte[] {(byte) 0xC3, 0x01, 9});

@@ -1,0 +1,103 @@
+package dev.flowtel.collector.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flowtel.collector.bpf.BpfSupport;
+import dev.flowtel.schema.Direction;
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.schema.Verdict;
+import java.io.DataInputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.FutureTask;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With the drops and RTT switches on: UDP to a port nobody listens on is dropped by the receiving
+ * kernel (reason NO_SOCKET) and reported as a DROPPED record; a TCP exchange gets its smoothed RTT.
+ */
+@Tag("ebpf")
+class CaptureFeaturesIT {
+
+  @Test
+  void dropsCarryTheKernelsReasonAndTcpFlowsTheirRtt() throws Exception {
+    String reason = BpfSupport.unavailableReason();
+    assumeThat(reason).as("eBPF not permitted here: %s", reason).isNull();
+    try (NetnsLab lab = new NetnsLab()) {
+      String client = lab.namespace("c");
+      String node = lab.namespace("n");
+      String veth = "fd" + lab.id;
+      lab.veth(client, "fe" + lab.id, node, veth);
+      lab.address(client, "fe" + lab.id, "10.76.0.1/24");
+      lab.address(node, veth, "10.76.0.2/24");
+
+      List<FlowEvent> events = new ArrayList<>();
+      CaptureSettings settings = CaptureSettings.defaults("it-node").withNamespace(NetnsLab.path(node))
+          .withPodInterfaces(Pattern.compile(Pattern.quote(veth))).withFeatures(true, true)
+          .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(200));
+      try (EbpfFlowSource source = new EbpfFlowSource(settings)) {
+        source.start((flow, key) -> {
+          synchronized (events) {
+            events.add(flow);
+          }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> source.attachedInterfaces().contains(veth));
+
+        NetnsLab.inside(client, () -> {
+          try (DatagramSocket socket = new DatagramSocket()) {
+            for (int i = 0; i < 2; i++) {
+              socket.send(new DatagramPacket(new byte[50], 50, new InetSocketAddress("10.76.0.2", 9)));
+            }
+          }
+          return null;
+        });
+        FutureTask<Void> server = NetnsLab.start(node, () -> {
+          try (ServerSocket listener = new ServerSocket(7070, 1, java.net.InetAddress.getByName("10.76.0.2"));
+              Socket s = listener.accept()) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            for (int i = 0; i < 20; i++) {
+              in.readFully(new byte[100]);
+              s.getOutputStream().write(new byte[100]);
+            }
+          }
+          return null;
+        });
+        Thread.sleep(200);
+        NetnsLab.inside(client, () -> {
+          try (Socket s = new Socket("10.76.0.2", 7070)) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            for (int i = 0; i < 20; i++) {
+              s.getOutputStream().write(new byte[100]);
+              in.readFully(new byte[100]);
+            }
+          }
+          return null;
+        });
+        server.get();
+        Thread.sleep(300);
+      }
+
+      List<FlowEvent> drops = events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getProtocol() == 17 && e.getDstPort() == 9)
+          .toList();
+      assertThat(drops).isNotEmpty();
+      assertThat(drops.stream().mapToLong(FlowEvent::getDrops).sum()).isEqualTo(2);
+      assertThat(drops.stream().mapToLong(FlowEvent::getDropBytes).sum()).isEqualTo(2 * (20 + 8 + 50));
+      assertThat(drops).extracting(FlowEvent::getDropReason).containsOnly("NO_SOCKET");
+      assertThat(drops).extracting(FlowEvent::getDirection).containsOnly(Direction.UNKNOWN);
+
+      List<FlowEvent> tcp = events.stream().filter(e -> e.getProtocol() == 6 && (e.getDstPort() == 7070 || e.getSrcPort() == 7070)).toList();
+      assertThat(tcp).isNotEmpty();
+      assertThat(tcp).allSatisfy(e -> assertThat(e.getTcpRttMicros()).isNotNull().isPositive());
+    }
+  }
+}

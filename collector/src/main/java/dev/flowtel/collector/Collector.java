@@ -1,5 +1,6 @@
 package dev.flowtel.collector;
 
+import dev.flowtel.collector.capture.EbpfFlowSource;
 import dev.flowtel.collector.hubble.HubbleFlowSource;
 import dev.flowtel.collector.metrics.CollectorMetrics;
 import dev.flowtel.collector.metrics.MetricsServer;
@@ -71,6 +72,24 @@ public final class Collector implements AutoCloseable {
       throws Exception {
     Objects.requireNonNull(source, "source");
     Collector collector = new Collector(source, publisher, metrics, metricsServer);
+    if (source instanceof EbpfFlowSource ebpf) {
+      metrics.observeCapture(new CollectorMetrics.CaptureReadings() {
+        @Override
+        public long mapEntries() {
+          return ebpf.metrics().activeTableEntries();
+        }
+
+        @Override
+        public long evictions() {
+          return ebpf.metrics().drainedEntries();
+        }
+
+        @Override
+        public long ringBufferDrops() {
+          return ebpf.metrics().ringBufferDrops();
+        }
+      });
+    }
     publisher.start();
     String name = source.name();
     try {
@@ -99,8 +118,7 @@ public final class Collector implements AutoCloseable {
           ? SyntheticFlowSource.of(ClusterSimulator.of(config.simulatorSettings()), config.syntheticMaxFlows())
           : SyntheticFlowSource.of(ClusterSimulator.of(config.simulatorSettings()));
       case CollectorConfig.SourceSpec.Hubble h -> HubbleFlowSource.of(h.file(), config.nodeName(), metrics);
-      case CollectorConfig.SourceSpec.Ebpf e -> throw new IllegalArgumentException(
-          "--source ebpf is not wired into this build of the collector yet; use --source synthetic or hubble:<file>");
+      case CollectorConfig.SourceSpec.Ebpf e -> new EbpfFlowSource(config.captureSettings());
     };
   }
 

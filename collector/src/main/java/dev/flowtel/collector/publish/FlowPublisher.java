@@ -368,8 +368,11 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
     }
     int replayed = 0;
     for (int i = 0; i < acknowledged; i++) {
-      if (replayRound.get(i).error == null) {
+      Pending p = replayRound.get(i);
+      if (p.error == null) {
         replayed++;
+      } else {
+        reject(p.record, p.error); // refused for good: leaves the spool, counted as lost
       }
     }
     int sent = replayRound.size();

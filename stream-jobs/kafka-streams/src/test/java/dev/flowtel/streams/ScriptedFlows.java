@@ -69,7 +69,7 @@ public final class ScriptedFlows {
     return arrivals;
   }
 
-  static FlowEvent flow(Endpoint from, byte[] fromIp, int fromPort, Endpoint to, byte[] toIp, int toPort, String node,
+  public static FlowEvent flow(Endpoint from, byte[] fromIp, int fromPort, Endpoint to, byte[] toIp, int toPort, String node,
       Direction direction, double second, long bytes, int flags, Long rttMicros) {
     Instant end = T0.plusMillis(Math.round(second * 1000));
     return FlowEvent.newBuilder()

@@ -1,0 +1,76 @@
+package dev.flowtel.streams.detection;
+
+import static dev.flowtel.streams.ScriptedFlows.CHECKOUT_0;
+import static dev.flowtel.streams.ScriptedFlows.CHECKOUT_0_IP;
+import static dev.flowtel.streams.ScriptedFlows.FRONTEND_1;
+import static dev.flowtel.streams.ScriptedFlows.FRONTEND_1_IP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowtel.schema.AnomalyType;
+import dev.flowtel.schema.Direction;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.Severity;
+import dev.flowtel.streams.Driver;
+import dev.flowtel.streams.ScriptedFlows;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The detection topology in a TopologyTestDriver, through the repartition by client address: given
+ * one frontend pod sending bare SYNs to 60 ports of the checkout pod within one minute (each seen at
+ * both nodes), when event time passes the scan window, then one PORT_SCAN anomaly comes out with
+ * exact evidence, keyed by its id, and stays in the open-anomalies store until its cooldown ends.
+ */
+class DetectionTopologyTest {
+
+  private static final int SYN = 0x02;
+
+  @Test
+  void aPortScanThroughTheRepartitionBecomesOneAnomalyWithExactEvidence() throws Exception {
+    WireCodec<dev.flowtel.schema.FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
+    try (Driver app = new Driver("--no-traffic", "--scan-min-ports", "50")) {
+      for (int i = 0; i < 60; i++) {
+        double second = 1 + i * 0.5;
+        for (Direction direction : List.of(Direction.INGRESS, Direction.EGRESS)) {
+          app.flow("scan".getBytes(StandardCharsets.UTF_8), codec.encode(ScriptedFlows.flow(FRONTEND_1, FRONTEND_1_IP,
+              40_000 + i, CHECKOUT_0, CHECKOUT_0_IP, 1000 + i, direction == Direction.INGRESS ? "node-a" : "node-b",
+              direction, second, 60, SYN, null)));
+        }
+      }
+      // Event time reaches past the first minute: the scan window closes.
+      app.flow("scan".getBytes(StandardCharsets.UTF_8), codec.encode(ScriptedFlows.flow(FRONTEND_1, FRONTEND_1_IP, 39_999,
+          CHECKOUT_0, CHECKOUT_0_IP, 8080, "node-a", Direction.INGRESS, 80, 500, 0x12, 300L)));
+
+      List<PolicyAnomaly> anomalies = app.anomalies();
+      assertThat(anomalies).hasSize(1);
+      PolicyAnomaly scan = anomalies.get(0);
+      assertThat(scan.getType()).isEqualTo(AnomalyType.PORT_SCAN);
+      assertThat(scan.getSeverity()).isEqualTo(Severity.HIGH);
+      assertThat(scan.getRevision()).isZero();
+      assertThat(scan.getEvidence().getCounters()).containsEntry("attempts", 60L).containsEntry("failedPorts", 60L);
+      assertThat(scan.getFirstSeen()).isEqualTo(ScriptedFlows.T0.plusSeconds(1));
+      assertThat(scan.getLastSeen()).isEqualTo(ScriptedFlows.T0.plusMillis(30_500));
+      assertThat(scan.getEvidence().getSampleFlows()).hasSize(5);
+
+      KeyValueStore<String, byte[]> open = app.driver().getKeyValueStore(KeyedDetectionProcessor.openStore(
+          dev.flowtel.core.anomaly.Grouping.CLIENT_ADDRESS));
+      List<String> ids = new ArrayList<>();
+      try (var it = open.all()) {
+        it.forEachRemaining((KeyValue<String, byte[]> e) -> ids.add(e.key));
+      }
+      assertThat(ids).containsExactly(scan.getId());
+
+      app.finish();
+      assertThat(app.anomalies()).isEmpty();
+      try (var it = open.all()) {
+        assertThat(it.hasNext()).as("open anomalies after the cooldown").isFalse();
+      }
+    }
+  }
+}

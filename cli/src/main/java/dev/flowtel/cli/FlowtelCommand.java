@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         KibanaCommand.class,
         SinkCommand.class,
         SimCommand.class,
+        CollectorCommand.class,
         AnomaliesCommand.class,
         dev.flowtel.bench.BenchMain.class,
         CommandLine.HelpCommand.class,

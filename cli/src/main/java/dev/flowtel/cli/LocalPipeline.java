@@ -22,6 +22,8 @@ import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.simulator.source.SyntheticFlowSource;
+import dev.flowtel.streams.app.FlowtelStreamsApp;
+import dev.flowtel.streams.app.StreamsAppConfig;
 import dev.flowtel.wire.FlowtelTopics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.kafka.WireSerializer;
@@ -40,13 +42,19 @@ import org.elasticsearch.client.RestClient;
 
 /**
  * Everything {@code ./flowtel up} runs on top of the local servers, in this JVM: Elasticsearch
- * setup, the traffic and anomaly jobs on an embedded MiniCluster, the Elasticsearch sink, and the flow source
+ * setup, the traffic and anomaly jobs on an embedded MiniCluster (or, with {@code --engine
+ * kafka-streams}, the Kafka Streams app), the Elasticsearch sink, and the flow source
  * (the simulator, paced in wall-clock time, with anomaly episodes a few minutes in).
  */
 final class LocalPipeline implements AutoCloseable {
 
   /** What the local run does; {@code ./flowtel up} options fill it. */
-  record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter) {}
+  record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter, String engine) {
+
+    boolean kafkaStreams() {
+      return "kafka-streams".equals(engine);
+    }
+  }
 
   private final LocalStack stack;
   private final Settings settings;
@@ -55,6 +63,7 @@ final class LocalPipeline implements AutoCloseable {
   private KafkaProducer<String, ClusterState> stateProducer;
   private SyntheticFlowSource source;
   private JobClient trafficJob;
+  private FlowtelStreamsApp streamsApp;
   private SinkService sink;
   private Thread sinkThread;
 
@@ -70,23 +79,11 @@ final class LocalPipeline implements AutoCloseable {
       progress.step("Elasticsearch set up: " + report.summary());
     }
 
-    progress.step("starting the traffic aggregation and policy anomaly jobs on an embedded Flink MiniCluster");
-    TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
-        "--window", Long.toString(settings.window().toSeconds()), "--checkpoint-interval", "5s",
-        "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
-        "--checkpoint-dir", stack.kafka().settings().directory().getParent().resolve("checkpoints").toUri().toString());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
-        Configuration.fromMap(config.flinkConfiguration()));
-    TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
-    job.configure(env);
-    job.attachTo(env);
-    // Learning ends when the episodes begin, so NEW_EDGE and EXTERNAL_EGRESS have a baseline by then.
-    PolicyAnomalyConfig detection = PolicyAnomalyConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
-        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", "5s", "--max-out-of-orderness", "3s",
-        "--learning-period", Durations.format(settings.episodesAfter()));
-    PolicyAnomalyJob.onKafka(detection).attachTo(env);
-    // One job holding both pipelines shares the MiniCluster's slots.
-    trafficJob = env.executeAsync("flowtel-local");
+    if (settings.kafkaStreams()) {
+      startStreamsApp(progress);
+    } else {
+      startFlinkJobs(progress);
+    }
 
     progress.step("starting the Elasticsearch sink");
     sink = new SinkService(SinkServiceSettings.defaults(stack.kafka().bootstrapServers(), elasticsearch)
@@ -104,6 +101,39 @@ final class LocalPipeline implements AutoCloseable {
     progress.step(String.format("starting the simulated cluster: %,.0f flows/s, anomaly episodes from %s on",
         settings.flowsPerSecond(), Durations.format(settings.episodesAfter())));
     startSimulator();
+  }
+
+  /** The Kafka Streams app with the same settings as the Flink jobs get; its HTTP server on a free port. */
+  private void startStreamsApp(Progress progress) throws Exception {
+    progress.step("starting the Kafka Streams application (traffic aggregation and policy anomaly detection)");
+    StreamsAppConfig config = StreamsAppConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
+        "--application-id", "flowtel-local-streams", "--window", Durations.format(settings.window()),
+        "--max-out-of-orderness", "3s", "--commit-interval", "5s", "--http-port", "0", "--http-host", "127.0.0.1",
+        "--state-dir", stack.kafka().settings().directory().getParent().resolve("streams").toString(),
+        "--learning-period", Durations.format(settings.episodesAfter()));
+    streamsApp = FlowtelStreamsApp.start(config);
+    progress.step("Kafka Streams HTTP: http://127.0.0.1:" + streamsApp.httpPort()
+        + " (/health, /metrics, /edges/top?n=10&window=latest, /anomalies/open)");
+  }
+
+  private void startFlinkJobs(Progress progress) throws Exception {
+    progress.step("starting the traffic aggregation and policy anomaly jobs on an embedded Flink MiniCluster");
+    TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
+        "--window", Long.toString(settings.window().toSeconds()), "--checkpoint-interval", "5s",
+        "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
+        "--checkpoint-dir", stack.kafka().settings().directory().getParent().resolve("checkpoints").toUri().toString());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
+        Configuration.fromMap(config.flinkConfiguration()));
+    TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
+    job.configure(env);
+    job.attachTo(env);
+    // Learning ends when the episodes begin, so NEW_EDGE and EXTERNAL_EGRESS have a baseline by then.
+    PolicyAnomalyConfig detection = PolicyAnomalyConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
+        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", "5s", "--max-out-of-orderness", "3s",
+        "--learning-period", Durations.format(settings.episodesAfter()));
+    PolicyAnomalyJob.onKafka(detection).attachTo(env);
+    // One job holding both pipelines shares the MiniCluster's slots.
+    trafficJob = env.executeAsync("flowtel-local");
   }
 
   private void startSimulator() {
@@ -150,6 +180,9 @@ final class LocalPipeline implements AutoCloseable {
 
   /** RUNNING while all is well; otherwise the job's state and, when it failed, why. */
   String jobState() {
+    if (streamsApp != null) {
+      return streamsApp.streams().state().name();
+    }
     if (trafficJob == null) {
       return "not started";
     }
@@ -188,6 +221,9 @@ final class LocalPipeline implements AutoCloseable {
     if (flowProducer != null) {
       flowProducer.close(Duration.ofSeconds(10));
       stateProducer.close(Duration.ofSeconds(10));
+    }
+    if (streamsApp != null) {
+      streamsApp.close();
     }
     if (trafficJob != null) {
       try {

@@ -35,7 +35,8 @@ final class UpCommand implements Callable<Integer> {
       description = "Where flows come from: synthetic (the simulator, with anomaly episodes). ebpf and hubble:<file> come with the collector.")
   String source;
 
-  @Option(names = "--engine", defaultValue = "flink", description = "Stream engine: flink (embedded MiniCluster).")
+  @Option(names = "--engine", defaultValue = "flink",
+      description = "Stream engine: flink (embedded MiniCluster) or kafka-streams (the Kafka Streams app, in this JVM).")
   String engine;
 
   @Option(names = "--duration", converter = DurationOption.class,
@@ -89,8 +90,9 @@ final class UpCommand implements Callable<Integer> {
           + " the Hubble reader are not built yet)");
       return 2;
     }
-    if (!engine.toLowerCase(Locale.ROOT).equals("flink")) {
-      System.err.println("--engine " + engine + ": only 'flink' is available in this build (the Kafka Streams app is not built yet)");
+    engine = engine.toLowerCase(Locale.ROOT);
+    if (!engine.equals("flink") && !engine.equals("kafka-streams")) {
+      System.err.println("--engine " + engine + ": expected flink or kafka-streams");
       return 2;
     }
     Path state = stateDir.toAbsolutePath().normalize();
@@ -104,7 +106,7 @@ final class UpCommand implements Callable<Integer> {
     stack.kafka().createTopics(topics);
 
     LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
-        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window, episodesAfter));
+        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window, episodesAfter, engine));
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
         pipeline::documentsWritten, pipeline::jobState);
     CountDownLatch stopped = new CountDownLatch(1);

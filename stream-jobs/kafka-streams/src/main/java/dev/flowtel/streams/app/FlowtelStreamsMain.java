@@ -37,6 +37,12 @@ public final class FlowtelStreamsMain {
       app.close();
       stopped.countDown();
     }, "flowtel-streams-shutdown"));
-    stopped.await();
+    // A failed application (its stream threads shut it down) ends the process, so a supervisor restarts it.
+    while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+        System.err.println("flowtel-streams: Kafka Streams failed (see the log above); exiting");
+        System.exit(1);
+      }
+    }
   }
 }

@@ -49,7 +49,7 @@ public final class StreamsAppConfig {
 
   @Option(names = "--commit-interval", defaultValue = "5s", converter = DurationOption.class,
       description = "How often results are committed (a transaction each): the latency of read_committed output. Kafka "
-          + "Streams' exactly-once default of 100 ms cost about 40% of throughput here; at 5 s it costs little.")
+          + "Streams' exactly-once default of 100 ms cost about 40%% of throughput here; at 5 s it costs little.")
   Duration commitInterval;
 
   @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",

@@ -86,12 +86,16 @@ struct pod_addr {
 	__u32 ip_version;
 };
 
-/* Addresses seen leaving a pod veth: packets from them were already counted at that veth. */
+/*
+ * Addresses seen leaving a pod veth, with that veth's ifindex: packets from them were already
+ * counted there. The attacher deletes a veth's addresses when the veth goes away, so a reused IP
+ * on another node is not mistaken for a local pod.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct pod_addr);
-	__type(value, __u8);
+	__type(value, __u32);
 } pod_addrs SEC(".maps");
 
 static __always_inline void count(__u32 index)
@@ -289,9 +293,9 @@ static __always_inline int counted_elsewhere(const struct flow_key *key)
 			struct pod_addr k = {};
 			__builtin_memcpy(k.addr, key->src_addr, 16);
 			k.ip_version = key->ip_version;
-			__u8 one = 1;
-			if (!bpf_map_lookup_elem(&pod_addrs, &k))
-				bpf_map_update_elem(&pod_addrs, &k, &one, BPF_ANY);
+			__u32 *known = bpf_map_lookup_elem(&pod_addrs, &k);
+			if (!known || *known != ifindex)
+				bpf_map_update_elem(&pod_addrs, &k, &ifindex, BPF_ANY);
 			return 0;
 		}
 		return is_pod_addr(key->src_addr, key->ip_version);

@@ -34,6 +34,7 @@ public final class CaptureProgram implements AutoCloseable {
   private final BpfMap ifRoles;
   private final BpfMap newFlows;
   private final BpfMap tcpRtt;
+  private final BpfMap podAddrs;
   private final int ingressFd;
   private final int egressFd;
   private final int dropsFd;
@@ -50,6 +51,7 @@ public final class CaptureProgram implements AutoCloseable {
     this.ifRoles = object.map("if_roles", 4, 4);
     this.newFlows = object.map("new_flows", 0, 0);
     this.tcpRtt = object.map("tcp_rtt", 40, 4);
+    this.podAddrs = object.map("pod_addrs", 20, 4);
     this.ingressFd = object.programFd(INGRESS);
     this.egressFd = object.programFd(EGRESS);
     this.dropsFd = drops ? object.programFd(DROPS) : -1;
@@ -148,8 +150,27 @@ public final class CaptureProgram implements AutoCloseable {
     }
   }
 
+  /** Forgets a vanished interface: its role and the pod addresses learnt on it. */
   public void forgetInterface(int ifindex) {
     ifRoles.deleteInt(ifindex);
+    java.util.List<byte[]> learnt = new java.util.ArrayList<>();
+    podAddrs.forEach((key, value) -> {
+      if (value.get(ValueLayout.JAVA_INT_UNALIGNED, 0) == ifindex) {
+        learnt.add(key.toArray(ValueLayout.JAVA_BYTE));
+      }
+    });
+    try (Arena arena = Arena.ofConfined()) {
+      for (byte[] key : learnt) {
+        podAddrs.delete(arena.allocateFrom(ValueLayout.JAVA_BYTE, key));
+      }
+    }
+  }
+
+  /** How many local pod addresses the programs have learnt (entries of pod_addrs). */
+  public int learntPodAddresses() {
+    int[] n = {0};
+    podAddrs.forEach((key, value) -> n[0]++);
+    return n[0];
   }
 
   /** Reads every RTT entry (local address/port as src) into {@code sink}. */

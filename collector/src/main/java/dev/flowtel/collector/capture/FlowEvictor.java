@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * <p>Drained counters are merged into a cache here, per kernel key (5-tuple, interface,
  * direction). A cached flow is exported when it has seen no packet for the idle timeout, or when
  * its first packet is older than the active timeout, whichever comes first; the table is drained
- * every drain interval, and earlier when the active table is fuller than the fill threshold.
+ * every drain interval, and earlier when the active table is fuller than the fill threshold. The
+ * cache holds at most four tables' worth of flows: past that, every cached flow is exported at once.
  * Not thread-safe except for {@link #requestDrain}: one thread (its own, or the caller's in tests)
  * runs cycles.
  */
@@ -37,6 +38,7 @@ public final class FlowEvictor {
   private final AtomicLong earlyDrains = new AtomicLong();
   private final AtomicLong exportedFlows = new AtomicLong();
   private final AtomicLong drainNanos = new AtomicLong();
+  private final AtomicLong forcedExports = new AtomicLong();
   private volatile long activeTableEntries;
   private volatile boolean drainRequested;
   private long newFlowsAtFlip;
@@ -87,6 +89,12 @@ public final class FlowEvictor {
         it.remove();
       }
     }
+    if (cache.size() > maxCachedFlows()) {
+      // Bounded memory under a flood of short flows: export early rather than grow.
+      forcedExports.addAndGet(cache.size());
+      due.addAll(cache.values());
+      cache.clear();
+    }
     export(due);
     return due.size();
   }
@@ -120,6 +128,16 @@ public final class FlowEvictor {
       exportedFlows.addAndGet(flows.size());
       exporter.accept(flows);
     }
+  }
+
+  /** The cache holds at most four kernel tables' worth of flows; beyond that every cached flow is exported at once. */
+  long maxCachedFlows() {
+    return 4L * settings.tableCapacity();
+  }
+
+  /** Flows exported before their timeout because the cache was over {@link #maxCachedFlows()}. */
+  public long forcedExports() {
+    return forcedExports.get();
   }
 
   /** Entries drained from the kernel so far (one per flow, interface and direction per drain). */

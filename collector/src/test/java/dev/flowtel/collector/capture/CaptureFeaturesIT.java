@@ -61,18 +61,21 @@ class CaptureFeaturesIT {
           }
           return null;
         });
+        java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
         FutureTask<Void> server = NetnsLab.start(node, () -> {
-          try (ServerSocket listener = new ServerSocket(7070, 1, java.net.InetAddress.getByName("10.76.0.2"));
-              Socket s = listener.accept()) {
+          try (ServerSocket listener = new ServerSocket(7070, 1, java.net.InetAddress.getByName("10.76.0.2"))) {
+            listening.countDown();
+            try (Socket s = listener.accept()) {
             DataInputStream in = new DataInputStream(s.getInputStream());
             for (int i = 0; i < 20; i++) {
               in.readFully(new byte[100]);
               s.getOutputStream().write(new byte[100]);
             }
+            }
           }
           return null;
         });
-        Thread.sleep(200);
+        listening.await(10, java.util.concurrent.TimeUnit.SECONDS);
         NetnsLab.inside(client, () -> {
           try (Socket s = new Socket("10.76.0.2", 7070)) {
             DataInputStream in = new DataInputStream(s.getInputStream());

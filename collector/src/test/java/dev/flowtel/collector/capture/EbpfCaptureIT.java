@@ -153,11 +153,10 @@ class EbpfCaptureIT {
 
   /** Three datagrams of 100, 200 and 300 bytes, each echoed back. */
   private static void udp(InetAddress server, int port) throws Exception {
+    java.util.concurrent.CountDownLatch bound = new java.util.concurrent.CountDownLatch(1);
     FutureTask<Void> serverTask = NetnsLab.start(node, () -> {
       try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server, port))) {
-        synchronized (events) {
-          events.notifyAll();
-        }
+        bound.countDown();
         for (int i = 0; i < 3; i++) {
           DatagramPacket p = new DatagramPacket(new byte[2000], 2000);
           socket.receive(p);
@@ -166,7 +165,7 @@ class EbpfCaptureIT {
       }
       return null;
     });
-    Thread.sleep(200); // the server socket is bound
+    bound.await(10, java.util.concurrent.TimeUnit.SECONDS);
     NetnsLab.inside(client, () -> {
       try (DatagramSocket socket = new DatagramSocket()) {
         socket.setSoTimeout(5000);

@@ -61,8 +61,10 @@ class SamePacketTwoHooksIT {
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> source.attachedInterfaces().containsAll(List.of(hostA, hostB)));
 
+        java.util.concurrent.CountDownLatch bound = new java.util.concurrent.CountDownLatch(1);
         FutureTask<Void> server = NetnsLab.start(b, () -> {
           try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("10.78.2.2", 7000))) {
+            bound.countDown();
             for (int i = 0; i < 3; i++) {
               DatagramPacket p = new DatagramPacket(new byte[2000], 2000);
               socket.receive(p);
@@ -71,7 +73,7 @@ class SamePacketTwoHooksIT {
           }
           return null;
         });
-        Thread.sleep(200);
+        bound.await(10, java.util.concurrent.TimeUnit.SECONDS);
         NetnsLab.inside(a, () -> {
           try (DatagramSocket socket = new DatagramSocket()) {
             socket.setSoTimeout(5000);

@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
  * decoding costs) and the Flink traffic aggregation job from earliest to the end.
  */
 @Command(name = "traffic", mixinStandardHelpOptions = true, showDefaultValues = true,
-    description = "Flows/s of the Flink traffic aggregation job against a decode-only pass over the same topic.")
+    description = "Flows/s of the Flink traffic aggregation job (and, with --engines, the Kafka Streams app) against a "
+        + "decode-only pass over the same topic.")
 public final class TrafficBench implements Callable<Integer> {
 
   @Option(names = "--flows", defaultValue = "10000000", description = "FlowEvents to load and process.")
@@ -68,6 +69,14 @@ public final class TrafficBench implements Callable<Integer> {
   @Option(names = "--rollup", defaultValue = "1m", description = "Rollup window of the job (0 for none).")
   String rollup;
 
+  @Option(names = "--engines", split = ",", defaultValue = "flink",
+      description = "Engines to measure on the same input, side by side: flink, kafka-streams, or both (flink,kafka-streams).")
+  List<String> engines;
+
+  @Option(names = "--streams-commit-interval", defaultValue = "5s",
+      description = "Commit interval of the Kafka Streams app (its default; exactly_once_v2 commits a transaction each).")
+  String streamsCommitInterval;
+
   @Override
   public Integer call() throws Exception {
     Path data = dir.toAbsolutePath().resolve("kafka-" + System.currentTimeMillis());
@@ -87,10 +96,23 @@ public final class TrafficBench implements Callable<Integer> {
       System.out.printf("decode-only ceiling: %,.0f flows/s (%.1f s, %d consumer threads)%n",
           load.flows / decodeSeconds, decodeSeconds, partitions);
 
-      double jobSeconds = runJob(bootstrap, topic);
-      System.out.printf("Flink traffic aggregation: %,.0f flows/s (%.1f s, parallelism %d, exactly-once, rollup %s)%n",
-          load.flows / jobSeconds, jobSeconds, partitions, rollup);
-      System.out.printf("ratio job / ceiling: %.2f%n", decodeSeconds / jobSeconds);
+      double jobSeconds = Double.NaN;
+      if (engines.contains("flink")) {
+        jobSeconds = runJob(bootstrap, topic);
+        System.out.printf("Flink traffic aggregation: %,.0f flows/s (%.1f s, parallelism %d, exactly-once, rollup %s)%n",
+            load.flows / jobSeconds, jobSeconds, partitions, rollup);
+        System.out.printf("ratio job / ceiling: %.2f%n", decodeSeconds / jobSeconds);
+      }
+      if (engines.contains("kafka-streams")) {
+        double streamsSeconds = runStreams(bootstrap, topic, dir.toAbsolutePath().resolve("streams-" + System.currentTimeMillis()));
+        System.out.printf("Kafka Streams traffic aggregation: %,.0f flows/s (%.1f s, %d stream threads, exactly_once_v2, "
+            + "commit interval %s, RocksDB, rollup %s)%n", load.flows / streamsSeconds, streamsSeconds, partitions,
+            streamsCommitInterval, rollup);
+        System.out.printf("ratio Kafka Streams / ceiling: %.2f%n", decodeSeconds / streamsSeconds);
+        if (!Double.isNaN(jobSeconds)) {
+          System.out.printf("ratio Kafka Streams / Flink: %.2f%n", jobSeconds / streamsSeconds);
+        }
+      }
     }
     return 0;
   }
@@ -165,6 +187,46 @@ public final class TrafficBench implements Callable<Integer> {
       throw new IllegalStateException("decode-only pass read nothing");
     }
     return seconds;
+  }
+
+  /**
+   * The Kafka Streams app as deployed (traffic only, as the Flink traffic job), one stream thread
+   * per partition, from earliest; done when its committed offsets reach the end of the input. The
+   * time includes start-up and the first rebalance.
+   */
+  private double runStreams(String bootstrap, String topic, Path stateDir) throws Exception {
+    String applicationId = "bench-streams-" + System.currentTimeMillis();
+    dev.flowtel.streams.app.StreamsAppConfig config = dev.flowtel.streams.app.StreamsAppConfig.parse(
+        "--bootstrap-servers", bootstrap, "--application-id", applicationId, "--state-dir", stateDir.toString(),
+        "--flows-topic", topic, "--traffic-topic", "bench.traffic", "--dlq-topic", "bench.dlq", "--no-detection",
+        "--threads", Integer.toString(partitions), "--rollup", rollup, "--commit-interval", streamsCommitInterval,
+        "--http-port", "-1");
+    Map<TopicPartition, Long> end;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        latest.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+      end = new java.util.HashMap<>();
+      for (var e : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+        end.put(e.getKey(), e.getValue().offset());
+      }
+      long begin = System.nanoTime();
+      try (dev.flowtel.streams.app.FlowtelStreamsApp app = dev.flowtel.streams.app.FlowtelStreamsApp.start(config)) {
+        while (true) {
+          Thread.sleep(200);
+          if (app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+            throw new IllegalStateException("the Kafka Streams app failed; see its log");
+          }
+          var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+          boolean done = end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+              && committed.get(e.getKey()).offset() >= e.getValue());
+          if (done) {
+            return (System.nanoTime() - begin) / 1e9;
+          }
+        }
+      }
+    }
   }
 
   private double runJob(String bootstrap, String topic) throws Exception {

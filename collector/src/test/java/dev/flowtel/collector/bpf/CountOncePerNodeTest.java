@@ -1,0 +1,109 @@
+package dev.flowtel.collector.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.flowtel.collector.capture.CaptureProgram;
+import dev.flowtel.collector.capture.CaptureProgram.Counter;
+import dev.flowtel.collector.capture.CaptureProgram.InterfaceRole;
+import dev.flowtel.collector.capture.CaptureSettings;
+import dev.flowtel.collector.capture.KernelFlow;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel's rule for counting a packet once per node, run with BPF_PROG_TEST_RUN on the
+ * loopback device (ifindex 1) playing a pod veth or the uplink: a pod's packets are counted where
+ * they leave the pod, not again at a later hook.
+ */
+@Tag("ebpf")
+class CountOncePerNodeTest {
+
+  private static final int LO = 1;
+  private CaptureProgram program;
+
+  @BeforeEach
+  void load() {
+    String reason = BpfSupport.unavailableReason();
+    assumeThat(reason).as("eBPF not permitted here: %s", reason).isNull();
+    program = CaptureProgram.load(CaptureSettings.defaults("n").withTableCapacity(256));
+  }
+
+  @AfterEach
+  void unload() {
+    if (program != null) {
+      program.close();
+    }
+  }
+
+  @Test
+  void aPodsPacketIsCountedAtItsVethAndNotWhenItLeavesTowardsAnotherLocalPod() {
+    program.setInterfaceRole(LO, InterfaceRole.POD_VETH);
+    byte[] fromPod = Frames.ip("10.1.0.5", "10.1.0.9").udp(1000, 2000).build();
+
+    ProgramTestRun.run(program.ingressProgramFd(), fromPod); // leaves pod 10.1.0.5: counted, address learnt
+    ProgramTestRun.run(program.egressProgramFd(), fromPod);  // enters the other pod: already counted
+
+    assertThat(drain()).extracting(KernelFlow::direction).containsExactly(KernelFlow.DIRECTION_INGRESS);
+    assertThat(program.counter(Counter.SEEN_ELSEWHERE)).isEqualTo(1);
+    assertThat(program.learntPodAddresses()).isEqualTo(1);
+  }
+
+  @Test
+  void packetsFromOutsideAreCountedWhereTheyEnterThePod() {
+    program.setInterfaceRole(LO, InterfaceRole.POD_VETH);
+
+    ProgramTestRun.run(program.egressProgramFd(), Frames.ip("8.8.8.8", "10.1.0.9").udp(53, 2000).build());
+
+    assertThat(drain()).extracting(KernelFlow::direction).containsExactly(KernelFlow.DIRECTION_EGRESS);
+  }
+
+  @Test
+  void theUplinkSkipsWhatAPodVethCounts() {
+    program.setInterfaceRole(LO, InterfaceRole.POD_VETH);
+    ProgramTestRun.run(program.ingressProgramFd(), Frames.ip("10.1.0.5", "1.1.1.1").udp(1000, 53).build());
+    drain();
+    program.setInterfaceRole(LO, InterfaceRole.UPLINK);
+
+    ProgramTestRun.run(program.egressProgramFd(), Frames.ip("10.1.0.5", "1.1.1.1").udp(1000, 53).build()); // pod -> world
+    ProgramTestRun.run(program.ingressProgramFd(), Frames.ip("1.1.1.1", "10.1.0.5").udp(53, 1000).build()); // world -> pod
+    ProgramTestRun.run(program.ingressProgramFd(), Frames.ip("1.1.1.1", "10.2.0.1").udp(53, 1000).build()); // world -> node
+
+    List<KernelFlow> counted = drain();
+    assertThat(counted).extracting(f -> KernelFlow.addressText(f.dstAddr())).containsExactly("10.2.0.1");
+  }
+
+  @Test
+  void addressesOfAVanishedVethAreForgotten() {
+    program.setInterfaceRole(LO, InterfaceRole.POD_VETH);
+    byte[] fromPod = Frames.ip("10.1.0.5", "10.1.0.9").udp(1000, 2000).build();
+    ProgramTestRun.run(program.ingressProgramFd(), fromPod);
+    drain();
+
+    program.forgetInterface(LO);
+    program.setInterfaceRole(LO, InterfaceRole.POD_VETH);
+    ProgramTestRun.run(program.egressProgramFd(), fromPod); // the IP now belongs to no local pod
+
+    assertThat(drain()).extracting(KernelFlow::direction).containsExactly(KernelFlow.DIRECTION_EGRESS);
+  }
+
+  @Test
+  void anInterfaceWithoutRoleCountsEverything() {
+    byte[] packet = Frames.ip("10.1.0.5", "10.1.0.9").udp(1000, 2000).build();
+
+    ProgramTestRun.run(program.ingressProgramFd(), packet);
+    ProgramTestRun.run(program.egressProgramFd(), packet);
+
+    assertThat(drain()).hasSize(2);
+  }
+
+  private List<KernelFlow> drain() {
+    List<KernelFlow> flows = new ArrayList<>();
+    program.flip().drain(64, (k, v) -> flows.add(KernelFlow.decode(k, v)));
+    return flows;
+  }
+}

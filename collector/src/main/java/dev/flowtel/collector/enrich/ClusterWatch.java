@@ -42,6 +42,8 @@ public final class ClusterWatch implements AutoCloseable {
   private final KubernetesClient client;
   private final EnrichmentCache cache;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  /** Per informer, the adds its handler has applied: the initial list reaches handlers after the sync completes. */
+  private final List<java.util.concurrent.atomic.AtomicLong> applied = new ArrayList<>();
   private final ScheduledExecutorService evictor;
 
   private ClusterWatch(KubernetesClient client, EnrichmentCache cache) {
@@ -55,8 +57,8 @@ public final class ClusterWatch implements AutoCloseable {
   }
 
   /**
-   * Starts the informers and returns once each has listed its kind, so the first flows are
-   * enriched from a complete picture.
+   * Starts the informers and returns once each has listed its kind and the cache holds what was
+   * listed, so the first flows are enriched from a complete picture.
    *
    * @throws TimeoutException naming the kinds not listed within {@code syncTimeout}, usually
    *     missing RBAC (see deploy/base/collector-rbac.yaml) or an unreachable API server
@@ -114,9 +116,24 @@ public final class ClusterWatch implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("enrichment: an informer failed to start: " + e.getCause().getMessage(), e.getCause());
     }
+    awaitInitialLists(timeout);
     long every = Math.max(10_000, settings.historyRetention().toMillis() / 4);
     evictor.scheduleWithFixedDelay(cache::evictExpired, every, every, TimeUnit.MILLISECONDS);
     LOG.info("enrichment: {} pods, {} pod addresses cached from the Kubernetes API", cache.podCount(), cache.addressCount());
+  }
+
+  /** Waits (within {@code timeoutMillis}) until the handlers applied every object of the initial lists. */
+  private void awaitInitialLists(long timeoutMillis) throws InterruptedException {
+    long[] listed = new long[informers.size()];
+    for (int i = 0; i < listed.length; i++) {
+      listed[i] = informers.get(i).getStore().list().size();
+    }
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    for (int i = 0; i < listed.length; i++) {
+      while (applied.get(i).get() < listed[i] && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+    }
   }
 
   private <T extends HasMetadata> CompletableFuture<Void> inform(String kind, Informable<T> source, Class<T> type,
@@ -125,10 +142,13 @@ public final class ClusterWatch implements AutoCloseable {
     // Keys and resourceVersions only: the cache holds what enrichment needs.
     informer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
         client.getKubernetesSerialization()));
+    java.util.concurrent.atomic.AtomicLong adds = new java.util.concurrent.atomic.AtomicLong();
+    applied.add(adds);
     informer.addEventHandler(new ResourceEventHandler<T>() {
       @Override
       public void onAdd(T object) {
         guarded(kind, object, () -> upsert.accept(object));
+        adds.incrementAndGet();
       }
 
       @Override

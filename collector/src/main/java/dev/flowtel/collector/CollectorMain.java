@@ -2,6 +2,7 @@ package dev.flowtel.collector;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -51,32 +52,41 @@ public final class CollectorMain {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean signalled = new AtomicBoolean();
     Thread hook = new Thread(() -> {
+      signalled.set(true);
       LOG.info("shutting down: flushing the source and the publisher queue to Kafka or the spool");
       collector.close();
       stopped.countDown();
     }, "flowtel-collector-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    int exit = 0;
     try {
-      while (!collector.awaitSourceEnd(Duration.ofSeconds(1))) {
+      while (!signalled.get() && !collector.awaitSourceEnd(Duration.ofSeconds(1))) {
         // runs until the source ends or a signal starts the shutdown hook
       }
-      LOG.info("source {} ended: {} flows", collector.source().name(), (long) collector.metrics().flows(collector.source().name()));
-      Runtime.getRuntime().removeShutdownHook(hook);
-      collector.close();
-      return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 1;
+      exit = 1;
     } catch (RuntimeException e) {
       LOG.error("collector failed: {}", e.getMessage(), e);
+      exit = 1;
+    }
+    if (!signalled.get()) {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        return 1;
+        LOG.info("source {} ended: {} flows", collector.source().name(), (long) collector.metrics().flows(collector.source().name()));
+        collector.close();
+        return exit;
+      } catch (IllegalStateException shutdownAlreadyStarted) {
+        // a signal came in just now: the hook closes the collector
       }
-      collector.close();
-      return 1;
     }
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return exit;
   }
 }

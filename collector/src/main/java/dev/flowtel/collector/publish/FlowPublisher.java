@@ -178,11 +178,17 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
     }
     closing = true;
     if (thread.isAlive()) {
-      while (!queue.offer(STOP)) {
-        Thread.onSpinWait();
-      }
+      long patience = settings.shutdownTimeout().toMillis() + 30_000;
       try {
-        thread.join();
+        if (!queue.offer(STOP, patience, TimeUnit.MILLISECONDS)) {
+          LOG.error("publisher thread took nothing from its queue for {} ms; the {} records still queued are lost", patience, queue.size());
+          thread.interrupt();
+        }
+        thread.join(patience);
+        if (thread.isAlive()) {
+          LOG.error("publisher thread did not stop within {} ms; records it holds may be lost", patience);
+          thread.interrupt();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -235,6 +241,11 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
         Pending pending = send(record);
         if (pending != null) {
           inFlight.addLast(pending);
+          if (failedAlready(pending)) {
+            // The producer failed it inside send() (e.g. no metadata after max.block.ms): do not
+            // pay that wait again for every record behind it.
+            startSpilling("send failed: " + pending.error);
+          }
           return;
         }
       }
@@ -263,6 +274,10 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
       startSpilling("send failed: " + e);
       return null;
     }
+  }
+
+  private static boolean failedAlready(Pending p) {
+    return p.done && p.error != null && !permanent(p.error);
   }
 
   private void startSpilling(String why) {
@@ -342,6 +357,9 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
         break; // the producer will not take more now; the rest stays in the spool
       }
       round.add(p);
+      if (failedAlready(p)) {
+        break; // failed inside send(): the broker is still away
+      }
     }
     replayRound = round;
     if (round.isEmpty()) {

@@ -18,7 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -169,6 +174,34 @@ class FlowPublisherTest {
     assertThat(keys(up.history())).isEqualTo(edges(0, 31));
     assertThat(second.replayedCount()).isEqualTo(30);
     assertThat(second.publishedCount()).isEqualTo(31);
+  }
+
+  @Test
+  void aSendThatFailsInsideTheProducerSpillsEverythingBehindIt() {
+    // Kafka's producer reports "no metadata after max.block.ms" through the callback, inside
+    // send(), after blocking: the publisher must not pay that wait once per record.
+    AtomicInteger sends = new AtomicInteger();
+    MockProducer<byte[], byte[]> down = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+      @Override
+      public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+        sends.incrementAndGet();
+        TimeoutException error = new TimeoutException("Topic flows not present in metadata after 250 ms.");
+        callback.onCompletion(null, error);
+        return CompletableFuture.failedFuture(error);
+      }
+    };
+    DiskSpool spool = spool();
+    FlowPublisher publisher = new FlowPublisher(settings().withReplay(100, Duration.ofMinutes(1)), down, spool, metrics);
+    for (int i = 0; i < 1000; i++) {
+      publisher.hand(record(i)); // queued before the thread starts: one drained batch
+    }
+    publisher.start();
+    await().until(() -> spool.pendingRecords() == 1000);
+    publisher.close();
+    assertThat(sends.get()).as("sends attempted: the first record and one replay attempt at most").isLessThanOrEqualTo(2);
+    DiskSpool reopened = spool();
+    assertThat(reopened.peek(2000, Long.MAX_VALUE)).isEqualTo(IntStream.range(0, 1000).mapToObj(FlowPublisherTest::record).toList());
+    reopened.close();
   }
 
   @Test

@@ -36,7 +36,7 @@ public final class FlowtelStreamsApp implements AutoCloseable {
   /** Builds the topology for the flows topic as it is on the broker and starts it (and the HTTP server). */
   public static FlowtelStreamsApp start(StreamsAppConfig config) throws Exception {
     Properties properties = config.streamsProperties();
-    int partitions = flowPartitions(properties, config.flowsTopic());
+    int partitions = flowPartitions(config);
     AppMetrics metrics = new AppMetrics();
     Topology topology = FlowtelTopology.build(FlowtelTopology.settings(config, partitions, true, true), new ClusterStateFeed(),
         metrics);
@@ -83,22 +83,16 @@ public final class FlowtelStreamsApp implements AutoCloseable {
     return false;
   }
 
-  private static int flowPartitions(Properties properties, String topic) throws Exception {
-    Map<String, Object> admin = new java.util.HashMap<>();
-    properties.stringPropertyNames().forEach(name -> admin.put(name, properties.getProperty(name)));
-    properties.forEach((k, v) -> admin.putIfAbsent(k.toString(), v));
-    admin.keySet().removeIf(k -> k.startsWith("consumer.") || k.startsWith("producer.") || k.startsWith("application.")
-        || k.startsWith("state.") || k.startsWith("num.") || k.startsWith("processing.") || k.startsWith("commit.")
-        || k.startsWith("statestore.") || k.startsWith("restore.") || k.startsWith("main.consumer.")
-        || k.startsWith("global.consumer.") || k.startsWith("admin."));
-    try (Admin client = Admin.create(admin)) {
-      TopicDescription description = client.describeTopics(java.util.List.of(topic)).allTopicNames()
-          .get(60, TimeUnit.SECONDS).get(topic);
+  private static int flowPartitions(StreamsAppConfig config) throws Exception {
+    Map<String, Object> client = config.clientProperties();
+    try (Admin admin = Admin.create(client)) {
+      TopicDescription description = admin.describeTopics(java.util.List.of(config.flowsTopic())).allTopicNames()
+          .get(60, TimeUnit.SECONDS).get(config.flowsTopic());
       return description.partitions().size();
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("cannot read the partitions of the flows topic " + topic + " at "
-          + properties.getProperty("bootstrap.servers") + ": " + e.getCause().getMessage()
-          + " (create the Flowtel topics first, e.g. ./flowtel up)", e);
+      throw new IllegalStateException("cannot read the partitions of the flows topic " + config.flowsTopic() + " at "
+          + client.get("bootstrap.servers") + ": " + e.getCause().getMessage()
+          + " (create the Flowtel topics first, e.g. with ./flowtel up --servers-only)", e);
     }
   }
 

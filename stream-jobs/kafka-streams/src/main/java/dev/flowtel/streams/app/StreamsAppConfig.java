@@ -161,6 +161,11 @@ public final class StreamsAppConfig {
     return p;
   }
 
+  /** The plain Kafka client settings (bootstrap servers and the --kafka-properties file), for admin clients. */
+  public Map<String, Object> clientProperties() {
+    return KafkaClientProperties.load(bootstrapServers, kafkaProperties);
+  }
+
   public DetectionConfig detectionConfig() {
     return detectionOptions.detectionConfig();
   }

@@ -77,7 +77,9 @@ public final class KeyedDetectionProcessor implements Processor<String, byte[], 
   }
 
   private void onMarker(WatermarkMarker marker) {
-    upstream.merge(marker.upstreamPartition(), marker.watermark(), Math::max);
+    // An upstream partition idle since start (Long.MAX_VALUE) counts again once it sends event time.
+    upstream.merge(marker.upstreamPartition(), marker.watermark(),
+        (old, next) -> old == Long.MAX_VALUE ? next : Math.max(old, next));
     if (upstream.size() < marker.upstreamPartitions()) {
       return;
     }

@@ -150,7 +150,7 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
       long now = System.nanoTime();
       long last = lastHandoffWarning.get();
       if (now - last > TimeUnit.SECONDS.toNanos(10) && lastHandoffWarning.compareAndSet(last, now)) {
-        LOG.warn("publisher queue ({} records) stayed full for {}: dropping records (counted in flowtel_collector_records_lost_total{{reason=\"{}\"}}); "
+        LOG.warn("publisher queue ({} records) stayed full for {}: dropping records (counted in flowtel_collector_records_lost_total{reason=\"{}\"}); "
             + "the spool disk may be too slow, or raise --publisher-queue", settings.queueCapacity(), settings.handoffTimeout(), CollectorMetrics.LOST_HANDOFF);
       }
     }

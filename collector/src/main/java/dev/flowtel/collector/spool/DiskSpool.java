@@ -530,10 +530,9 @@ public final class DiskSpool implements AutoCloseable {
     for (long id : ids) {
       lastId = Math.max(lastId, id);
       Path path = segmentPath(id);
-      if (id < cursorSegment) {
-        Files.deleteIfExists(path); // fully sent before the restart; its delete was interrupted
-        continue;
-      }
+      // A segment below the cursor's is never a sent one (sent segments are deleted before the
+      // cursor moves past them): it was put in front by prepend() just before a crash, so it is
+      // read first, from its start.
       Scan scan = scan(path, id == cursorSegment ? cursorPosition : -1);
       if (scan.validEnd() < SEGMENT_HEADER_BYTES) {
         Path aside = dir.resolve(path.getFileName() + ".unreadable");

@@ -185,6 +185,23 @@ class DiskSpoolTest {
   }
 
   @Test
+  void aSegmentPrependedJustBeforeACrashIsNotMistakenForASentOne() throws IOException {
+    try (DiskSpool spool = DiskSpool.open(small())) {
+      spool.appendAll(records(10, 20));
+      spool.prepend(records(0, 5));
+    }
+    // The crash came between writing the prepended segment and saving the cursor: the cursor
+    // still names the later segment.
+    Path cursor = dir.resolve(DiskSpool.CURSOR_FILE);
+    Files.writeString(cursor, (DiskSpool.FIRST_SEGMENT_ID) + " 8\n");
+    try (DiskSpool spool = DiskSpool.open(small())) {
+      List<SpoolRecord> expected = new ArrayList<>(records(0, 5));
+      expected.addAll(records(10, 20));
+      assertThat(spool.peek(100, Long.MAX_VALUE)).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void tombstonesAndLargeRecordsSurviveTheRoundTrip() {
     byte[] big = new byte[3 << 20];
     big[big.length - 1] = 7;

@@ -74,6 +74,20 @@ class EnrichmentCacheTest {
   }
 
   @Test
+  void aDualStackPodIsFoundByEitherAddress() {
+    EnrichmentCache cache = new EnrichmentCache(EnrichmentSettings.defaults()
+        .withPodCidrs(EnrichmentSettings.cidrs("--pod-cidrs", "10.244.0.0/16,fd00:10:244::/56")), new MutableClock(T0));
+    Address v6 = Address.parse("fd00:10:244:1::7");
+    cache.upsertPod(new PodRecord("uid-dual", "ns", "dual", Map.of("app", "dual"), "node-1", false, List.of(),
+        List.of(IP, v6), List.of(), null, null, T0.toEpochMilli(), PodRecord.OPEN, "1"));
+    long t = T0.plusSeconds(5).toEpochMilli();
+    assertThat(cache.endpoint(Address.of(new byte[] {(byte) 0xfd, 0, 0, 0x10, 0x02, 0x44, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7}),
+        443, 6, t, t).getPod()).isEqualTo("dual");
+    assertThat(cache.endpoint(IP, 443, 6, t, t).getPod()).isEqualTo("dual");
+    assertThat(cache.endpoint(Address.parse("fd00:10:244:1::8"), 443, 6, t, t).getNetworkClass()).isEqualTo(NetworkClass.POD);
+  }
+
+  @Test
   void addressesPrintAsTheyAreWritten() {
     for (String a : List.of("10.244.1.7", "0.0.0.0", "255.255.255.255", "::1", "::", "fd42::7", "2001:db8:0:1:1:1:1:1",
         "2001:db8::1:0:0:1", "fe80::1:2")) {

@@ -170,9 +170,18 @@ public final class EbpfFlowSource implements FlowSource {
     if (p == null || e == null) {
       return new CaptureMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
+    long tableFull = 0;
+    long ringFull = 0;
+    long malformed = 0;
+    try {
+      tableFull = p.counter(CaptureProgram.Counter.TABLE_FULL);
+      ringFull = p.counter(CaptureProgram.Counter.RINGBUF_FULL);
+      malformed = p.counter(CaptureProgram.Counter.MALFORMED);
+    } catch (RuntimeException closing) {
+      // a scrape racing close(): the kernel counters are gone, report what user space knows
+    }
     return new CaptureMetrics(e.exportedFlows(), e.activeTableEntries(), e.cachedFlows(), e.drains(), e.earlyDrains(), e.drainedEntries(),
-        p.counter(CaptureProgram.Counter.TABLE_FULL), p.counter(CaptureProgram.Counter.RINGBUF_FULL), newFlowsAnnounced.get(),
-        p.counter(CaptureProgram.Counter.MALFORMED), sinkFailures.get());
+        tableFull, ringFull, newFlowsAnnounced.get(), malformed, sinkFailures.get());
   }
 
   /** Detaches, drains both tables one last time into the sink, unloads. */

@@ -51,12 +51,7 @@ public final class StoreQueries {
         TrafficWindowProcessor.LATEST_STORE, QueryableStoreTypes.keyValueStore()));
     long start;
     if (window.equals("latest")) {
-      start = Long.MIN_VALUE;
-      try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-        while (it.hasNext()) {
-          start = Math.max(start, time(it.next().key));
-        }
-      }
+      start = latestWindowStart();
     } else {
       try {
         start = TrafficWindows.start(Instant.parse(window).toEpochMilli(), windowMillis);
@@ -98,6 +93,32 @@ public final class StoreQueries {
     }
     body.put("edges", edges);
     return body;
+  }
+
+  /**
+   * The newest window held here: the last key of each local partition's store (keys are ordered
+   * by window start), so no store is scanned whole.
+   */
+  private long latestWindowStart() {
+    java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+    streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(
+        task -> partitions.add(task.taskId().partition())));
+    long latest = Long.MIN_VALUE;
+    for (int partition : partitions) {
+      ReadOnlyKeyValueStore<Bytes, byte[]> store;
+      try {
+        store = streams.store(StoreQueryParameters.fromNameAndType(TrafficWindowProcessor.LATEST_STORE,
+            QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition));
+      } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+        continue; // this partition's traffic task runs on another instance
+      }
+      try (KeyValueIterator<Bytes, byte[]> it = store.reverseAll()) {
+        if (it.hasNext()) {
+          latest = Math.max(latest, time(it.next().key));
+        }
+      }
+    }
+    return latest;
   }
 
   public List<Map<String, Object>> openAnomalies() {

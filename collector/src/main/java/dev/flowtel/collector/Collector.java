@@ -168,6 +168,8 @@ public final class Collector implements AutoCloseable {
     }
     try {
       publisher.close();
+    } catch (RuntimeException e) {
+      LOG.error("closing the publisher: {}", e.getMessage());
     } finally {
       if (metricsServer != null) {
         metricsServer.close();

@@ -28,6 +28,7 @@ public final class CollectorMetrics {
   public static final String LOST_HANDOFF = "handoff-timeout";
   public static final String LOST_REJECTED = "rejected-by-broker";
   public static final String LOST_SPOOL_WRITE = "spool-write-failed";
+  public static final String LOST_PUBLISHER_FAILED = "publisher-failed";
 
   public CollectorMetrics() {
     flows = Counter.builder().name("flowtel_collector_flows")
@@ -51,7 +52,8 @@ public final class CollectorMetrics {
     lost = Counter.builder().name("flowtel_collector_records_lost")
         .help("Records given up, by reason: " + LOST_HANDOFF + " (the publisher's queue stayed full for the whole hand-off timeout), "
             + LOST_REJECTED + " (the broker refused the record for good, e.g. too large), "
-            + LOST_SPOOL_WRITE + " (the spool could not be written, e.g. disk full); spool-full drops are in flowtel_collector_spool_dropped_records")
+            + LOST_SPOOL_WRITE + " (the spool could not be written, e.g. disk full), "
+            + LOST_PUBLISHER_FAILED + " (the publisher thread died, see the log); spool-full drops are in flowtel_collector_spool_dropped_records")
         .labelNames("reason").register(registry);
     publishLatency = Histogram.builder().name("flowtel_collector_publish_latency_seconds")
         .help("From the publisher's send to the broker's acknowledgement")

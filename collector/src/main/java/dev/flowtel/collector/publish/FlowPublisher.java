@@ -138,6 +138,11 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
     if (closing) {
       throw new IllegalStateException("the publisher is closed; no more records are taken");
     }
+    if (failure != null) {
+      // The publisher thread is gone (logged when it died); do not make the source wait for it.
+      metrics.lost(CollectorMetrics.LOST_PUBLISHER_FAILED, 1);
+      return;
+    }
     boolean taken;
     try {
       taken = queue.offer(record, settings.handoffTimeout().toNanos(), TimeUnit.NANOSECONDS);

@@ -205,6 +205,21 @@ class FlowPublisherTest {
   }
 
   @Test
+  void whenThePublisherThreadDiesSourcesAreNotHeldUp() {
+    MockProducer<byte[], byte[]> broken = producer(true);
+    broken.sendException = new IllegalStateException("producer is broken");
+    FlowPublisher publisher = new FlowPublisher(settings().withQueue(4, Duration.ofSeconds(30)), broken, spool(), metrics).start();
+    publisher.hand(record(0));
+    await().until(() -> publisher.queued() == 0 && !Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("flowtel-publisher") && t.isAlive()));
+    for (int i = 1; i <= 10; i++) {
+      publisher.hand(record(i)); // would wait 30 s each if the queue were still waited on
+    }
+    assertThat(metrics.lostCount(CollectorMetrics.LOST_PUBLISHER_FAILED)).isEqualTo(10);
+    org.assertj.core.api.Assertions.assertThatThrownBy(publisher::close).hasMessageContaining("producer is broken");
+  }
+
+  @Test
   void aRecordThatFindsTheQueueFullForTheWholeHandoffIsCountedAsLost() {
     FlowPublisher publisher = new FlowPublisher(settings().withQueue(2, Duration.ofMillis(10)), producer(true), spool(), metrics);
     for (int i = 0; i < 3; i++) {

@@ -1,5 +1,7 @@
 package dev.flowtel.cli;
 
+import dev.flowtel.collector.Collector;
+import dev.flowtel.collector.CollectorConfig;
 import dev.flowtel.core.config.Durations;
 import dev.flowtel.flink.detection.PolicyAnomalyConfig;
 import dev.flowtel.flink.detection.PolicyAnomalyJob;
@@ -27,8 +29,10 @@ import dev.flowtel.streams.app.StreamsAppConfig;
 import dev.flowtel.wire.FlowtelTopics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.kafka.WireSerializer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,7 +53,8 @@ import org.elasticsearch.client.RestClient;
 final class LocalPipeline implements AutoCloseable {
 
   /** What the local run does; {@code ./flowtel up} options fill it. */
-  record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter, String engine) {
+  record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter, String engine,
+      FlowSourceChoice source) {
 
     boolean kafkaStreams() {
       return "kafka-streams".equals(engine);
@@ -62,6 +67,7 @@ final class LocalPipeline implements AutoCloseable {
   private KafkaProducer<String, FlowEvent> flowProducer;
   private KafkaProducer<String, ClusterState> stateProducer;
   private SyntheticFlowSource source;
+  private Collector collector;
   private JobClient trafficJob;
   private FlowtelStreamsApp streamsApp;
   private SinkService sink;
@@ -98,9 +104,13 @@ final class LocalPipeline implements AutoCloseable {
     sinkThread.setDaemon(true);
     sinkThread.start();
 
-    progress.step(String.format("starting the simulated cluster: %,.0f flows/s, anomaly episodes from %s on",
-        settings.flowsPerSecond(), Durations.format(settings.episodesAfter())));
-    startSimulator();
+    if (settings.source().synthetic()) {
+      progress.step(String.format("starting the simulated cluster: %,.0f flows/s, anomaly episodes from %s on",
+          settings.flowsPerSecond(), Durations.format(settings.episodesAfter())));
+      startSimulator();
+    } else {
+      startCollector(progress);
+    }
   }
 
   /** The Kafka Streams app with the same settings as the Flink jobs get; its HTTP server on a free port. */
@@ -178,6 +188,18 @@ final class LocalPipeline implements AutoCloseable {
     });
   }
 
+  /** The node agent in this JVM, publishing to the local broker with its spool in the state folder. */
+  private void startCollector(Progress progress) throws Exception {
+    Path state = stack.kafka().settings().directory().getParent();
+    List<String> args = new ArrayList<>(List.of("--source=" + settings.source().collectorSource(),
+        "--bootstrap-servers=" + stack.kafka().bootstrapServers(), "--spool-dir=" + state.resolve("spool"),
+        "--metrics-port=0"));
+    args.addAll(settings.source().captureArguments());
+    progress.step("starting the collector: " + String.join(" ", args));
+    collector = Collector.start(CollectorConfig.parse(args.toArray(String[]::new)));
+    progress.step("collector metrics: http://127.0.0.1:" + collector.metricsPort() + "/metrics");
+  }
+
   /** RUNNING while all is well; otherwise the job's state and, when it failed, why. */
   String jobState() {
     if (streamsApp != null) {
@@ -206,6 +228,9 @@ final class LocalPipeline implements AutoCloseable {
   }
 
   long flowsSent() {
+    if (collector != null) {
+      return (long) collector.metrics().flows(collector.source().name());
+    }
     return flowsSent.get();
   }
 
@@ -217,6 +242,9 @@ final class LocalPipeline implements AutoCloseable {
   public void close() {
     if (source != null) {
       source.stop();
+    }
+    if (collector != null) {
+      collector.close();
     }
     if (flowProducer != null) {
       flowProducer.close(Duration.ofSeconds(10));

@@ -31,8 +31,11 @@ import picocli.CommandLine.Option;
         "Flink MiniCluster and the Elasticsearch sink, and feeds flows from the chosen source. All files live in --state-dir."})
 final class UpCommand implements Callable<Integer> {
 
-  @Option(names = "--source", defaultValue = "synthetic",
-      description = "Where flows come from: synthetic (the simulator, with anomaly episodes). ebpf and hubble:<file> come with the collector.")
+  @Option(names = "--source", defaultValue = "auto",
+      description = {"Where flows come from: synthetic (the simulator, with its NetworkPolicies and anomaly episodes),",
+          "ebpf (the collector's TC programs on this host's pod interfaces, or its default-route interface when it has none),",
+          "hubble:<file> (Cilium Hubble JSON lines), or auto: ebpf when eBPF is permitted and this host has pod",
+          "interfaces (a Kubernetes node), else synthetic."})
   String source;
 
   @Option(names = "--engine", defaultValue = "flink",
@@ -85,9 +88,11 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!source.toLowerCase(Locale.ROOT).equals("synthetic") && !serversOnly) {
-      System.err.println("--source " + source + ": only 'synthetic' is available in this build (the eBPF collector and"
-          + " the Hubble reader are not built yet)");
+    FlowSourceChoice flowSource;
+    try {
+      flowSource = FlowSourceChoice.of(source);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
       return 2;
     }
     engine = engine.toLowerCase(Locale.ROOT);
@@ -105,8 +110,11 @@ final class UpCommand implements Callable<Integer> {
         .toList();
     stack.kafka().createTopics(topics);
 
+    if (!serversOnly) {
+      progress.step("flow source: " + flowSource.describe());
+    }
     LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
-        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window, episodesAfter, engine));
+        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window, episodesAfter, engine, flowSource));
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
         pipeline::documentsWritten, pipeline::jobState);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,6 +1,10 @@
 package dev.flowtel.collector;
 
 import dev.flowtel.collector.capture.EbpfFlowSource;
+import dev.flowtel.collector.enrich.ClusterWatch;
+import dev.flowtel.collector.enrich.EnrichmentCache;
+import dev.flowtel.collector.enrich.EnrichmentSettings;
+import dev.flowtel.collector.enrich.FlowEnricher;
 import dev.flowtel.collector.hubble.HubbleFlowSource;
 import dev.flowtel.collector.metrics.CollectorMetrics;
 import dev.flowtel.collector.metrics.MetricsServer;
@@ -12,15 +16,19 @@ import dev.flowtel.collector.synthetic.SyntheticFlowSource;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running collector: a flow source feeding the publisher (spool behind it) and the Prometheus
- * endpoint. {@link #start(CollectorConfig)} builds it from the command line; the other factory
+ * endpoint; for the ebpf source, Kubernetes enrichment in between (unless --no-enrich). {@link #start(CollectorConfig)} builds it from the command line; the other factory
  * takes parts, for programs that embed the collector ({@code ./flowtel up}) and for tests.
  * {@link #close()} stops the source (which flushes what it holds), then the publisher (which
  * sends or spools everything queued), then the endpoint.
@@ -30,13 +38,15 @@ public final class Collector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
 
   private final FlowSource source;
+  private final Enrichment enrichment;
   private final FlowPublisher publisher;
   private final CollectorMetrics metrics;
   private final MetricsServer metricsServer;
   private boolean closed;
 
-  private Collector(FlowSource source, FlowPublisher publisher, CollectorMetrics metrics, MetricsServer metricsServer) {
+  private Collector(FlowSource source, Enrichment enrichment, FlowPublisher publisher, CollectorMetrics metrics, MetricsServer metricsServer) {
     this.source = source;
+    this.enrichment = enrichment;
     this.publisher = publisher;
     this.metrics = metrics;
     this.metricsServer = metricsServer;
@@ -47,11 +57,14 @@ public final class Collector implements AutoCloseable {
     CollectorMetrics metrics = new CollectorMetrics();
     Map<String, Object> producerConfig = config.producerConfig();
     FlowSource source = createSource(config, metrics);
-    MetricsServer server = config.metricsPort() >= 0 ? MetricsServer.start(metrics, config.metricsPort()) : null;
+    Enrichment enrichment = source instanceof EbpfFlowSource && config.enrichment().enabled()
+        ? Enrichment.start(config.enrichment().toSettings()) : null;
+    MetricsServer server = null;
     try {
+      server = config.metricsPort() >= 0 ? MetricsServer.start(metrics, config.metricsPort()) : null;
       DiskSpool spool = DiskSpool.open(config.spoolSettings());
       FlowPublisher publisher = new FlowPublisher(config.publisherSettings(), producerConfig, spool, metrics);
-      Collector collector = start(source, publisher, metrics, server);
+      Collector collector = start(source, enrichment, publisher, metrics, server);
       LOG.info("collector on node {}: source {}, publishing to {} at {}, spool {}{}", config.nodeName(), source.name(),
           config.publisherSettings().flowsTopic(), producerConfig.get("bootstrap.servers"), config.spoolSettings().directory(),
           server == null ? "" : ", metrics on :" + server.port() + "/metrics");
@@ -60,7 +73,34 @@ public final class Collector implements AutoCloseable {
       if (server != null) {
         server.close();
       }
+      if (enrichment != null) {
+        enrichment.close();
+      }
       throw e;
+    }
+  }
+
+  /** Kubernetes enrichment for sources that see only addresses (ebpf): informers, cache, enricher. */
+  private record Enrichment(KubernetesClient client, ClusterWatch watch, FlowEnricher enricher) implements AutoCloseable {
+
+    static Enrichment start(EnrichmentSettings settings) throws TimeoutException, InterruptedException {
+      EnrichmentCache cache = new EnrichmentCache(settings, Clock.systemUTC());
+      KubernetesClient client = new KubernetesClientBuilder().build();
+      try {
+        return new Enrichment(client, ClusterWatch.start(client, cache), new FlowEnricher(cache));
+      } catch (TimeoutException | InterruptedException | RuntimeException e) {
+        client.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        watch.close();
+      } finally {
+        client.close();
+      }
     }
   }
 
@@ -70,8 +110,14 @@ public final class Collector implements AutoCloseable {
    */
   public static Collector start(FlowSource source, FlowPublisher publisher, CollectorMetrics metrics, MetricsServer metricsServer)
       throws Exception {
+    return start(source, null, publisher, metrics, metricsServer);
+  }
+
+  private static Collector start(FlowSource source, Enrichment enrichment, FlowPublisher publisher, CollectorMetrics metrics,
+      MetricsServer metricsServer) throws Exception {
     Objects.requireNonNull(source, "source");
-    Collector collector = new Collector(source, publisher, metrics, metricsServer);
+    Collector collector = new Collector(source, enrichment, publisher, metrics, metricsServer);
+    FlowEnricher enricher = enrichment == null ? null : enrichment.enricher();
     if (source instanceof EbpfFlowSource ebpf) {
       metrics.observeCapture(new CollectorMetrics.CaptureReadings() {
         @Override
@@ -97,7 +143,7 @@ public final class Collector implements AutoCloseable {
         @Override
         public void flow(FlowEvent flow, String partitionKey) {
           metrics.flow(name);
-          publisher.flow(flow, partitionKey);
+          publisher.flow(enricher == null ? flow : enricher.enrich(flow), partitionKey);
         }
 
         @Override
@@ -173,6 +219,9 @@ public final class Collector implements AutoCloseable {
     } finally {
       if (metricsServer != null) {
         metricsServer.close();
+      }
+      if (enrichment != null) {
+        enrichment.close();
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.flowtel.collector;
 
 import dev.flowtel.collector.capture.CaptureSettings;
+import dev.flowtel.collector.enrich.EnrichmentOptions;
 import dev.flowtel.collector.publish.ProducerSettings;
 import dev.flowtel.collector.publish.PublisherSettings;
 import dev.flowtel.collector.spool.SpoolSettings;
@@ -177,6 +178,11 @@ public final class CollectorConfig {
       description = "ebpf: report kernel packet drops with their reason (kfree_skb tracepoint).")
   boolean drops;
 
+  // ---- enrichment (ebpf only: the simulator and Hubble name their endpoints themselves)
+
+  @CommandLine.Mixin
+  EnrichmentOptions enrichment = new EnrichmentOptions();
+
   /** Parses options; throws picocli's ParameterException (with a usage message) on bad input. */
   public static CollectorConfig parse(String... args) {
     CollectorConfig config = new CollectorConfig();
@@ -260,6 +266,11 @@ public final class CollectorConfig {
     CaptureSettings d = CaptureSettings.defaults(nodeName());
     return new CaptureSettings(d.nodeName(), pattern, links, netns, attachMode, activeTimeout, idleTimeout, drainInterval,
         tableCapacity, d.earlyDrainFill(), d.interfacePollInterval(), rtt, drops, d.announceNewFlows());
+  }
+
+  /** The Kubernetes enrichment options (applied to --source ebpf). */
+  public EnrichmentOptions enrichment() {
+    return enrichment;
   }
 
   /** Sizes as bytes or with k, m, g (binary: 1k = 1024). */

@@ -62,6 +62,8 @@ class CollectorConfigTest {
     assertThat(capture.activeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(capture.enableRtt()).isTrue();
     assertThat(capture.enableDrops()).isFalse();
+    assertThat(config.enrichment().enabled()).as("enrichment is on by default").isTrue();
+    assertThat(CollectorConfig.parse("--no-enrich").enrichment().enabled()).isFalse();
   }
 
   @Test

@@ -18,6 +18,8 @@ import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -57,8 +59,17 @@ public final class Collector implements AutoCloseable {
     CollectorMetrics metrics = new CollectorMetrics();
     Map<String, Object> producerConfig = config.producerConfig();
     FlowSource source = createSource(config, metrics);
-    Enrichment enrichment = source instanceof EbpfFlowSource && config.enrichment().enabled()
-        ? Enrichment.start(config.enrichment().toSettings()) : null;
+    Enrichment enrichment = null;
+    if (source instanceof EbpfFlowSource && config.enrichment().enabled()) {
+      String api = kubernetesApiConfigured();
+      if (api == null) {
+        // A local run (./flowtel up) on a host that is not a Kubernetes node: addresses only.
+        LOG.info("no Kubernetes API configured (not in a pod, no $KUBECONFIG or ~/.kube/config): ebpf flows are published without enrichment");
+      } else {
+        LOG.info("enriching ebpf flows from the Kubernetes API ({})", api);
+        enrichment = Enrichment.start(config.enrichment().toSettings());
+      }
+    }
     MetricsServer server = null;
     try {
       server = config.metricsPort() >= 0 ? MetricsServer.start(metrics, config.metricsPort()) : null;
@@ -78,6 +89,19 @@ public final class Collector implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Where the Kubernetes client will find its API, or null when nothing configures one. */
+  static String kubernetesApiConfigured() {
+    if (System.getenv("KUBERNETES_SERVICE_HOST") != null) {
+      return "in-cluster service account";
+    }
+    String kubeconfig = System.getenv("KUBECONFIG");
+    if (kubeconfig != null && !kubeconfig.isBlank()) {
+      return "$KUBECONFIG " + kubeconfig;
+    }
+    Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
+    return Files.exists(home) ? home.toString() : null;
   }
 
   /** Kubernetes enrichment for sources that see only addresses (ebpf): informers, cache, enricher. */

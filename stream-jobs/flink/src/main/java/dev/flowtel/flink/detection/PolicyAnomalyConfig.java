@@ -49,6 +49,12 @@ public final class PolicyAnomalyConfig implements Serializable {
   @Option(names = "--dlq-topic", defaultValue = FlowtelTopics.DLQ, description = "Dead-letter topic for undecodable records.")
   String deadLetterTopic;
 
+  @Option(names = "--es-url", description = "Also write anomalies straight to this Elasticsearch (set up with ./flowtel es setup); off when absent.")
+  String elasticsearchUrl;
+
+  @Option(names = "--es-index-prefix", defaultValue = "flowtel-", description = "Prefix of the Elasticsearch indices.")
+  String elasticsearchIndexPrefix;
+
   @Option(names = "--group-id", defaultValue = "flowtel-policy-anomaly", description = "Kafka consumer group (offsets are committed on checkpoints).")
   String groupId;
 
@@ -182,5 +188,13 @@ public final class PolicyAnomalyConfig implements Serializable {
 
   public int parallelism() {
     return parallelism;
+  }
+
+  public java.util.Optional<String> elasticsearchUrl() {
+    return java.util.Optional.ofNullable(elasticsearchUrl);
+  }
+
+  public String elasticsearchIndexPrefix() {
+    return elasticsearchIndexPrefix;
   }
 }

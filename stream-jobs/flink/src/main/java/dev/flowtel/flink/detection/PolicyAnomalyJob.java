@@ -7,6 +7,11 @@ import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.core.anomaly.ObservedFlow;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
+import dev.flowtel.sink.elasticsearch.flink.ElasticsearchSink;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -43,6 +48,7 @@ public final class PolicyAnomalyJob {
   private final Source<ClusterStateChange, ?, ?> clusterState;
   private final Sink<PolicyAnomaly> anomalySink;
   private final Sink<DeadLetter> deadLetterSink;
+  private final java.util.List<Sink<PolicyAnomaly>> moreAnomalySinks = new java.util.ArrayList<>();
 
   public PolicyAnomalyJob(PolicyAnomalyConfig config, Source<DetectionRecord, ?, ?> flows,
       Source<ClusterStateChange, ?, ?> clusterState, Sink<PolicyAnomaly> anomalySink, Sink<DeadLetter> deadLetterSink) {
@@ -53,10 +59,20 @@ public final class PolicyAnomalyJob {
     this.deadLetterSink = deadLetterSink;
   }
 
+  /**
+   * Writes anomalies to {@code sink} as well (Elasticsearch, say), beside the Kafka topic; call
+   * before {@link #attachTo}. A Sink V2 writer flushes on every checkpoint, so a checkpoint
+   * completes only once the documents are acknowledged.
+   */
+  public PolicyAnomalyJob alsoTo(Sink<PolicyAnomaly> sink) {
+    moreAnomalySinks.add(sink);
+    return this;
+  }
+
   /** The job wired to Kafka as configured: what a Flink cluster runs. */
   public static PolicyAnomalyJob onKafka(PolicyAnomalyConfig config) {
     Properties client = config.kafkaClientProperties();
-    return new PolicyAnomalyJob(config,
+    PolicyAnomalyJob job = new PolicyAnomalyJob(config,
         DetectionKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.startingOffsets(), config.bounded()),
         DetectionKafka.clusterStateSource(client, config.clusterStateTopic(), config.groupId() + "-cluster-state",
             config.bounded()),
@@ -64,6 +80,9 @@ public final class PolicyAnomalyJob {
             config.groupId() + "-anomalies"),
         DetectionKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
             config.groupId() + "-dlq"));
+    config.elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
+        new AnomalyDocuments(new IndexNames(config.elasticsearchIndexPrefix())), WriterSettings.defaults())));
+    return job;
   }
 
   static void runOnKafka(PolicyAnomalyConfig config) throws Exception {
@@ -115,6 +134,9 @@ public final class PolicyAnomalyJob {
         .union(keyed(observed, Grouping.CLIENT_ADDRESS, detection, learningStart, anomalyType, "probe-detectors"))
         .union(keyed(observed, Grouping.CLIENT_WORKLOAD, detection, learningStart, anomalyType, "egress-detectors"));
     anomalies.sinkTo(anomalySink).uid("anomaly-sink").name("anomalies");
+    for (int i = 0; i < moreAnomalySinks.size(); i++) {
+      anomalies.sinkTo(moreAnomalySinks.get(i)).uid("anomaly-sink-" + (i + 1)).name("anomalies (" + (i + 1) + ")");
+    }
     observed.getSideOutput(DEAD_LETTERS).union(changes.getSideOutput(DEAD_LETTERS))
         .sinkTo(deadLetterSink).uid("anomaly-dead-letter-sink").name("dead letters");
   }

@@ -13,6 +13,7 @@ import dev.flowtel.collector.source.FlowSink;
 import dev.flowtel.collector.source.FlowSource;
 import dev.flowtel.collector.spool.DiskSpool;
 import dev.flowtel.collector.synthetic.SyntheticFlowSource;
+import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * sends or spools everything queued), then the endpoint.
  */
 public final class Collector implements AutoCloseable {
+
+  private static final FlowClassifier EDGES = new FlowClassifier();
 
   private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
 
@@ -142,6 +145,10 @@ public final class Collector implements AutoCloseable {
     Objects.requireNonNull(source, "source");
     Collector collector = new Collector(source, enrichment, publisher, metrics, metricsServer);
     FlowEnricher enricher = enrichment == null ? null : enrichment.enricher();
+    // The stream jobs need every flow of one service edge in one partition (the Kafka Streams app
+    // windows per partition): key by the edge the jobs will compute, once endpoints are known.
+    // The simulator already keys by its call-graph edge; capture sources know only connections.
+    boolean keyByEdge = !(source instanceof SyntheticFlowSource);
     if (source instanceof EbpfFlowSource ebpf) {
       metrics.observeCapture(new CollectorMetrics.CaptureReadings() {
         @Override
@@ -167,7 +174,8 @@ public final class Collector implements AutoCloseable {
         @Override
         public void flow(FlowEvent flow, String partitionKey) {
           metrics.flow(name);
-          publisher.flow(enricher == null ? flow : enricher.enrich(flow), partitionKey);
+          FlowEvent enriched = enricher == null ? flow : enricher.enrich(flow);
+          publisher.flow(enriched, keyByEdge ? EDGES.classifyCounted(enriched).edgeKey() : partitionKey);
         }
 
         @Override

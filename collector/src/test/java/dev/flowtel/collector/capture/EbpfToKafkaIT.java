@@ -106,9 +106,12 @@ class EbpfToKafkaIT {
       assertThat(toClient.stream().mapToLong(FlowEvent::getPackets).sum()).isEqualTo(4);
       assertThat(toClient.stream().mapToLong(FlowEvent::getBytes).sum()).isEqualTo(4 * (20 + 8) + 100);
       assertThat(udp).extracting(FlowEvent::getNode).containsOnly("it-node");
-      List<String> keys = records.stream().filter(r -> r.key() != null).map(r -> new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))
-          .distinct().toList();
-      assertThat(keys).isNotEmpty();
+      // Both directions of the exchange are keyed by the one service edge the stream jobs compute.
+      List<String> udpKeys = records.stream()
+          .filter(r -> { FlowEvent e = codec.decode(r.value()).orElseThrow();
+            return e.getProtocol() == 17 && (e.getDstPort() == 5353 || e.getSrcPort() == 5353); })
+          .map(r -> r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).distinct().toList();
+      assertThat(udpKeys).containsExactly(new dev.flowtel.core.edge.FlowClassifier().classifyCounted(toServer.getFirst()).edgeKey());
     }
   }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,6 +22,15 @@ import org.junit.jupiter.api.Timeout;
 class ClusterWatchStartTest {
 
   static KubernetesClient client;
+
+  /**
+   * The JDK HTTP client keeps its connections to the mock server open, and the server's shutdown
+   * (after this) waits for them and times out; closing the client first ends them.
+   */
+  @AfterAll
+  static void closeClientBeforeTheServerStops() {
+    client.close();
+  }
 
   @Test
   void whenStartReturnsThePodsAlreadyThereAreEnriched() throws Exception {

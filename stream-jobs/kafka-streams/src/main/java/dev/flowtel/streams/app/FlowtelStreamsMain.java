@@ -13,6 +13,10 @@ public final class FlowtelStreamsMain {
   private FlowtelStreamsMain() {}
 
   public static void main(String[] args) throws Exception {
+    // The jar carries no log4j2.xml (it would shadow the CLI's when on its classpath): pick ours here.
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "classpath:flowtel-streams-log4j2.xml");
+    }
     StreamsAppConfig config = new StreamsAppConfig();
     CommandLine commandLine = new CommandLine(config);
     try {

@@ -166,9 +166,15 @@ final class UpCommand implements Callable<Integer> {
     System.out.println("  Elasticsearch  " + stack.elasticsearch().url() + "  (indices flowtel-traffic-*, flowtel-anomalies-*)");
     System.out.println("  State          " + state);
     System.out.println("  Logs           " + stack.kafka().logFile() + "\n                 " + stack.elasticsearch().logFile());
-    System.out.println("  Look at it     curl '" + stack.elasticsearch().url() + "/flowtel-traffic/_search?size=3&sort=@timestamp:desc'");
-    System.out.println("                 ./flowtel kibana import --url <your Kibana>   (Kibana is not part of the local stack)");
+    System.out.print(howToLook(stack.elasticsearch().url()));
     System.out.println();
+  }
+
+  /** Where the results are; printed when the pipeline is up and again after a bounded run's summary. */
+  private static String howToLook(String elasticsearchUrl) {
+    return "  Look at it     curl '" + elasticsearchUrl + "/flowtel-traffic/_search?size=3&sort=@timestamp:desc'\n"
+        + "                 ./flowtel anomalies tail --since 1h   (anomalies as they are found; Ctrl-C ends it)\n"
+        + "                 ./flowtel kibana import --url <your Kibana>   (dashboards; Kibana is not part of the local stack)\n";
   }
 
   /** The bounded run's closing figures, read before anything stops. */
@@ -180,6 +186,8 @@ final class UpCommand implements Callable<Integer> {
     out.append(String.format("  anomalies                 %s%n", live.anomaliesByType().isEmpty() ? "none" : live.anomaliesByType()));
     out.append(String.format("  documents in Elasticsearch %,d traffic, %,d anomalies%n",
         count(elasticsearchUrl, "flowtel-traffic"), count(elasticsearchUrl, "flowtel-anomalies")));
+    out.append("\nThe data stays in the state folder; to look at it again, start the servers with ./flowtel up --servers-only, then:\n")
+        .append(howToLook(elasticsearchUrl));
     return out.toString();
   }
 

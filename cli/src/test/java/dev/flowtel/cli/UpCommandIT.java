@@ -98,6 +98,8 @@ class UpCommandIT {
     assertThat(documents.find()).as("summary counts documents:%n%s", output).isTrue();
     assertThat(Long.parseLong(documents.group(1).replace(",", ""))).as("traffic documents in Elasticsearch").isPositive();
     assertThat(output).containsPattern("edges out\\s+[1-9]");
+    assertThat(output.substring(output.lastIndexOf("Summary"))).as("after the summary: how to look at the results")
+        .contains("http://127.0.0.1:" + esPort).contains("./flowtel kibana import").contains("./flowtel anomalies tail");
     assertThat(LocalPorts.inUse(kafkaPort)).as("Kafka port free after up ended").isFalse();
     assertThat(LocalPorts.inUse(esPort)).as("Elasticsearch port free after up ended").isFalse();
     assertThat(endpoints).doesNotExist();

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.testing.KafkaFixture;
+import dev.flowtel.testing.MockKubernetesApi;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.AvroClassTrust;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,11 +39,22 @@ import org.junit.jupiter.api.Timeout;
  * records in order per key, the last one the resync's tombstone for the policy deleted meanwhile.
  */
 @WithKafka
-@EnableKubernetesMockClient(crud = true)
 @Timeout(180)
 class ClusterStatePublisherIT {
 
+  static MockKubernetesApi api;
   static KubernetesClient client;
+
+  @BeforeAll
+  static void startApiServer() {
+    api = MockKubernetesApi.startCrud();
+    client = api.client();
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    api.close();
+  }
 
   @BeforeAll
   static void trust() {
@@ -77,6 +89,7 @@ class ClusterStatePublisherIT {
       await().until(() -> first.records() == 5);
       first.close();
     }
+    api.awaitWatchesClosed();
 
     client.network().v1().networkPolicies().inNamespace("shop").withName("allow-web").delete();
 

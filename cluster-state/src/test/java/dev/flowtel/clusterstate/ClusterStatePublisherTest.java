@@ -16,13 +16,13 @@ import dev.flowtel.schema.LabelSelectorRequirement;
 import dev.flowtel.schema.NetworkPolicyState;
 import dev.flowtel.schema.PolicyPeer;
 import dev.flowtel.schema.PolicyPort;
+import dev.flowtel.testing.MockKubernetesApi;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +30,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,11 +42,22 @@ import org.junit.jupiter.api.Timeout;
  * published, in order per key, and the stream jobs' policy model reads them back as the cluster
  * meant them.
  */
-@EnableKubernetesMockClient(crud = true)
 @Timeout(60)
 class ClusterStatePublisherTest {
 
+  static MockKubernetesApi api;
   static KubernetesClient client;
+
+  @BeforeAll
+  static void startApiServer() {
+    api = MockKubernetesApi.startCrud();
+    client = api.client();
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    api.close();
+  }
 
   private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
   private ClusterStatePublisher publisher;
@@ -53,6 +66,7 @@ class ClusterStatePublisherTest {
   void stop() {
     if (publisher != null) {
       publisher.close();
+      api.awaitWatchesClosed();
     }
     client.network().v1().networkPolicies().inAnyNamespace().delete();
     client.namespaces().delete();

@@ -3,15 +3,17 @@ package dev.flowtel.clusterstate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flowtel.testing.MockKubernetesApi;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,11 +21,22 @@ import org.junit.jupiter.api.Timeout;
  * Given two replicas with leader election on one Lease, exactly one publishes; when it leaves, the
  * other takes the Lease and publishes the full state.
  */
-@EnableKubernetesMockClient(crud = true)
 @Timeout(60)
 class LeaderElectedPublisherTest {
 
+  static MockKubernetesApi api;
   static KubernetesClient client;
+
+  @BeforeAll
+  static void startApiServer() {
+    api = MockKubernetesApi.startCrud();
+    client = api.client();
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    api.close();
+  }
 
   @Test
   void exactlyOneReplicaPublishesAndTheOtherTakesOverWhenItLeaves() {

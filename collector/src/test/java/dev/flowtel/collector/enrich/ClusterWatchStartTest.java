@@ -4,12 +4,13 @@ import static dev.flowtel.collector.enrich.KubeFixtures.flow;
 import static dev.flowtel.collector.enrich.KubeFixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.testing.MockKubernetesApi;
 import dev.flowtel.wire.AvroClassTrust;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,19 +18,21 @@ import org.junit.jupiter.api.Timeout;
  * Given pods that exist before the collector starts, when {@link ClusterWatch#start} returns,
  * then every one of them is already in the cache: the first flows are enriched, not only later ones.
  */
-@EnableKubernetesMockClient(crud = true)
 @Timeout(60)
 class ClusterWatchStartTest {
 
+  static MockKubernetesApi api;
   static KubernetesClient client;
 
-  /**
-   * The JDK HTTP client keeps its connections to the mock server open, and the server's shutdown
-   * (after this) waits for them and times out; closing the client first ends them.
-   */
+  @BeforeAll
+  static void startApiServer() {
+    api = MockKubernetesApi.startCrud();
+    client = api.client();
+  }
+
   @AfterAll
-  static void closeClientBeforeTheServerStops() {
-    client.close();
+  static void stopApiServer() {
+    api.close();
   }
 
   @Test

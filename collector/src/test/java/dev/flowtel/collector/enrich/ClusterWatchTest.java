@@ -11,6 +11,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.testing.MockKubernetesApi;
+import dev.flowtel.wire.AvroClassTrust;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -20,11 +22,10 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import dev.flowtel.wire.AvroClassTrust;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,11 +37,22 @@ import org.junit.jupiter.api.Timeout;
  * when pods, owners, Services and EndpointSlices come, change and go, then flows are enriched
  * with exactly the pod, workload and Services that held each address at the flow's time.
  */
-@EnableKubernetesMockClient(crud = true)
 @Timeout(60)
 class ClusterWatchTest {
 
+  static MockKubernetesApi api;
   static KubernetesClient client;
+
+  @BeforeAll
+  static void startApiServer() {
+    api = MockKubernetesApi.startCrud();
+    client = api.client();
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    api.close();
+  }
 
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
   private static final String NODE1 = "192.168.0.11";
@@ -66,6 +78,7 @@ class ClusterWatchTest {
   @AfterEach
   void stopWatching() {
     watch.close();
+    api.awaitWatchesClosed();
   }
 
   @Test

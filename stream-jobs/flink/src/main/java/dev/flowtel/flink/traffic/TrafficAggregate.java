@@ -5,7 +5,7 @@ import dev.flowtel.core.traffic.TrafficAccumulator;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /** Flink's view of {@link TrafficAccumulator}: all counting rules live in core. */
-final class TrafficAggregate implements AggregateFunction<ClassifiedFlow, TrafficAccumulator, TrafficAccumulator> {
+final class TrafficAggregate implements AggregateFunction<EdgeFlowBatch, TrafficAccumulator, TrafficAccumulator> {
 
   private static final long serialVersionUID = 1L;
 
@@ -15,8 +15,10 @@ final class TrafficAggregate implements AggregateFunction<ClassifiedFlow, Traffi
   }
 
   @Override
-  public TrafficAccumulator add(ClassifiedFlow flow, TrafficAccumulator accumulator) {
-    accumulator.add(flow);
+  public TrafficAccumulator add(EdgeFlowBatch batch, TrafficAccumulator accumulator) {
+    for (ClassifiedFlow flow : batch.flows()) {
+      accumulator.add(flow);
+    }
     return accumulator;
   }
 

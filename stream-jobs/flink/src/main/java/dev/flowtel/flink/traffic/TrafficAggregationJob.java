@@ -9,6 +9,7 @@ import dev.flowtel.sink.elasticsearch.flink.ElasticsearchSink;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
+import dev.flowtel.flink.types.EdgeFlowBatchSerializer;
 import dev.flowtel.flink.types.TrafficAccumulatorSerializer;
 import dev.flowtel.flink.input.FlowRecordDecoder;
 import dev.flowtel.flink.input.FlowWatermarks;
@@ -45,7 +46,10 @@ import org.apache.flink.util.OutputTag;
  */
 public final class TrafficAggregationJob {
 
-  static final OutputTag<ClassifiedFlow> LATE_IN_WINDOW = new OutputTag<>("late-in-window") {};
+  static final OutputTag<EdgeFlowBatch> LATE_IN_WINDOW = new OutputTag<>("late-in-window") {};
+
+  /** Bound on the flows each source task holds back for pre-combining (about 100 bytes each). */
+  static final int MAX_PRE_COMBINED_FLOWS = 50_000;
 
   private final TrafficAggregationConfig config;
   private final Source<SourceRecord, ?, ?> source;
@@ -125,7 +129,12 @@ public final class TrafficAggregationJob {
     DataStream<DeadLetter> deadLetters = checked.getSideOutput(LateFlowFilter.DEAD_LETTERS);
     DataStream<ClassifiedFlow> flows = flowsTap.apply(checked);
 
-    KeyedStream<ClassifiedFlow, String> byEdge = flows.keyBy(ClassifiedFlow::edgeKey);
+    long pane = EdgePreCombiner.paneMillis(config.window().toMillis(), config.rollup().toMillis());
+    KeyedStream<EdgeFlowBatch, String> byEdge = flows
+        .transform("pre-combine per edge and " + Duration.ofMillis(pane), EdgeFlowBatchSerializer.TYPE,
+            new EdgePreCombiner(pane, MAX_PRE_COMBINED_FLOWS))
+        .uid("edge-pre-combiner")
+        .keyBy(EdgeFlowBatch::edgeKey);
     SingleOutputStreamOperator<ServiceTraffic> traffic = windows(byEdge, config.window(), "traffic-window");
     DataStream<ServiceTraffic> allTraffic = traffic;
     deadLetters = deadLetters.union(traffic.getSideOutput(LATE_IN_WINDOW).map(TrafficAggregationJob::lateInWindow)
@@ -141,7 +150,7 @@ public final class TrafficAggregationJob {
     deadLetters.sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
   }
 
-  private SingleOutputStreamOperator<ServiceTraffic> windows(KeyedStream<ClassifiedFlow, String> byEdge, Duration size, String uid) {
+  private SingleOutputStreamOperator<ServiceTraffic> windows(KeyedStream<EdgeFlowBatch, String> byEdge, Duration size, String uid) {
     return byEdge
         .window(TumblingEventTimeWindows.of(size))
         .trigger(new LateUpdateTrigger())
@@ -156,10 +165,14 @@ public final class TrafficAggregationJob {
    * The lateness filter runs before the shuffle on a watermark never behind the window's, so this
    * should stay empty; if it ever is not, the flow is still accounted for, as a description.
    */
-  private static DeadLetter lateInWindow(ClassifiedFlow flow) {
-    String description = flow.edgeKey() + " flow ending " + java.time.Instant.ofEpochMilli(flow.eventTimeMillis())
-        + ": " + flow.bytes() + " bytes, " + flow.packets() + " packets" + (flow.reply() ? " (reply)" : "");
-    return new DeadLetter(flow.edgeKey().getBytes(StandardCharsets.UTF_8), description.getBytes(StandardCharsets.UTF_8),
+  private static DeadLetter lateInWindow(EdgeFlowBatch batch) {
+    StringBuilder description = new StringBuilder();
+    for (ClassifiedFlow flow : batch.flows()) {
+      description.append(flow.edgeKey()).append(" flow ending ").append(java.time.Instant.ofEpochMilli(flow.eventTimeMillis()))
+          .append(": ").append(flow.bytes()).append(" bytes, ").append(flow.packets()).append(" packets")
+          .append(flow.reply() ? " (reply)" : "").append('\n');
+    }
+    return new DeadLetter(batch.edgeKey().getBytes(StandardCharsets.UTF_8), description.toString().getBytes(StandardCharsets.UTF_8),
         DeadLetterHeaders.REASON_LATE, "late at the window operator; the value describes the flow", null, -1, -1,
         FlowRecordDecoder.PRODUCER);
   }

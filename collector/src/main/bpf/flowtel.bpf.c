@@ -26,6 +26,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #endif
 #define MAX_VLAN_TAGS 2
 #define MAX_IPV6_EXT_HEADERS 8
+/* Larger header offsets are read with bpf_skb_load_bytes; the bound lets the verifier check the in-place read. */
+#define MAX_HEADER_OFFSET 4096
 
 #define ETH_P_8021Q_ 0x8100
 #define ETH_P_8021AD_ 0x88A8
@@ -39,6 +41,7 @@ const volatile struct flowtel_config config = {
 	.enable_rtt = 0,
 	.enable_drops = 0,
 	.announce_new_flows = 1,
+	.copy_headers = 0,
 };
 
 struct flow_table {
@@ -73,7 +76,18 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* ifindex -> ROLE_*, written by the attacher. */
+/*
+ * ifindex -> ROLE_*, written by the attacher: interfaces whose ifindex is below IF_ROLE_SLOTS in
+ * if_role_slots (an array lookup, which the verifier inlines: no hashing per packet; a zero slot is
+ * ROLE_ANY), the others in if_roles.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, IF_ROLE_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} if_role_slots SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -114,13 +128,33 @@ struct parsed {
 
 enum parse_result { PARSE_OK = 0, PARSE_NON_IP = 1, PARSE_MALFORMED = 2 };
 
+/*
+ * The len bytes at off, read in place when they lie in the packet's linear part (headers do on
+ * veth and on the NICs we know), else copied into buf by bpf_skb_load_bytes, which also reads
+ * paged data; NULL when the packet is shorter. With one helper call per header, parsing took about
+ * 70 of the program's ~180 ns per packet (docs/benchmarks.md). config.copy_headers forces the copy
+ * so tests can run the fallback too (BPF_PROG_TEST_RUN packets are always linear).
+ */
+static __always_inline const __u8 *header(struct __sk_buff *skb, __u32 off, __u8 *buf, const __u32 len)
+{
+	if (!config.copy_headers && off <= MAX_HEADER_OFFSET) {
+		const __u8 *at = (const __u8 *)(long)skb->data + off;
+		if (at + len <= (const __u8 *)(long)skb->data_end)
+			return at;
+	}
+	if (bpf_skb_load_bytes(skb, off, buf, len))
+		return 0;
+	return buf;
+}
+
 static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flow_key *key,
 				     struct parsed *p)
 {
 	switch (key->protocol) {
 	case IPPROTO_TCP_: {
-		__u8 tcp[14];
-		if (bpf_skb_load_bytes(skb, off, tcp, sizeof(tcp)))
+		__u8 buf[14];
+		const __u8 *tcp = header(skb, off, buf, sizeof(buf));
+		if (!tcp)
 			return PARSE_MALFORMED;
 		__u32 doff = (tcp[12] >> 4) * 4;
 		if (doff < 20)
@@ -131,31 +165,31 @@ static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flo
 		p->hdr_len += doff;
 		return PARSE_OK;
 	}
-	case IPPROTO_UDP_:
-	case IPPROTO_SCTP_: {
-		__u8 ports[4];
-		if (bpf_skb_load_bytes(skb, off, ports, sizeof(ports)))
+	case IPPROTO_UDP_: {
+		__u8 buf[8]; /* the whole UDP header must be there */
+		const __u8 *udp = header(skb, off, buf, sizeof(buf));
+		if (!udp)
 			return PARSE_MALFORMED;
-		/* UDP header 8 bytes; SCTP common header 12 (chunks are payload). */
-		if (key->protocol == IPPROTO_UDP_) {
-			__u8 rest[4];
-			if (bpf_skb_load_bytes(skb, off + 4, rest, sizeof(rest)))
-				return PARSE_MALFORMED;
-			p->hdr_len += 8;
-		} else {
-			__u8 rest[8];
-			if (bpf_skb_load_bytes(skb, off + 4, rest, sizeof(rest)))
-				return PARSE_MALFORMED;
-			p->hdr_len += 12;
-		}
-		key->src_port = ((__u16)ports[0] << 8) | ports[1];
-		key->dst_port = ((__u16)ports[2] << 8) | ports[3];
+		key->src_port = ((__u16)udp[0] << 8) | udp[1];
+		key->dst_port = ((__u16)udp[2] << 8) | udp[3];
+		p->hdr_len += 8;
+		return PARSE_OK;
+	}
+	case IPPROTO_SCTP_: {
+		__u8 buf[12]; /* the common header; chunks are payload */
+		const __u8 *sctp = header(skb, off, buf, sizeof(buf));
+		if (!sctp)
+			return PARSE_MALFORMED;
+		key->src_port = ((__u16)sctp[0] << 8) | sctp[1];
+		key->dst_port = ((__u16)sctp[2] << 8) | sctp[3];
+		p->hdr_len += 12;
 		return PARSE_OK;
 	}
 	case IPPROTO_ICMP_:
 	case IPPROTO_ICMPV6_: {
-		__u8 icmp[4]; /* type, code, checksum */
-		if (bpf_skb_load_bytes(skb, off, icmp, sizeof(icmp)))
+		__u8 buf[4]; /* type, code, checksum */
+		const __u8 *icmp = header(skb, off, buf, sizeof(buf));
+		if (!icmp)
 			return PARSE_MALFORMED;
 		key->src_port = icmp[0];
 		key->dst_port = icmp[1];
@@ -170,8 +204,9 @@ static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flo
 static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 off, struct flow_key *key,
 				       struct parsed *p)
 {
-	__u8 ip[20];
-	if (bpf_skb_load_bytes(skb, off, ip, sizeof(ip)))
+	__u8 buf[20];
+	const __u8 *ip = header(skb, off, buf, sizeof(buf));
+	if (!ip)
 		return PARSE_MALFORMED;
 	__u32 ihl = (ip[0] & 0x0F) * 4;
 	if ((ip[0] >> 4) != 4 || ihl < 20)
@@ -196,8 +231,9 @@ static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 off, struct f
 static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct flow_key *key,
 				       struct parsed *p)
 {
-	__u8 ip[40];
-	if (bpf_skb_load_bytes(skb, off, ip, sizeof(ip)))
+	__u8 buf[40];
+	const __u8 *ip = header(skb, off, buf, sizeof(buf));
+	if (!ip)
 		return PARSE_MALFORMED;
 	if ((ip[0] >> 4) != 6)
 		return PARSE_MALFORMED;
@@ -246,8 +282,9 @@ static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct f
 static __always_inline int parse_packet(struct __sk_buff *skb, struct flow_key *key,
 					 struct parsed *p)
 {
-	__u8 eth[ETH_HLEN];
-	if (bpf_skb_load_bytes(skb, 0, eth, sizeof(eth)))
+	__u8 buf[ETH_HLEN];
+	const __u8 *eth = header(skb, 0, buf, sizeof(buf));
+	if (!eth)
 		return PARSE_MALFORMED;
 	__u16 proto = ((__u16)eth[12] << 8) | eth[13];
 	__u32 off = ETH_HLEN;
@@ -255,8 +292,9 @@ static __always_inline int parse_packet(struct __sk_buff *skb, struct flow_key *
 	for (int i = 0; i < MAX_VLAN_TAGS; i++) {
 		if (proto != ETH_P_8021Q_ && proto != ETH_P_8021AD_)
 			break;
-		__u8 tag[4];
-		if (bpf_skb_load_bytes(skb, off, tag, sizeof(tag)))
+		__u8 tag_buf[4];
+		const __u8 *tag = header(skb, off, tag_buf, sizeof(tag_buf));
+		if (!tag)
 			return PARSE_MALFORMED;
 		proto = ((__u16)tag[2] << 8) | tag[3];
 		off += 4;
@@ -282,13 +320,25 @@ static __always_inline int is_pod_addr(const __u8 *addr, __u8 version)
  * uplink). It is counted at the first one: every packet leaving a pod at its veth; at a veth's
  * egress and at the uplink only packets that did not come from (uplink ingress: go to) a local pod.
  */
+static __always_inline __u32 role_of(__u32 ifindex)
+{
+	__u32 *role;
+	if (ifindex < IF_ROLE_SLOTS) {
+		role = bpf_map_lookup_elem(&if_role_slots, &ifindex);
+		return role ? *role : ROLE_ANY;
+	}
+	/* Keeps clang from merging the two lookups into one call on either map: the verifier inlines
+	 * the array lookup only where the call site always sees that one map. */
+	asm volatile("" : "+r"(ifindex));
+	role = bpf_map_lookup_elem(&if_roles, &ifindex);
+	return role ? *role : ROLE_ANY;
+}
+
 static __always_inline int counted_elsewhere(const struct flow_key *key)
 {
 	__u32 ifindex = key->ifindex;
-	__u32 *role = bpf_map_lookup_elem(&if_roles, &ifindex);
-	if (!role)
-		return 0;
-	if (*role == ROLE_POD_VETH) {
+	__u32 role = role_of(ifindex);
+	if (role == ROLE_POD_VETH) {
 		if (key->direction == DIRECTION_INGRESS) {
 			struct pod_addr k = {};
 			__builtin_memcpy(k.addr, key->src_addr, 16);
@@ -300,7 +350,7 @@ static __always_inline int counted_elsewhere(const struct flow_key *key)
 		}
 		return is_pod_addr(key->src_addr, key->ip_version);
 	}
-	if (*role == ROLE_UPLINK) {
+	if (role == ROLE_UPLINK) {
 		if (key->direction == DIRECTION_INGRESS)
 			return is_pod_addr(key->dst_addr, key->ip_version);
 		return is_pod_addr(key->src_addr, key->ip_version);

@@ -16,6 +16,8 @@
 #define ROLE_ANY 0      /* not in the map: count every packet (tests, single hooks) */
 #define ROLE_POD_VETH 1 /* host side of a pod's veth */
 #define ROLE_UPLINK 2   /* the node's uplink */
+/* Interfaces with a lower ifindex keep their role in the array if_role_slots, the others in if_roles. */
+#define IF_ROLE_SLOTS 16384
 
 /* Indexes of the per-CPU counters array. */
 #define COUNTER_NEW_FLOWS 0      /* entries inserted into the active flow table */
@@ -75,7 +77,8 @@ struct flowtel_config {
 	__u8 enable_rtt;
 	__u8 enable_drops;
 	__u8 announce_new_flows;
-	__u8 pad[5];
+	__u8 copy_headers; /* tests only: read every header with bpf_skb_load_bytes, never in place */
+	__u8 pad[4];
 };
 
 #endif

@@ -27,10 +27,14 @@ public final class CaptureProgram implements AutoCloseable {
     NEW_FLOWS, TABLE_FULL, RINGBUF_FULL, MALFORMED, NON_IP, SEEN_ELSEWHERE, DROPS
   }
 
+  /** flowtel.h IF_ROLE_SLOTS: entries of the if_role_slots array. */
+  public static final int IF_ROLE_SLOTS = 16384;
+
   private final BpfObject object;
   private final BpfMap activeTable;
   private final BpfMap[] tables;
   private final BpfMap counters;
+  private final BpfMap ifRoleSlots;
   private final BpfMap ifRoles;
   private final BpfMap newFlows;
   private final BpfMap tcpRtt;
@@ -48,6 +52,7 @@ public final class CaptureProgram implements AutoCloseable {
         object.map("flows_a", KernelFlow.KEY_SIZE, KernelFlow.VALUE_SIZE),
         object.map("flows_b", KernelFlow.KEY_SIZE, KernelFlow.VALUE_SIZE)};
     this.counters = object.map("counters", 4, 8);
+    this.ifRoleSlots = object.map("if_role_slots", 4, 4);
     this.ifRoles = object.map("if_roles", 4, 4);
     this.newFlows = object.map("new_flows", 0, 0);
     this.tcpRtt = object.map("tcp_rtt", 40, 4);
@@ -60,12 +65,21 @@ public final class CaptureProgram implements AutoCloseable {
 
   /** Loads the object with the settings' switches and table capacity. */
   public static CaptureProgram load(CaptureSettings settings) {
+    return load(settings, false);
+  }
+
+  /**
+   * As {@link #load(CaptureSettings)}; with {@code copyHeaders} the programs read every header
+   * through bpf_skb_load_bytes, never in place: the path taken for packets whose headers are not in
+   * the linear part of the skb, which tests cannot build otherwise (BPF_PROG_TEST_RUN packets are linear).
+   */
+  public static CaptureProgram load(CaptureSettings settings, boolean copyHeaders) {
     BpfObject object = BpfObject.open(objectBytes(), "flowtel.bpf.o");
     try {
-      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, pad[5]
+      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, copy_headers, pad[4]
       object.setReadOnlyData(new byte[] {
           (byte) (settings.enableRtt() ? 1 : 0), (byte) (settings.enableDrops() ? 1 : 0), (byte) (settings.announceNewFlows() ? 1 : 0),
-          0, 0, 0, 0, 0});
+          (byte) (copyHeaders ? 1 : 0), 0, 0, 0, 0});
       object.setMaxEntries("flows_a", settings.tableCapacity());
       object.setMaxEntries("flows_b", settings.tableCapacity());
       // The inner-map template of active_table keeps its compiled size: the kernel does not
@@ -141,9 +155,14 @@ public final class CaptureProgram implements AutoCloseable {
     return counters.sumPerCpu(counter.ordinal());
   }
 
-  /** Declares the role of an interface (flowtel.h ROLE_*), which decides where a packet is counted. */
+  /**
+   * Declares the role of an interface (flowtel.h ROLE_*), which decides where a packet is counted.
+   * Ifindexes below {@link #IF_ROLE_SLOTS} go to the array the programs read without hashing.
+   */
   public void setInterfaceRole(int ifindex, InterfaceRole role) {
-    if (role == InterfaceRole.ANY) {
+    if (Integer.compareUnsigned(ifindex, IF_ROLE_SLOTS) < 0) {
+      ifRoleSlots.updateInt(ifindex, role.code());
+    } else if (role == InterfaceRole.ANY) {
       ifRoles.deleteInt(ifindex);
     } else {
       ifRoles.updateInt(ifindex, role.code());
@@ -152,7 +171,7 @@ public final class CaptureProgram implements AutoCloseable {
 
   /** Forgets a vanished interface: its role and the pod addresses learnt on it. */
   public void forgetInterface(int ifindex) {
-    ifRoles.deleteInt(ifindex);
+    setInterfaceRole(ifindex, InterfaceRole.ANY);
     java.util.List<byte[]> learnt = new java.util.ArrayList<>();
     podAddrs.forEach((key, value) -> {
       if (value.get(ValueLayout.JAVA_INT_UNALIGNED, 0) == ifindex) {

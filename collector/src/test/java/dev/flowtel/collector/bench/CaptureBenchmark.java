@@ -3,6 +3,7 @@ package dev.flowtel.collector.bench;
 import dev.flowtel.collector.bpf.BpfSupport;
 import dev.flowtel.collector.bpf.Frames;
 import dev.flowtel.collector.bpf.NetworkNamespace;
+import dev.flowtel.collector.bpf.PassProgram;
 import dev.flowtel.collector.bpf.ProgramTestRun;
 import dev.flowtel.collector.bpf.TcHook;
 import dev.flowtel.collector.capture.CaptureProgram;
@@ -18,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,6 +41,12 @@ public final class CaptureBenchmark {
 
   private static final int ROUNDS = Integer.getInteger("rounds", 5);
   private static final int SECONDS = Integer.getInteger("seconds", 5);
+  /** Which attachments the throughput part alternates: none, full, full-ingress, full-egress, pass. */
+  private static final List<String> VARIANTS = List.of(System.getProperty("variants", "none,full").split(","));
+  /** Which parts to run: cost, drain, throughput. */
+  private static final List<String> PARTS = List.of(System.getProperty("parts", "cost,drain,throughput").split(","));
+  /** tcx (the collector's choice where the kernel has it) or clsact. */
+  private static final String ATTACH = System.getProperty("attach", "tcx");
 
   public static void main(String[] args) throws Exception {
     String reason = BpfSupport.unavailableReason();
@@ -45,9 +54,15 @@ public final class CaptureBenchmark {
       System.err.println("cannot benchmark: " + reason);
       System.exit(2);
     }
-    programCost();
-    drainRate();
-    throughput();
+    if (PARTS.contains("cost")) {
+      programCost();
+    }
+    if (PARTS.contains("drain")) {
+      drainRate();
+    }
+    if (PARTS.contains("throughput")) {
+      throughput();
+    }
   }
 
   private static void programCost() {
@@ -58,6 +73,15 @@ public final class CaptureBenchmark {
       System.out.printf("program cost per packet (BPF_PROG_TEST_RUN, 1M runs, existing flow): IPv4 TCP %d ns, IPv6 TCP %d ns%n",
           ProgramTestRun.meanNanos(program.ingressProgramFd(), tcp, 1_000_000),
           ProgramTestRun.meanNanos(program.ingressProgramFd(), tcp6, 1_000_000));
+      byte[] ack = Frames.ip("10.0.0.2", "10.0.0.1").tcp(80, 40000, 0x10, 12).build();
+      ProgramTestRun.meanNanos(program.egressProgramFd(), ack, 100_000);
+      System.out.printf("program cost per packet, egress, bare IPv4 TCP ACK: %d ns%n", ProgramTestRun.meanNanos(program.egressProgramFd(), ack, 1_000_000));
+    }
+    try (PassProgram pass = PassProgram.load()) {
+      byte[] tcp = Frames.ip("10.0.0.1", "10.0.0.2").tcp(40000, 80, 0x10, 12).payload(1448).build();
+      ProgramTestRun.meanNanos(pass.fd(), tcp, 100_000);
+      System.out.printf("two-instruction pass program, same measurement (the test run's own floor): %d ns%n",
+          ProgramTestRun.meanNanos(pass.fd(), tcp, 1_000_000));
     }
   }
 
@@ -113,32 +137,60 @@ public final class CaptureBenchmark {
       ip("-n", server, "link", "set", veth, "up");
       ip("-n", client, "link", "set", "lo", "up");
       ip("-n", server, "link", "set", "lo", "up");
-      try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"))) {
-        List<Double> without = new ArrayList<>();
-        List<Double> with = new ArrayList<>();
+      try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"));
+          PassProgram pass = PassProgram.load()) {
+        Map<String, List<Double>> results = new LinkedHashMap<>();
+        VARIANTS.forEach(v -> results.put(v, new ArrayList<>()));
         send(client, server, 2); // warm up
         for (int round = 0; round < ROUNDS; round++) {
-          without.add(send(client, server, SECONDS));
-          List<TcHook.Attachment> attached = inside(server, () -> {
-            int index = NetworkNamespace.interfaceIndex(veth);
-            return List.of(TcHook.attachTcx(program.ingressProgramFd(), index, veth, TcHook.Point.INGRESS),
-                TcHook.attachTcx(program.egressProgramFd(), index, veth, TcHook.Point.EGRESS));
-          });
-          try {
-            with.add(send(client, server, SECONDS));
-          } finally {
-            attached.forEach(TcHook.Attachment::close);
+          for (String variant : VARIANTS) {
+            List<TcHook.Attachment> attached = inside(server, () -> attach(variant, program, pass, veth));
+            try {
+              results.get(variant).add(send(client, server, SECONDS));
+            } finally {
+              attached.forEach(TcHook.Attachment::close);
+            }
+            program.flip().drain(4096, (k, v) -> {});
           }
-          program.flip().drain(4096, (k, v) -> {});
         }
-        System.out.printf("veth TCP throughput, %d rounds of %d s, alternating: without %.2f Gbit/s %s, with %.2f Gbit/s %s, ratio with/without %.3f%n",
-            ROUNDS, SECONDS, median(without), Arrays.toString(without.stream().mapToDouble(d -> Math.round(d * 100) / 100.0).toArray()),
-            median(with), Arrays.toString(with.stream().mapToDouble(d -> Math.round(d * 100) / 100.0).toArray()), median(with) / median(without));
+        double none = results.containsKey("none") ? median(results.get("none")) : Double.NaN;
+        System.out.printf("veth TCP throughput, %d rounds of %d s, variants alternating in each round, programs on the receiver's veth (%s):%n",
+            ROUNDS, SECONDS, ATTACH);
+        results.forEach((variant, values) -> System.out.printf("  %-12s %6.2f Gbit/s %s ratio to none %.3f%n", variant, median(values),
+            Arrays.toString(values.stream().mapToDouble(d -> Math.round(d * 100) / 100.0).toArray()), median(values) / none));
+        if (results.containsKey("full") && results.containsKey("none")) {
+          System.out.printf("veth TCP throughput, %d rounds of %d s, alternating: without %.2f Gbit/s, with %.2f Gbit/s, ratio with/without %.3f%n",
+              ROUNDS, SECONDS, none, median(results.get("full")), median(results.get("full")) / none);
+        }
       }
     } finally {
       ip("netns", "del", client);
       ip("netns", "del", server);
     }
+  }
+
+  /**
+   * Attaches a variant to the receiver's veth: none; full (both capture programs); full-ingress or
+   * full-egress (one of them); pass (the two-instruction program on both hooks: the hook's own cost).
+   */
+  private static List<TcHook.Attachment> attach(String variant, CaptureProgram program, PassProgram pass, String veth) {
+    int index = NetworkNamespace.interfaceIndex(veth);
+    List<TcHook.Attachment> attached = new ArrayList<>();
+    boolean ingress = !variant.equals("none") && !variant.equals("full-egress");
+    boolean egress = !variant.equals("none") && !variant.equals("full-ingress");
+    int ingressFd = variant.equals("pass") ? pass.fd() : program.ingressProgramFd();
+    int egressFd = variant.equals("pass") ? pass.fd() : program.egressProgramFd();
+    if (ingress) {
+      attached.add(attachOne(ingressFd, index, veth, TcHook.Point.INGRESS));
+    }
+    if (egress) {
+      attached.add(attachOne(egressFd, index, veth, TcHook.Point.EGRESS));
+    }
+    return attached;
+  }
+
+  private static TcHook.Attachment attachOne(int fd, int index, String veth, TcHook.Point point) {
+    return ATTACH.equals("clsact") ? TcHook.attachClsact(fd, index, veth, point) : TcHook.attachTcx(fd, index, veth, point);
   }
 
   /** Gbit/s of one TCP stream from client to server for {@code seconds}. */

@@ -14,27 +14,36 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The TC program's parser and accounting, run by the kernel on frames built here
  * (BPF_PROG_TEST_RUN on the loopback device, ifindex 1): every protocol over IPv4 and IPv6, VLAN
  * tags, extension headers, fragments, GSO super-packets, and frames that must not be counted.
+ * The program reads headers in place when they are in the skb's linear part, else copies them;
+ * {@link TcProgramParserCopyingHeadersTest} runs every case again on the copying path.
  */
 @Tag("ebpf")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TcProgramParserTest {
 
   private static final int TC_ACT_UNSPEC = -1;
-  private static CaptureProgram program;
+  private CaptureProgram program;
+
+  /** Whether the programs read every header through bpf_skb_load_bytes (the non-linear skb path). */
+  boolean copyHeaders() {
+    return false;
+  }
 
   @BeforeAll
-  static void load() {
+  void load() {
     String reason = BpfSupport.unavailableReason();
     assumeThat(reason).as("eBPF not permitted here: %s", reason).isNull();
-    program = CaptureProgram.load(CaptureSettings.defaults("test-node").withTableCapacity(1024));
+    program = CaptureProgram.load(CaptureSettings.defaults("test-node").withTableCapacity(1024), copyHeaders());
   }
 
   @AfterAll
-  static void unload() {
+  void unload() {
     if (program != null) {
       program.close();
     }
@@ -283,21 +292,21 @@ class TcProgramParserTest {
     return cut;
   }
 
-  private static int ingress(byte[] frame) {
+  private int ingress(byte[] frame) {
     return run(program.ingressProgramFd(), frame, 0, 0);
   }
 
-  private static int run(int fd, byte[] frame, int gsoSegs, int gsoSize) {
+  private int run(int fd, byte[] frame, int gsoSegs, int gsoSize) {
     return ProgramTestRun.run(fd, frame, gsoSegs, gsoSize);
   }
 
-  private static List<KernelFlow> drain() {
+  private List<KernelFlow> drain() {
     List<KernelFlow> flows = new ArrayList<>();
     program.flip().drain(64, (k, v) -> flows.add(KernelFlow.decode(k, v)));
     return flows;
   }
 
-  private static KernelFlow single(List<KernelFlow> flows) {
+  private KernelFlow single(List<KernelFlow> flows) {
     assertThat(flows).hasSize(1);
     return flows.get(0);
   }

@@ -6,16 +6,16 @@ import dev.flowtel.schema.EndpointKind;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.NetworkClass;
 import dev.flowtel.schema.Verdict;
-import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.util.Utf8;
 
 /**
  * Reads FlowEvents written with this build's schema into one reused {@link FlowEvent}, for
@@ -25,14 +25,15 @@ import org.apache.avro.util.Utf8;
  * <p>What it leaves out, so that {@link WireCodec}'s full decoding is the right choice for anything
  * else: endpoint labels, policy names, the interface name, the drop reason and the Community ID are
  * skipped (left empty or null). Every other field is read as {@link WireCodec} reads it. Strings
- * that repeat across flows (node, namespace, pod, workload, Service names) come from a bounded
- * cache keyed by their bytes, so a steady stream builds almost no strings; building them and the
- * label maps was most of full decoding's cost.
+ * that repeat across flows (node, namespace, pod, workload, Service names) come from a table keyed
+ * by their bytes, found without copying them, so a steady stream builds almost no objects but the
+ * two timestamps; building strings and label maps was most of full decoding's cost.
  *
  * <p>Only records whose header carries the schema fingerprint this reader was written for are
- * read; for any other record, and for any body that does not decode to its exact end, {@link #read}
- * returns null and the caller uses {@link WireCodec}, which then names what is wrong. Not
- * thread-safe: one per reading thread. The returned object is overwritten by the next call.
+ * read; for any other record, and for any body that does not decode to its exact end or holds a
+ * value Avro would refuse, {@link #read} returns null and the caller uses {@link WireCodec}, which
+ * then names what is wrong. Not thread-safe: one per reading thread. The returned object is
+ * overwritten by the next call.
  */
 public final class FlowEventSkimmer {
 
@@ -42,19 +43,18 @@ public final class FlowEventSkimmer {
    */
   static final long SKIMMED_FINGERPRINT = 0x42b21360b5b87795L;
 
-  private static final int STRING_CACHE_LIMIT = 65_536;
   private static final Direction[] DIRECTIONS = Direction.values();
   private static final Verdict[] VERDICTS = Verdict.values();
   private static final EndpointKind[] ENDPOINT_KINDS = EndpointKind.values();
   private static final NetworkClass[] NETWORK_CLASSES = NetworkClass.values();
 
   private final byte[] header = WireCodec.header(SKIMMED_FINGERPRINT);
-  private final Map<Utf8, String> strings = new HashMap<>();
-  private final Utf8 scratch = new Utf8();
+  private final StringTable strings = new StringTable();
   private final FlowEvent flow = new FlowEvent();
   private final Endpoint source = emptyEndpoint();
   private final Endpoint destination = emptyEndpoint();
-  private BinaryDecoder decoder;
+  private byte[] in;
+  private int pos;
 
   /** True when this build's FlowEvent schema is the one this reader follows. */
   public static boolean followsCurrentSchema() {
@@ -75,109 +75,171 @@ public final class FlowEventSkimmer {
         return null;
       }
     }
-    decoder = DecoderFactory.get().binaryDecoder(bytes, WireCodec.HEADER_LENGTH, bytes.length - WireCodec.HEADER_LENGTH,
-        decoder);
+    in = bytes;
+    pos = WireCodec.HEADER_LENGTH;
     try {
       readBody();
-      return decoder.isEnd() ? flow : null;
-    } catch (IOException | RuntimeException malformed) {
+      return pos == bytes.length ? flow : null;
+    } catch (Malformed | RuntimeException malformed) {
       return null;
+    } finally {
+      in = null;
     }
   }
 
-  private void readBody() throws IOException {
-    BinaryDecoder in = decoder;
-    flow.setFlowStart(nanosToInstant(in.readLong()));
-    flow.setFlowEnd(nanosToInstant(in.readLong()));
-    flow.setNode(string());
-    skipOptionalString();                                  // interfaceName
-    flow.setInterfaceIndex(!present() ? null : in.readInt());
-    flow.setDirection(DIRECTIONS[in.readEnum()]);
-    flow.setIpVersion(in.readInt());
-    flow.setSrcAddr(in.readBytes(flow.getSrcAddr()));
-    flow.setDstAddr(in.readBytes(flow.getDstAddr()));
-    flow.setSrcPort(in.readInt());
-    flow.setDstPort(in.readInt());
-    flow.setProtocol(in.readInt());
-    flow.setBytes(in.readLong());
-    flow.setPackets(in.readLong());
-    flow.setGsoSegments(in.readLong());
-    flow.setTcpFlags(in.readInt());
-    flow.setIcmpType(!present() ? null : in.readInt());
-    flow.setIcmpCode(!present() ? null : in.readInt());
-    flow.setDrops(in.readLong());
-    flow.setDropBytes(in.readLong());
-    skipOptionalString();                                  // dropReason
-    flow.setTcpRttMicros(!present() ? null : in.readLong());
-    flow.setVerdict(VERDICTS[in.readEnum()]);
-    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) { // policyNames
+  private void readBody() throws Malformed {
+    flow.setFlowStart(nanosToInstant(readLong()));
+    flow.setFlowEnd(nanosToInstant(readLong()));
+    flow.setNode(readString());
+    if (present()) {                                   // interfaceName
+      skipString();
+    }
+    flow.setInterfaceIndex(present() ? readInt() : null);
+    flow.setDirection(DIRECTIONS[readEnum(DIRECTIONS.length)]);
+    flow.setIpVersion(readInt());
+    flow.setSrcAddr(readBytes(flow.getSrcAddr()));
+    flow.setDstAddr(readBytes(flow.getDstAddr()));
+    flow.setSrcPort(readInt());
+    flow.setDstPort(readInt());
+    flow.setProtocol(readInt());
+    flow.setBytes(readLong());
+    flow.setPackets(readLong());
+    flow.setGsoSegments(readLong());
+    flow.setTcpFlags(readInt());
+    flow.setIcmpType(present() ? readInt() : null);
+    flow.setIcmpCode(present() ? readInt() : null);
+    flow.setDrops(readLong());
+    flow.setDropBytes(readLong());
+    if (present()) {                                   // dropReason
+      skipString();
+    }
+    flow.setTcpRttMicros(present() ? readLong() : null);
+    flow.setVerdict(VERDICTS[readEnum(VERDICTS.length)]);
+    for (long n = blockCount(); n != 0; n = blockCount()) { // policyNames
       for (long i = 0; i < n; i++) {
-        in.skipString();
+        skipString();
       }
     }
-    flow.setSamplingRate(in.readInt());
-    skipOptionalString();                                  // communityId
-    flow.setSource(!present() ? null : readEndpoint(source));
-    flow.setDestination(!present() ? null : readEndpoint(destination));
+    flow.setSamplingRate(readInt());
+    if (present()) {                                   // communityId
+      skipString();
+    }
+    flow.setSource(present() ? readEndpoint(source) : null);
+    flow.setDestination(present() ? readEndpoint(destination) : null);
   }
 
-  private Endpoint readEndpoint(Endpoint endpoint) throws IOException {
-    BinaryDecoder in = decoder;
-    endpoint.setKind(ENDPOINT_KINDS[in.readEnum()]);
-    endpoint.setNamespace(optionalString());
-    endpoint.setPod(optionalString());
-    endpoint.setWorkloadKind(optionalString());
-    endpoint.setWorkloadName(optionalString());
+  private Endpoint readEndpoint(Endpoint endpoint) throws Malformed {
+    endpoint.setKind(ENDPOINT_KINDS[readEnum(ENDPOINT_KINDS.length)]);
+    endpoint.setNamespace(present() ? readString() : null);
+    endpoint.setPod(present() ? readString() : null);
+    endpoint.setWorkloadKind(present() ? readString() : null);
+    endpoint.setWorkloadName(present() ? readString() : null);
     List<String> services = endpoint.getServices();
     services.clear();
-    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+    for (long n = blockCount(); n != 0; n = blockCount()) {
       for (long i = 0; i < n; i++) {
-        services.add(string());
+        services.add(readString());
       }
     }
-    for (long n = in.readMapStart(); n != 0; n = in.mapNext()) { // labels
+    for (long n = blockCount(); n != 0; n = blockCount()) { // labels
       for (long i = 0; i < n; i++) {
-        in.skipString();
-        in.skipString();
+        skipString();
+        skipString();
       }
     }
-    endpoint.setNode(optionalString());
-    endpoint.setHostNetwork(in.readBoolean());
-    endpoint.setNetworkClass(NETWORK_CLASSES[in.readEnum()]);
+    endpoint.setNode(present() ? readString() : null);
+    endpoint.setHostNetwork(readBoolean());
+    endpoint.setNetworkClass(NETWORK_CLASSES[readEnum(NETWORK_CLASSES.length)]);
     return endpoint;
   }
 
+  // Avro's binary encoding, strictly: anything Avro's own decoder would refuse is Malformed here.
+
+  private long readLong() throws Malformed {
+    long raw = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = in[pos++];
+      raw |= (long) (b & 0x7F) << shift;
+      if (b >= 0) {
+        return (raw >>> 1) ^ -(raw & 1);
+      }
+    }
+    throw Malformed.INSTANCE;
+  }
+
+  private int readInt() throws Malformed {
+    int raw = 0;
+    for (int shift = 0; shift < 32; shift += 7) {
+      int b = in[pos++];
+      raw |= (b & 0x7F) << shift;
+      if (b >= 0) {
+        return (raw >>> 1) ^ -(raw & 1);
+      }
+    }
+    throw Malformed.INSTANCE;
+  }
+
+  private int readEnum(int symbols) throws Malformed {
+    int index = readInt();
+    if (index < 0 || index >= symbols) {
+      throw Malformed.INSTANCE;
+    }
+    return index;
+  }
+
   /** A ["null", T] union's branch: false for null. */
-  private boolean present() throws IOException {
-    int branch = decoder.readIndex();
-    if (branch > 1) {
-      throw new IOException("union branch " + branch + " of a [null, value] field");
+  private boolean present() throws Malformed {
+    int branch = readInt();
+    if (branch != 0 && branch != 1) {
+      throw Malformed.INSTANCE;
     }
     return branch == 1;
   }
 
-  private String optionalString() throws IOException {
-    return !present() ? null : string();
+  private boolean readBoolean() throws Malformed {
+    int b = in[pos++];
+    if (b != 0 && b != 1) {
+      throw Malformed.INSTANCE;
+    }
+    return b == 1;
   }
 
-  private void skipOptionalString() throws IOException {
-    if (present()) {
-      decoder.skipString();
+  /** The item count of the next array or map block; 0 ends the array or map. */
+  private long blockCount() throws Malformed {
+    long count = readLong();
+    if (count < 0) {
+      count = -count;
+      readLong(); // the block's size in bytes, which a writer may add
     }
+    return count;
   }
 
-  private String string() throws IOException {
-    Utf8 bytes = decoder.readString(scratch);
-    String known = strings.get(bytes);
-    if (known != null) {
-      return known;
+  private int length() throws Malformed {
+    long length = readLong();
+    if (length < 0 || length > in.length - pos) {
+      throw Malformed.INSTANCE;
     }
-    if (strings.size() >= STRING_CACHE_LIMIT) {
-      strings.clear();
-    }
-    String value = bytes.toString();
-    strings.put(new Utf8(value), value);
+    return (int) length;
+  }
+
+  private void skipString() throws Malformed {
+    int length = length(); // before reading pos: length() moves it past the length itself
+    pos += length;
+  }
+
+  private String readString() throws Malformed {
+    int length = length();
+    String value = strings.get(in, pos, length);
+    pos += length;
     return value;
+  }
+
+  private ByteBuffer readBytes(ByteBuffer reuse) throws Malformed {
+    int length = length();
+    ByteBuffer buffer = reuse != null && reuse.capacity() >= length ? reuse.clear() : ByteBuffer.allocate(Math.max(16, length));
+    buffer.put(in, pos, length).flip();
+    pos += length;
+    return buffer;
   }
 
   private static Instant nanosToInstant(long nanos) {
@@ -189,5 +251,71 @@ public final class FlowEventSkimmer {
     endpoint.setServices(new ArrayList<>());
     endpoint.setLabels(Map.of());
     return endpoint;
+  }
+
+  /** Thrown without a stack: a body that is not valid Avro is expected input here, not a bug. */
+  private static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+    static final Malformed INSTANCE = new Malformed();
+
+    private Malformed() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * UTF-8 bytes to the String they decode to, by open addressing over the bytes in place. Cleared
+   * when half full: a cluster's names number thousands, not tens of thousands, so clearing is rare
+   * and only costs rebuilding the names still in use.
+   */
+  static final class StringTable {
+
+    private static final int SLOTS = 1 << 16;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final byte[][] keys = new byte[SLOTS][];
+    private final String[] values = new String[SLOTS];
+    private final int[] hashes = new int[SLOTS];
+    private int size;
+
+    String get(byte[] bytes, int offset, int length) {
+      int hash = hash(bytes, offset, length);
+      int slot = hash & (SLOTS - 1);
+      while (true) {
+        byte[] key = keys[slot];
+        if (key == null) {
+          break;
+        }
+        if (hashes[slot] == hash && Arrays.equals(key, 0, key.length, bytes, offset, offset + length)) {
+          return values[slot];
+        }
+        slot = (slot + 1) & (SLOTS - 1);
+      }
+      String value = new String(bytes, offset, length, StandardCharsets.UTF_8);
+      if (size >= SLOTS / 2) {
+        Arrays.fill(keys, null);
+        Arrays.fill(values, null);
+        size = 0;
+        slot = hash & (SLOTS - 1);
+      }
+      keys[slot] = Arrays.copyOfRange(bytes, offset, offset + length);
+      values[slot] = value;
+      hashes[slot] = hash;
+      size++;
+      return value;
+    }
+
+    private static int hash(byte[] bytes, int offset, int length) {
+      long h = length * 0x9E3779B97F4A7C15L;
+      int i = 0;
+      for (; i + 8 <= length; i += 8) {
+        h = Long.rotateLeft((h ^ (long) LONGS.get(bytes, offset + i)) * 0xFF51AFD7ED558CCDL, 29);
+      }
+      for (; i < length; i++) {
+        h = (h ^ bytes[offset + i]) * 0xC4CEB9FE1A85EC53L;
+      }
+      h ^= h >>> 31;
+      return (int) (h ^ (h >>> 32));
+    }
   }
 }

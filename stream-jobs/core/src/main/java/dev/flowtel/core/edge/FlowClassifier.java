@@ -4,14 +4,28 @@ import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.EndpointKind;
 import dev.flowtel.schema.FlowEvent;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a FlowEvent into the {@link ClassifiedFlow} of its service edge, or nothing when this
  * observation point is a duplicate ({@link ObservationPoint}). Request and reply of one connection
- * land on the same edge ({@link ConnectionRole}). Stateless and thread-safe.
+ * land on the same edge ({@link ConnectionRole}). Thread-safe.
+ *
+ * <p>Edge keys and pod ids are memoised: a cluster has thousands of edges and pods but every one
+ * recurs in millions of flows, and one key string per edge also makes hashing it downstream (key
+ * groups, window state) a cached lookup instead of a pass over its characters.
  */
 public final class FlowClassifier {
+
+  /** Far above a cluster's edges or pods; reaching it only restarts the memo. */
+  private static final int MEMO_LIMIT = 1 << 17;
+
+  private final Map<ServiceEdge, String> edgeKeys = new ConcurrentHashMap<>();
+  private final Map<PodRef, Long> podIds = new ConcurrentHashMap<>();
+
+  private record PodRef(String namespace, String pod) {}
 
   /** Empty when the observation does not count; see {@link ObservationPoint}. */
   public Optional<ClassifiedFlow> classify(FlowEvent flow) {
@@ -32,7 +46,8 @@ public final class FlowClassifier {
         ? connectionId(flow.getDstAddr(), flow.getSrcAddr(), flow.getDstPort(), flow.getSrcPort(), flow.getProtocol())
         : connectionId(flow.getSrcAddr(), flow.getDstAddr(), flow.getSrcPort(), flow.getDstPort(), flow.getProtocol());
     Long rtt = flow.getTcpRttMicros();
-    return new ClassifiedFlow(edge.key(), flow.getProtocol(), flow.getFlowEnd().toEpochMilli(), reply, connectionId, podId(client),
+    return new ClassifiedFlow(edgeKey(edge), flow.getProtocol(), flow.getFlowEnd().toEpochMilli(), reply, connectionId,
+        memoisedPodId(client),
         flow.getBytes(), flow.getPackets(), flow.getTcpFlags(), flow.getDrops(), rtt == null ? -1 : rtt);
   }
 
@@ -55,6 +70,34 @@ public final class FlowClassifier {
       }
     }
     return h;
+  }
+
+  private String edgeKey(ServiceEdge edge) {
+    String key = edgeKeys.get(edge);
+    if (key == null) {
+      if (edgeKeys.size() >= MEMO_LIMIT) {
+        edgeKeys.clear();
+      }
+      key = edge.key();
+      edgeKeys.put(edge, key);
+    }
+    return key;
+  }
+
+  private long memoisedPodId(Endpoint endpoint) {
+    if (endpoint == null || endpoint.getKind() != EndpointKind.POD || endpoint.getPod() == null) {
+      return 0;
+    }
+    PodRef pod = new PodRef(endpoint.getNamespace(), endpoint.getPod());
+    Long id = podIds.get(pod);
+    if (id == null) {
+      if (podIds.size() >= MEMO_LIMIT) {
+        podIds.clear();
+      }
+      id = podId(endpoint);
+      podIds.put(pod, id);
+    }
+    return id;
   }
 
   static long podId(Endpoint endpoint) {

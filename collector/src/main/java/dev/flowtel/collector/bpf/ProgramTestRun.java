@@ -26,19 +26,25 @@ public final class ProgramTestRun {
    * segments of {@code gsoSize} bytes (0 for a plain packet).
    */
   public static int run(int programFd, byte[] frame, int gsoSegments, int gsoSize) {
-    return (int) execute(programFd, frame, gsoSegments, gsoSize, 1)[0];
+    return (int) execute(programFd, frame, gsoSegments, gsoSize, 0, 1)[0];
+  }
+
+  /** As {@link #run(int, byte[])}, with the packet on interface {@code ifindex} (it must exist in this namespace) instead of loopback. */
+  public static int runOn(int programFd, byte[] frame, int ifindex) {
+    return (int) execute(programFd, frame, 0, 0, ifindex, 1)[0];
   }
 
   /** Runs the program {@code repeat} times in the kernel on the same frame; returns the mean ns per run. */
   public static long meanNanos(int programFd, byte[] frame, int repeat) {
-    return execute(programFd, frame, 0, 0, repeat)[1];
+    return execute(programFd, frame, 0, 0, 0, repeat)[1];
   }
 
-  private static long[] execute(int programFd, byte[] frame, int gsoSegments, int gsoSize, int repeat) {
+  private static long[] execute(int programFd, byte[] frame, int gsoSegments, int gsoSize, int ifindex, int repeat) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment data = arena.allocate(frame.length, 8);
       data.copyFrom(MemorySegment.ofArray(frame));
       MemorySegment ctx = arena.allocate(SKB_CONTEXT_SIZE, 8);
+      ctx.set(ValueLayout.JAVA_INT, 40, ifindex); // 0 or 1: loopback
       ctx.set(ValueLayout.JAVA_INT, 164, gsoSegments);
       ctx.set(ValueLayout.JAVA_INT, 176, gsoSize);
       MemorySegment opts = arena.allocate(OPTS_SIZE, 8);

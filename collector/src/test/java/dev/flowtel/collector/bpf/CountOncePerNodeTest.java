@@ -1,6 +1,7 @@
 package dev.flowtel.collector.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.flowtel.collector.capture.CaptureProgram;
@@ -8,8 +9,10 @@ import dev.flowtel.collector.capture.CaptureProgram.Counter;
 import dev.flowtel.collector.capture.CaptureProgram.InterfaceRole;
 import dev.flowtel.collector.capture.CaptureSettings;
 import dev.flowtel.collector.capture.KernelFlow;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -99,6 +102,43 @@ class CountOncePerNodeTest {
     ProgramTestRun.run(program.egressProgramFd(), packet);
 
     assertThat(drain()).hasSize(2);
+  }
+
+  @Test
+  void anInterfaceAboveTheRoleArrayKeepsItsRoleInTheHashUntilForgotten() throws Exception {
+    // ifindexes from IF_ROLE_SLOTS up live in the hash map if_roles: a veth with such an index
+    int ifindex = CaptureProgram.IF_ROLE_SLOTS + 4096 + ThreadLocalRandom.current().nextInt(40_000);
+    String name = "ftr" + Integer.toString(ifindex, 36);
+    ip("link", "add", name, "index", Integer.toString(ifindex), "type", "veth", "peer", "name", name + "p");
+    try {
+      ip("link", "set", name, "up");
+      program.setInterfaceRole(ifindex, InterfaceRole.POD_VETH);
+      byte[] fromPod = Frames.ip("10.1.0.5", "10.1.0.9").udp(1000, 2000).build();
+
+      ProgramTestRun.runOn(program.ingressProgramFd(), fromPod, ifindex); // counted, address learnt
+      ProgramTestRun.runOn(program.egressProgramFd(), fromPod, ifindex);  // already counted
+
+      assertThat(drain()).extracting(KernelFlow::direction, KernelFlow::ifindex).containsExactly(tuple(KernelFlow.DIRECTION_INGRESS, ifindex));
+      assertThat(program.counter(Counter.SEEN_ELSEWHERE)).isEqualTo(1);
+
+      program.forgetInterface(ifindex);
+      ProgramTestRun.runOn(program.egressProgramFd(), fromPod, ifindex); // no role any more: counted
+
+      assertThat(drain()).extracting(KernelFlow::direction).containsExactly(KernelFlow.DIRECTION_EGRESS);
+      assertThat(program.counter(Counter.SEEN_ELSEWHERE)).isEqualTo(1);
+    } finally {
+      ip("link", "del", name);
+    }
+  }
+
+  private static void ip(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("ip"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+    }
   }
 
   private List<KernelFlow> drain() {

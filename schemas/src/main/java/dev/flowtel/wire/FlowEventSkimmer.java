@@ -24,10 +24,11 @@ import java.util.Map;
  *
  * <p>What it leaves out, so that {@link WireCodec}'s full decoding is the right choice for anything
  * else: endpoint labels, policy names, the interface name, the drop reason and the Community ID are
- * skipped (left empty or null). Every other field is read as {@link WireCodec} reads it. Strings
- * that repeat across flows (node, namespace, pod, workload, Service names) come from a table keyed
- * by their bytes, found without copying them, so a steady stream builds almost no objects but the
- * two timestamps; building strings and label maps was most of full decoding's cost.
+ * skipped (left empty or null). Every other field is read as {@link WireCodec} reads it. Endpoints
+ * and strings that repeat across flows (a pod's endpoint, node names) come from tables keyed by
+ * their encoded bytes, found without copying them, so a steady stream builds almost no objects but
+ * the two timestamps; building strings and label maps was most of full decoding's cost. Endpoints
+ * are therefore shared between the flows returned: read them, never change them.
  *
  * <p>Only records whose header carries the schema fingerprint this reader was written for are
  * read; for any other record, and for any body that does not decode to its exact end or holds a
@@ -49,10 +50,9 @@ public final class FlowEventSkimmer {
   private static final NetworkClass[] NETWORK_CLASSES = NetworkClass.values();
 
   private final byte[] header = WireCodec.header(SKIMMED_FINGERPRINT);
-  private final StringTable strings = new StringTable();
+  private final ByteKeyedTable<String> strings = new ByteKeyedTable<>();
+  private final ByteKeyedTable<Endpoint> endpoints = new ByteKeyedTable<>();
   private final FlowEvent flow = new FlowEvent();
-  private final Endpoint source = emptyEndpoint();
-  private final Endpoint destination = emptyEndpoint();
   private byte[] in;
   private int pos;
 
@@ -124,23 +124,68 @@ public final class FlowEventSkimmer {
     if (present()) {                                   // communityId
       skipString();
     }
-    flow.setSource(present() ? readEndpoint(source) : null);
-    flow.setDestination(present() ? readEndpoint(destination) : null);
+    flow.setSource(present() ? endpoint() : null);
+    flow.setDestination(present() ? endpoint() : null);
   }
 
-  private Endpoint readEndpoint(Endpoint endpoint) throws Malformed {
+  /**
+   * The endpoint whose encoding starts here. A pod's endpoint is the same bytes in every flow it
+   * has, so the whole encoding is looked up at once; only a new one is read field by field.
+   */
+  private Endpoint endpoint() throws Malformed {
+    int start = pos;
+    skipEndpoint();
+    int end = pos;
+    Endpoint known = endpoints.get(in, start, end - start);
+    if (known != null) {
+      return known;
+    }
+    pos = start;
+    Endpoint endpoint = readEndpoint();
+    endpoints.put(in, start, end - start, endpoint);
+    return endpoint;
+  }
+
+  private void skipEndpoint() throws Malformed {
+    readEnum(ENDPOINT_KINDS.length);
+    for (int i = 0; i < 4; i++) {                      // namespace, pod, workloadKind, workloadName
+      if (present()) {
+        skipString();
+      }
+    }
+    for (long n = blockCount(); n != 0; n = blockCount()) { // services
+      for (long i = 0; i < n; i++) {
+        skipString();
+      }
+    }
+    for (long n = blockCount(); n != 0; n = blockCount()) { // labels
+      for (long i = 0; i < n; i++) {
+        skipString();
+        skipString();
+      }
+    }
+    if (present()) {                                   // node
+      skipString();
+    }
+    readBoolean();
+    readEnum(NETWORK_CLASSES.length);
+  }
+
+  private Endpoint readEndpoint() throws Malformed {
+    Endpoint endpoint = new Endpoint();
+    endpoint.setLabels(Map.of());
     endpoint.setKind(ENDPOINT_KINDS[readEnum(ENDPOINT_KINDS.length)]);
     endpoint.setNamespace(present() ? readString() : null);
     endpoint.setPod(present() ? readString() : null);
     endpoint.setWorkloadKind(present() ? readString() : null);
     endpoint.setWorkloadName(present() ? readString() : null);
-    List<String> services = endpoint.getServices();
-    services.clear();
+    List<String> services = new ArrayList<>(2);
     for (long n = blockCount(); n != 0; n = blockCount()) {
       for (long i = 0; i < n; i++) {
         services.add(readString());
       }
     }
+    endpoint.setServices(List.copyOf(services));
     for (long n = blockCount(); n != 0; n = blockCount()) { // labels
       for (long i = 0; i < n; i++) {
         skipString();
@@ -230,6 +275,10 @@ public final class FlowEventSkimmer {
   private String readString() throws Malformed {
     int length = length();
     String value = strings.get(in, pos, length);
+    if (value == null) {
+      value = new String(in, pos, length, StandardCharsets.UTF_8);
+      strings.put(in, pos, length, value);
+    }
     pos += length;
     return value;
   }
@@ -246,13 +295,6 @@ public final class FlowEventSkimmer {
     return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
-  private static Endpoint emptyEndpoint() {
-    Endpoint endpoint = new Endpoint();
-    endpoint.setServices(new ArrayList<>());
-    endpoint.setLabels(Map.of());
-    return endpoint;
-  }
-
   /** Thrown without a stack: a body that is not valid Avro is expected input here, not a bug. */
   private static final class Malformed extends Exception {
     private static final long serialVersionUID = 1L;
@@ -264,45 +306,48 @@ public final class FlowEventSkimmer {
   }
 
   /**
-   * UTF-8 bytes to the String they decode to, by open addressing over the bytes in place. Cleared
-   * when half full: a cluster's names number thousands, not tens of thousands, so clearing is rare
-   * and only costs rebuilding the names still in use.
+   * Values keyed by a range of bytes, found by open addressing over the bytes in place. Cleared
+   * when half full: a cluster's names and endpoints number thousands, not tens of thousands, so
+   * clearing is rare and only costs reading again the ones still in use.
    */
-  static final class StringTable {
+  static final class ByteKeyedTable<V> {
 
     private static final int SLOTS = 1 << 16;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[][] keys = new byte[SLOTS][];
-    private final String[] values = new String[SLOTS];
+    private final Object[] values = new Object[SLOTS];
     private final int[] hashes = new int[SLOTS];
     private int size;
 
-    String get(byte[] bytes, int offset, int length) {
+    @SuppressWarnings("unchecked")
+    V get(byte[] bytes, int offset, int length) {
       int hash = hash(bytes, offset, length);
-      int slot = hash & (SLOTS - 1);
-      while (true) {
+      for (int slot = hash & (SLOTS - 1); keys[slot] != null; slot = (slot + 1) & (SLOTS - 1)) {
         byte[] key = keys[slot];
-        if (key == null) {
-          break;
+        if (hashes[slot] == hash && key.length == length
+            && Arrays.equals(key, 0, length, bytes, offset, offset + length)) {
+          return (V) values[slot];
         }
-        if (hashes[slot] == hash && Arrays.equals(key, 0, key.length, bytes, offset, offset + length)) {
-          return values[slot];
-        }
-        slot = (slot + 1) & (SLOTS - 1);
       }
-      String value = new String(bytes, offset, length, StandardCharsets.UTF_8);
+      return null;
+    }
+
+    void put(byte[] bytes, int offset, int length, V value) {
       if (size >= SLOTS / 2) {
         Arrays.fill(keys, null);
         Arrays.fill(values, null);
         size = 0;
-        slot = hash & (SLOTS - 1);
+      }
+      int hash = hash(bytes, offset, length);
+      int slot = hash & (SLOTS - 1);
+      while (keys[slot] != null) {
+        slot = (slot + 1) & (SLOTS - 1);
       }
       keys[slot] = Arrays.copyOfRange(bytes, offset, offset + length);
       values[slot] = value;
       hashes[slot] = hash;
       size++;
-      return value;
     }
 
     private static int hash(byte[] bytes, int offset, int length) {

@@ -77,11 +77,15 @@ class FlowEventSkimmerTest {
   }
 
   @Test
-  void aFullStringCacheStillGivesTheRightNames() {
+  void fullTablesStillGiveTheRightNamesAndEndpoints() {
     FlowEvent base = SampleRecords.flow(40_001);
     for (int i = 0; i < 70_000; i++) {
-      FlowEvent flow = FlowEvent.newBuilder(base).setNode("node-" + i).build();
-      assertThat(skimmer.read(codec.encode(flow)).getNode()).isEqualTo("node-" + i);
+      FlowEvent flow = FlowEvent.newBuilder(base).setNode("node-" + i)
+          .setSource(Endpoint.newBuilder(base.getSource()).setPod("frontend-" + (i % 40_000)).build()).build();
+      FlowEvent read = skimmer.read(codec.encode(flow));
+      assertThat(read.getNode()).isEqualTo("node-" + i);
+      assertThat(read.getSource().getPod()).isEqualTo("frontend-" + (i % 40_000));
+      assertThat(read.getDestination().getPod()).isEqualTo("checkout-0");
     }
   }
 

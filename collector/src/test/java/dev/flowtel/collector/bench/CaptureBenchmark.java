@@ -1,5 +1,6 @@
 package dev.flowtel.collector.bench;
 
+import dev.flowtel.collector.bpf.BpfObject;
 import dev.flowtel.collector.bpf.BpfSupport;
 import dev.flowtel.collector.bpf.Frames;
 import dev.flowtel.collector.bpf.NetworkNamespace;
@@ -12,10 +13,12 @@ import dev.flowtel.collector.capture.KernelFlow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,11 +34,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ol>
  *   <li>veth TCP throughput between two namespaces (a Java sender and receiver, no iperf3) without
  *       and with the TC programs on the receiver's veth, both hooks; rounds alternate, medians and
- *       their ratio are printed;</li>
- *   <li>the TC program's mean cost per packet, from BPF_PROG_TEST_RUN repeated in the kernel;</li>
+ *       their ratio are printed. {@code -Dvariants=none,full,pass,full-ingress,full-egress,baseline}
+ *       adds the two-instruction program (the hook's own cost), one hook at a time, and an older
+ *       object given by {@code -Dbaseline=<path>}; {@code -Dattach=clsact} uses clsact, not TCX;</li>
+ *   <li>the TC program's mean cost per packet, from BPF_PROG_TEST_RUN repeated in the kernel (and
+ *       that of the two-instruction program: the test run's own floor);</li>
  *   <li>drain rate: entries/s of flip + lookup_and_delete_batch, raw and with decoding.</li>
  * </ol>
- * Run as root: see docs/benchmarks.md for the command.
+ * {@code -Dparts=cost,drain,throughput} picks the parts. Run as root: see docs/benchmarks.md for the command.
  */
 public final class CaptureBenchmark {
 
@@ -77,8 +83,17 @@ public final class CaptureBenchmark {
       ProgramTestRun.meanNanos(program.egressProgramFd(), ack, 100_000);
       System.out.printf("program cost per packet, egress, bare IPv4 TCP ACK: %d ns%n", ProgramTestRun.meanNanos(program.egressProgramFd(), ack, 1_000_000));
     }
+    byte[] tcp = Frames.ip("10.0.0.1", "10.0.0.2").tcp(40000, 80, 0x10, 12).payload(1448).build();
+    try (BpfObject baseline = loadBaseline()) {
+      if (baseline != null) {
+        int fd = baseline.programFd("flowtel_ingress");
+        ProgramTestRun.meanNanos(fd, tcp, 100_000);
+        System.out.printf("baseline program (%s), same measurement: IPv4 TCP %d ns%n", System.getProperty("baseline"), ProgramTestRun.meanNanos(fd, tcp, 1_000_000));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     try (PassProgram pass = PassProgram.load()) {
-      byte[] tcp = Frames.ip("10.0.0.1", "10.0.0.2").tcp(40000, 80, 0x10, 12).payload(1448).build();
       ProgramTestRun.meanNanos(pass.fd(), tcp, 100_000);
       System.out.printf("two-instruction pass program, same measurement (the test run's own floor): %d ns%n",
           ProgramTestRun.meanNanos(pass.fd(), tcp, 1_000_000));
@@ -138,13 +153,14 @@ public final class CaptureBenchmark {
       ip("-n", client, "link", "set", "lo", "up");
       ip("-n", server, "link", "set", "lo", "up");
       try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"));
-          PassProgram pass = PassProgram.load()) {
+          PassProgram pass = PassProgram.load();
+          BpfObject baseline = loadBaseline()) {
         Map<String, List<Double>> results = new LinkedHashMap<>();
         VARIANTS.forEach(v -> results.put(v, new ArrayList<>()));
         send(client, server, 2); // warm up
         for (int round = 0; round < ROUNDS; round++) {
           for (String variant : VARIANTS) {
-            List<TcHook.Attachment> attached = inside(server, () -> attach(variant, program, pass, veth));
+            List<TcHook.Attachment> attached = inside(server, () -> attach(variant, program, pass, baseline, veth));
             try {
               results.get(variant).add(send(client, server, SECONDS));
             } finally {
@@ -171,15 +187,24 @@ public final class CaptureBenchmark {
 
   /**
    * Attaches a variant to the receiver's veth: none; full (both capture programs); full-ingress or
-   * full-egress (one of them); pass (the two-instruction program on both hooks: the hook's own cost).
+   * full-egress (one of them); pass (the two-instruction program on both hooks: the hook's own cost);
+   * baseline (both programs of the object given with -Dbaseline, e.g. an older build, for an A/B in one run).
    */
-  private static List<TcHook.Attachment> attach(String variant, CaptureProgram program, PassProgram pass, String veth) {
+  private static List<TcHook.Attachment> attach(String variant, CaptureProgram program, PassProgram pass, BpfObject baseline, String veth) {
     int index = NetworkNamespace.interfaceIndex(veth);
     List<TcHook.Attachment> attached = new ArrayList<>();
     boolean ingress = !variant.equals("none") && !variant.equals("full-egress");
     boolean egress = !variant.equals("none") && !variant.equals("full-ingress");
-    int ingressFd = variant.equals("pass") ? pass.fd() : program.ingressProgramFd();
-    int egressFd = variant.equals("pass") ? pass.fd() : program.egressProgramFd();
+    int ingressFd = switch (variant) {
+      case "pass" -> pass.fd();
+      case "baseline" -> baseline.programFd("flowtel_ingress");
+      default -> program.ingressProgramFd();
+    };
+    int egressFd = switch (variant) {
+      case "pass" -> pass.fd();
+      case "baseline" -> baseline.programFd("flowtel_egress");
+      default -> program.egressProgramFd();
+    };
     if (ingress) {
       attached.add(attachOne(ingressFd, index, veth, TcHook.Point.INGRESS));
     }
@@ -187,6 +212,22 @@ public final class CaptureBenchmark {
       attached.add(attachOne(egressFd, index, veth, TcHook.Point.EGRESS));
     }
     return attached;
+  }
+
+  /** The object named by -Dbaseline, loaded with its compiled defaults and only its TC programs; null without it. */
+  private static BpfObject loadBaseline() throws IOException {
+    String path = System.getProperty("baseline");
+    if (path == null) {
+      if (VARIANTS.contains("baseline")) {
+        throw new IllegalArgumentException("variant baseline needs -Dbaseline=<path to a flowtel.bpf.o>, e.g. from git show <commit>:collector/src/main/bpf/flowtel.bpf.o");
+      }
+      return null;
+    }
+    BpfObject object = BpfObject.open(Files.readAllBytes(Path.of(path)), "baseline " + path);
+    object.setAutoload("flowtel_drop", false);
+    object.setAutoload("flowtel_tcp_rtt", false);
+    object.load();
+    return object;
   }
 
   private static TcHook.Attachment attachOne(int fd, int index, String veth, TcHook.Point point) {

@@ -77,13 +77,19 @@ public final class TrafficAggregationJob {
 
   /** The job wired to Kafka as configured: what a Flink cluster runs. */
   public static TrafficAggregationJob onKafka(TrafficAggregationConfig config) {
+    return onKafka(config, UnaryOperator.identity());
+  }
+
+  /** The Kafka-wired job with {@code flowsTap} on the checked flows (benchmarks time them there). */
+  public static TrafficAggregationJob onKafka(TrafficAggregationConfig config,
+      UnaryOperator<DataStream<ClassifiedFlow>> flowsTap) {
     Properties client = config.kafkaClientProperties();
     TrafficAggregationJob job = new TrafficAggregationJob(config,
         FlowtelKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.startingOffsets(), config.bounded()),
         FlowtelKafka.trafficSink(client, config.trafficTopic(), config.exactlyOnce(), config.transactionTimeout(),
             config.groupId() + "-traffic"),
         FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
-            config.groupId() + "-dlq"));
+            config.groupId() + "-dlq"), flowsTap);
     config.elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
         new TrafficDocuments(new IndexNames(config.elasticsearchIndexPrefix())), WriterSettings.defaults())));
     return job;

@@ -55,6 +55,9 @@ public final class FlowEventSkimmer {
   private final FlowEvent flow = new FlowEvent();
   private byte[] in;
   private int pos;
+  /** Where {@link #skipEndpoint} found the labels of the endpoint it skipped. */
+  private int labelsStart;
+  private int labelsEnd;
 
   /** True when this build's FlowEvent schema is the one this reader follows. */
   public static boolean followsCurrentSchema() {
@@ -130,19 +133,23 @@ public final class FlowEventSkimmer {
 
   /**
    * The endpoint whose encoding starts here. A pod's endpoint is the same bytes in every flow it
-   * has, so the whole encoding is looked up at once; only a new one is read field by field.
+   * has, so its encoding is looked up at once, labels left out of the key (they are skipped, and
+   * longer than the rest); only a new one is read field by field.
    */
   private Endpoint endpoint() throws Malformed {
     int start = pos;
     skipEndpoint();
     int end = pos;
-    Endpoint known = endpoints.get(in, start, end - start);
+    int headLength = labelsStart - start;
+    int tailLength = end - labelsEnd;
+    Endpoint known = endpoints.get(in, start, headLength, labelsEnd, tailLength);
     if (known != null) {
       return known;
     }
+    int labelsEndHere = labelsEnd;
     pos = start;
     Endpoint endpoint = readEndpoint();
-    endpoints.put(in, start, end - start, endpoint);
+    endpoints.put(in, start, headLength, labelsEndHere, tailLength, endpoint);
     return endpoint;
   }
 
@@ -158,12 +165,14 @@ public final class FlowEventSkimmer {
         skipString();
       }
     }
+    labelsStart = pos;
     for (long n = blockCount(); n != 0; n = blockCount()) { // labels
       for (long i = 0; i < n; i++) {
         skipString();
         skipString();
       }
     }
+    labelsEnd = pos;
     if (present()) {                                   // node
       skipString();
     }
@@ -274,10 +283,10 @@ public final class FlowEventSkimmer {
 
   private String readString() throws Malformed {
     int length = length();
-    String value = strings.get(in, pos, length);
+    String value = strings.get(in, pos, length, pos, 0);
     if (value == null) {
       value = new String(in, pos, length, StandardCharsets.UTF_8);
-      strings.put(in, pos, length, value);
+      strings.put(in, pos, length, pos, 0, value);
     }
     pos += length;
     return value;
@@ -306,9 +315,10 @@ public final class FlowEventSkimmer {
   }
 
   /**
-   * Values keyed by a range of bytes, found by open addressing over the bytes in place. Cleared
-   * when half full: a cluster's names and endpoints number thousands, not tens of thousands, so
-   * clearing is rare and only costs reading again the ones still in use.
+   * Values keyed by bytes, found by open addressing over the bytes in place: a key is two ranges of
+   * one array (a head and a tail, so that a part in between can be left out). Cleared when half
+   * full: a cluster's names and endpoints number thousands, not tens of thousands, so clearing is
+   * rare and only costs reading again the ones still in use.
    */
   static final class ByteKeyedTable<V> {
 
@@ -316,42 +326,53 @@ public final class FlowEventSkimmer {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[][] keys = new byte[SLOTS][];
+    private final int[] headLengths = new int[SLOTS];
     private final Object[] values = new Object[SLOTS];
     private final int[] hashes = new int[SLOTS];
     private int size;
 
     @SuppressWarnings("unchecked")
-    V get(byte[] bytes, int offset, int length) {
-      int hash = hash(bytes, offset, length);
+    V get(byte[] bytes, int head, int headLength, int tail, int tailLength) {
+      int hash = hash(bytes, head, headLength, tail, tailLength);
       for (int slot = hash & (SLOTS - 1); keys[slot] != null; slot = (slot + 1) & (SLOTS - 1)) {
         byte[] key = keys[slot];
-        if (hashes[slot] == hash && key.length == length
-            && Arrays.equals(key, 0, length, bytes, offset, offset + length)) {
+        if (hashes[slot] == hash && headLengths[slot] == headLength && key.length == headLength + tailLength
+            && Arrays.equals(key, 0, headLength, bytes, head, head + headLength)
+            && Arrays.equals(key, headLength, key.length, bytes, tail, tail + tailLength)) {
           return (V) values[slot];
         }
       }
       return null;
     }
 
-    void put(byte[] bytes, int offset, int length, V value) {
+    void put(byte[] bytes, int head, int headLength, int tail, int tailLength, V value) {
       if (size >= SLOTS / 2) {
         Arrays.fill(keys, null);
         Arrays.fill(values, null);
         size = 0;
       }
-      int hash = hash(bytes, offset, length);
+      int hash = hash(bytes, head, headLength, tail, tailLength);
       int slot = hash & (SLOTS - 1);
       while (keys[slot] != null) {
         slot = (slot + 1) & (SLOTS - 1);
       }
-      keys[slot] = Arrays.copyOfRange(bytes, offset, offset + length);
+      byte[] key = Arrays.copyOfRange(bytes, head, head + headLength + tailLength);
+      System.arraycopy(bytes, tail, key, headLength, tailLength);
+      keys[slot] = key;
+      headLengths[slot] = headLength;
       values[slot] = value;
       hashes[slot] = hash;
       size++;
     }
 
-    private static int hash(byte[] bytes, int offset, int length) {
-      long h = length * 0x9E3779B97F4A7C15L;
+    private static int hash(byte[] bytes, int head, int headLength, int tail, int tailLength) {
+      long h = mix((headLength * 31L + tailLength) * 0x9E3779B97F4A7C15L, bytes, head, headLength);
+      h = mix(h, bytes, tail, tailLength);
+      h ^= h >>> 31;
+      return (int) (h ^ (h >>> 32));
+    }
+
+    private static long mix(long h, byte[] bytes, int offset, int length) {
       int i = 0;
       for (; i + 8 <= length; i += 8) {
         h = Long.rotateLeft((h ^ (long) LONGS.get(bytes, offset + i)) * 0xFF51AFD7ED558CCDL, 29);
@@ -359,8 +380,7 @@ public final class FlowEventSkimmer {
       for (; i < length; i++) {
         h = (h ^ bytes[offset + i]) * 0xC4CEB9FE1A85EC53L;
       }
-      h ^= h >>> 31;
-      return (int) (h ^ (h >>> 32));
+      return h;
     }
   }
 }

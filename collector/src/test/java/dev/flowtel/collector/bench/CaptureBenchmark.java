@@ -5,6 +5,7 @@ import dev.flowtel.collector.bpf.BpfSupport;
 import dev.flowtel.collector.bpf.Frames;
 import dev.flowtel.collector.bpf.NetworkNamespace;
 import dev.flowtel.collector.bpf.PassProgram;
+import dev.flowtel.collector.bpf.ProgramStats;
 import dev.flowtel.collector.bpf.ProgramTestRun;
 import dev.flowtel.collector.bpf.TcHook;
 import dev.flowtel.collector.capture.CaptureProgram;
@@ -41,7 +42,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *       that of the two-instruction program: the test run's own floor);</li>
  *   <li>drain rate: entries/s of flip + lookup_and_delete_batch, raw and with decoding.</li>
  * </ol>
- * {@code -Dparts=cost,drain,throughput} picks the parts. Run as root: see docs/benchmarks.md for the command.
+ * {@code -Dparts=cost,drain,throughput} picks the parts; {@code insitu} adds, after the throughput
+ * rounds, one stream per variant with the kernel's run-time accounting on: ns per program run on the
+ * live path. Run as root: see docs/benchmarks.md for the command.
  */
 public final class CaptureBenchmark {
 
@@ -178,6 +181,9 @@ public final class CaptureBenchmark {
           System.out.printf("veth TCP throughput, %d rounds of %d s, alternating: without %.2f Gbit/s, with %.2f Gbit/s, ratio with/without %.3f%n",
               ROUNDS, SECONDS, none, median(results.get("full")), median(results.get("full")) / none);
         }
+        if (PARTS.contains("insitu")) {
+          inSitu(client, server, veth, program, pass, baseline);
+        }
       }
     } finally {
       ip("netns", "del", client);
@@ -195,16 +201,9 @@ public final class CaptureBenchmark {
     List<TcHook.Attachment> attached = new ArrayList<>();
     boolean ingress = !variant.equals("none") && !variant.equals("full-egress");
     boolean egress = !variant.equals("none") && !variant.equals("full-ingress");
-    int ingressFd = switch (variant) {
-      case "pass" -> pass.fd();
-      case "baseline" -> baseline.programFd("flowtel_ingress");
-      default -> program.ingressProgramFd();
-    };
-    int egressFd = switch (variant) {
-      case "pass" -> pass.fd();
-      case "baseline" -> baseline.programFd("flowtel_egress");
-      default -> program.egressProgramFd();
-    };
+    int[] fds = programFds(variant, program, pass, baseline);
+    int ingressFd = fds[0];
+    int egressFd = fds[1];
     if (ingress) {
       attached.add(attachOne(ingressFd, index, veth, TcHook.Point.INGRESS));
     }
@@ -212,6 +211,44 @@ public final class CaptureBenchmark {
       attached.add(attachOne(egressFd, index, veth, TcHook.Point.EGRESS));
     }
     return attached;
+  }
+
+  /**
+   * Cost per run on the live path: one more stream of SECONDS per variant with the kernel's run-time
+   * accounting on (BPF_ENABLE_STATS); the accounting adds its own tens of ns per run, which the pass
+   * program shows, so compare variants with each other, not with BPF_PROG_TEST_RUN figures.
+   */
+  private static void inSitu(String client, String server, String veth, CaptureProgram program, PassProgram pass, BpfObject baseline)
+      throws Exception {
+    System.out.printf("cost per run on the live path (kernel run-time accounting on, which adds to every run), one %d s stream each:%n", SECONDS);
+    try (ProgramStats stats = ProgramStats.enable()) {
+      for (String variant : VARIANTS) {
+        if (variant.equals("none")) {
+          continue;
+        }
+        int[] fds = programFds(variant, program, pass, baseline);
+        ProgramStats.Runs ingressBefore = ProgramStats.of(fds[0]);
+        ProgramStats.Runs egressBefore = ProgramStats.of(fds[1]);
+        List<TcHook.Attachment> attached = inside(server, () -> attach(variant, program, pass, baseline, veth));
+        double gbits;
+        try {
+          gbits = send(client, server, SECONDS);
+        } finally {
+          attached.forEach(TcHook.Attachment::close);
+        }
+        program.flip().drain(4096, (k, v) -> {});
+        ProgramStats.Runs ingress = ProgramStats.of(fds[0]);
+        ProgramStats.Runs egress = ProgramStats.of(fds[1]);
+        if (fds[0] == fds[1]) { // the pass program on both hooks: one set of counters
+          System.out.printf("  %-12s both hooks %.0f ns/run (%d runs/s) at %.2f Gbit/s%n", variant, ingress.meanSince(ingressBefore),
+              ingress.countSince(ingressBefore) / SECONDS, gbits);
+        } else {
+          System.out.printf("  %-12s ingress %.0f ns/run (%d runs/s), egress %.0f ns/run (%d runs/s) at %.2f Gbit/s%n", variant,
+              ingress.meanSince(ingressBefore), ingress.countSince(ingressBefore) / SECONDS,
+              egress.meanSince(egressBefore), egress.countSince(egressBefore) / SECONDS, gbits);
+        }
+      }
+    }
   }
 
   /** The object named by -Dbaseline, loaded with its compiled defaults and only its TC programs; null without it. */
@@ -228,6 +265,15 @@ public final class CaptureBenchmark {
     object.setAutoload("flowtel_tcp_rtt", false);
     object.load();
     return object;
+  }
+
+  /** Ingress and egress program of a variant. */
+  private static int[] programFds(String variant, CaptureProgram program, PassProgram pass, BpfObject baseline) {
+    return switch (variant) {
+      case "pass" -> new int[] {pass.fd(), pass.fd()};
+      case "baseline" -> new int[] {baseline.programFd("flowtel_ingress"), baseline.programFd("flowtel_egress")};
+      default -> new int[] {program.ingressProgramFd(), program.egressProgramFd()};
+    };
   }
 
   private static TcHook.Attachment attachOne(int fd, int index, String veth, TcHook.Point point) {

@@ -132,8 +132,8 @@ enum parse_result { PARSE_OK = 0, PARSE_NON_IP = 1, PARSE_MALFORMED = 2 };
  * The len bytes at off, read in place when they lie in the packet's linear part (headers do on
  * veth and on the NICs we know), else copied into buf by bpf_skb_load_bytes, which also reads
  * paged data; NULL when the packet is shorter. With one helper call per header, parsing took about
- * 70 of the program's ~180 ns per packet (docs/benchmarks.md). config.copy_headers forces the copy
- * so tests can run the fallback too (BPF_PROG_TEST_RUN packets are always linear).
+ * 50 of the program's ~130 ns per packet, now ~10 (docs/benchmarks.md, issue 8). config.copy_headers
+ * forces the copy so tests can run the fallback too (BPF_PROG_TEST_RUN packets are always linear).
  */
 static __always_inline const __u8 *header(struct __sk_buff *skb, __u32 off, __u8 *buf, const __u32 len)
 {

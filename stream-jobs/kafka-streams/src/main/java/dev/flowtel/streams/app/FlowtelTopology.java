@@ -65,7 +65,8 @@ public final class FlowtelTopology {
     KStream<byte[], byte[]> raw = builder.stream(settings.flowsTopic(),
         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("flows"));
     String dlq = settings.trafficSettings().dlqTopic();
-    KStream<byte[], Routed> decoded = raw.process(() -> new FlowDecodeProcessor(dlq, metrics), Named.as("decode"));
+    KStream<byte[], Routed> decoded = raw.process(() -> new FlowDecodeProcessor(dlq, metrics, settings.detection()),
+        Named.as("decode"));
     List<KStream<byte[], Routed>> outputs = new ArrayList<>();
     outputs.add(decoded);
 

@@ -22,6 +22,7 @@ public final class DecodedFlow implements Routed {
     this.original = original;
   }
 
+  /** The decoded flow; null when the app runs without detection (flows are then only skimmed). */
   public FlowEvent event() {
     return event;
   }

@@ -5,6 +5,7 @@ import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.streams.app.AppMetrics;
 import dev.flowtel.wire.DecodeResult;
+import dev.flowtel.wire.FlowEventSkimmer;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.util.Optional;
@@ -22,12 +23,20 @@ public final class FlowDecodeProcessor implements Processor<byte[], byte[], byte
   private final String dlqTopic;
   private final AppMetrics metrics;
   private final WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
+  /** Set when nothing downstream reads the FlowEvent (no detection): traffic needs only the classified flow. */
+  private final FlowEventSkimmer skimmer;
   private final FlowClassifier classifier = new FlowClassifier();
   private ProcessorContext<byte[], Routed> context;
 
-  public FlowDecodeProcessor(String dlqTopic, AppMetrics metrics) {
+  /**
+   * @param wholeEvents whether downstream processors read the decoded FlowEvent (detection does,
+   *     labels included); without them, flows are skimmed ({@link FlowEventSkimmer}) and
+   *     {@link DecodedFlow#event()} is null
+   */
+  public FlowDecodeProcessor(String dlqTopic, AppMetrics metrics, boolean wholeEvents) {
     this.dlqTopic = dlqTopic;
     this.metrics = metrics;
+    this.skimmer = wholeEvents ? null : new FlowEventSkimmer();
   }
 
   @Override
@@ -38,6 +47,17 @@ public final class FlowDecodeProcessor implements Processor<byte[], byte[], byte
   @Override
   public void process(Record<byte[], byte[]> record) {
     metrics.flowsIn.increment();
+    FlowEvent skimmed = skimmer == null ? null : skimmer.read(record.value());
+    if (skimmed != null) {
+      Optional<ClassifiedFlow> classified = classifier.classify(skimmed);
+      if (classified.isEmpty()) {
+        metrics.duplicateObservations.increment();
+        return;
+      }
+      // The skimmer reuses its FlowEvent: pass none on, only what traffic reads.
+      context.forward(record.withValue(new DecodedFlow(null, classified.get(), record.value())));
+      return;
+    }
     DecodeResult<FlowEvent> result = record.value() == null ? null : codec.decode(record.value());
     if (result == null || result instanceof DecodeResult.Failed<FlowEvent>) {
       metrics.undecodable.increment();
@@ -53,6 +73,6 @@ public final class FlowDecodeProcessor implements Processor<byte[], byte[], byte
       metrics.duplicateObservations.increment();
       return;
     }
-    context.forward(record.withValue(new DecodedFlow(event, classified.get(), record.value())));
+    context.forward(record.withValue(new DecodedFlow(skimmer == null ? event : null, classified.get(), record.value())));
   }
 }

@@ -45,7 +45,7 @@ struct flow_key {
 /* 64 bytes. */
 struct flow_stats {
 	__u64 first_seen_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u64 last_seen_ns;
+	__u64 last_seen_ns;  /* same clock; after the first packet at the kernel tick's resolution */
 	__u64 bytes;         /* L3: IP header included, Ethernet/VLAN excluded; GSO counted as its segments */
 	__u64 packets;       /* a GSO super-packet counts as its gso_segs */
 	__u64 gso_segments;  /* of packets, those that were segments of GSO/GRO super-packets */

@@ -161,11 +161,20 @@ public final class CaptureBenchmark {
         Map<String, List<Double>> results = new LinkedHashMap<>();
         VARIANTS.forEach(v -> results.put(v, new ArrayList<>()));
         send(client, server, 2); // warm up
+        Map<String, List<Double>> cpuPerGigabyte = new LinkedHashMap<>();
+        VARIANTS.forEach(v -> cpuPerGigabyte.put(v, new ArrayList<>()));
         for (int round = 0; round < ROUNDS; round++) {
-          for (String variant : VARIANTS) {
+          // Each round starts with the next variant, so no variant always runs first or last.
+          for (int i = 0; i < VARIANTS.size(); i++) {
+            String variant = VARIANTS.get((i + round) % VARIANTS.size());
             List<TcHook.Attachment> attached = inside(server, () -> attach(variant, program, pass, baseline, veth));
             try {
-              results.get(variant).add(send(client, server, SECONDS));
+              long[] cpuBefore = MachineCpu.busyAndTotalTicks();
+              double gbits = send(client, server, SECONDS);
+              long[] cpuAfter = MachineCpu.busyAndTotalTicks();
+              results.get(variant).add(gbits);
+              double gigabytes = gbits * SECONDS / 8;
+              cpuPerGigabyte.get(variant).add(MachineCpu.seconds(cpuAfter[0] - cpuBefore[0]) * 1000 / gigabytes);
             } finally {
               attached.forEach(TcHook.Attachment::close);
             }
@@ -181,6 +190,11 @@ public final class CaptureBenchmark {
           System.out.printf("veth TCP throughput, %d rounds of %d s, alternating: without %.2f Gbit/s, with %.2f Gbit/s, ratio with/without %.3f%n",
               ROUNDS, SECONDS, none, median(results.get("full")), median(results.get("full")) / none);
         }
+        double noneCpu = cpuPerGigabyte.containsKey("none") ? median(cpuPerGigabyte.get("none")) : Double.NaN;
+        System.out.println("machine CPU (all cores, /proc/stat) per GB moved, same rounds:");
+        cpuPerGigabyte.forEach((variant, values) -> System.out.printf("  %-12s %6.1f ms/GB %s ratio to none %.3f%n", variant,
+            median(values), Arrays.toString(values.stream().mapToDouble(d -> Math.round(d * 10) / 10.0).toArray()),
+            median(values) / noneCpu));
         if (PARTS.contains("insitu")) {
           inSitu(client, server, veth, program, pass, baseline);
         }
@@ -349,6 +363,26 @@ public final class CaptureBenchmark {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+    }
+  }
+
+  /** Busy and total CPU time of the whole machine from /proc/stat, in clock ticks. */
+  static final class MachineCpu {
+    /** USER_HZ, which /proc/stat counts in; 100 on every Linux architecture Flowtel runs on. */
+    private static final double TICKS_PER_SECOND = 100;
+
+    static long[] busyAndTotalTicks() throws IOException {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < fields.length; i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]); // idle + iowait
+      return new long[] {total - idle, total};
+    }
+
+    static double seconds(long ticks) {
+      return ticks / TICKS_PER_SECOND;
     }
   }
 }

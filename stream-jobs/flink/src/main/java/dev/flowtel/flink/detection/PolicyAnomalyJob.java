@@ -15,6 +15,7 @@ import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -49,14 +50,23 @@ public final class PolicyAnomalyJob {
   private final Sink<PolicyAnomaly> anomalySink;
   private final Sink<DeadLetter> deadLetterSink;
   private final java.util.List<Sink<PolicyAnomaly>> moreAnomalySinks = new java.util.ArrayList<>();
+  private final UnaryOperator<DataStream<ObservedFlow>> flowsTap;
 
   public PolicyAnomalyJob(PolicyAnomalyConfig config, Source<DetectionRecord, ?, ?> flows,
       Source<ClusterStateChange, ?, ?> clusterState, Sink<PolicyAnomaly> anomalySink, Sink<DeadLetter> deadLetterSink) {
+    this(config, flows, clusterState, anomalySink, deadLetterSink, UnaryOperator.identity());
+  }
+
+  /** {@code flowsTap} sees the decoded flows before the detectors; tests use it to inject failures. */
+  public PolicyAnomalyJob(PolicyAnomalyConfig config, Source<DetectionRecord, ?, ?> flows,
+      Source<ClusterStateChange, ?, ?> clusterState, Sink<PolicyAnomaly> anomalySink, Sink<DeadLetter> deadLetterSink,
+      UnaryOperator<DataStream<ObservedFlow>> flowsTap) {
     this.config = config;
     this.flows = flows;
     this.clusterState = clusterState;
     this.anomalySink = anomalySink;
     this.deadLetterSink = deadLetterSink;
+    this.flowsTap = flowsTap;
   }
 
   /**
@@ -126,13 +136,14 @@ public final class PolicyAnomalyJob {
     BroadcastStream<ClusterStateChange> broadcastState = changes.broadcast(EdgeDetectionFunction.CLUSTER_STATE);
 
     AvroTypeInfo<PolicyAnomaly> anomalyType = new AvroTypeInfo<>(PolicyAnomaly.class);
-    DataStream<PolicyAnomaly> edgeAnomalies = observed.keyBy(ObservedFlow::edgeKey)
+    DataStream<ObservedFlow> tapped = flowsTap.apply(observed);
+    DataStream<PolicyAnomaly> edgeAnomalies = tapped.keyBy(ObservedFlow::edgeKey)
         .connect(broadcastState)
         .process(new EdgeDetectionFunction(detection, learningStart), anomalyType)
         .uid("edge-detectors").name("edge detectors: " + names(Grouping.EDGE, detection));
     DataStream<PolicyAnomaly> anomalies = edgeAnomalies
-        .union(keyed(observed, Grouping.CLIENT_ADDRESS, detection, learningStart, anomalyType, "probe-detectors"))
-        .union(keyed(observed, Grouping.CLIENT_WORKLOAD, detection, learningStart, anomalyType, "egress-detectors"));
+        .union(keyed(tapped, Grouping.CLIENT_ADDRESS, detection, learningStart, anomalyType, "probe-detectors"))
+        .union(keyed(tapped, Grouping.CLIENT_WORKLOAD, detection, learningStart, anomalyType, "egress-detectors"));
     anomalies.sinkTo(anomalySink).uid("anomaly-sink").name("anomalies");
     for (int i = 0; i < moreAnomalySinks.size(); i++) {
       anomalies.sinkTo(moreAnomalySinks.get(i)).uid("anomaly-sink-" + (i + 1)).name("anomalies (" + (i + 1) + ")");

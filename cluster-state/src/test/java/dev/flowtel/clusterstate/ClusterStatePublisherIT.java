@@ -27,10 +27,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Given the real broker with a compacted cluster-state topic and a cluster in the mock API server,
@@ -42,19 +42,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class ClusterStatePublisherIT {
 
-  static MockKubernetesApi api;
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void startApiServer() {
-    api = MockKubernetesApi.startCrud();
-    client = api.client();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    api.close();
-  }
+  @RegisterExtension
+  static final MockKubernetesApi api = new MockKubernetesApi();
+  static final KubernetesClient client = api.client();
 
   @BeforeAll
   static void trust() {

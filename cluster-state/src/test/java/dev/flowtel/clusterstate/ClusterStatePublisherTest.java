@@ -30,11 +30,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Given a cluster in fabric8's mock API server (CRUD mode), when Namespaces and NetworkPolicies
@@ -45,19 +44,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ClusterStatePublisherTest {
 
-  static MockKubernetesApi api;
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void startApiServer() {
-    api = MockKubernetesApi.startCrud();
-    client = api.client();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    api.close();
-  }
+  @RegisterExtension
+  static final MockKubernetesApi api = new MockKubernetesApi();
+  static final KubernetesClient client = api.client();
 
   private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
   private ClusterStatePublisher publisher;

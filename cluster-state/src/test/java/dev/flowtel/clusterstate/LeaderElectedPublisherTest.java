@@ -12,10 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Given two replicas with leader election on one Lease, exactly one publishes; when it leaves, the
@@ -24,19 +23,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class LeaderElectedPublisherTest {
 
-  static MockKubernetesApi api;
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void startApiServer() {
-    api = MockKubernetesApi.startCrud();
-    client = api.client();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    api.close();
-  }
+  @RegisterExtension
+  static final MockKubernetesApi api = new MockKubernetesApi();
+  static final KubernetesClient client = api.client();
 
   @Test
   void exactlyOneReplicaPublishesAndTheOtherTakesOverWhenItLeaves() {

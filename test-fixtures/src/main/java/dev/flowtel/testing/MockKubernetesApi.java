@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * fabric8's CRUD Kubernetes API server for tests that open and close watches.
@@ -26,7 +28,7 @@ import java.util.logging.Logger;
  * <p>Needs {@code io.fabric8:kubernetes-server-mock} on the test classpath of the module that uses
  * it (an optional dependency here, so that other modules' tests do not carry Vert.x).
  */
-public final class MockKubernetesApi implements AutoCloseable {
+public final class MockKubernetesApi implements AfterAllCallback, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(MockKubernetesApi.class.getName());
 
@@ -37,19 +39,17 @@ public final class MockKubernetesApi implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
-  private MockKubernetesApi(KubernetesCrudDispatcher dispatcher, KubernetesMockServer server) {
-    this.dispatcher = dispatcher;
-    this.server = server;
-    this.client = server.createClient();
+  /** Starts a server that stores what clients create and sends watch events for it, like a real API server. */
+  public MockKubernetesApi() {
+    dispatcher = new KubernetesCrudDispatcher();
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, true);
+    server.init();
+    client = server.createClient();
   }
 
-  /** A server that stores what clients create and sends watch events for it, like a real API server. */
-  public static MockKubernetesApi startCrud() {
-    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        dispatcher, true);
-    server.init();
-    return new MockKubernetesApi(dispatcher, server);
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   public KubernetesClient client() {

@@ -9,10 +9,9 @@ import dev.flowtel.wire.AvroClassTrust;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Given pods that exist before the collector starts, when {@link ClusterWatch#start} returns,
@@ -21,19 +20,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ClusterWatchStartTest {
 
-  static MockKubernetesApi api;
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void startApiServer() {
-    api = MockKubernetesApi.startCrud();
-    client = api.client();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    api.close();
-  }
+  @RegisterExtension
+  static final MockKubernetesApi api = new MockKubernetesApi();
+  static final KubernetesClient client = api.client();
 
   @Test
   void whenStartReturnsThePodsAlreadyThereAreEnriched() throws Exception {

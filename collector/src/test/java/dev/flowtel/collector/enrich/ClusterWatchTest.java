@@ -25,12 +25,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Given a cluster in fabric8's mock API server (CRUD mode) and the collector's informers on it,
@@ -40,19 +40,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ClusterWatchTest {
 
-  static MockKubernetesApi api;
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void startApiServer() {
-    api = MockKubernetesApi.startCrud();
-    client = api.client();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    api.close();
-  }
+  @RegisterExtension
+  static final MockKubernetesApi api = new MockKubernetesApi();
+  static final KubernetesClient client = api.client();
 
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
   private static final String NODE1 = "192.168.0.11";

@@ -4,7 +4,6 @@ import dev.flowtel.core.edge.ClassifiedFlow;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -12,40 +11,25 @@ import org.apache.flink.core.memory.DataOutputView;
  * The shuffle's record, field by field: Flink's POJO serializer reads record components through
  * reflection and was the largest single cost of the job in a profile (see docs/benchmarks.md).
  */
-public final class ClassifiedFlowSerializer extends TypeSerializerSingleton<ClassifiedFlow> {
+public final class ClassifiedFlowSerializer extends ImmutableValueSerializer<ClassifiedFlow> {
 
   private static final long serialVersionUID = 1L;
   public static final ClassifiedFlowSerializer INSTANCE = new ClassifiedFlowSerializer();
   public static final SerializerTypeInfo<ClassifiedFlow> TYPE = new SerializerTypeInfo<>(ClassifiedFlow.class, INSTANCE);
 
   @Override
-  public boolean isImmutableType() {
-    return true;
-  }
-
-  @Override
-  public ClassifiedFlow createInstance() {
-    return null;
-  }
-
-  @Override
-  public ClassifiedFlow copy(ClassifiedFlow from) {
-    return from;
-  }
-
-  @Override
-  public ClassifiedFlow copy(ClassifiedFlow from, ClassifiedFlow reuse) {
-    return from;
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
-  }
-
-  @Override
   public void serialize(ClassifiedFlow f, DataOutputView out) throws IOException {
     out.writeUTF(f.edgeKey());
+    writeWithoutEdgeKey(f, out);
+  }
+
+  @Override
+  public ClassifiedFlow deserialize(DataInputView in) throws IOException {
+    return readWithEdgeKey(in.readUTF(), in);
+  }
+
+  /** Every field but the edge key, which an {@link EdgeFlowBatchSerializer} batch writes once. */
+  static void writeWithoutEdgeKey(ClassifiedFlow f, DataOutputView out) throws IOException {
     out.writeShort(f.protocol());
     out.writeLong(f.eventTimeMillis());
     out.writeBoolean(f.reply());
@@ -58,20 +42,9 @@ public final class ClassifiedFlowSerializer extends TypeSerializerSingleton<Clas
     out.writeLong(f.rttMicros());
   }
 
-  @Override
-  public ClassifiedFlow deserialize(DataInputView in) throws IOException {
-    return new ClassifiedFlow(in.readUTF(), in.readShort() & 0xFFFF, in.readLong(), in.readBoolean(), in.readLong(),
+  static ClassifiedFlow readWithEdgeKey(String edgeKey, DataInputView in) throws IOException {
+    return new ClassifiedFlow(edgeKey, in.readShort() & 0xFFFF, in.readLong(), in.readBoolean(), in.readLong(),
         in.readLong(), in.readLong(), in.readLong(), in.readShort() & 0xFFFF, in.readLong(), in.readLong());
-  }
-
-  @Override
-  public ClassifiedFlow deserialize(ClassifiedFlow reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
   }
 
   @Override

@@ -6,6 +6,9 @@ import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.core.traffic.TrafficAccumulator;
 import dev.flowtel.flink.kafka.FlowtelKafka;
+import dev.flowtel.flink.testing.FailOnceAfterCheckpoint;
+import dev.flowtel.flink.testing.KafkaTopics;
+import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.ServiceTraffic;
@@ -21,10 +24,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -40,12 +39,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class ExactlyOnceRecoveryIT {
 
-  static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
-  static final AtomicBoolean FAILED = new AtomicBoolean();
-  static final AtomicLong SEEN = new AtomicLong();
-
   @Test
   void aFailureMidStreamNeitherLosesNorDuplicatesAWindow(KafkaFixture kafka) throws Exception {
+    FailOnceAfterCheckpoint.reset();
     String run = UUID.randomUUID().toString().substring(0, 8);
     String flows = "it.eo.flows." + run;
     String traffic = "it.eo.traffic." + run;
@@ -71,12 +67,13 @@ class ExactlyOnceRecoveryIT {
         FlowtelKafka.flowSource(client, flows, "it-eo-" + run, "earliest", true),
         FlowtelKafka.trafficSink(client, traffic, true, Duration.ofMinutes(5), "it-eo-traffic-" + run),
         FlowtelKafka.deadLetterSink(client, dlq, true, Duration.ofMinutes(5), "it-eo-dlq-" + run),
-        stream -> stream.map(new FailOnceAfterCheckpoint(failAfter)).name("fail once"));
+        stream -> stream.map(new FailOnceAfterCheckpoint<ClassifiedFlow>(failAfter)).returns(ClassifiedFlowSerializer.TYPE)
+            .name("fail once"));
     job.configure(env);
     job.attachTo(env);
     env.execute("exactly-once recovery IT");
 
-    assertThat(FAILED).as("the job failed once mid-stream").isTrue();
+    assertThat(FailOnceAfterCheckpoint.failed()).as("the job failed once mid-stream").isTrue();
     List<ServiceTraffic> written = KafkaTopics.decodeTraffic(topics.readCommitted(traffic, Duration.ofSeconds(3)));
     Map<String, List<ServiceTraffic>> byWindow = new TreeMap<>();
     for (ServiceTraffic t : written) {
@@ -128,35 +125,5 @@ class ExactlyOnceRecoveryIT {
     long start = flow.eventTimeMillis() - Math.floorMod(flow.eventTimeMillis(), 10_000L);
     String key = flow.edgeKey() + '@' + start + "/10000";
     expected.computeIfAbsent(key, k -> new TrafficAccumulator()).add(flow);
-  }
-
-  /** Slows the stream until it has failed once, after a checkpoint completed and {@code failAfter} flows. */
-  static final class FailOnceAfterCheckpoint extends RichMapFunction<ClassifiedFlow, ClassifiedFlow> implements CheckpointListener {
-
-    private static final long serialVersionUID = 1L;
-    private final long failAfter;
-
-    FailOnceAfterCheckpoint(long failAfter) {
-      this.failAfter = failAfter;
-    }
-
-    @Override
-    public ClassifiedFlow map(ClassifiedFlow flow) throws Exception {
-      long seen = SEEN.incrementAndGet();
-      if (!FAILED.get()) {
-        if (seen % 10 == 0) {
-          Thread.sleep(1);
-        }
-        if (CHECKPOINTED.get() && seen > failAfter && FAILED.compareAndSet(false, true)) {
-          throw new IllegalStateException("injected failure after " + seen + " flows");
-        }
-      }
-      return flow;
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-      CHECKPOINTED.set(true);
-    }
   }
 }

@@ -8,6 +8,7 @@ import static dev.flowtel.flink.traffic.ScriptedFlows.FRONTEND_2;
 import static dev.flowtel.flink.traffic.ScriptedFlows.FRONTEND_2_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.flink.testing.KafkaTopics;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.DeadLetterHeaders;

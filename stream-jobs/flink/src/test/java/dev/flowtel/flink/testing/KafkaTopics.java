@@ -1,4 +1,4 @@
-package dev.flowtel.flink.traffic;
+package dev.flowtel.flink.testing;
 
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.wire.RecordType;
@@ -19,15 +19,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Topic chores of the Flink ITs against the real broker. */
-final class KafkaTopics {
+public final class KafkaTopics {
 
   private final String bootstrap;
 
-  KafkaTopics(String bootstrap) {
+  public KafkaTopics(String bootstrap) {
     this.bootstrap = bootstrap;
   }
 
-  void create(int partitions, String... names) throws Exception {
+  public void create(int partitions, String... names) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       List<NewTopic> topics = new ArrayList<>();
       for (String name : names) {
@@ -39,7 +39,7 @@ final class KafkaTopics {
   }
 
   /** Sends each value to partition {@code partitionOf.apply(index)}, in order. */
-  void produce(String topic, List<byte[]> values, java.util.function.IntUnaryOperator partitionOf) throws Exception {
+  public void produce(String topic, List<byte[]> values, java.util.function.IntUnaryOperator partitionOf) throws Exception {
     try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all",
         "enable.idempotence", true, "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < values.size(); i++) {
@@ -50,7 +50,7 @@ final class KafkaTopics {
   }
 
   /** Everything committed in the topic, read with read_committed until {@code quiet} passes with nothing new. */
-  List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration quiet) {
+  public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration quiet) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
         "group.id", "it-reader-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
@@ -67,7 +67,7 @@ final class KafkaTopics {
     return records;
   }
 
-  static List<ServiceTraffic> decodeTraffic(List<ConsumerRecord<byte[], byte[]>> records) {
+  public static List<ServiceTraffic> decodeTraffic(List<ConsumerRecord<byte[], byte[]>> records) {
     WireCodec<ServiceTraffic> codec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
     return records.stream().map(r -> codec.decode(r.value()).orElseThrow()).toList();
   }

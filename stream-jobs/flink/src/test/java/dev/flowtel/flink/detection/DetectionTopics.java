@@ -1,0 +1,76 @@
+package dev.flowtel.flink.detection;
+
+import dev.flowtel.schema.ClusterState;
+import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.episode.EpisodeSpec;
+import dev.flowtel.simulator.episode.EpisodeType;
+import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The four topics of a detection IT on the real broker, named for one run, and a simulation loaded onto them. */
+record DetectionTopics(String bootstrap, String run, String flows, String state, String anomalies, String dlq) {
+
+  static DetectionTopics create(String bootstrap, String prefix) throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    DetectionTopics topics = new DetectionTopics(bootstrap, run, prefix + ".flows." + run, prefix + ".cluster-state." + run,
+        prefix + ".anomalies." + run, prefix + ".dlq." + run);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      // Simulated event times lie in the past: keep them.
+      admin.createTopics(List.of(new NewTopic(topics.flows, 2, (short) 1).configs(Map.of("retention.ms", "-1")),
+          new NewTopic(topics.state, 1, (short) 1).configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1")),
+          new NewTopic(topics.anomalies, 1, (short) 1), new NewTopic(topics.dlq, 1, (short) 1)))
+          .all().get(30, TimeUnit.SECONDS);
+    }
+    return topics;
+  }
+
+  /** 14 minutes at 150 flows/s: a port scan at minute 8 and a policy violation at minute 10, after 5 minutes of learning. */
+  static ClusterSimulator portScanThenViolation(long seed) {
+    return ClusterSimulator.of(SimulatorSettings.defaults().withSeed(seed).withFlowsPerSecond(150)
+        .withDuration(Duration.ofMinutes(14)).withEpisodesPerType(0).withEpisodes(List.of(
+            new EpisodeSpec(EpisodeType.PORT_SCAN, Duration.ofMinutes(8), Duration.ofMinutes(1), null),
+            new EpisodeSpec(EpisodeType.POLICY_VIOLATION, Duration.ofMinutes(10), Duration.ofMinutes(1), null))));
+  }
+
+  /**
+   * The simulation's cluster state, then {@code before} on flows partition 0, then its flows keyed
+   * by edge over both partitions, as the collector keys them; returns the number of flows sent.
+   */
+  long load(ClusterSimulator sim, byte[]... before) {
+    WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
+    WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
+    AtomicLong sent = new AtomicLong();
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
+        "acks", "all", "linger.ms", 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (ClusterStateRecord r : sim.clusterState()) {
+        producer.send(new ProducerRecord<>(state, 0, r.at().toEpochMilli(), r.key().getBytes(StandardCharsets.UTF_8),
+            stateCodec.encode(r.value())));
+      }
+      for (byte[] value : before) {
+        producer.send(new ProducerRecord<>(flows, 0, null, value));
+      }
+      sim.run((flow, edgeKey, label) -> {
+        sent.incrementAndGet();
+        producer.send(new ProducerRecord<>(flows, Math.floorMod(edgeKey.hashCode(), 2), null,
+            edgeKey.getBytes(StandardCharsets.UTF_8), flowCodec.encode(flow)));
+      });
+      producer.flush();
+    }
+    return sent.get();
+  }
+}

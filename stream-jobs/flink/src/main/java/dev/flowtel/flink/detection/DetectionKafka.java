@@ -2,6 +2,7 @@ package dev.flowtel.flink.detection;
 
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.kafka.DeadLetterRecordSerializer;
+import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -26,7 +27,7 @@ public final class DetectionKafka {
   public static KafkaSource<DetectionRecord> flowSource(Properties client, String topic, String groupId,
       String startingOffsets, boolean bounded) {
     KafkaSourceBuilder<DetectionRecord> builder = KafkaSource.<DetectionRecord>builder()
-        .setProperties(client)
+        .setProperties(FlowtelKafka.flowConsumerProperties(client))
         .setBootstrapServers(client.getProperty("bootstrap.servers"))
         .setTopics(topic)
         .setGroupId(groupId)

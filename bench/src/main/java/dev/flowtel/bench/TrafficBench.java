@@ -183,8 +183,8 @@ public final class TrafficBench implements Callable<Integer> {
           long position = 0;
           while (position < end) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-              if ((skim && skimmer.read(r.value()) != null)
-                  || codec.decode(r.value()) instanceof DecodeResult.Decoded<FlowEvent>) {
+              DecodeResult<FlowEvent> result = skim ? skimmer.decode(r.value()) : codec.decode(r.value());
+              if (result instanceof DecodeResult.Decoded<FlowEvent>) {
                 decoded++;
               }
               position = r.offset() + 1;

@@ -50,6 +50,9 @@ public final class FlowEventSkimmer {
   private static final NetworkClass[] NETWORK_CLASSES = NetworkClass.values();
 
   private final byte[] header = WireCodec.header(SKIMMED_FINGERPRINT);
+  private final int skimmedVersion = SchemaCatalog.published().findByFingerprint(SKIMMED_FINGERPRINT)
+      .map(SchemaCatalog.PublishedSchema::version).orElse(0);
+  private final WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
   private final ByteKeyedTable<String> strings = new ByteKeyedTable<>();
   private final ByteKeyedTable<Endpoint> endpoints = new ByteKeyedTable<>();
   private final FlowEvent flow = new FlowEvent();
@@ -66,6 +69,15 @@ public final class FlowEventSkimmer {
 
   public FlowEventSkimmer() {
     flow.setPolicyNames(List.of());
+  }
+
+  /**
+   * Decodes as {@link WireCodec#decode} does, skimming whatever {@link #read} reads; the rest, and
+   * every failure with its reason, is the codec's. A skimmed record is overwritten by the next call.
+   */
+  public DecodeResult<FlowEvent> decode(byte[] bytes) {
+    FlowEvent skimmed = read(bytes);
+    return skimmed != null ? new DecodeResult.Decoded<>(skimmed, skimmedVersion) : codec.decode(bytes);
   }
 
   /** The flow in {@code bytes}, or null when this reader does not read them (see the class comment). */

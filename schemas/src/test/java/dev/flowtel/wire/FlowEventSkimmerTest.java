@@ -77,6 +77,19 @@ class FlowEventSkimmerTest {
   }
 
   @Test
+  void decodingSkimsWhatItCanAndLeavesTheRestWithItsFailuresToTheCodec() {
+    byte[] good = codec.encode(SampleRecords.flow(40_001));
+    DecodeResult<FlowEvent> decoded = skimmer.decode(good);
+    assertThat(decoded).isInstanceOf(DecodeResult.Decoded.class);
+    assertThat(((DecodeResult.Decoded<FlowEvent>) decoded).writerVersion())
+        .isEqualTo(((DecodeResult.Decoded<FlowEvent>) codec.decode(good)).writerVersion());
+    assertThat(decoded.orElseThrow()).isSameAs(skimmer.read(good));
+
+    byte[] truncated = Arrays.copyOf(good, good.length - 1);
+    assertThat(skimmer.decode(truncated)).isEqualTo(codec.decode(truncated)).isInstanceOf(DecodeResult.Failed.class);
+  }
+
+  @Test
   void fullTablesStillGiveTheRightNamesAndEndpoints() {
     FlowEvent base = SampleRecords.flow(40_001);
     for (int i = 0; i < 70_000; i++) {

@@ -56,10 +56,6 @@ public final class MockKubernetesApi implements AfterAllCallback, AutoCloseable 
     return client;
   }
 
-  public KubernetesMockServer server() {
-    return server;
-  }
-
   /**
    * Returns once the server has finished closing every watch a client closed, so that no later
    * change is sent to a closing watch (see the class comment).
@@ -79,11 +75,6 @@ public final class MockKubernetesApi implements AfterAllCallback, AutoCloseable 
         throw new IllegalStateException(e);
       }
     }
-  }
-
-  /** The number of watches the server still serves. */
-  public int openWatchCount() {
-    return openWatches().size();
   }
 
   /** fabric8 does not expose this set; reading it is what makes the waiting above exact. */

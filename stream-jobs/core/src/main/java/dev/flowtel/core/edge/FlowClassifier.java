@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Turns a FlowEvent into the {@link ClassifiedFlow} of its service edge, or nothing when this
@@ -73,31 +74,26 @@ public final class FlowClassifier {
   }
 
   private String edgeKey(ServiceEdge edge) {
-    String key = edgeKeys.get(edge);
-    if (key == null) {
-      if (edgeKeys.size() >= MEMO_LIMIT) {
-        edgeKeys.clear();
-      }
-      key = edge.key();
-      edgeKeys.put(edge, key);
-    }
-    return key;
+    return memoised(edgeKeys, edge, ServiceEdge::key);
   }
 
   private long memoisedPodId(Endpoint endpoint) {
     if (endpoint == null || endpoint.getKind() != EndpointKind.POD || endpoint.getPod() == null) {
       return 0;
     }
-    PodRef pod = new PodRef(endpoint.getNamespace(), endpoint.getPod());
-    Long id = podIds.get(pod);
-    if (id == null) {
-      if (podIds.size() >= MEMO_LIMIT) {
-        podIds.clear();
+    return memoised(podIds, new PodRef(endpoint.getNamespace(), endpoint.getPod()), pod -> podId(endpoint));
+  }
+
+  private static <K, V> V memoised(Map<K, V> memo, K key, Function<K, V> compute) {
+    V value = memo.get(key);
+    if (value == null) {
+      if (memo.size() >= MEMO_LIMIT) {
+        memo.clear();
       }
-      id = podId(endpoint);
-      podIds.put(pod, id);
+      value = compute.apply(key);
+      memo.put(key, value);
     }
-    return id;
+    return value;
   }
 
   static long podId(Endpoint endpoint) {

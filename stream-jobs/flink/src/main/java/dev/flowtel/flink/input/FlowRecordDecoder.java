@@ -5,8 +5,6 @@ import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.FlowEventSkimmer;
-import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
 import java.util.Optional;
 
 /**
@@ -18,21 +16,17 @@ public final class FlowRecordDecoder {
 
   public static final String PRODUCER = "flink-traffic-aggregation";
 
-  private final WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
   /** Classification needs no labels or policy names; the skimmer skips them (half the decoding cost). */
   private final FlowEventSkimmer skimmer = new FlowEventSkimmer();
   private final FlowClassifier classifier = new FlowClassifier();
 
   public Optional<SourceRecord> decode(byte[] key, byte[] value, String topic, int partition, long offset) {
-    FlowEvent flow = skimmer.read(value);
-    if (flow == null) {
-      DecodeResult<FlowEvent> result = codec.decode(value);
-      if (result instanceof DecodeResult.Failed<FlowEvent> failed) {
-        return Optional.of(SourceRecord.dead(new DeadLetter(key, value, failed.cause().reason(), failed.detail(), topic,
-            partition, offset, PRODUCER)));
-      }
-      flow = ((DecodeResult.Decoded<FlowEvent>) result).record();
+    DecodeResult<FlowEvent> result = skimmer.decode(value);
+    if (result instanceof DecodeResult.Failed<FlowEvent> failed) {
+      return Optional.of(SourceRecord.dead(new DeadLetter(key, value, failed.cause().reason(), failed.detail(), topic,
+          partition, offset, PRODUCER)));
     }
+    FlowEvent flow = ((DecodeResult.Decoded<FlowEvent>) result).record();
     Optional<ClassifiedFlow> classified = classifier.classify(flow);
     return classified.map(c -> SourceRecord.of(c, value));
   }

@@ -1,6 +1,7 @@
 package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
+import dev.flowtel.core.traffic.TrafficWindows;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -71,9 +72,8 @@ final class EdgePreCombiner extends AbstractStreamOperator<EdgeFlowBatch>
   @Override
   public void processElement(StreamRecord<ClassifiedFlow> element) {
     ClassifiedFlow flow = element.getValue();
-    long time = flow.eventTimeMillis();
-    long paneStart = time - Math.floorMod(time, paneMillis);
-    if (paneStart + paneMillis - 1 <= watermark) {
+    long paneStart = TrafficWindows.start(flow.eventTimeMillis(), paneMillis);
+    if (closed(paneStart)) {
       output.collect(new StreamRecord<>(new EdgeFlowBatch(flow.edgeKey(), paneStart, List.of(flow)), paneStart));
       return;
     }
@@ -89,7 +89,7 @@ final class EdgePreCombiner extends AbstractStreamOperator<EdgeFlowBatch>
     Iterator<Map.Entry<PaneKey, List<ClassifiedFlow>>> it = panes.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<PaneKey, List<ClassifiedFlow>> pane = it.next();
-      if (pane.getKey().startMillis() + paneMillis - 1 <= watermark) {
+      if (closed(pane.getKey().startMillis())) {
         send(pane.getKey(), pane.getValue());
         it.remove();
       }
@@ -109,10 +109,14 @@ final class EdgePreCombiner extends AbstractStreamOperator<EdgeFlowBatch>
     super.finish();
   }
 
+  /** Whether this task's watermark has passed the pane, so no window it falls in waits for it. */
+  private boolean closed(long paneStart) {
+    return TrafficWindows.maxTimestamp(paneStart, paneMillis) <= watermark;
+  }
+
   private void sendAll() {
     panes.forEach(this::send);
     panes.clear();
-    buffered = 0;
   }
 
   private void send(PaneKey pane, List<ClassifiedFlow> flows) {

@@ -47,18 +47,8 @@ public final class FlowDecodeProcessor implements Processor<byte[], byte[], byte
   @Override
   public void process(Record<byte[], byte[]> record) {
     metrics.flowsIn.increment();
-    FlowEvent skimmed = skimmer == null ? null : skimmer.read(record.value());
-    if (skimmed != null) {
-      Optional<ClassifiedFlow> classified = classifier.classify(skimmed);
-      if (classified.isEmpty()) {
-        metrics.duplicateObservations.increment();
-        return;
-      }
-      // The skimmer reuses its FlowEvent: pass none on, only what traffic reads.
-      context.forward(record.withValue(new DecodedFlow(null, classified.get(), record.value())));
-      return;
-    }
-    DecodeResult<FlowEvent> result = record.value() == null ? null : codec.decode(record.value());
+    DecodeResult<FlowEvent> result = record.value() == null ? null
+        : skimmer != null ? skimmer.decode(record.value()) : codec.decode(record.value());
     if (result == null || result instanceof DecodeResult.Failed<FlowEvent>) {
       metrics.undecodable.increment();
       String reason = result == null ? "no-value" : ((DecodeResult.Failed<FlowEvent>) result).cause().reason();
@@ -73,6 +63,7 @@ public final class FlowDecodeProcessor implements Processor<byte[], byte[], byte
       metrics.duplicateObservations.increment();
       return;
     }
+    // A skimmer reuses its FlowEvent: then pass none on, only what traffic reads.
     context.forward(record.withValue(new DecodedFlow(skimmer == null ? event : null, classified.get(), record.value())));
   }
 }

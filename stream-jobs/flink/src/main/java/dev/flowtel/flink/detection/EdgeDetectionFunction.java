@@ -52,6 +52,7 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
   private transient ClusterStateVersions.Judge judge;
   private transient WireCodec<ClusterState> codec;
   private transient LearningClock clock;
+  private transient ClusterStateHorizon horizon;
 
   EdgeDetectionFunction(DetectionConfig config, long learningStart) {
     this.config = config;
@@ -68,11 +69,14 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
   public void initializeState(FunctionInitializationContext context) throws Exception {
     clock = new LearningClock(learningStart, config.learningPeriod().toMillis());
     clock.initialize(context);
+    horizon = new ClusterStateHorizon();
+    horizon.initialize(context);
   }
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     clock.snapshot();
+    horizon.snapshot();
   }
 
   @Override
@@ -82,7 +86,7 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
     }
     // Until both inputs have a watermark, the cluster state may still be arriving: a policy set
     // read halfway would deny what the rest of it allows, so flows are not judged yet.
-    PolicyJudgement judgement = judge.judge(flow, ctx.timerService().currentWatermark(), config);
+    PolicyJudgement judgement = judge.judge(flow, horizon.advance(ctx.timerService().currentWatermark()), config);
     detectors.onFlow(flow, judgement, clock.learningUntil(flow.flowEndMillis()), ctx.timerService(), out::collect);
   }
 

@@ -7,6 +7,7 @@ import dev.flowtel.flink.testing.FailOnceAfterCheckpoint;
 import dev.flowtel.flink.testing.KafkaTopics;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Given a simulation on the real broker with a port scan and a policy violation after the learning
- * period, when the deployed detection job fails once mid-stream after a completed checkpoint and
- * recovers from it, then its detectors' state survives: a read_committed consumer sees both
+ * period, when the deployed detection job fails once mid-stream after a completed checkpoint, just
+ * before the violation, and recovers from it, then its detectors' and cluster state survive: a read_committed consumer sees both
  * anomalies, each revision of each anomaly exactly once, and no revision missing.
  */
 @WithKafka
@@ -39,7 +40,7 @@ class DetectionRecoveryIT {
     FailOnceAfterCheckpoint.reset();
     DetectionTopics topics = DetectionTopics.create(kafka.bootstrapServers(), "it.rec");
     ClusterSimulator sim = DetectionTopics.portScanThenViolation(9202);
-    long produced = topics.load(sim);
+    topics.load(sim);
 
     PolicyAnomalyConfig config = PolicyAnomalyConfig.parse("--bootstrap-servers", kafka.bootstrapServers(),
         "--flows-topic", topics.flows(), "--cluster-state-topic", topics.state(),
@@ -50,15 +51,18 @@ class DetectionRecoveryIT {
         Configuration.fromMap(config.flinkConfiguration()));
     env.setParallelism(1);
     Properties client = config.kafkaClientProperties();
-    // Past the learning period and the port scan's start, so restored state must carry both.
-    long failAfter = produced * 9 / 14 / 2;
+    // Past the learning period and the port scan, just before the violation: restored state must
+    // carry both, and the violation's first flows reach the edge detectors before any watermark
+    // does after the restart, so they must be judged by the restored cluster state.
+    long violationStart = sim.episodes().stream().filter(l -> l.type() == EpisodeType.POLICY_VIOLATION)
+        .findFirst().orElseThrow().start().toEpochMilli();
     PolicyAnomalyJob job = new PolicyAnomalyJob(config,
         DetectionKafka.flowSource(client, topics.flows(), "it-rec-" + topics.run(), "earliest", true),
         DetectionKafka.clusterStateSource(client, topics.state(), "it-rec-" + topics.run() + "-cluster-state", true),
         DetectionKafka.anomalySink(client, topics.anomalies(), true, Duration.ofMinutes(5),
             "it-rec-anomalies-" + topics.run()),
         DetectionKafka.deadLetterSink(client, topics.dlq(), true, Duration.ofMinutes(5), "it-rec-dlq-" + topics.run()),
-        observed -> observed.map(new FailOnceAfterCheckpoint<ObservedFlow>(failAfter))
+        observed -> observed.map(new FailOnceAfterCheckpoint<ObservedFlow>(0, flow -> flow.flowEndMillis() >= violationStart - 2_000))
             .returns(TypeInformation.of(ObservedFlow.class)).name("fail once"));
     job.configure(env);
     job.attachTo(env);

@@ -2,13 +2,15 @@ package dev.flowtel.flink.testing;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 
 /**
  * A pass-through map for recovery ITs: slows the stream until it has failed once, which it does
- * after a checkpoint completed and {@code failAfter} elements passed. The MiniCluster runs in the
- * test's JVM, so the state is static: call {@link #reset()} before each job.
+ * after a checkpoint completed and {@code failAfter} elements passed, on the first element that
+ * {@code failOn} accepts. The MiniCluster runs in the test's JVM, so the state is static: call
+ * {@link #reset()} before each job.
  */
 public final class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> implements CheckpointListener {
 
@@ -18,9 +20,15 @@ public final class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> impl
   private static final AtomicLong SEEN = new AtomicLong();
 
   private final long failAfter;
+  private final FilterFunction<T> failOn;
 
   public FailOnceAfterCheckpoint(long failAfter) {
+    this(failAfter, element -> true);
+  }
+
+  public FailOnceAfterCheckpoint(long failAfter, FilterFunction<T> failOn) {
     this.failAfter = failAfter;
+    this.failOn = failOn;
   }
 
   public static void reset() {
@@ -40,7 +48,7 @@ public final class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> impl
       if (seen % 10 == 0) {
         Thread.sleep(1);
       }
-      if (CHECKPOINTED.get() && seen > failAfter && FAILED.compareAndSet(false, true)) {
+      if (CHECKPOINTED.get() && seen > failAfter && failOn.filter(element) && FAILED.compareAndSet(false, true)) {
         throw new IllegalStateException("injected failure after " + seen + " elements");
       }
     }

@@ -403,10 +403,6 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 	}
 	key.ifindex = skb->ifindex;
 	key.direction = direction;
-	if (counted_elsewhere(&key)) {
-		count(COUNTER_SEEN_ELSEWHERE);
-		return TC_ACT_UNSPEC;
-	}
 
 	/* The IP length, not skb->len: skb->len also holds the Ethernet header and any padding. */
 	__u64 bytes = p.l3_len;
@@ -425,6 +421,12 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 		return TC_ACT_UNSPEC;
 	struct flow_stats *stats = bpf_map_lookup_elem(table, &key);
 	if (stats) {
+		/* An entry without packets marks a flow another hook counts (below); no drop shares a
+		 * hook's key, since drops carry DIRECTION_UNKNOWN. */
+		if (!stats->packets) {
+			count(COUNTER_SEEN_ELSEWHERE);
+			return TC_ACT_UNSPEC;
+		}
 		/*
 		 * An established flow's last seen takes the coarse clock: the same CLOCK_MONOTONIC at the
 		 * kernel tick's resolution (1-4 ms), a few ns to read where the precise clock cost 30-50 ns
@@ -434,15 +436,27 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 		account(stats, bpf_ktime_get_coarse_ns(), bytes, packets, gso, p.tcp_flags);
 		return TC_ACT_UNSPEC;
 	}
+	/*
+	 * Where a packet is counted is decided once per flow and table: the decision (and the pod
+	 * addresses it learns or consults) costs up to two more hash lookups, which every packet paid
+	 * before. A flow counted elsewhere gets an entry without packets, so its next packets stop
+	 * at the lookup above; the drain skips such entries, and the next table decides afresh, as
+	 * it does when the attacher asks for a flip because an interface came or went.
+	 */
+	struct flow_stats fresh = {};
+	if (counted_elsewhere(&key)) {
+		count(COUNTER_SEEN_ELSEWHERE);
+		if (bpf_map_update_elem(table, &key, &fresh, BPF_NOEXIST) == 0)
+			count(COUNTER_SKIPPED_FLOWS);
+		return TC_ACT_UNSPEC;
+	}
 	__u64 now = bpf_ktime_get_ns();
-	struct flow_stats fresh = {
-		.first_seen_ns = now,
-		.last_seen_ns = now,
-		.bytes = bytes,
-		.packets = packets,
-		.gso_segments = gso,
-		.tcp_flags = p.tcp_flags,
-	};
+	fresh.first_seen_ns = now;
+	fresh.last_seen_ns = now;
+	fresh.bytes = bytes;
+	fresh.packets = packets;
+	fresh.gso_segments = gso;
+	fresh.tcp_flags = p.tcp_flags;
 	long err = bpf_map_update_elem(table, &key, &fresh, BPF_NOEXIST);
 	if (err == 0) {
 		count(COUNTER_NEW_FLOWS);
@@ -450,10 +464,12 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 	} else {
 		/* Another CPU inserted it first (EEXIST), or the table is full (E2BIG). */
 		stats = bpf_map_lookup_elem(table, &key);
-		if (stats)
+		if (!stats)
+			count(COUNTER_TABLE_FULL);
+		else if (stats->packets)
 			account(stats, now, bytes, packets, gso, p.tcp_flags);
 		else
-			count(COUNTER_TABLE_FULL);
+			count(COUNTER_SEEN_ELSEWHERE); /* decided otherwise a moment ago, as pod_addrs changed */
 	}
 	return TC_ACT_UNSPEC;
 }

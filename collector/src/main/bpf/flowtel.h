@@ -27,6 +27,7 @@
 #define COUNTER_NON_IP 4         /* not IPv4/IPv6 (ARP, LLDP...): not counted */
 #define COUNTER_SEEN_ELSEWHERE 5 /* skipped because another hook on this node counts the packet */
 #define COUNTER_DROPS 6          /* kfree_skb drops recorded */
+#define COUNTER_SKIPPED_FLOWS 7  /* entries inserted only to mark a flow another hook counts */
 #define COUNTER_MAX 8
 
 /* 44 bytes, no implicit padding (the whole key is hashed). */

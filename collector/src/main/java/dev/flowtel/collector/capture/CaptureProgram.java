@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.Consumer;
 
 /**
  * The loaded flowtel.bpf.o (the classpath resource built by src/main/bpf/build.sh): its TC
@@ -24,7 +25,7 @@ public final class CaptureProgram implements AutoCloseable {
 
   /** Indexes of the per-CPU counters (flowtel.h COUNTER_*). */
   public enum Counter {
-    NEW_FLOWS, TABLE_FULL, RINGBUF_FULL, MALFORMED, NON_IP, SEEN_ELSEWHERE, DROPS
+    NEW_FLOWS, TABLE_FULL, RINGBUF_FULL, MALFORMED, NON_IP, SEEN_ELSEWHERE, DROPS, SKIPPED_FLOWS
   }
 
   /** flowtel.h IF_ROLE_SLOTS: entries of the if_role_slots array. */
@@ -149,6 +150,20 @@ public final class CaptureProgram implements AutoCloseable {
     BpfMap previous = tables[activeSlot];
     activeSlot = next;
     return previous;
+  }
+
+  /**
+   * Flips, then drains the table the programs wrote until now into {@code flows}, {@code batch}
+   * entries per call. Entries with neither packets nor drops only mark a flow that another hook
+   * counts (flowtel.bpf.c); they are removed with the rest but not passed on. Returns the number of
+   * entries removed from the kernel, those included.
+   */
+  public long flipAndDrain(int batch, Consumer<KernelFlow> flows) {
+    return flip().drain(batch, (key, value) -> {
+      if (!KernelFlow.marksFlowCountedElsewhere(value)) {
+        flows.accept(KernelFlow.decode(key, value));
+      }
+    });
   }
 
   public long counter(Counter counter) {

@@ -75,10 +75,10 @@ public final class EbpfFlowSource implements FlowSource {
         tracepoints.add(Tracepoints.attach(program.rttProgramFd(), "tp_btf/tcp_probe"));
       }
       Map<Integer, String> dropReasons = settings.enableDrops() ? KernelEnums.names("skb_drop_reason", "SKB_DROP_REASON_") : Map.of();
-      attacher = new InterfaceAttacher(program, settings);
+      evictor = new FlowEvictor(program, settings, this::export);
+      attacher = new InterfaceAttacher(program, settings, evictor::requestDrain);
       mapper = new FlowEventMapper(settings.nodeName(), attacher::interfaceName,
           reason -> dropReasons.getOrDefault(reason, Integer.toString(reason)));
-      evictor = new FlowEvictor(program, settings, this::export);
       running = true;
       if (settings.announceNewFlows()) {
         ring = new RingBuffer(program.newFlowsRing(), record -> newFlowsAnnounced.incrementAndGet());

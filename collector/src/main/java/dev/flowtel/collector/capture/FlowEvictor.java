@@ -1,6 +1,5 @@
 package dev.flowtel.collector.capture;
 
-import dev.flowtel.collector.bpf.BpfMap;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,7 +48,12 @@ public final class FlowEvictor {
     this.program = program;
     this.settings = settings;
     this.exporter = exporter;
-    this.newFlowsAtFlip = program.counter(CaptureProgram.Counter.NEW_FLOWS);
+    this.newFlowsAtFlip = insertedEntries();
+  }
+
+  /** Entries the programs have inserted so far: counted flows and the marks of flows counted elsewhere. */
+  private long insertedEntries() {
+    return program.counter(CaptureProgram.Counter.NEW_FLOWS) + program.counter(CaptureProgram.Counter.SKIPPED_FLOWS);
   }
 
   /**
@@ -57,7 +61,7 @@ public final class FlowEvictor {
    * interval is over, when the active table is fuller than the threshold, or when asked to.
    */
   public void tick(long nowNanos) {
-    long inserted = program.counter(CaptureProgram.Counter.NEW_FLOWS) - newFlowsAtFlip;
+    long inserted = insertedEntries() - newFlowsAtFlip;
     activeTableEntries = inserted;
     boolean full = inserted >= (long) (settings.tableCapacity() * settings.earlyDrainFill());
     boolean due = nowNanos - lastCycleNanos >= settings.drainInterval().toNanos();
@@ -111,13 +115,9 @@ public final class FlowEvictor {
 
   private void drainIntoCache() {
     long start = System.nanoTime();
-    long inserted = program.counter(CaptureProgram.Counter.NEW_FLOWS);
-    BpfMap previous = program.flip();
+    long inserted = insertedEntries();
+    long n = program.flipAndDrain(1024, flow -> cache.merge(flow.key(), flow, KernelFlow::plus));
     newFlowsAtFlip = inserted;
-    long n = previous.drain(1024, (key, value) -> {
-      KernelFlow flow = KernelFlow.decode(key, value);
-      cache.merge(flow.key(), flow, KernelFlow::plus);
-    });
     drainedEntries.addAndGet(n);
     drains.incrementAndGet();
     drainNanos.addAndGet(System.nanoTime() - start);

@@ -39,6 +39,7 @@ public final class InterfaceAttacher implements AutoCloseable {
   private final CaptureProgram program;
   private final CaptureSettings settings;
   private final ScheduledExecutorService thread;
+  private final Runnable interfacesChanged;
   private final Map<String, Attached> attached = new HashMap<>();
   private final Map<Integer, String> names = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Integer, String> recentlyGone = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
@@ -54,8 +55,18 @@ public final class InterfaceAttacher implements AutoCloseable {
   private record Attached(int ifindex, TcHook.Attachment ingress, TcHook.Attachment egress) {}
 
   public InterfaceAttacher(CaptureProgram program, CaptureSettings settings) {
+    this(program, settings, () -> { });
+  }
+
+  /**
+   * @param interfacesChanged called on the attacher's thread after interfaces were attached or
+   *     detached in one poll: the kernel decides once per flow and table which hook counts a flow,
+   *     so the caller flips the tables to have those decisions made afresh
+   */
+  public InterfaceAttacher(CaptureProgram program, CaptureSettings settings, Runnable interfacesChanged) {
     this.program = program;
     this.settings = settings;
+    this.interfacesChanged = interfacesChanged;
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = Thread.ofPlatform().name("flowtel-attacher").daemon(true).unstarted(r);
       return t;
@@ -101,14 +112,17 @@ public final class InterfaceAttacher implements AutoCloseable {
 
   private void poll() {
     Map<String, Integer> present = listInterfaces();
+    boolean detached = false;
     for (var it = attached.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
       Integer index = present.get(entry.getKey());
       if (index == null || index != entry.getValue().ifindex()) {
         detach(entry.getKey(), entry.getValue());
         it.remove();
+        detached = true;
       }
     }
+    int kept = attached.size();
     present.forEach((name, index) -> {
       CaptureProgram.InterfaceRole role = roleOf(name);
       if (role != null && !attached.containsKey(name)) {
@@ -123,6 +137,9 @@ public final class InterfaceAttacher implements AutoCloseable {
       }
     });
     attachedNames = List.copyOf(attached.keySet());
+    if (detached || attached.size() != kept) {
+      interfacesChanged.run();
+    }
   }
 
   private CaptureProgram.InterfaceRole roleOf(String name) {

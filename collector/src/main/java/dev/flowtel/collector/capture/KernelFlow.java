@@ -67,6 +67,11 @@ public record KernelFlow(
         value.get(U64, 56));
   }
 
+  /** Whether a 64-byte value has neither packets nor drops: the kernel's mark of a flow another hook counts. */
+  public static boolean marksFlowCountedElsewhere(MemorySegment value) {
+    return value.get(U64, 24) == 0 && value.get(U64, 48) == 0;
+  }
+
   /** Decodes only the key (a new-flow announcement), with zero counters. */
   public static KernelFlow decodeKey(MemorySegment key, long firstSeenNanos) {
     int version = key.get(ValueLayout.JAVA_BYTE, 41) & 0xFF;

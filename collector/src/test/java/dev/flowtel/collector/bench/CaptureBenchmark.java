@@ -37,7 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       and with the TC programs on the receiver's veth, both hooks; rounds alternate, medians and
  *       their ratio are printed. {@code -Dvariants=none,full,pass,full-ingress,full-egress,baseline}
  *       adds the two-instruction program (the hook's own cost), one hook at a time, and an older
- *       object given by {@code -Dbaseline=<path>}; {@code -Dattach=clsact} uses clsact, not TCX;</li>
+ *       object given by {@code -Dbaseline=<path>}; {@code -Dattach=clsact} uses clsact, not TCX;
+ *       {@code -Drole=pod|uplink|any} is the veth's role for the count-once rule (pod by default);</li>
  *   <li>the TC program's mean cost per packet, from BPF_PROG_TEST_RUN repeated in the kernel (and
  *       that of the two-instruction program: the test run's own floor);</li>
  *   <li>drain rate: entries/s of flip + lookup_and_delete_batch, raw and with decoding.</li>
@@ -56,6 +57,19 @@ public final class CaptureBenchmark {
   private static final List<String> PARTS = List.of(System.getProperty("parts", "cost,drain,throughput").split(","));
   /** tcx (the collector's choice where the kernel has it) or clsact. */
   private static final String ATTACH = System.getProperty("attach", "tcx");
+  /**
+   * The receiver's veth plays the host side of the sending pod's veth (pod, as the collector
+   * attaches it: the count-once rule learns and consults pod addresses), the uplink, or has no
+   * role (any: every packet counted, no pod address lookups).
+   */
+  private static final CaptureProgram.InterfaceRole ROLE = switch (System.getProperty("role", "pod")) {
+    case "pod" -> CaptureProgram.InterfaceRole.POD_VETH;
+    case "uplink" -> CaptureProgram.InterfaceRole.UPLINK;
+    case "any" -> CaptureProgram.InterfaceRole.ANY;
+    default -> throw new IllegalArgumentException("-Drole is pod, uplink or any");
+  };
+
+  private static final int LOOPBACK = 1;
 
   public static void main(String[] args) throws Exception {
     String reason = BpfSupport.unavailableReason();
@@ -76,10 +90,11 @@ public final class CaptureBenchmark {
 
   private static void programCost() {
     try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"))) {
+      assignRole(LOOPBACK, program, null); // test runs see the loopback device
       byte[] tcp = Frames.ip("10.0.0.1", "10.0.0.2").tcp(40000, 80, 0x10, 12).payload(1448).build();
       byte[] tcp6 = Frames.ip("fd00::1", "fd00::2").tcp(40000, 80, 0x10, 12).payload(1428).build();
       ProgramTestRun.meanNanos(program.ingressProgramFd(), tcp, 100_000); // warm up
-      System.out.printf("program cost per packet (BPF_PROG_TEST_RUN, 1M runs, existing flow): IPv4 TCP %d ns, IPv6 TCP %d ns%n",
+      System.out.printf("program cost per packet (BPF_PROG_TEST_RUN, 1M runs, existing flow, role " + ROLE + "): IPv4 TCP %d ns, IPv6 TCP %d ns%n",
           ProgramTestRun.meanNanos(program.ingressProgramFd(), tcp, 1_000_000),
           ProgramTestRun.meanNanos(program.ingressProgramFd(), tcp6, 1_000_000));
       byte[] ack = Frames.ip("10.0.0.2", "10.0.0.1").tcp(80, 40000, 0x10, 12).build();
@@ -89,6 +104,7 @@ public final class CaptureBenchmark {
     byte[] tcp = Frames.ip("10.0.0.1", "10.0.0.2").tcp(40000, 80, 0x10, 12).payload(1448).build();
     try (BpfObject baseline = loadBaseline()) {
       if (baseline != null) {
+        assignRole(LOOPBACK, null, baseline);
         int fd = baseline.programFd("flowtel_ingress");
         ProgramTestRun.meanNanos(fd, tcp, 100_000);
         System.out.printf("baseline program (%s), same measurement: IPv4 TCP %d ns%n", System.getProperty("baseline"), ProgramTestRun.meanNanos(fd, tcp, 1_000_000));
@@ -158,6 +174,7 @@ public final class CaptureBenchmark {
       try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"));
           PassProgram pass = PassProgram.load();
           BpfObject baseline = loadBaseline()) {
+        assignRole(inside(server, () -> NetworkNamespace.interfaceIndex(veth)), program, baseline);
         Map<String, List<Double>> results = new LinkedHashMap<>();
         VARIANTS.forEach(v -> results.put(v, new ArrayList<>()));
         send(client, server, 2); // warm up
@@ -182,7 +199,7 @@ public final class CaptureBenchmark {
           }
         }
         double none = results.containsKey("none") ? median(results.get("none")) : Double.NaN;
-        System.out.printf("veth TCP throughput, %d rounds of %d s, variants alternating in each round, programs on the receiver's veth (%s):%n",
+        System.out.printf("veth TCP throughput, %d rounds of %d s, variants alternating in each round, programs on the receiver's veth (%s, role " + ROLE + "):%n",
             ROUNDS, SECONDS, ATTACH);
         results.forEach((variant, values) -> System.out.printf("  %-12s %6.2f Gbit/s %s ratio to none %.3f%n", variant, median(values),
             Arrays.toString(values.stream().mapToDouble(d -> Math.round(d * 100) / 100.0).toArray()), median(values) / none));
@@ -279,6 +296,17 @@ public final class CaptureBenchmark {
     object.setAutoload("flowtel_tcp_rtt", false);
     object.load();
     return object;
+  }
+
+  /** Gives the interface -Drole in the current program and in the baseline object, where it has one. */
+  private static void assignRole(int ifindex, CaptureProgram program, BpfObject baseline) {
+    if (program != null) {
+      program.setInterfaceRole(ifindex, ROLE);
+    }
+    if (baseline != null) {
+      boolean slots = ifindex < CaptureProgram.IF_ROLE_SLOTS && baseline.mapNames().contains("if_role_slots");
+      baseline.map(slots ? "if_role_slots" : "if_roles", 4, 4).updateInt(ifindex, ROLE.code());
+    }
   }
 
   /** Ingress and egress program of a variant. */

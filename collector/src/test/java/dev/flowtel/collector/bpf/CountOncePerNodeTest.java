@@ -57,6 +57,33 @@ class CountOncePerNodeTest {
   }
 
   @Test
+  void whereAFlowIsCountedIsDecidedOncePerTableAndItsMarkIsNeverExported() {
+    program.setInterfaceRole(LO, InterfaceRole.POD_VETH);
+    byte[] fromPod = Frames.ip("10.1.0.5", "10.1.0.9").tcp(1000, 2000, 0x10, 0).payload(100).build();
+
+    for (int i = 0; i < 3; i++) {
+      ProgramTestRun.run(program.ingressProgramFd(), fromPod);
+      ProgramTestRun.run(program.egressProgramFd(), fromPod);
+    }
+    program.forgetInterface(LO); // the other pod's veth keeps its decision until the next table
+    program.setInterfaceRole(LO, InterfaceRole.POD_VETH);
+    ProgramTestRun.run(program.egressProgramFd(), fromPod);
+
+    List<KernelFlow> flows = new ArrayList<>();
+    long removed = program.flipAndDrain(64, flows::add);
+    assertThat(flows).singleElement().satisfies(f -> {
+      assertThat(f.direction()).isEqualTo(KernelFlow.DIRECTION_INGRESS);
+      assertThat(f.packets()).isEqualTo(3);
+    });
+    assertThat(removed).as("the mark of the flow counted elsewhere is removed with the table").isEqualTo(2);
+    assertThat(program.counter(Counter.SKIPPED_FLOWS)).isEqualTo(1);
+    assertThat(program.counter(Counter.SEEN_ELSEWHERE)).isEqualTo(4);
+
+    ProgramTestRun.run(program.egressProgramFd(), fromPod); // a new table decides afresh: no local pod now
+    assertThat(drain()).extracting(KernelFlow::direction).containsExactly(KernelFlow.DIRECTION_EGRESS);
+  }
+
+  @Test
   void packetsFromOutsideAreCountedWhereTheyEnterThePod() {
     program.setInterfaceRole(LO, InterfaceRole.POD_VETH);
 
@@ -143,7 +170,7 @@ class CountOncePerNodeTest {
 
   private List<KernelFlow> drain() {
     List<KernelFlow> flows = new ArrayList<>();
-    program.flip().drain(64, (k, v) -> flows.add(KernelFlow.decode(k, v)));
+    program.flipAndDrain(64, flows::add);
     return flows;
   }
 }

@@ -302,7 +302,7 @@ class TcProgramParserTest {
 
   private List<KernelFlow> drain() {
     List<KernelFlow> flows = new ArrayList<>();
-    program.flip().drain(64, (k, v) -> flows.add(KernelFlow.decode(k, v)));
+    program.flipAndDrain(64, flows::add);
     return flows;
   }
 

@@ -38,18 +38,23 @@ class InterfaceAttacherIT {
       }
       assertThat(ourFilter(node, first)).isNotZero();
 
-      try (CaptureProgram program = CaptureProgram.load(settings); InterfaceAttacher attacher = new InterfaceAttacher(program, settings)) {
+      java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+      try (CaptureProgram program = CaptureProgram.load(settings);
+          InterfaceAttacher attacher = new InterfaceAttacher(program, settings, changes::incrementAndGet)) {
         attacher.start();
 
         assertThat(ourFilter(node, first)).as("stale clsact filter removed; TCX used instead").isZero();
         assertThat(attacher.attachedInterfaces()).containsExactly(first);
+        assertThat(changes).as("a change announced per poll that attached or detached").hasValue(1);
 
         String second = "vs" + lab.id;
         lab.veth(pod, "ps" + lab.id, node, second);
         await().atMost(Duration.ofSeconds(10)).until(() -> attacher.attachedInterfaces().contains(second));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(changes).hasValue(2));
 
         NetnsLab.ip("-n", node, "link", "del", first);
         await().atMost(Duration.ofSeconds(10)).until(() -> attacher.attachedInterfaces().equals(java.util.List.of(second)));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(changes).hasValue(3));
         assertThat(attacher.attachFailures()).isZero();
       }
     }

@@ -1,7 +1,12 @@
 package dev.flowtel.streams.app;
 
 import dev.flowtel.streams.detection.ClusterStateFeed;
+import com.sun.net.httpserver.HttpServer;
 import dev.flowtel.streams.http.StatusServer;
+import dev.flowtel.streams.query.FleetQueries;
+import dev.flowtel.streams.query.InstanceDirectory;
+import dev.flowtel.streams.query.PeerQueries;
+import dev.flowtel.streams.query.StoreQueries;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -9,13 +14,15 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running application: the topology on Kafka, the HTTP server beside it, and a close that
- * commits and stops both. Programs (the jar's main, {@code ./flowtel up}) start it and close it.
+ * The running application: the topology on Kafka, the HTTP server beside it (advertised to the
+ * other instances, which it asks in turn), and a close that commits and stops both. Programs (the jar's main, {@code ./flowtel up}) start it and close it.
  */
 public final class FlowtelStreamsApp implements AutoCloseable {
 
@@ -25,12 +32,15 @@ public final class FlowtelStreamsApp implements AutoCloseable {
   private final AppMetrics metrics;
   private final KafkaStreams streams;
   private final StatusServer server;
+  private final PeerQueries peers;
 
-  private FlowtelStreamsApp(StreamsAppConfig config, AppMetrics metrics, KafkaStreams streams, StatusServer server) {
+  private FlowtelStreamsApp(StreamsAppConfig config, AppMetrics metrics, KafkaStreams streams, StatusServer server,
+      PeerQueries peers) {
     this.config = config;
     this.metrics = metrics;
     this.streams = streams;
     this.server = server;
+    this.peers = peers;
   }
 
   /** Builds the topology for the flows topic as it is on the broker and starts it (and the HTTP server). */
@@ -40,17 +50,31 @@ public final class FlowtelStreamsApp implements AutoCloseable {
     AppMetrics metrics = new AppMetrics();
     Topology topology = FlowtelTopology.build(FlowtelTopology.settings(config, partitions, true, true), new ClusterStateFeed(),
         metrics);
+    // The HTTP port is bound first: the address the other instances query this one at
+    // (application.server) includes it, and Kafka Streams takes it at creation.
+    HttpServer http = config.httpPort() < 0 ? null : StatusServer.bind(config.httpHost(), config.httpPort());
+    HostInfo advertised = http == null ? null : config.advertisedHttp(http.getAddress().getPort());
+    if (advertised != null) {
+      String host = advertised.host().contains(":") ? '[' + advertised.host() + ']' : advertised.host();
+      properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host + ':' + advertised.port());
+    }
     KafkaStreams streams = new KafkaStreams(topology, properties);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; the application shuts down", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
-    StatusServer server = config.httpPort() < 0 ? null
-        : StatusServer.start(config.httpHost(), config.httpPort(), streams, metrics, config.window());
-    FlowtelStreamsApp app = new FlowtelStreamsApp(config, metrics, streams, server);
+    PeerQueries peers = new PeerQueries(config.peerQueryTimeout());
+    StatusServer server = null;
+    if (http != null) {
+      StoreQueries local = new StoreQueries(streams, config.window());
+      server = StatusServer.start(http, streams, metrics, local, new FleetQueries(local,
+          new InstanceDirectory(streams, advertised)::otherInstances, peers, config.peerQueryTimeout()));
+    }
+    FlowtelStreamsApp app = new FlowtelStreamsApp(config, metrics, streams, server, peers);
     streams.start();
     LOG.info("flowtel-streams {} started on {} ({} flows partitions){}", config.applicationId(), config.flowsTopic(),
-        partitions, server == null ? "" : "; HTTP on port " + server.port());
+        partitions, server == null ? "" : "; HTTP on port " + server.port() + ", advertised to the other instances as "
+            + advertised.host() + ':' + advertised.port());
     return app;
   }
 
@@ -104,5 +128,6 @@ public final class FlowtelStreamsApp implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    peers.close();
   }
 }

@@ -5,11 +5,15 @@ import dev.flowtel.core.anomaly.DetectionOptions;
 import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.wire.FlowtelTopics;
 import dev.flowtel.wire.kafka.KafkaClientProperties;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -25,6 +29,9 @@ import picocli.CommandLine.Option;
         "and window, and every policy-anomaly detector runs on them; results equal the Flink jobs'.",
         "Runs as: java -jar flowtel-streams.jar --bootstrap-servers host:9092 [options]"})
 public final class StreamsAppConfig {
+
+  /** --http-host values that bind every interface, so name no address another instance could use. */
+  private static final Set<String> WILDCARD_HOSTS = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0", "*", "");
 
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers.")
   String bootstrapServers;
@@ -114,6 +121,18 @@ public final class StreamsAppConfig {
   @Option(names = "--http-host", defaultValue = "0.0.0.0", description = "Address the HTTP server binds.")
   String httpHost;
 
+  @Option(names = "--advertised-http", paramLabel = "host:port",
+      description = "Where the other instances reach this instance's HTTP server (Kafka Streams' application.server), "
+          + "so that any instance answers the queries for the whole application. Default: --http-host and the bound port; "
+          + "when --http-host is a wildcard (0.0.0.0, ::), this host's canonical name (in a StatefulSet with a headless "
+          + "Service, the pod's DNS name). Set it (e.g. $(POD_IP):8085) where that name does not resolve from the other instances.")
+  String advertisedHttp;
+
+  @Option(names = "--peer-query-timeout", defaultValue = "2s", converter = DurationOption.class,
+      description = "How long a query waits for the other instances' answers; an instance that fails or takes longer is "
+          + "named in the answer, which is then partial.")
+  Duration peerQueryTimeout;
+
   @CommandLine.Mixin
   DetectionOptions detectionOptions = new DetectionOptions();
 
@@ -135,6 +154,12 @@ public final class StreamsAppConfig {
     }
     if (!processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
       throw new IllegalArgumentException("--processing-guarantee " + processingGuarantee + ": expected exactly_once_v2 or at_least_once");
+    }
+    if (advertisedHttp != null) {
+      advertisedHttp(0);
+    }
+    if (peerQueryTimeout.isZero() || peerQueryTimeout.isNegative()) {
+      throw new IllegalArgumentException("--peer-query-timeout " + peerQueryTimeout + ": must be positive");
     }
     if (!startingOffsets.equals("earliest") && !startingOffsets.equals("latest")) {
       throw new IllegalArgumentException("--starting-offsets " + startingOffsets + ": expected earliest or latest");
@@ -164,6 +189,42 @@ public final class StreamsAppConfig {
   /** The plain Kafka client settings (bootstrap servers and the --kafka-properties file), for admin clients. */
   public Map<String, Object> clientProperties() {
     return KafkaClientProperties.load(bootstrapServers, kafkaProperties);
+  }
+
+  /**
+   * The address the other instances use for this instance's HTTP server ({@code application.server}):
+   * {@code --advertised-http}, else {@code --http-host} (this host's canonical name when it is a
+   * wildcard) with the port the server bound ({@code boundPort}, which differs from --http-port 0).
+   */
+  public HostInfo advertisedHttp(int boundPort) {
+    if (advertisedHttp != null) {
+      int colon = advertisedHttp.lastIndexOf(':');
+      String host = colon < 0 ? "" : advertisedHttp.substring(0, colon).replaceAll("^\\[|]$", "");
+      int port;
+      try {
+        port = colon < 0 ? -1 : Integer.parseInt(advertisedHttp.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (host.isEmpty() || port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("--advertised-http " + advertisedHttp
+            + ": expected host:port (e.g. flowtel-streams-0.flowtel-streams-headless:8085 or 10.1.2.3:8085)");
+      }
+      return new HostInfo(host, port);
+    }
+    if (!WILDCARD_HOSTS.contains(httpHost)) {
+      return new HostInfo(httpHost, boundPort);
+    }
+    try {
+      return new HostInfo(InetAddress.getLocalHost().getCanonicalHostName(), boundPort);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("cannot tell the other instances where this one's HTTP server is: this host's name "
+          + "does not resolve (" + e.getMessage() + "); set --advertised-http host:port", e);
+    }
+  }
+
+  public Duration peerQueryTimeout() {
+    return peerQueryTimeout;
   }
 
   public DetectionConfig detectionConfig() {

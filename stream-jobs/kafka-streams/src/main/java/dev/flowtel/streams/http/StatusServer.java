@@ -4,16 +4,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.query.FleetAnswer;
+import dev.flowtel.streams.query.FleetQueries;
+import dev.flowtel.streams.query.OpenAnomaly;
+import dev.flowtel.streams.query.StoreQueries;
+import dev.flowtel.streams.query.TopEdges;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,40 +26,54 @@ import org.slf4j.LoggerFactory;
 /**
  * The app's HTTP side (JDK server): {@code /health} (200 while Kafka Streams runs or rebalances,
  * 503 otherwise), {@code /metrics} (Prometheus text: the app's counters and every numeric Kafka
- * Streams metric), and the interactive queries {@code /edges/top} and {@code /anomalies/open},
- * answered in JSON from this instance's state stores ({@link StoreQueries}).
+ * Streams metric), and the interactive queries {@code /edges/top} and {@code /anomalies/open} in
+ * JSON: for the whole application ({@link FleetQueries}), or with {@code scope=local} from this
+ * instance's state stores only ({@link StoreQueries}), which is what the instances ask each other.
  */
 public final class StatusServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
+  /** Handler threads: a query for the whole application holds one while the others answer theirs. */
+  private static final int THREADS = 8;
 
   private final HttpServer server;
   private final KafkaStreams streams;
   private final AppMetrics metrics;
-  private final StoreQueries queries;
+  private final StoreQueries local;
+  private final FleetQueries fleet;
   private final ObjectMapper json = new ObjectMapper();
 
-  private StatusServer(HttpServer server, KafkaStreams streams, AppMetrics metrics, Duration window) {
+  private StatusServer(HttpServer server, KafkaStreams streams, AppMetrics metrics, StoreQueries local, FleetQueries fleet) {
     this.server = server;
     this.streams = streams;
     this.metrics = metrics;
-    this.queries = new StoreQueries(streams, window);
+    this.local = local;
+    this.fleet = fleet;
   }
 
-  public static StatusServer start(String host, int port, KafkaStreams streams, AppMetrics metrics, Duration window)
-      throws IOException {
-    HttpServer server;
+  /**
+   * Binds the port without serving yet: the bound port is part of the address the instance
+   * advertises to the others ({@code application.server}), which Kafka Streams needs at creation.
+   */
+  public static HttpServer bind(String host, int port) throws IOException {
     try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 0);
+      return HttpServer.create(new InetSocketAddress(host, port), 0);
     } catch (java.net.BindException e) {
       throw new IOException("--http-port " + port + " on " + host + " is in use; pick another port (or -1 for no HTTP server)", e);
     }
-    StatusServer status = new StatusServer(server, streams, metrics, window);
+  }
+
+  /** Serves on a server from {@link #bind}; {@code fleet} answers the queries that are not {@code scope=local}. */
+  public static StatusServer start(HttpServer server, KafkaStreams streams, AppMetrics metrics, StoreQueries local,
+      FleetQueries fleet) {
+    StatusServer status = new StatusServer(server, streams, metrics, local, fleet);
     server.createContext("/health", status::health);
     server.createContext("/metrics", status::metrics);
     server.createContext("/edges/top", status::topEdges);
     server.createContext("/anomalies/open", status::openAnomalies);
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+    // More than the CPUs: while a query waits for the other instances (at most the peer timeout),
+    // the scope=local questions they put to this one in turn must still find a thread.
+    server.setExecutor(Executors.newFixedThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "flowtel-streams-http");
       t.setDaemon(true);
       return t;
@@ -83,27 +102,70 @@ public final class StatusServer implements AutoCloseable {
 
   private void topEdges(HttpExchange exchange) throws IOException {
     Map<String, String> params = params(exchange);
+    int n;
     try {
-      int n = Integer.parseInt(params.getOrDefault("n", "10"));
-      if (n < 1 || n > 10_000) {
-        throw new IllegalArgumentException("n=" + n + ": expected 1 to 10000");
-      }
-      answer(exchange, queries.topEdges(n, params.getOrDefault("window", "latest")));
+      n = Integer.parseInt(params.getOrDefault("n", "10"));
     } catch (NumberFormatException e) {
       send(exchange, 400, "application/json", error("n=" + params.get("n") + ": not a number"));
+      return;
+    }
+    if (n < 1 || n > 10_000) {
+      send(exchange, 400, "application/json", error("n=" + n + ": expected 1 to 10000"));
+      return;
+    }
+    String window = params.getOrDefault("window", "latest");
+    answer(exchange, params, () -> local.topEdges(n, window).toJson(), () -> {
+      FleetAnswer<TopEdges> fleetAnswer = fleet.topEdges(n, window);
+      Map<String, Object> body = fleetAnswer.answer().toJson();
+      body.put("partial", fleetAnswer.partial());
+      body.put("failedInstances", fleetAnswer.failedInstances().entrySet().stream()
+          .map(e -> Map.of("instance", e.getKey(), "error", e.getValue())).toList());
+      return fleetAnswer.map(any -> body);
+    });
+  }
+
+  /** A JSON array, as before the answers covered the whole application: partial answers say so in headers. */
+  private void openAnomalies(HttpExchange exchange) throws IOException {
+    answer(exchange, params(exchange), () -> local.openAnomalies().stream().map(OpenAnomaly::toJson).toList(),
+        () -> fleet.openAnomalies().map(open -> open.stream().map(OpenAnomaly::toJson).toList()));
+  }
+
+  /**
+   * Answers from this instance's stores with {@code scope=local}, else for the whole application,
+   * which needs the group settled: while partitions move between instances (REBALANCING) the
+   * instances' shares may overlap or miss partitions, so the client is asked to retry.
+   */
+  private void answer(HttpExchange exchange, Map<String, String> params, Supplier<Object> localAnswer,
+      Supplier<FleetAnswer<?>> fleetAnswer) throws IOException {
+    String scope = params.getOrDefault("scope", "all");
+    try {
+      if (scope.equals("local")) {
+        send(exchange, 200, "application/json", json.writeValueAsBytes(localAnswer.get()));
+        return;
+      }
+      if (!scope.equals("all")) {
+        send(exchange, 400, "application/json", error("scope=" + scope + ": expected all (the default) or local"));
+        return;
+      }
+      KafkaStreams.State state = streams.state();
+      if (state != KafkaStreams.State.RUNNING) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        send(exchange, 503, "application/json", error(state == KafkaStreams.State.REBALANCING
+            ? "the application is rebalancing (partitions are moving between instances); retry shortly, or ask scope=local"
+            : "state stores not queryable (" + state + "); retry shortly"));
+        return;
+      }
+      FleetAnswer<?> answer = fleetAnswer.get();
+      exchange.getResponseHeaders().set("Flowtel-Partial", Boolean.toString(answer.partial()));
+      if (answer.partial()) {
+        exchange.getResponseHeaders().set("Flowtel-Failed-Instances", String.join(", ", answer.failedInstances().keySet()));
+        LOG.warn("partial answer to {}: {}", exchange.getRequestURI(), answer.failedInstances());
+      }
+      send(exchange, 200, "application/json", json.writeValueAsBytes(answer.answer()));
     } catch (IllegalArgumentException e) {
       send(exchange, 400, "application/json", error(e.getMessage()));
-    }
-  }
-
-  private void openAnomalies(HttpExchange exchange) throws IOException {
-    answer(exchange, queries.openAnomalies());
-  }
-
-  private void answer(HttpExchange exchange, Object body) throws IOException {
-    try {
-      send(exchange, 200, "application/json", json.writeValueAsBytes(body));
-    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException | IllegalStateException e) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
       send(exchange, 503, "application/json", error("state stores not queryable yet (" + streams.state() + "); retry shortly"));
     } catch (RuntimeException e) {
       LOG.warn("query {} failed", exchange.getRequestURI(), e);

@@ -203,15 +203,23 @@ public final class CaptureBenchmark {
             ROUNDS, SECONDS, ATTACH);
         results.forEach((variant, values) -> System.out.printf("  %-12s %6.2f Gbit/s %s ratio to none %.3f%n", variant, median(values),
             Arrays.toString(values.stream().mapToDouble(d -> Math.round(d * 100) / 100.0).toArray()), median(values) / none));
+        // This machine's neighbours only ever slow a round, never speed one up: the upper quartile
+        // shows what each variant does when undisturbed, and a ratio within each round cancels slow drifts.
+        if (results.containsKey("none")) {
+          System.out.println("  robust ratios to none: upper quartiles | median of the ratios within each round");
+          results.forEach((variant, values) -> System.out.printf("  %-12s %.3f | %.3f%n", variant,
+              quantile(values, 0.75) / quantile(results.get("none"), 0.75), median(pairedRatios(values, results.get("none")))));
+        }
         if (results.containsKey("full") && results.containsKey("none")) {
           System.out.printf("veth TCP throughput, %d rounds of %d s, alternating: without %.2f Gbit/s, with %.2f Gbit/s, ratio with/without %.3f%n",
               ROUNDS, SECONDS, none, median(results.get("full")), median(results.get("full")) / none);
         }
         double noneCpu = cpuPerGigabyte.containsKey("none") ? median(cpuPerGigabyte.get("none")) : Double.NaN;
         System.out.println("machine CPU (all cores, /proc/stat) per GB moved, same rounds:");
-        cpuPerGigabyte.forEach((variant, values) -> System.out.printf("  %-12s %6.1f ms/GB %s ratio to none %.3f%n", variant,
-            median(values), Arrays.toString(values.stream().mapToDouble(d -> Math.round(d * 10) / 10.0).toArray()),
-            median(values) / noneCpu));
+        cpuPerGigabyte.forEach((variant, values) -> System.out.printf("  %-12s %6.1f ms/GB %s ratio to none %.3f (lower quartiles %.3f)%n",
+            variant, median(values), Arrays.toString(values.stream().mapToDouble(d -> Math.round(d * 10) / 10.0).toArray()),
+            median(values) / noneCpu, cpuPerGigabyte.containsKey("none")
+                ? quantile(values, 0.25) / quantile(cpuPerGigabyte.get("none"), 0.25) : Double.NaN));
         if (PARTS.contains("insitu")) {
           inSitu(client, server, veth, program, pass, baseline);
         }
@@ -377,6 +385,24 @@ public final class CaptureBenchmark {
   private static double median(List<Double> values) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  }
+
+  /** Linear interpolation between the closest ranks. */
+  private static double quantile(List<Double> values, double q) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double rank = q * (sorted.length - 1);
+    int below = (int) Math.floor(rank);
+    int above = Math.min(below + 1, sorted.length - 1);
+    return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+  }
+
+  /** values[i] / reference[i]: the same round, so the two ran seconds apart. */
+  private static List<Double> pairedRatios(List<Double> values, List<Double> reference) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(values.size(), reference.size()); i++) {
+      ratios.add(values.get(i) / reference.get(i));
+    }
+    return ratios;
   }
 
   private static String millions(List<Double> values) {

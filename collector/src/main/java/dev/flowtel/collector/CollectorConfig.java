@@ -5,6 +5,7 @@ import dev.flowtel.collector.enrich.EnrichmentOptions;
 import dev.flowtel.collector.publish.ProducerSettings;
 import dev.flowtel.collector.publish.PublisherSettings;
 import dev.flowtel.collector.spool.SpoolSettings;
+import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.wire.FlowtelTopics;
 import dev.flowtel.wire.kafka.KafkaClientProperties;
@@ -293,31 +294,4 @@ public final class CollectorConfig {
     }
   }
 
-  /** Durations as 200ms, 5s, 10m, 24h, 0, or ISO-8601 (PT5S). */
-  public static final class DurationOption implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
-
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim();
-      Matcher m = SHORT.matcher(v);
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? (n == 0 ? "s" : "") : m.group(2);
-        return switch (unit) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          case "d" -> Duration.ofDays(n);
-          default -> throw new CommandLine.TypeConversionException("'" + value + "' needs a unit: ms, s, m, h or d (e.g. 5s)");
-        };
-      }
-      try {
-        return Duration.parse(v);
-      } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: give e.g. 200ms, 5s, 10m, 24h or PT5S");
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.config.DurationOption;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -34,7 +35,7 @@ public final class EnrichmentOptions {
       description = "Private ranges outside the cluster, classed PRIVATE; everything else is PUBLIC. Default: ${DEFAULT-VALUE}.")
   String privateCidrs;
 
-  @Option(names = "--ip-history-retention", defaultValue = "10m", converter = DurationConverter.class,
+  @Option(names = "--ip-history-retention", defaultValue = "10m", converter = DurationOption.class,
       description = "How long an ended pod stays attributable to its IP, for flows exported late (ISO-8601 or 90s/10m). Default: 10m.")
   Duration historyRetention;
 
@@ -42,12 +43,12 @@ public final class EnrichmentOptions {
       description = "Pods remembered per IP, the live one included. Default: ${DEFAULT-VALUE}.")
   int maxTenancies;
 
-  @Option(names = "--informer-resync", defaultValue = "0", converter = DurationConverter.class,
+  @Option(names = "--informer-resync", defaultValue = "0", converter = DurationOption.class,
       description = "Informer resync period; 0 (the default) disables it: the informers keep only keys, so a resync "
           + "repairs nothing, and a broken watch is repaired by a full relist anyway.")
   Duration resync;
 
-  @Option(names = "--informer-sync-timeout", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(names = "--informer-sync-timeout", defaultValue = "60s", converter = DurationOption.class,
       description = "How long to wait at start for the first full list of pods, services and owners. Default: 60s.")
   Duration syncTimeout;
 
@@ -63,27 +64,4 @@ public final class EnrichmentOptions {
         historyRetention, maxTenancies, resync, syncTimeout);
   }
 
-  /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 0}, or ISO-8601 ({@code PT10M}). */
-  public static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-      if (v.startsWith("p")) {
-        return Duration.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
-      }
-      if (v.equals("0")) {
-        return Duration.ZERO;
-      }
-      long n = Long.parseLong(v.substring(0, v.length() - (v.endsWith("ms") ? 2 : 1)));
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(n);
-      }
-      return switch (v.charAt(v.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> throw new IllegalArgumentException("\"" + value + "\" is not a duration: use 90s, 10m, 1h or PT10M");
-      };
-    }
-  }
 }

@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in options: 500ms, 10s, 5m, 1h, 2d, a bare number of seconds, or ISO-8601 (PT10S). */
+/**
+ * Durations as people write them in options: 500ms, 10s, 5m, 1h, 2d, 0, or ISO-8601 (PT10S). Any
+ * other number needs its unit, as in Kubernetes manifests: "5" could mean seconds or milliseconds.
+ */
 public final class Durations {
 
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
@@ -18,6 +21,9 @@ public final class Durations {
     Matcher m = SIMPLE.matcher(text);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
+      if (m.group(2) == null && n != 0) {
+        throw new IllegalArgumentException("'" + value + "' needs a unit: ms, s, m, h or d (e.g. " + n + "s)");
+      }
       String unit = m.group(2) == null ? "s" : m.group(2);
       return switch (unit) {
         case "ms" -> Duration.ofMillis(n);

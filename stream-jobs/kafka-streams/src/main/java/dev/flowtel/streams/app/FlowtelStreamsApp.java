@@ -53,6 +53,18 @@ public final class FlowtelStreamsApp implements AutoCloseable {
     // The HTTP port is bound first: the address the other instances query this one at
     // (application.server) includes it, and Kafka Streams takes it at creation.
     HttpServer http = config.httpPort() < 0 ? null : StatusServer.bind(config.httpHost(), config.httpPort());
+    try {
+      return start(config, partitions, metrics, topology, properties, http);
+    } catch (Exception | Error e) {
+      if (http != null) {
+        http.stop(0); // free the port: the caller may try again
+      }
+      throw e;
+    }
+  }
+
+  private static FlowtelStreamsApp start(StreamsAppConfig config, int partitions, AppMetrics metrics, Topology topology,
+      Properties properties, HttpServer http) {
     HostInfo advertised = http == null ? null : config.advertisedHttp(http.getAddress().getPort());
     if (advertised != null) {
       String host = advertised.host().contains(":") ? '[' + advertised.host() + ']' : advertised.host();
@@ -63,9 +75,10 @@ public final class FlowtelStreamsApp implements AutoCloseable {
       LOG.error("stream thread failed; the application shuts down", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
-    PeerQueries peers = new PeerQueries(config.peerQueryTimeout());
+    PeerQueries peers = null;
     StatusServer server = null;
     if (http != null) {
+      peers = new PeerQueries(config.peerQueryTimeout());
       StoreQueries local = new StoreQueries(streams, config.window());
       server = StatusServer.start(http, streams, metrics, local, new FleetQueries(local,
           new InstanceDirectory(streams, advertised)::otherInstances, peers, config.peerQueryTimeout()));
@@ -128,6 +141,8 @@ public final class FlowtelStreamsApp implements AutoCloseable {
     if (server != null) {
       server.close();
     }
-    peers.close();
+    if (peers != null) {
+      peers.close();
+    }
   }
 }

@@ -119,9 +119,16 @@ public final class StatusServer implements AutoCloseable {
       Map<String, Object> body = fleetAnswer.answer().toJson();
       body.put("partial", fleetAnswer.partial());
       body.put("failedInstances", fleetAnswer.failedInstances().entrySet().stream()
-          .map(e -> Map.of("instance", e.getKey(), "error", e.getValue())).toList());
+          .map(e -> failedInstance(e.getKey(), e.getValue())).toList());
       return fleetAnswer.map(any -> body);
     });
+  }
+
+  private static Map<String, String> failedInstance(String instance, String error) {
+    Map<String, String> failed = new LinkedHashMap<>();
+    failed.put("instance", instance);
+    failed.put("error", error);
+    return failed;
   }
 
   /** A JSON array, as before the answers covered the whole application: partial answers say so in headers. */

@@ -379,6 +379,37 @@ static __always_inline void announce(const struct flow_key *key, __u64 now)
 	bpf_ringbuf_submit(event, 0);
 }
 
+/* The kernel's tick rate, filled by libbpf from the kernel's config (/proc/config.gz or
+ * /boot/config-<release>); 0 when neither is readable, e.g. in a container without /boot. */
+extern unsigned int CONFIG_HZ __kconfig __weak;
+
+/*
+ * When an established flow's packet was seen, within one kernel tick: its first packet's precise
+ * time plus the ticks counted since. Reading jiffies is one load (the verifier inlines
+ * bpf_jiffies64); the clock helpers, even the coarse one, cost 40-50 ns per packet on the live
+ * path (docs/benchmarks.md, issue 8). The multiplications by a literal are there because
+ * CONFIG_HZ is a constant to the verifier, which drops the other branches; the coarse clock
+ * stays for kernels whose config cannot be read.
+ */
+static __always_inline __u64 seen_since_first(const struct flow_stats *stats)
+{
+	__u64 ticks = bpf_jiffies64() - stats->first_seen_jiffies;
+	switch (CONFIG_HZ) {
+	case 100:
+		return stats->first_seen_ns + ticks * 10000000ULL;
+	case 250:
+		return stats->first_seen_ns + ticks * 4000000ULL;
+	case 300:
+		return stats->first_seen_ns + ticks * 3333333ULL;
+	case 1000:
+		return stats->first_seen_ns + ticks * 1000000ULL;
+	case 0:
+		return bpf_ktime_get_coarse_ns();
+	default:
+		return stats->first_seen_ns + ticks * (1000000000ULL / CONFIG_HZ);
+	}
+}
+
 static __always_inline void account(struct flow_stats *stats, __u64 now, __u64 bytes, __u64 packets,
 				    __u64 gso, __u32 flags)
 {
@@ -428,12 +459,12 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 			return TC_ACT_UNSPEC;
 		}
 		/*
-		 * An established flow's last seen takes the coarse clock: the same CLOCK_MONOTONIC at the
-		 * kernel tick's resolution (1-4 ms), a few ns to read where the precise clock cost 30-50 ns
-		 * per packet in this hook. Flow starts keep the precise clock; last seen never moves below
-		 * first seen (account() only raises it).
+		 * An established flow's last seen is counted in kernel ticks from its first packet (1-10
+		 * ms resolution), where the precise clock cost 30-50 ns per packet in this hook. Flow
+		 * starts keep the precise clock; last seen never moves below first seen (account() only
+		 * raises it).
 		 */
-		account(stats, bpf_ktime_get_coarse_ns(), bytes, packets, gso, p.tcp_flags);
+		account(stats, seen_since_first(stats), bytes, packets, gso, p.tcp_flags);
 		return TC_ACT_UNSPEC;
 	}
 	/*
@@ -451,6 +482,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 		return TC_ACT_UNSPEC;
 	}
 	__u64 now = bpf_ktime_get_ns();
+	fresh.first_seen_jiffies = bpf_jiffies64();
 	fresh.first_seen_ns = now;
 	fresh.last_seen_ns = now;
 	fresh.bytes = bytes;

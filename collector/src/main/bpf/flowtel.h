@@ -43,10 +43,10 @@ struct flow_key {
 	__u8 pad;
 };
 
-/* 64 bytes. */
+/* 72 bytes; user space reads the first 64 (KernelFlow), the last field is the program's own. */
 struct flow_stats {
 	__u64 first_seen_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u64 last_seen_ns;  /* same clock; after the first packet at the kernel tick's resolution */
+	__u64 last_seen_ns;  /* same clock, within one kernel tick of the flow's last packet (flowtel.bpf.c) */
 	__u64 bytes;         /* L3: IP header included, Ethernet/VLAN excluded; GSO counted as its segments */
 	__u64 packets;       /* a GSO super-packet counts as its gso_segs */
 	__u64 gso_segments;  /* of packets, those that were segments of GSO/GRO super-packets */
@@ -54,6 +54,7 @@ struct flow_stats {
 	__u32 drop_reason;   /* enum skb_drop_reason of the latest drop */
 	__u64 drops;
 	__u64 drop_bytes;    /* L3 length of the dropped packets */
+	__u64 first_seen_jiffies; /* jiffies at first_seen_ns: later packets' times count ticks from here */
 };
 
 /* Ring-buffer record announcing a flow inserted into the active table (56 bytes). */

@@ -67,6 +67,10 @@ public final class EbpfFlowSource implements FlowSource {
     }
     this.sink = sink;
     program = CaptureProgram.load(settings);
+    if (program.kernelTickRate() == 0) {
+      LOG.warn("the kernel's config is not readable (/proc/config.gz, /boot/config-<release>; mount the host's /boot): "
+          + "flows' last seen reads the coarse clock for every packet, which costs the capture 40-50 ns more per packet");
+    }
     try {
       if (settings.enableDrops()) {
         tracepoints.add(Tracepoints.attach(program.dropsProgramFd(), "tp_btf/kfree_skb"));

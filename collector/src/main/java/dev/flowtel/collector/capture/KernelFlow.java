@@ -34,7 +34,8 @@ public record KernelFlow(
     long dropBytes) {
 
   public static final int KEY_SIZE = 44;
-  public static final int VALUE_SIZE = 64;
+  /** struct flow_stats: 64 bytes decoded here, then the program's own first_seen_jiffies. */
+  public static final int VALUE_SIZE = 72;
   public static final int DIRECTION_INGRESS = 0;
   public static final int DIRECTION_EGRESS = 1;
   public static final int DIRECTION_UNKNOWN = 2;
@@ -43,7 +44,7 @@ public record KernelFlow(
   private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
   private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
-  /** Decodes a 44-byte key and a 64-byte value. */
+  /** Decodes a 44-byte key and a flow_stats value. */
   public static KernelFlow decode(MemorySegment key, MemorySegment value) {
     int version = key.get(ValueLayout.JAVA_BYTE, 41) & 0xFF;
     int addrLength = version == 4 ? 4 : 16;
@@ -67,7 +68,7 @@ public record KernelFlow(
         value.get(U64, 56));
   }
 
-  /** Whether a 64-byte value has neither packets nor drops: the kernel's mark of a flow another hook counts. */
+  /** Whether a flow_stats value has neither packets nor drops: the kernel's mark of a flow another hook counts. */
   public static boolean marksFlowCountedElsewhere(MemorySegment value) {
     return value.get(U64, 24) == 0 && value.get(U64, 48) == 0;
   }

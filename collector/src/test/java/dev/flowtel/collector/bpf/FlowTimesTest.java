@@ -1,0 +1,96 @@
+package dev.flowtel.collector.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.flowtel.collector.capture.CaptureProgram;
+import dev.flowtel.collector.capture.CaptureSettings;
+import dev.flowtel.collector.capture.KernelFlow;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A flow's first and last seen, as the kernel records them (BPF_PROG_TEST_RUN): the first packet's
+ * time is exact, a later packet's is counted in kernel ticks from it, so it is within one tick
+ * (at most 10 ms, at 100 Hz) of when the packet passed. The JVM's nanoTime reads the same
+ * CLOCK_MONOTONIC as the program.
+ */
+@Tag("ebpf")
+class FlowTimesTest {
+
+  /** A tick at the slowest common rate, 100 Hz. */
+  private static final long TICK_LIMIT = 10_000_000L;
+  private CaptureProgram program;
+
+  @BeforeEach
+  void load() {
+    String reason = BpfSupport.unavailableReason();
+    assumeThat(reason).as("eBPF not permitted here: %s", reason).isNull();
+    program = CaptureProgram.load(CaptureSettings.defaults("n").withTableCapacity(256));
+  }
+
+  @AfterEach
+  void unload() {
+    if (program != null) {
+      program.close();
+    }
+  }
+
+  @Test
+  void lastSeenFollowsTheLastPacketWithinOneTick() throws Exception {
+    byte[] packet = Frames.ip("10.0.0.1", "10.0.0.2").tcp(40000, 80, 0x10, 0).payload(10).build();
+
+    long beforeFirst = System.nanoTime();
+    ProgramTestRun.run(program.ingressProgramFd(), packet);
+    long afterFirst = System.nanoTime();
+    Thread.sleep(120);
+    ProgramTestRun.run(program.ingressProgramFd(), packet);
+    Thread.sleep(40);
+    long beforeLast = System.nanoTime();
+    ProgramTestRun.run(program.ingressProgramFd(), packet);
+    long afterLast = System.nanoTime();
+
+    List<KernelFlow> flows = new ArrayList<>();
+    program.flipAndDrain(64, flows::add);
+    assertThat(flows).singleElement().satisfies(flow -> {
+      assertThat(flow.packets()).isEqualTo(3);
+      assertThat(flow.firstSeenNanos()).isBetween(beforeFirst, afterFirst);
+      assertThat(flow.lastSeenNanos()).isBetween(beforeLast - TICK_LIMIT, afterLast + TICK_LIMIT);
+      assertThat(flow.lastSeenNanos()).isGreaterThanOrEqualTo(flow.firstSeenNanos());
+    });
+  }
+
+  @Test
+  void withTheKernelsTickRateKnownLastSeenIsAWholeNumberOfTicksAfterFirstSeen() throws Exception {
+    int hz = program.kernelTickRate();
+    assumeThat(hz).as("the kernel config (/proc/config.gz, /boot/config-*) is not readable here").isPositive();
+    byte[] packet = Frames.ip("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+
+    ProgramTestRun.run(program.ingressProgramFd(), packet);
+    Thread.sleep(30);
+    ProgramTestRun.run(program.ingressProgramFd(), packet);
+
+    List<KernelFlow> flows = new ArrayList<>();
+    program.flipAndDrain(64, flows::add);
+    long elapsed = flows.getFirst().lastSeenNanos() - flows.getFirst().firstSeenNanos();
+    assertThat(elapsed).isPositive();
+    assertThat(elapsed % (1_000_000_000L / hz)).as("ticks of %d Hz", hz).isZero();
+  }
+
+  @Test
+  void packetsWithinTheFirstTickKeepTheFirstPacketsTime() {
+    byte[] packet = Frames.ip("10.0.0.1", "10.0.0.2").udp(1, 2).build();
+
+    ProgramTestRun.run(program.ingressProgramFd(), packet);
+    ProgramTestRun.run(program.ingressProgramFd(), packet);
+
+    List<KernelFlow> flows = new ArrayList<>();
+    program.flipAndDrain(64, flows::add);
+    KernelFlow flow = flows.getFirst();
+    assertThat(flow.lastSeenNanos() - flow.firstSeenNanos()).isBetween(0L, TICK_LIMIT);
+  }
+}

@@ -129,7 +129,7 @@ final class LocalPipeline implements AutoCloseable {
   private void startFlinkJobs(Progress progress) throws Exception {
     progress.step("starting the traffic aggregation and policy anomaly jobs on an embedded Flink MiniCluster");
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
-        "--window", Long.toString(settings.window().toSeconds()), "--checkpoint-interval", "5s",
+        "--window", Durations.format(settings.window()), "--checkpoint-interval", "5s",
         "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
         "--checkpoint-dir", stack.kafka().settings().directory().getParent().resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),

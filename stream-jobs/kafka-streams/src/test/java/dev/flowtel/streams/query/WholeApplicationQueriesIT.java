@@ -81,8 +81,10 @@ class WholeApplicationQueriesIT {
       String baseB = "http://127.0.0.1:" + b.httpPort();
 
       // The instances' stores change while event time runs on: compare answers taken together,
-      // until both instances have emitted the same latest window.
+      // once both instances have emitted the same latest window and two snapshots 500 ms apart
+      // agree, so no answer in the one compared was taken halfway through a change.
       Snapshot s = null;
+      Snapshot previous = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {
         Snapshot next = new Snapshot(tryGet(baseA + "/edges/top?n=10000&window=latest&scope=local"),
@@ -92,9 +94,10 @@ class WholeApplicationQueriesIT {
         if (next.complete()) {
           s = next;
         }
-        if (s != null && s == next && s.settled()) {
+        if (s != null && s == next && s.settled() && s.equals(previous)) {
           break;
         }
+        previous = next;
         Thread.sleep(500);
       }
       assertThat(s).as("every instance answered every query at least once").isNotNull();

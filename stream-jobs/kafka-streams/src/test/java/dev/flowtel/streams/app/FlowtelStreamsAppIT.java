@@ -5,19 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowtel.core.traffic.TrafficWindows;
-import dev.flowtel.schema.ClusterState;
-import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
-import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.SimulationSink;
 import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
-import dev.flowtel.simulator.episode.GroundTruthLabel;
-import dev.flowtel.simulator.policy.ClusterStateRecord;
-import dev.flowtel.streams.Driver;
 import dev.flowtel.streams.parity.FinalRevisions;
+import dev.flowtel.streams.testing.SimulatedInput;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.DeadLetterHeaders;
@@ -43,11 +37,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -84,48 +73,18 @@ class FlowtelStreamsAppIT {
     }
 
     Instant start = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
-    SimulatorSettings settings = SimulatorSettings.defaults().withSeed(77).withFlowsPerSecond(20)
+    SimulatedInput input = SimulatedInput.of(SimulatorSettings.defaults().withSeed(77).withFlowsPerSecond(20)
         .withDuration(Duration.ofMinutes(6)).withStart(start)
-        .withEpisodes(List.of(new EpisodeSpec(EpisodeType.PORT_SCAN, Duration.ofMinutes(2), Duration.ofMinutes(1), null)));
-    List<byte[][]> flowRecords = new ArrayList<>();
-    List<ClusterStateRecord> stateRecords = new ArrayList<>();
-    WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
-    ClusterSimulator.of(settings).run(new SimulationSink() {
-      @Override
-      public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
-        flowRecords.add(new byte[][] {edgeKey.getBytes(StandardCharsets.UTF_8), flowCodec.encode(flow)});
-      }
-
-      @Override
-      public void clusterState(ClusterStateRecord record) {
-        stateRecords.add(record);
-      }
-    });
-    flowRecords.add(100, new byte[][] {"poison".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01, 9}});
-    WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
-        "enable.idempotence", true, "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (ClusterStateRecord r : stateRecords) {
-        producer.send(new ProducerRecord<>(state, 0, r.at().toEpochMilli(), r.key().getBytes(StandardCharsets.UTF_8),
-            r.value() == null ? null : stateCodec.encode(r.value())));
-      }
-      for (byte[][] f : flowRecords) {
-        producer.send(new ProducerRecord<>(flows, 0, f[0], f[1]));
-      }
-      producer.flush();
-    }
+        .withEpisodes(List.of(new EpisodeSpec(EpisodeType.PORT_SCAN, Duration.ofMinutes(2), Duration.ofMinutes(1), null))));
+    input.flows.add(100, new byte[][] {"poison".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01, 9}});
+    List<byte[][]> flowRecords = input.flows;
+    input.produceState(kafka.bootstrapServers(), state);
+    input.produceFlows(kafka.bootstrapServers(), flows, 0, flowRecords.size());
 
     String[] detection = {"--learning-period", "1m", "--window", "10s", "--rollup", "1m"};
-    List<ServiceTraffic> expectedTraffic;
-    List<PolicyAnomaly> expectedAnomalies;
-    try (Driver driver = new Driver(detection)) {
-      stateRecords.forEach(r -> driver.clusterState(r.key().getBytes(StandardCharsets.UTF_8),
-          r.value() == null ? null : stateCodec.encode(r.value()), r.at()));
-      flowRecords.forEach(f -> driver.flow(f[0], f[1]));
-      driver.finish();
-      expectedTraffic = driver.traffic();
-      expectedAnomalies = driver.anomalies();
-    }
+    SimulatedInput.Expected expected = input.expected(detection);
+    List<ServiceTraffic> expectedTraffic = expected.traffic();
+    List<PolicyAnomaly> expectedAnomalies = expected.anomalies();
     assertThat(expectedAnomalies).extracting(a -> a.getType().name()).contains("PORT_SCAN");
 
     List<String> options = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--application-id",
@@ -138,7 +97,7 @@ class FlowtelStreamsAppIT {
       assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("app running").isTrue();
       String base = "http://127.0.0.1:" + app.httpPort();
       // Every window closes once event time runs on with the wall clock (--idleness 2s).
-      List<ConsumerRecord<byte[], byte[]>> trafficRecords = readCommitted(kafka, traffic, expectedTraffic.size(),
+      List<ConsumerRecord<byte[], byte[]>> trafficRecords = SimulatedInput.readCommitted(kafka.bootstrapServers(), traffic, expectedTraffic.size(),
           Duration.ofSeconds(120));
       WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
       List<ServiceTraffic> actualTraffic = trafficRecords.stream().map(r -> trafficCodec.decode(r.value()).orElseThrow()).toList();
@@ -147,11 +106,11 @@ class FlowtelStreamsAppIT {
           .isEqualTo(TrafficWindows.recordKey(trafficCodec.decode(r.value()).orElseThrow())));
 
       WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
-      List<PolicyAnomaly> actualAnomalies = readCommitted(kafka, anomalies, expectedAnomalies.size(), Duration.ofSeconds(60))
+      List<PolicyAnomaly> actualAnomalies = SimulatedInput.readCommitted(kafka.bootstrapServers(), anomalies, expectedAnomalies.size(), Duration.ofSeconds(60))
           .stream().map(r -> anomalyCodec.decode(r.value()).orElseThrow()).toList();
       assertThat(FinalRevisions.anomalies(actualAnomalies)).isEqualTo(FinalRevisions.anomalies(expectedAnomalies));
 
-      List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(kafka, dlq, 1, Duration.ofSeconds(30));
+      List<ConsumerRecord<byte[], byte[]>> dead = SimulatedInput.readCommitted(kafka.bootstrapServers(), dlq, 1, Duration.ofSeconds(30));
       assertThat(dead).hasSize(1);
       assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("truncated");
       assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(flows);
@@ -198,25 +157,5 @@ class FlowtelStreamsAppIT {
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
     var h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-  }
-
-  /** read_committed, until at least {@code expected} records came and a second passed quietly, or the timeout. */
-  private static List<ConsumerRecord<byte[], byte[]>> readCommitted(KafkaFixture kafka, String topic, int expected,
-      Duration timeout) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(),
-        "group.id", "it-reader-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      long lastNew = System.nanoTime();
-      while (System.nanoTime() < deadline && (records.size() < expected || System.nanoTime() - lastNew < 2_000_000_000L)) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          records.add(r);
-          lastNew = System.nanoTime();
-        }
-      }
-    }
-    return records;
   }
 }

@@ -159,10 +159,10 @@ class CrashRecoveryIT {
         + "; see target/crash-recovery-it/*.log");
   }
 
-  /** Reads the topic until its final revisions equal {@code expected} or a minute passes; returns every record read. */
+  /** Reads the topic until its final revisions equal {@code expected} or 150 s pass; returns every record read. */
   private static <T, K> List<T> awaitFinal(KafkaFixture kafka, String topic, Function<byte[], T> decode,
       Function<List<T>, Map<K, T>> finals, Map<K, T> expected) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
     List<T> records;
     do {
       records = SimulatedInput.readCommitted(kafka.bootstrapServers(), topic, expected.size(), Duration.ofSeconds(10))

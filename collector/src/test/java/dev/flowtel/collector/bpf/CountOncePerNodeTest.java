@@ -2,7 +2,6 @@ package dev.flowtel.collector.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.flowtel.collector.capture.CaptureProgram;
 import dev.flowtel.collector.capture.CaptureProgram.Counter;
@@ -13,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The kernel's rule for counting a packet once per node, run with BPF_PROG_TEST_RUN on the
@@ -27,20 +26,13 @@ import org.junit.jupiter.api.Test;
 class CountOncePerNodeTest {
 
   private static final int LO = 1;
+  @RegisterExtension
+  final LoadedCaptureProgram loaded = new LoadedCaptureProgram(CaptureSettings.defaults("n").withTableCapacity(256));
   private CaptureProgram program;
 
   @BeforeEach
-  void load() {
-    String reason = BpfSupport.unavailableReason();
-    assumeThat(reason).as("eBPF not permitted here: %s", reason).isNull();
-    program = CaptureProgram.load(CaptureSettings.defaults("n").withTableCapacity(256));
-  }
-
-  @AfterEach
-  void unload() {
-    if (program != null) {
-      program.close();
-    }
+  void program() {
+    program = loaded.program();
   }
 
   @Test
@@ -169,8 +161,6 @@ class CountOncePerNodeTest {
   }
 
   private List<KernelFlow> drain() {
-    List<KernelFlow> flows = new ArrayList<>();
-    program.flipAndDrain(64, flows::add);
-    return flows;
+    return loaded.drain();
   }
 }

@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.flowtel.collector.capture.CaptureProgram;
 import dev.flowtel.collector.capture.CaptureSettings;
 import dev.flowtel.collector.capture.KernelFlow;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A flow's first and last seen, as the kernel records them (BPF_PROG_TEST_RUN): the first packet's
@@ -24,20 +23,14 @@ class FlowTimesTest {
 
   /** A tick at the slowest common rate, 100 Hz. */
   private static final long TICK_LIMIT = 10_000_000L;
+
+  @RegisterExtension
+  final LoadedCaptureProgram loaded = new LoadedCaptureProgram(CaptureSettings.defaults("n").withTableCapacity(256));
   private CaptureProgram program;
 
   @BeforeEach
-  void load() {
-    String reason = BpfSupport.unavailableReason();
-    assumeThat(reason).as("eBPF not permitted here: %s", reason).isNull();
-    program = CaptureProgram.load(CaptureSettings.defaults("n").withTableCapacity(256));
-  }
-
-  @AfterEach
-  void unload() {
-    if (program != null) {
-      program.close();
-    }
+  void program() {
+    program = loaded.program();
   }
 
   @Test
@@ -54,8 +47,7 @@ class FlowTimesTest {
     ProgramTestRun.run(program.ingressProgramFd(), packet);
     long afterLast = System.nanoTime();
 
-    List<KernelFlow> flows = new ArrayList<>();
-    program.flipAndDrain(64, flows::add);
+    List<KernelFlow> flows = loaded.drain();
     assertThat(flows).singleElement().satisfies(flow -> {
       assertThat(flow.packets()).isEqualTo(3);
       assertThat(flow.firstSeenNanos()).isBetween(beforeFirst, afterFirst);
@@ -74,8 +66,7 @@ class FlowTimesTest {
     Thread.sleep(30);
     ProgramTestRun.run(program.ingressProgramFd(), packet);
 
-    List<KernelFlow> flows = new ArrayList<>();
-    program.flipAndDrain(64, flows::add);
+    List<KernelFlow> flows = loaded.drain();
     long elapsed = flows.getFirst().lastSeenNanos() - flows.getFirst().firstSeenNanos();
     assertThat(elapsed).isPositive();
     assertThat(elapsed % (1_000_000_000L / hz)).as("ticks of %d Hz", hz).isZero();
@@ -90,8 +81,7 @@ class FlowTimesTest {
     ProgramTestRun.run(program.ingressProgramFd(), packet);
     long after = System.nanoTime();
 
-    List<KernelFlow> flows = new ArrayList<>();
-    program.flipAndDrain(64, flows::add);
+    List<KernelFlow> flows = loaded.drain();
     KernelFlow flow = flows.getFirst();
     assertThat(flow.lastSeenNanos() - flow.firstSeenNanos()).isBetween(0L, after - before + TICK_LIMIT);
   }

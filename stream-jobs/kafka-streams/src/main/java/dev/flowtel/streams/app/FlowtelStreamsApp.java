@@ -67,8 +67,7 @@ public final class FlowtelStreamsApp implements AutoCloseable {
       Properties properties, HttpServer http) {
     HostInfo advertised = http == null ? null : config.advertisedHttp(http.getAddress().getPort());
     if (advertised != null) {
-      String host = advertised.host().contains(":") ? '[' + advertised.host() + ']' : advertised.host();
-      properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host + ':' + advertised.port());
+      properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, InstanceDirectory.authority(advertised));
     }
     KafkaStreams streams = new KafkaStreams(topology, properties);
     streams.setUncaughtExceptionHandler(e -> {

@@ -20,6 +20,12 @@ public final class InstanceDirectory {
     this.self = self;
   }
 
+  /** {@code host:port} as a URI or {@code application.server} takes it: an IPv6 host in brackets. */
+  public static String authority(HostInfo instance) {
+    String host = instance.host().contains(":") ? '[' + instance.host() + ']' : instance.host();
+    return host + ':' + instance.port();
+  }
+
   public List<HostInfo> otherInstances() {
     return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
         .filter(host -> !host.equals(self) && !host.equals(HostInfo.unavailable())).distinct().toList();

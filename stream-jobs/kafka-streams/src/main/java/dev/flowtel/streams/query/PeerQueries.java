@@ -56,8 +56,7 @@ public final class PeerQueries implements FleetQueries.Remote, AutoCloseable {
   }
 
   private CompletableFuture<JsonNode> get(HostInfo instance, String pathAndQuery) {
-    String host = instance.host().contains(":") ? '[' + instance.host() + ']' : instance.host();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ':' + instance.port() + pathAndQuery))
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + InstanceDirectory.authority(instance) + pathAndQuery))
         .timeout(timeout).GET().build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
       if (response.statusCode() != 200) {

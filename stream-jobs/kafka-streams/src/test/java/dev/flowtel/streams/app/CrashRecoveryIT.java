@@ -9,6 +9,7 @@ import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.streams.parity.FinalRevisions;
+import dev.flowtel.streams.testing.AppTopics;
 import dev.flowtel.streams.testing.SimulatedInput;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
@@ -23,11 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -51,19 +50,9 @@ class CrashRecoveryIT {
   @Test
   void aKilledInstanceRestartsWithoutLosingOrRepeatingAnyResult(KafkaFixture kafka) throws Exception {
     assertThat(JAR).as("the shaded jar, built by `package` before the ITs").exists();
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    String flows = "it.crash.flows." + run;
-    String state = "it.crash.state." + run;
-    String traffic = "it.crash.traffic." + run;
-    String anomalies = "it.crash.anomalies." + run;
-    String dlq = "it.crash.dlq." + run;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      List<NewTopic> topics = new ArrayList<>();
-      for (String name : List.of(flows, state, traffic, anomalies, dlq)) {
-        topics.add(new NewTopic(name, 1, (short) 1).configs(Map.of("retention.ms", "-1")));
-      }
-      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-    }
+    AppTopics topics = AppTopics.create(kafka.bootstrapServers(), "it.crash", 1);
+    String run = topics.run();
+    String flows = topics.flows();
     Instant start = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
     SimulatedInput input = SimulatedInput.of(SimulatorSettings.defaults().withSeed(78).withFlowsPerSecond(20)
         .withDuration(Duration.ofMinutes(6)).withStart(start)
@@ -78,12 +67,12 @@ class CrashRecoveryIT {
         "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
     List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--kafka-properties",
         client.toString(), "--application-id",
-        "it-crash-" + run, "--state-dir", Files.createTempDirectory("flowtel-streams-crash").toString(), "--flows-topic", flows,
-        "--cluster-state-topic", state, "--traffic-topic", traffic, "--anomalies-topic", anomalies, "--dlq-topic", dlq,
+        "it-crash-" + run, "--state-dir", Files.createTempDirectory("flowtel-streams-crash").toString(),
         "--http-port", "-1", "--commit-interval", "500ms", "--idleness", "2s"));
+    args.addAll(topics.options());
     args.addAll(List.of(detection));
     int half = input.flows.size() / 2;
-    input.produceState(kafka.bootstrapServers(), state);
+    input.produceState(kafka.bootstrapServers(), topics.state());
     input.produceFlows(kafka.bootstrapServers(), flows, 0, half);
 
     Process first = launch(args, "first");
@@ -104,9 +93,9 @@ class CrashRecoveryIT {
       WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
       WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
       // Every window closes once event time runs on with the wall clock (--idleness 2s).
-      List<ServiceTraffic> actualTraffic = awaitFinal(kafka, traffic, b -> trafficCodec.decode(b).orElseThrow(), FinalRevisions::traffic,
+      List<ServiceTraffic> actualTraffic = awaitFinal(kafka, topics.traffic(), b -> trafficCodec.decode(b).orElseThrow(), FinalRevisions::traffic,
           FinalRevisions.traffic(expected.traffic()));
-      List<PolicyAnomaly> actualAnomalies = awaitFinal(kafka, anomalies, b -> anomalyCodec.decode(b).orElseThrow(), FinalRevisions::anomalies,
+      List<PolicyAnomaly> actualAnomalies = awaitFinal(kafka, topics.anomalies(), b -> anomalyCodec.decode(b).orElseThrow(), FinalRevisions::anomalies,
           FinalRevisions.anomalies(expected.anomalies()));
 
       assertThat(FinalRevisions.traffic(actualTraffic)).isEqualTo(FinalRevisions.traffic(expected.traffic()));

@@ -11,6 +11,7 @@ import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.streams.parity.FinalRevisions;
+import dev.flowtel.streams.testing.AppTopics;
 import dev.flowtel.streams.testing.SimulatedInput;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
@@ -29,13 +30,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,19 +54,12 @@ class FlowtelStreamsAppIT {
 
   @Test
   void theAppOnARealBrokerWritesWhatTheTestDriverComputesAndAnswersQueries(KafkaFixture kafka) throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    String flows = "it.flows." + run;
-    String state = "it.state." + run;
-    String traffic = "it.traffic." + run;
-    String anomalies = "it.anomalies." + run;
-    String dlq = "it.dlq." + run;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      List<NewTopic> topics = new ArrayList<>();
-      for (String name : List.of(flows, state, traffic, anomalies, dlq)) {
-        topics.add(new NewTopic(name, 1, (short) 1).configs(Map.of("retention.ms", "-1")));
-      }
-      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-    }
+    AppTopics topics = AppTopics.create(kafka.bootstrapServers(), "it", 1);
+    String flows = topics.flows();
+    String state = topics.state();
+    String traffic = topics.traffic();
+    String anomalies = topics.anomalies();
+    String dlq = topics.dlq();
 
     Instant start = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
     SimulatedInput input = SimulatedInput.of(SimulatorSettings.defaults().withSeed(77).withFlowsPerSecond(20)
@@ -88,9 +77,9 @@ class FlowtelStreamsAppIT {
     assertThat(expectedAnomalies).extracting(a -> a.getType().name()).contains("PORT_SCAN");
 
     List<String> options = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--application-id",
-        "it-" + run, "--state-dir", Files.createTempDirectory("flowtel-streams-it").toString(), "--flows-topic", flows,
-        "--cluster-state-topic", state, "--traffic-topic", traffic, "--anomalies-topic", anomalies, "--dlq-topic", dlq,
+        "it-" + topics.run(), "--state-dir", Files.createTempDirectory("flowtel-streams-it").toString(),
         "--http-port", "0", "--http-host", "127.0.0.1", "--commit-interval", "500ms", "--idleness", "2s"));
+    options.addAll(topics.options());
     options.addAll(List.of(detection));
     StreamsAppConfig config = StreamsAppConfig.parse(options.toArray(String[]::new));
     try (FlowtelStreamsApp app = FlowtelStreamsApp.start(config)) {

@@ -15,6 +15,7 @@ import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.streams.app.FlowtelStreamsApp;
 import dev.flowtel.streams.app.StreamsAppConfig;
+import dev.flowtel.streams.testing.AppTopics;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.RecordType;
@@ -32,10 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -60,19 +57,14 @@ class WholeApplicationQueriesIT {
 
   @Test
   void eitherInstanceAnswersForTheWholeApplication(KafkaFixture kafka) throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    String flows = "it.flows." + run;
-    String state = "it.state." + run;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(flows, 2, (short) 1), new NewTopic(state, 1, (short) 1),
-          new NewTopic("it.traffic." + run, 1, (short) 1), new NewTopic("it.anomalies." + run, 1, (short) 1),
-          new NewTopic("it.dlq." + run, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    }
-    List<String> options = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--application-id", "it-fleet-" + run,
-        "--flows-topic", flows, "--cluster-state-topic", state, "--traffic-topic", "it.traffic." + run,
-        "--anomalies-topic", "it.anomalies." + run, "--dlq-topic", "it.dlq." + run, "--http-port", "0", "--http-host",
-        "127.0.0.1", "--commit-interval", "500ms", "--idleness", "2s", "--window", "10s", "--rollup", "0",
-        "--learning-period", "1m", "--cooldown", "1h", "--query-retention", "1h");
+    AppTopics topics = AppTopics.create(kafka.bootstrapServers(), "it", 2);
+    String flows = topics.flows();
+    String state = topics.state();
+    List<String> options = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--application-id",
+        "it-fleet-" + topics.run(), "--http-port", "0", "--http-host", "127.0.0.1", "--commit-interval", "500ms",
+        "--idleness", "2s", "--window", "10s", "--rollup", "0", "--learning-period", "1m", "--cooldown", "1h",
+        "--query-retention", "1h"));
+    options.addAll(topics.options());
 
     try (FlowtelStreamsApp a = start(options); FlowtelStreamsApp b = start(options)) {
       awaitOneFlowsPartitionEach(flows, a, b);

@@ -1,0 +1,38 @@
+package dev.flowtel.streams.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The app's five topics for one IT run, created on the real broker under names no other run
+ * shares. The flows topic has the partitions asked for, the others one; every topic keeps its
+ * records (the simulated input and its results carry timestamps from the past).
+ */
+public record AppTopics(String run, String flows, String state, String traffic, String anomalies, String dlq) {
+
+  public static AppTopics create(String bootstrap, String prefix, int flowsPartitions) throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    AppTopics topics = new AppTopics(run, prefix + ".flows." + run, prefix + ".state." + run, prefix + ".traffic." + run,
+        prefix + ".anomalies." + run, prefix + ".dlq." + run);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      List<NewTopic> created = new ArrayList<>();
+      for (String name : List.of(topics.flows, topics.state, topics.traffic, topics.anomalies, topics.dlq)) {
+        created.add(new NewTopic(name, name.equals(topics.flows) ? flowsPartitions : 1, (short) 1)
+            .configs(Map.of("retention.ms", "-1")));
+      }
+      admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
+    }
+    return topics;
+  }
+
+  /** The app's options naming these topics. */
+  public List<String> options() {
+    return List.of("--flows-topic", flows, "--cluster-state-topic", state, "--traffic-topic", traffic, "--anomalies-topic",
+        anomalies, "--dlq-topic", dlq);
+  }
+}

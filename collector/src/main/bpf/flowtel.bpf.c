@@ -24,6 +24,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #ifndef FLOW_TABLE_ENTRIES
 #define FLOW_TABLE_ENTRIES 65536
 #endif
+#ifndef FLOW_CACHE_SLOTS
+#define FLOW_CACHE_SLOTS 512
+#endif
 #define MAX_VLAN_TAGS 2
 #define MAX_IPV6_EXT_HEADERS 8
 /* Larger header offsets are read with bpf_skb_load_bytes; the bound lets the verifier check the in-place read. */
@@ -42,6 +45,7 @@ const volatile struct flowtel_config config = {
 	.enable_drops = 0,
 	.announce_new_flows = 1,
 	.copy_headers = 0,
+	.cache_slots = FLOW_CACHE_SLOTS,
 };
 
 struct flow_table {
@@ -111,6 +115,34 @@ struct {
 	__type(key, struct pod_addr);
 	__type(value, __u32);
 } pod_addrs SEC(".maps");
+
+/*
+ * Per-CPU flow cache. A flow's first packet in a table takes the hash-table path (insert, new-flow
+ * announcement, the count-once decision); the flow then gets a slot here, picked by a cheap hash of
+ * its key, and its next packets on this CPU add to the slot: no jhash over 44 bytes, no bucket
+ * walk, no atomics. On the live path the table lookup cost ~75 ns per packet, mostly cache misses
+ * (docs/benchmarks.md, issue 8). A slot taken by a flow with counted packets is not given to
+ * another flow: that one takes the table path, so nothing ever has to be written back from here.
+ *
+ * The cache has two halves, and cache_half says which one the programs write. User space points
+ * it at the other half before it flips active_table; the flip waits for every program run that
+ * started before, so the old half is then written by nobody and user space reads and clears it
+ * (CaptureProgram.flipAndDrain), adding its counters to the drained table's. A flow whose packets
+ * all hit a slot has no table entry in that period: its counters come from the slots alone.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2 * FLOW_CACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct flow_cache_slot);
+} flow_cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cache_half SEC(".maps");
 
 static __always_inline void count(__u32 index)
 {
@@ -391,22 +423,22 @@ extern unsigned int CONFIG_HZ __kconfig __weak;
  * CONFIG_HZ is a constant to the verifier, which drops the other branches; the coarse clock
  * stays for kernels whose config cannot be read.
  */
-static __always_inline __u64 seen_since_first(const struct flow_stats *stats)
+static __always_inline __u64 seen_since_first(__u64 first_seen_ns, __u64 first_seen_jiffies)
 {
-	__u64 ticks = bpf_jiffies64() - stats->first_seen_jiffies;
+	__u64 ticks = bpf_jiffies64() - first_seen_jiffies;
 	switch (CONFIG_HZ) {
 	case 100:
-		return stats->first_seen_ns + ticks * 10000000ULL;
+		return first_seen_ns + ticks * 10000000ULL;
 	case 250:
-		return stats->first_seen_ns + ticks * 4000000ULL;
+		return first_seen_ns + ticks * 4000000ULL;
 	case 300:
-		return stats->first_seen_ns + ticks * 3333333ULL;
+		return first_seen_ns + ticks * 3333333ULL;
 	case 1000:
-		return stats->first_seen_ns + ticks * 1000000ULL;
+		return first_seen_ns + ticks * 1000000ULL;
 	case 0:
 		return bpf_ktime_get_coarse_ns();
 	default:
-		return stats->first_seen_ns + ticks * (1000000000ULL / CONFIG_HZ);
+		return first_seen_ns + ticks * (1000000000ULL / CONFIG_HZ);
 	}
 }
 
@@ -423,9 +455,139 @@ static __always_inline void account(struct flow_stats *stats, __u64 now, __u64 b
 		stats->last_seen_ns = now; /* a racing CPU may store a slightly older time: harmless */
 }
 
+/* A packet's accounting, worked out once by handle() for either path. */
+struct packet_counts {
+	__u64 bytes;
+	__u64 packets;
+	__u64 gso;
+	__u32 tcp_flags;
+};
+
+/* Where the table path left a flow; also the state its cache slot gets. */
+enum table_outcome { NOT_COUNTED = CACHE_EMPTY, COUNTED = CACHE_COUNTING, ELSEWHERE = CACHE_ELSEWHERE };
+
+/* The flow-table path: every flow's first packet in a table, and packets whose cache slot is taken. */
+static __always_inline enum table_outcome count_in_table(const struct flow_key *key, const struct packet_counts *c)
+{
+	void *table = active_flows();
+	if (!table)
+		return NOT_COUNTED;
+	struct flow_stats *stats = bpf_map_lookup_elem(table, key);
+	if (stats) {
+		/* An entry without packets marks a flow another hook counts (below); no drop shares a
+		 * hook's key, since drops carry DIRECTION_UNKNOWN. */
+		if (!stats->packets) {
+			count(COUNTER_SEEN_ELSEWHERE);
+			return ELSEWHERE;
+		}
+		/*
+		 * An established flow's last seen is counted in kernel ticks from its first packet (1-10
+		 * ms resolution), where the precise clock cost 30-50 ns per packet in this hook. Flow
+		 * starts keep the precise clock; last seen never moves below first seen (account() only
+		 * raises it).
+		 */
+		account(stats, seen_since_first(stats->first_seen_ns, stats->first_seen_jiffies), c->bytes, c->packets, c->gso,
+			c->tcp_flags);
+		return COUNTED;
+	}
+	/*
+	 * Where a packet is counted is decided once per flow and table: the decision (and the pod
+	 * addresses it learns or consults) costs up to two more hash lookups, which every packet paid
+	 * before. A flow counted elsewhere gets an entry without packets, so its next packets stop
+	 * at the lookup above; the drain skips such entries, and the next table decides afresh, as
+	 * it does when the attacher asks for a flip because an interface came or went.
+	 */
+	struct flow_stats fresh = {};
+	if (counted_elsewhere(key)) {
+		count(COUNTER_SEEN_ELSEWHERE);
+		if (bpf_map_update_elem(table, key, &fresh, BPF_NOEXIST) == 0)
+			count(COUNTER_SKIPPED_FLOWS);
+		return ELSEWHERE;
+	}
+	__u64 now = bpf_ktime_get_ns();
+	fresh.first_seen_jiffies = bpf_jiffies64();
+	fresh.first_seen_ns = now;
+	fresh.last_seen_ns = now;
+	fresh.bytes = c->bytes;
+	fresh.packets = c->packets;
+	fresh.gso_segments = c->gso;
+	fresh.tcp_flags = c->tcp_flags;
+	long err = bpf_map_update_elem(table, key, &fresh, BPF_NOEXIST);
+	if (err == 0) {
+		count(COUNTER_NEW_FLOWS);
+		announce(key, now);
+		return COUNTED;
+	}
+	/* Another CPU inserted it first (EEXIST), or the table is full (E2BIG). */
+	stats = bpf_map_lookup_elem(table, key);
+	if (!stats) {
+		count(COUNTER_TABLE_FULL);
+		return NOT_COUNTED;
+	}
+	if (stats->packets) {
+		account(stats, now, c->bytes, c->packets, c->gso, c->tcp_flags);
+		return COUNTED;
+	}
+	count(COUNTER_SEEN_ELSEWHERE); /* decided otherwise a moment ago, as pod_addrs changed */
+	return ELSEWHERE;
+}
+
+/* Spreads the key's 11 words over the slots: a few instructions, where the table's jhash takes ~20 ns. */
+static __always_inline __u32 cache_hash(const struct flow_key *key)
+{
+	const __u32 *w = (const __u32 *)key;
+	__u32 src = w[0] ^ w[1] ^ w[2] ^ w[3];
+	__u32 dst = w[4] ^ w[5] ^ w[6] ^ w[7];
+	__u32 h = src ^ ((dst << 13) | (dst >> 19)) ^ (w[8] * 0x85EBCA6BU) ^ w[9] ^ (w[10] << 7);
+	h *= 0x9E3779B1U;
+	return h ^ (h >> 16);
+}
+
+/* The slot of this CPU's cache for key, in the half the programs write now; NULL without a cache. */
+static __always_inline struct flow_cache_slot *cache_slot(const struct flow_key *key)
+{
+	if (!config.cache_slots)
+		return 0;
+	__u32 zero = 0;
+	__u32 *half = bpf_map_lookup_elem(&cache_half, &zero);
+	if (!half)
+		return 0;
+	__u32 index = (*half & 1) * config.cache_slots + (cache_hash(key) & (config.cache_slots - 1));
+	return bpf_map_lookup_elem(&flow_cache, &index);
+}
+
+/* Both keys 8-byte aligned: five 64-bit words and the last 32-bit one, compared without branches. */
+static __always_inline int same_flow(const struct flow_key *a, const struct flow_key *b)
+{
+	const __u64 *x = (const __u64 *)a;
+	const __u64 *y = (const __u64 *)b;
+	__u64 diff = (x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]);
+	diff |= ((const __u32 *)a)[10] ^ ((const __u32 *)b)[10];
+	return diff == 0;
+}
+
+/* A packet of the slot's flow: per-CPU, so plain adds; the first one of the period reads the precise clock. */
+static __always_inline void count_in_slot(struct flow_cache_slot *slot, const struct packet_counts *c)
+{
+	if (!slot->packets) {
+		__u64 now = bpf_ktime_get_ns();
+		slot->first_seen_ns = now;
+		slot->first_seen_jiffies = bpf_jiffies64();
+		slot->last_seen_ns = now;
+	} else {
+		__u64 seen = seen_since_first(slot->first_seen_ns, slot->first_seen_jiffies);
+		if (seen > slot->last_seen_ns)
+			slot->last_seen_ns = seen;
+	}
+	slot->bytes += c->bytes;
+	slot->packets += c->packets;
+	slot->gso_segments += c->gso;
+	slot->tcp_flags |= c->tcp_flags;
+}
+
 static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 {
-	struct flow_key key = {};
+	struct flow_key key __attribute__((aligned(8))) = {};
 	struct parsed p = {};
 	int result = parse_packet(skb, &key, &p);
 	if (result != PARSE_OK) {
@@ -436,72 +598,35 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 	key.direction = direction;
 
 	/* The IP length, not skb->len: skb->len also holds the Ethernet header and any padding. */
-	__u64 bytes = p.l3_len;
-	__u64 packets = 1;
-	__u64 gso = 0;
+	struct packet_counts c = { .bytes = p.l3_len, .packets = 1, .gso = 0, .tcp_flags = p.tcp_flags };
 	__u32 segs = skb->gso_segs;
 	if (segs > 1) {
 		/* One super-packet stands for segs packets on the wire, each with its own headers. */
-		bytes += (__u64)(segs - 1) * p.hdr_len;
-		packets = segs;
-		gso = segs;
+		c.bytes += (__u64)(segs - 1) * p.hdr_len;
+		c.packets = segs;
+		c.gso = segs;
 	}
 
-	void *table = active_flows();
-	if (!table)
-		return TC_ACT_UNSPEC;
-	struct flow_stats *stats = bpf_map_lookup_elem(table, &key);
-	if (stats) {
-		/* An entry without packets marks a flow another hook counts (below); no drop shares a
-		 * hook's key, since drops carry DIRECTION_UNKNOWN. */
-		if (!stats->packets) {
+	struct flow_cache_slot *slot = cache_slot(&key);
+	if (slot && slot->state != CACHE_EMPTY && same_flow(&slot->key, &key)) {
+		if (slot->state == CACHE_ELSEWHERE)
 			count(COUNTER_SEEN_ELSEWHERE);
-			return TC_ACT_UNSPEC;
-		}
-		/*
-		 * An established flow's last seen is counted in kernel ticks from its first packet (1-10
-		 * ms resolution), where the precise clock cost 30-50 ns per packet in this hook. Flow
-		 * starts keep the precise clock; last seen never moves below first seen (account() only
-		 * raises it).
-		 */
-		account(stats, seen_since_first(stats), bytes, packets, gso, p.tcp_flags);
-		return TC_ACT_UNSPEC;
-	}
-	/*
-	 * Where a packet is counted is decided once per flow and table: the decision (and the pod
-	 * addresses it learns or consults) costs up to two more hash lookups, which every packet paid
-	 * before. A flow counted elsewhere gets an entry without packets, so its next packets stop
-	 * at the lookup above; the drain skips such entries, and the next table decides afresh, as
-	 * it does when the attacher asks for a flip because an interface came or went.
-	 */
-	struct flow_stats fresh = {};
-	if (counted_elsewhere(&key)) {
-		count(COUNTER_SEEN_ELSEWHERE);
-		if (bpf_map_update_elem(table, &key, &fresh, BPF_NOEXIST) == 0)
-			count(COUNTER_SKIPPED_FLOWS);
-		return TC_ACT_UNSPEC;
-	}
-	__u64 now = bpf_ktime_get_ns();
-	fresh.first_seen_jiffies = bpf_jiffies64();
-	fresh.first_seen_ns = now;
-	fresh.last_seen_ns = now;
-	fresh.bytes = bytes;
-	fresh.packets = packets;
-	fresh.gso_segments = gso;
-	fresh.tcp_flags = p.tcp_flags;
-	long err = bpf_map_update_elem(table, &key, &fresh, BPF_NOEXIST);
-	if (err == 0) {
-		count(COUNTER_NEW_FLOWS);
-		announce(&key, now);
-	} else {
-		/* Another CPU inserted it first (EEXIST), or the table is full (E2BIG). */
-		stats = bpf_map_lookup_elem(table, &key);
-		if (!stats)
-			count(COUNTER_TABLE_FULL);
-		else if (stats->packets)
-			account(stats, now, bytes, packets, gso, p.tcp_flags);
 		else
-			count(COUNTER_SEEN_ELSEWHERE); /* decided otherwise a moment ago, as pod_addrs changed */
+			count_in_slot(slot, &c);
+		return TC_ACT_UNSPEC;
+	}
+	enum table_outcome outcome = count_in_table(&key, &c);
+	/* The slot goes to this flow unless another flow's packets are counted in it. */
+	if (slot && outcome != NOT_COUNTED && (slot->state == CACHE_EMPTY || !slot->packets)) {
+		__builtin_memcpy(&slot->key, &key, sizeof(key));
+		slot->state = outcome;
+		slot->first_seen_ns = 0;
+		slot->first_seen_jiffies = 0;
+		slot->last_seen_ns = 0;
+		slot->bytes = 0;
+		slot->packets = 0;
+		slot->gso_segments = 0;
+		slot->tcp_flags = 0;
 	}
 	return TC_ACT_UNSPEC;
 }

@@ -57,6 +57,27 @@ struct flow_stats {
 	__u64 first_seen_jiffies; /* jiffies at first_seen_ns: later packets' times count ticks from here */
 };
 
+/*
+ * A slot of the per-CPU flow cache (flowtel.bpf.c, "Per-CPU flow cache"): a recent flow of this CPU
+ * and what its packets added since the slot was filled, counted without hashing and without
+ * atomics. 104 bytes.
+ */
+#define CACHE_EMPTY 0
+#define CACHE_COUNTING 1  /* packets add to the slot's counters */
+#define CACHE_ELSEWHERE 2 /* another hook counts this flow: packets are skipped */
+struct flow_cache_slot {
+	struct flow_key key;
+	__u32 state;               /* CACHE_* */
+	__u64 first_seen_ns;       /* of the first packet counted in the slot; 0 until then */
+	__u64 first_seen_jiffies;  /* jiffies at first_seen_ns */
+	__u64 last_seen_ns;        /* within one kernel tick, as in flow_stats */
+	__u64 bytes;
+	__u64 packets;
+	__u64 gso_segments;
+	__u32 tcp_flags;
+	__u32 pad;
+};
+
 /* Ring-buffer record announcing a flow inserted into the active table (56 bytes). */
 struct new_flow_event {
 	struct flow_key key;
@@ -80,7 +101,7 @@ struct flowtel_config {
 	__u8 enable_drops;
 	__u8 announce_new_flows;
 	__u8 copy_headers; /* tests only: read every header with bpf_skb_load_bytes, never in place */
-	__u8 pad[4];
+	__u32 cache_slots; /* slots per half of flow_cache, a power of two; 0: no cache */
 };
 
 #endif

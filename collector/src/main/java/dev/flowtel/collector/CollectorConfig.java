@@ -170,6 +170,10 @@ public final class CollectorConfig {
   @Option(names = "--table-capacity", defaultValue = "65536", description = "ebpf: entries of each of the two kernel flow tables.")
   int tableCapacity;
 
+  @Option(names = "--flow-cache-slots", defaultValue = "512",
+      description = "ebpf: slots per CPU of the kernel's per-CPU flow cache, a power of two (0: none; each CPU holds 2 x slots x 104 bytes).")
+  int flowCacheSlots;
+
   @Option(names = "--rtt", negatable = true, defaultValue = "false", fallbackValue = "true",
       description = "ebpf: measure TCP smoothed RTT per connection (tcp_probe tracepoint).")
   boolean rtt;
@@ -265,7 +269,7 @@ public final class CollectorConfig {
     List<String> links = uplinks.stream().map(String::trim).filter(u -> !u.isEmpty()).toList();
     CaptureSettings d = CaptureSettings.defaults(nodeName());
     return new CaptureSettings(d.nodeName(), pattern, links, netns, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, d.earlyDrainFill(), d.interfacePollInterval(), rtt, drops, d.announceNewFlows());
+        tableCapacity, d.earlyDrainFill(), d.interfacePollInterval(), rtt, drops, d.announceNewFlows(), flowCacheSlots);
   }
 
   /** The Kubernetes enrichment options (applied to --source ebpf). */

@@ -168,6 +168,11 @@ public final class BpfMap {
     }
   }
 
+  /** CPUs a per-CPU map holds a value for (the kernel's possible CPUs). */
+  public static int possibleCpus() {
+    return Libbpf.numPossibleCpus();
+  }
+
   /** Sum over CPUs of a per-CPU array slot holding one u64. */
   public long sumPerCpu(int index) {
     int cpus = Libbpf.numPossibleCpus();

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -40,14 +42,17 @@ public final class CaptureProgram implements AutoCloseable {
   private final BpfMap newFlows;
   private final BpfMap tcpRtt;
   private final BpfMap podAddrs;
+  private final BpfMap flowCache;
+  private final BpfMap cacheHalf;
+  private final int cacheSlots;
   private final int ingressFd;
   private final int egressFd;
   private final int dropsFd;
   private final int rttFd;
   private final int kernelTickRate;
-  private int activeSlot; // which of tables the programs write
+  private int activeSlot; // which of tables the programs write, and which half of flowCache
 
-  private CaptureProgram(BpfObject object, boolean drops, boolean rtt) {
+  private CaptureProgram(BpfObject object, boolean drops, boolean rtt, int cacheSlots) {
     this.object = object;
     this.activeTable = object.map("active_table", 4, 4);
     this.tables = new BpfMap[] {
@@ -59,6 +64,9 @@ public final class CaptureProgram implements AutoCloseable {
     this.newFlows = object.map("new_flows", 0, 0);
     this.tcpRtt = object.map("tcp_rtt", 40, 4);
     this.podAddrs = object.map("pod_addrs", 20, 4);
+    this.flowCache = object.map("flow_cache", 4, KernelFlow.CACHE_SLOT_SIZE);
+    this.cacheHalf = object.map("cache_half", 4, 4);
+    this.cacheSlots = cacheSlots;
     this.ingressFd = object.programFd(INGRESS);
     this.egressFd = object.programFd(EGRESS);
     this.dropsFd = drops ? object.programFd(DROPS) : -1;
@@ -102,18 +110,21 @@ public final class CaptureProgram implements AutoCloseable {
   public static CaptureProgram load(CaptureSettings settings, boolean copyHeaders) {
     BpfObject object = BpfObject.open(objectBytes(), "flowtel.bpf.o");
     try {
-      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, copy_headers, pad[4]
-      object.setReadOnlyData(new byte[] {
-          (byte) (settings.enableRtt() ? 1 : 0), (byte) (settings.enableDrops() ? 1 : 0), (byte) (settings.announceNewFlows() ? 1 : 0),
-          (byte) (copyHeaders ? 1 : 0), 0, 0, 0, 0});
+      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, copy_headers, cache_slots (u32)
+      int slots = settings.flowCacheSlots();
+      java.nio.ByteBuffer config = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+      config.put((byte) (settings.enableRtt() ? 1 : 0)).put((byte) (settings.enableDrops() ? 1 : 0))
+          .put((byte) (settings.announceNewFlows() ? 1 : 0)).put((byte) (copyHeaders ? 1 : 0)).putInt(slots);
+      object.setReadOnlyData(config.array());
       object.setMaxEntries("flows_a", settings.tableCapacity());
       object.setMaxEntries("flows_b", settings.tableCapacity());
+      object.setMaxEntries("flow_cache", Math.max(2, 2 * slots));
       // The inner-map template of active_table keeps its compiled size: the kernel does not
       // compare max_entries of hash maps put into a map of maps.
       object.setAutoload(DROPS, settings.enableDrops());
       object.setAutoload(RTT, settings.enableRtt());
       object.load();
-      return new CaptureProgram(object, settings.enableDrops(), settings.enableRtt());
+      return new CaptureProgram(object, settings.enableDrops(), settings.enableRtt(), slots);
     } catch (RuntimeException e) {
       object.close();
       throw e;
@@ -163,13 +174,18 @@ public final class CaptureProgram implements AutoCloseable {
   }
 
   /**
-   * Points the programs at the other table and returns the one they wrote until now. When this
-   * returns, the kernel has waited for every program run that could still hold the old table
-   * (updating an ARRAY_OF_MAPS slot does so), so the returned table can be drained without racing.
+   * Points the programs at the other table and the other half of the per-CPU flow cache, and
+   * returns the table they wrote until now. The cache half goes first: when this returns, the
+   * kernel has waited for every program run that could still hold the old table (updating an
+   * ARRAY_OF_MAPS slot does so), and so for every run that could still write the old cache half.
+   * The returned table can be drained without racing; the old half's counters stay in the kernel
+   * until {@link #flipAndDrain} collects them (a bare flip loses nothing: the half is written again
+   * after the next flip, and collected later).
    */
   public synchronized BpfMap flip() {
     int next = 1 - activeSlot;
     try (Arena arena = Arena.ofConfined()) {
+      cacheHalf.update(arena.allocateFrom(ValueLayout.JAVA_INT, 0), arena.allocateFrom(ValueLayout.JAVA_INT, next), BpfMap.ANY);
       activeTable.update(arena.allocateFrom(ValueLayout.JAVA_INT, 0), arena.allocateFrom(ValueLayout.JAVA_INT, tables[next].fd()), BpfMap.ANY);
     }
     BpfMap previous = tables[activeSlot];
@@ -179,16 +195,59 @@ public final class CaptureProgram implements AutoCloseable {
 
   /**
    * Flips, then drains the table the programs wrote until now into {@code flows}, {@code batch}
-   * entries per call. Entries with neither packets nor drops only mark a flow that another hook
-   * counts (flowtel.bpf.c); they are removed with the rest but not passed on. Returns the number of
-   * entries removed from the kernel, those included.
+   * entries per call, and adds what the per-CPU flow cache's old half counted (then clears it):
+   * one KernelFlow per key. Entries with neither packets nor drops only mark a flow that another
+   * hook counts (flowtel.bpf.c); they are removed with the rest but not passed on. Returns the
+   * number of entries removed from the table, those included.
    */
-  public long flipAndDrain(int batch, Consumer<KernelFlow> flows) {
-    return flip().drain(batch, (key, value) -> {
+  public synchronized long flipAndDrain(int batch, Consumer<KernelFlow> flows) {
+    int oldHalf = activeSlot;
+    Map<KernelFlow.Key, KernelFlow> drained = new LinkedHashMap<>();
+    long removed = flip().drain(batch, (key, value) -> {
       if (!KernelFlow.marksFlowCountedElsewhere(value)) {
-        flows.accept(KernelFlow.decode(key, value));
+        KernelFlow flow = KernelFlow.decode(key, value);
+        drained.merge(flow.key(), flow, KernelFlow::plus);
       }
     });
+    collectCacheHalf(oldHalf, flow -> drained.merge(flow.key(), flow, KernelFlow::plus));
+    drained.values().forEach(flows);
+    return removed;
+  }
+
+  /**
+   * Reads every CPU's slots of a cache half that no program writes any more (see flip), passes on
+   * the flows they counted, and clears the slots that were in use, so the half starts empty when
+   * the programs write it again.
+   */
+  private void collectCacheHalf(int half, Consumer<KernelFlow> flows) {
+    if (cacheSlots == 0) {
+      return;
+    }
+    int cpus = BpfMap.possibleCpus();
+    long stride = KernelFlow.CACHE_SLOT_SIZE; // per-CPU values are rounded up to 8 bytes: 104 already is
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+      MemorySegment values = arena.allocate(stride * cpus, 8);
+      MemorySegment empty = arena.allocate(stride * cpus, 8);
+      for (int i = 0; i < cacheSlots; i++) {
+        key.set(ValueLayout.JAVA_INT, 0, half * cacheSlots + i);
+        if (!flowCache.lookup(key, values)) {
+          continue;
+        }
+        boolean used = false;
+        for (int cpu = 0; cpu < cpus; cpu++) {
+          MemorySegment slot = values.asSlice(stride * cpu, stride);
+          used |= KernelFlow.cacheSlotInUse(slot);
+          KernelFlow flow = KernelFlow.fromCacheSlot(slot);
+          if (flow != null) {
+            flows.accept(flow);
+          }
+        }
+        if (used) {
+          flowCache.update(key, empty, BpfMap.ANY);
+        }
+      }
+    }
   }
 
   public long counter(Counter counter) {

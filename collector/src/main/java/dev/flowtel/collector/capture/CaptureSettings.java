@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * @param enableRtt           TCP smoothed RTT per connection (tp_btf tcp_probe; default off)
  * @param enableDrops         kernel drops with their reason (tp_btf kfree_skb; default off)
  * @param announceNewFlows    new flows on the ring buffer, for the flows/s metric (default on)
+ * @param flowCacheSlots      slots per CPU and half of the kernel's per-CPU flow cache, a power of two
+ *                            (default {@link #DEFAULT_FLOW_CACHE_SLOTS}; 0: every packet takes the
+ *                            flow-table path). Each CPU holds 2 x slots x 104 bytes.
  */
 public record CaptureSettings(
     String nodeName,
@@ -41,7 +44,13 @@ public record CaptureSettings(
     Duration interfacePollInterval,
     boolean enableRtt,
     boolean enableDrops,
-    boolean announceNewFlows) {
+    boolean announceNewFlows,
+    int flowCacheSlots) {
+
+  /** 512 slots per half: 104 KiB per CPU, room for the flows one CPU carries in a drain interval. */
+  public static final int DEFAULT_FLOW_CACHE_SLOTS = 512;
+  /** The most slots per half the program accepts (flowtel.bpf.c indexes a per-CPU array with them). */
+  public static final int MAX_FLOW_CACHE_SLOTS = 65536;
 
   /** Host-side veth names of the common CNIs: plain veth, Calico, Cilium, AWS VPC CNI, Azure, GKE. */
   public static final Pattern DEFAULT_POD_INTERFACES = Pattern.compile("(veth|cali|lxc|eni|azv|gke)[0-9a-zA-Z_.@-]*");
@@ -66,6 +75,10 @@ public record CaptureSettings(
     if (tableCapacity < 64) {
       throw new IllegalArgumentException("table capacity " + tableCapacity + " is too small: at least 64 entries");
     }
+    if (flowCacheSlots < 0 || flowCacheSlots > MAX_FLOW_CACHE_SLOTS || Integer.bitCount(flowCacheSlots) > 1) {
+      throw new IllegalArgumentException("flow cache slots " + flowCacheSlots + " must be 0 (no cache) or a power of two up to "
+          + MAX_FLOW_CACHE_SLOTS);
+    }
     if (!(earlyDrainFill > 0 && earlyDrainFill <= 1)) {
       throw new IllegalArgumentException("early drain fill " + earlyDrainFill + " must be in (0, 1]");
     }
@@ -74,36 +87,42 @@ public record CaptureSettings(
   /** The defaults, for {@code nodeName}. */
   public static CaptureSettings defaults(String nodeName) {
     return new CaptureSettings(nodeName, DEFAULT_POD_INTERFACES, List.of(), null, AttachMode.AUTO, Duration.ofSeconds(5),
-        Duration.ofSeconds(2), Duration.ofSeconds(1), 65536, 0.8, Duration.ofSeconds(1), false, false, true);
+        Duration.ofSeconds(2), Duration.ofSeconds(1), 65536, 0.8, Duration.ofSeconds(1), false, false, true,
+        DEFAULT_FLOW_CACHE_SLOTS);
   }
 
   public CaptureSettings withPodInterfaces(Pattern pattern) {
     return new CaptureSettings(nodeName, pattern, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
   }
 
   public CaptureSettings withNamespace(Path netns) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, netns, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
   }
 
   public CaptureSettings withAttachMode(AttachMode mode) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, mode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
   }
 
   public CaptureSettings withTimeouts(Duration active, Duration idle, Duration drain) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, active, idle, drain, tableCapacity,
-        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
   }
 
   public CaptureSettings withFeatures(boolean rtt, boolean drops) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, rtt, drops, announceNewFlows);
+        tableCapacity, earlyDrainFill, interfacePollInterval, rtt, drops, announceNewFlows, flowCacheSlots);
   }
 
   public CaptureSettings withTableCapacity(int capacity) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        capacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows);
+        capacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
+  }
+
+  public CaptureSettings withFlowCacheSlots(int slots) {
+    return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, slots);
   }
 }

@@ -36,6 +36,9 @@ public record KernelFlow(
   public static final int KEY_SIZE = 44;
   /** struct flow_stats: 64 bytes decoded here, then the program's own first_seen_jiffies. */
   public static final int VALUE_SIZE = 72;
+  /** struct flow_cache_slot: the key, the slot's state, then its own first/last seen and counters. */
+  public static final int CACHE_SLOT_SIZE = 104;
+  private static final int CACHE_COUNTING = 1;
   public static final int DIRECTION_INGRESS = 0;
   public static final int DIRECTION_EGRESS = 1;
   public static final int DIRECTION_UNKNOWN = 2;
@@ -46,6 +49,13 @@ public record KernelFlow(
 
   /** Decodes a 44-byte key and a flow_stats value. */
   public static KernelFlow decode(MemorySegment key, MemorySegment value) {
+    return withKey(key, value.get(U64, 0), value.get(U64, 8), value.get(U64, 16), value.get(U64, 24), value.get(U64, 32),
+        value.get(U32, 40), value.get(U32, 44), value.get(U64, 48), value.get(U64, 56));
+  }
+
+  /** A flow of a 44-byte struct flow_key with the given times and counters. */
+  private static KernelFlow withKey(MemorySegment key, long firstSeenNanos, long lastSeenNanos, long bytes, long packets,
+      long gsoSegments, int tcpFlags, int dropReason, long drops, long dropBytes) {
     int version = key.get(ValueLayout.JAVA_BYTE, 41) & 0xFF;
     int addrLength = version == 4 ? 4 : 16;
     return new KernelFlow(
@@ -57,15 +67,7 @@ public record KernelFlow(
         key.get(ValueLayout.JAVA_BYTE, 40) & 0xFF,
         version,
         key.get(ValueLayout.JAVA_BYTE, 42) & 0xFF,
-        value.get(U64, 0),
-        value.get(U64, 8),
-        value.get(U64, 16),
-        value.get(U64, 24),
-        value.get(U64, 32),
-        value.get(U32, 40),
-        value.get(U32, 44),
-        value.get(U64, 48),
-        value.get(U64, 56));
+        firstSeenNanos, lastSeenNanos, bytes, packets, gsoSegments, tcpFlags, dropReason, drops, dropBytes);
   }
 
   /** Whether a flow_stats value has neither packets nor drops: the kernel's mark of a flow another hook counts. */
@@ -73,13 +75,27 @@ public record KernelFlow(
     return value.get(U64, 24) == 0 && value.get(U64, 48) == 0;
   }
 
+  /** Whether a flow_cache_slot holds a flow (counted or skipped), so it must be cleared. */
+  static boolean cacheSlotInUse(MemorySegment slot) {
+    return slot.get(U32, 44) != 0;
+  }
+
+  /**
+   * The flow a flow_cache_slot counted, null when it counted no packet. Its first seen is the
+   * first packet counted in the slot, not the flow's start: merged with the table's entry (or a
+   * previous period's) it is the earlier one that stays.
+   */
+  static KernelFlow fromCacheSlot(MemorySegment slot) {
+    if (slot.get(U32, 44) != CACHE_COUNTING || slot.get(U64, 80) == 0) {
+      return null;
+    }
+    return withKey(slot.asSlice(0, KEY_SIZE), slot.get(U64, 48), slot.get(U64, 64), slot.get(U64, 72), slot.get(U64, 80),
+        slot.get(U64, 88), slot.get(U32, 96), 0, 0, 0);
+  }
+
   /** Decodes only the key (a new-flow announcement), with zero counters. */
   public static KernelFlow decodeKey(MemorySegment key, long firstSeenNanos) {
-    int version = key.get(ValueLayout.JAVA_BYTE, 41) & 0xFF;
-    int addrLength = version == 4 ? 4 : 16;
-    return new KernelFlow(key.asSlice(0, addrLength).toArray(ValueLayout.JAVA_BYTE), key.asSlice(16, addrLength).toArray(ValueLayout.JAVA_BYTE),
-        key.get(U16, 32) & 0xFFFF, key.get(U16, 34) & 0xFFFF, key.get(U32, 36), key.get(ValueLayout.JAVA_BYTE, 40) & 0xFF, version,
-        key.get(ValueLayout.JAVA_BYTE, 42) & 0xFF, firstSeenNanos, firstSeenNanos, 0, 0, 0, 0, 0, 0, 0);
+    return withKey(key, firstSeenNanos, firstSeenNanos, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /** The identity of the flow: everything in the kernel key. */

@@ -36,8 +36,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>veth TCP throughput between two namespaces (a Java sender and receiver, no iperf3) without
  *       and with the TC programs on the receiver's veth, both hooks; rounds alternate, medians and
  *       their ratio are printed. {@code -Dvariants=none,full,pass,full-ingress,full-egress,baseline}
- *       adds the two-instruction program (the hook's own cost), one hook at a time, and an older
- *       object given by {@code -Dbaseline=<path>}; {@code -Dattach=clsact} uses clsact, not TCX;
+ *       adds the two-instruction program (the hook's own cost), one hook at a time, an older
+ *       object given by {@code -Dbaseline=<path>}, and {@code nocache}: this program without its
+ *       per-CPU flow cache (every packet takes the flow-table path); {@code -Dattach=clsact} uses clsact, not TCX;
  *       {@code -Drole=pod|uplink|any} is the veth's role for the count-once rule (pod by default);</li>
  *   <li>the TC program's mean cost per packet, from BPF_PROG_TEST_RUN repeated in the kernel (and
  *       that of the two-instruction program: the test run's own floor);</li>
@@ -102,6 +103,12 @@ public final class CaptureBenchmark {
       System.out.printf("program cost per packet, egress, bare IPv4 TCP ACK: %d ns%n", ProgramTestRun.meanNanos(program.egressProgramFd(), ack, 1_000_000));
     }
     byte[] tcp = Frames.ip("10.0.0.1", "10.0.0.2").tcp(40000, 80, 0x10, 12).payload(1448).build();
+    try (CaptureProgram noCache = CaptureProgram.load(CaptureSettings.defaults("bench").withFlowCacheSlots(0))) {
+      assignRole(LOOPBACK, noCache, null);
+      ProgramTestRun.meanNanos(noCache.ingressProgramFd(), tcp, 100_000);
+      System.out.printf("the same without the per-CPU flow cache (nocache): IPv4 TCP %d ns%n",
+          ProgramTestRun.meanNanos(noCache.ingressProgramFd(), tcp, 1_000_000));
+    }
     try (BpfObject baseline = loadBaseline()) {
       if (baseline != null) {
         assignRole(LOOPBACK, null, baseline);
@@ -172,9 +179,13 @@ public final class CaptureBenchmark {
       ip("-n", client, "link", "set", "lo", "up");
       ip("-n", server, "link", "set", "lo", "up");
       try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"));
+          CaptureProgram noCache = CaptureProgram.load(CaptureSettings.defaults("bench").withFlowCacheSlots(0));
           PassProgram pass = PassProgram.load();
           BpfObject baseline = loadBaseline()) {
-        assignRole(inside(server, () -> NetworkNamespace.interfaceIndex(veth)), program, baseline);
+        int index = inside(server, () -> NetworkNamespace.interfaceIndex(veth));
+        assignRole(index, program, baseline);
+        assignRole(index, noCache, null);
+        Programs programs = new Programs(program, noCache, pass, baseline);
         Map<String, List<Double>> results = new LinkedHashMap<>();
         VARIANTS.forEach(v -> results.put(v, new ArrayList<>()));
         send(client, server, 2); // warm up
@@ -184,7 +195,7 @@ public final class CaptureBenchmark {
           // Each round starts with the next variant, so no variant always runs first or last.
           for (int i = 0; i < VARIANTS.size(); i++) {
             String variant = VARIANTS.get((i + round) % VARIANTS.size());
-            List<TcHook.Attachment> attached = inside(server, () -> attach(variant, program, pass, baseline, veth));
+            List<TcHook.Attachment> attached = inside(server, () -> attach(variant, programs, veth));
             try {
               long[] cpuBefore = MachineCpu.busyAndTotalTicks();
               double gbits = send(client, server, SECONDS);
@@ -195,7 +206,8 @@ public final class CaptureBenchmark {
             } finally {
               attached.forEach(TcHook.Attachment::close);
             }
-            program.flip().drain(4096, (k, v) -> {});
+            program.flipAndDrain(4096, flow -> {});
+            noCache.flipAndDrain(4096, flow -> {});
           }
         }
         double none = results.containsKey("none") ? median(results.get("none")) : Double.NaN;
@@ -221,7 +233,7 @@ public final class CaptureBenchmark {
             median(values) / noneCpu, cpuPerGigabyte.containsKey("none")
                 ? quantile(values, 0.25) / quantile(cpuPerGigabyte.get("none"), 0.25) : Double.NaN));
         if (PARTS.contains("insitu")) {
-          inSitu(client, server, veth, program, pass, baseline);
+          inSitu(client, server, veth, programs);
         }
       }
     } finally {
@@ -235,12 +247,12 @@ public final class CaptureBenchmark {
    * full-egress (one of them); pass (the two-instruction program on both hooks: the hook's own cost);
    * baseline (both programs of the object given with -Dbaseline, e.g. an older build, for an A/B in one run).
    */
-  private static List<TcHook.Attachment> attach(String variant, CaptureProgram program, PassProgram pass, BpfObject baseline, String veth) {
+  private static List<TcHook.Attachment> attach(String variant, Programs programs, String veth) {
     int index = NetworkNamespace.interfaceIndex(veth);
     List<TcHook.Attachment> attached = new ArrayList<>();
     boolean ingress = !variant.equals("none") && !variant.equals("full-egress");
     boolean egress = !variant.equals("none") && !variant.equals("full-ingress");
-    int[] fds = programFds(variant, program, pass, baseline);
+    int[] fds = programs.fds(variant);
     int ingressFd = fds[0];
     int egressFd = fds[1];
     if (ingress) {
@@ -257,25 +269,25 @@ public final class CaptureBenchmark {
    * accounting on (BPF_ENABLE_STATS); the accounting adds its own tens of ns per run, which the pass
    * program shows, so compare variants with each other, not with BPF_PROG_TEST_RUN figures.
    */
-  private static void inSitu(String client, String server, String veth, CaptureProgram program, PassProgram pass, BpfObject baseline)
-      throws Exception {
+  private static void inSitu(String client, String server, String veth, Programs programs) throws Exception {
     System.out.printf("cost per run on the live path (kernel run-time accounting on, which adds to every run), one %d s stream each:%n", SECONDS);
     try (ProgramStats stats = ProgramStats.enable()) {
       for (String variant : VARIANTS) {
         if (variant.equals("none")) {
           continue;
         }
-        int[] fds = programFds(variant, program, pass, baseline);
+        int[] fds = programs.fds(variant);
         ProgramStats.Runs ingressBefore = ProgramStats.of(fds[0]);
         ProgramStats.Runs egressBefore = ProgramStats.of(fds[1]);
-        List<TcHook.Attachment> attached = inside(server, () -> attach(variant, program, pass, baseline, veth));
+        List<TcHook.Attachment> attached = inside(server, () -> attach(variant, programs, veth));
         double gbits;
         try {
           gbits = send(client, server, SECONDS);
         } finally {
           attached.forEach(TcHook.Attachment::close);
         }
-        program.flip().drain(4096, (k, v) -> {});
+        programs.program().flipAndDrain(4096, flow -> {});
+        programs.noCache().flipAndDrain(4096, flow -> {});
         ProgramStats.Runs ingress = ProgramStats.of(fds[0]);
         ProgramStats.Runs egress = ProgramStats.of(fds[1]);
         if (fds[0] == fds[1]) { // the pass program on both hooks: one set of counters
@@ -317,13 +329,17 @@ public final class CaptureBenchmark {
     }
   }
 
-  /** Ingress and egress program of a variant. */
-  private static int[] programFds(String variant, CaptureProgram program, PassProgram pass, BpfObject baseline) {
-    return switch (variant) {
-      case "pass" -> new int[] {pass.fd(), pass.fd()};
-      case "baseline" -> new int[] {baseline.programFd("flowtel_ingress"), baseline.programFd("flowtel_egress")};
-      default -> new int[] {program.ingressProgramFd(), program.egressProgramFd()};
-    };
+  /** The programs the variants attach. */
+  private record Programs(CaptureProgram program, CaptureProgram noCache, PassProgram pass, BpfObject baseline) {
+    /** Ingress and egress program of a variant. */
+    int[] fds(String variant) {
+      return switch (variant) {
+        case "pass" -> new int[] {pass.fd(), pass.fd()};
+        case "baseline" -> new int[] {baseline.programFd("flowtel_ingress"), baseline.programFd("flowtel_egress")};
+        case "nocache" -> new int[] {noCache.ingressProgramFd(), noCache.egressProgramFd()};
+        default -> new int[] {program.ingressProgramFd(), program.egressProgramFd()};
+      };
+    }
   }
 
   private static TcHook.Attachment attachOne(int fd, int index, String veth, TcHook.Point point) {

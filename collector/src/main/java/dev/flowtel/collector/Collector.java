@@ -165,6 +165,11 @@ public final class Collector implements AutoCloseable {
         public long ringBufferDrops() {
           return ebpf.metrics().ringBufferDrops();
         }
+
+        @Override
+        public long cachePackets() {
+          return ebpf.metrics().cachePackets();
+        }
       });
     }
     publisher.start();

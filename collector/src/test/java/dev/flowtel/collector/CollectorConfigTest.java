@@ -48,7 +48,8 @@ class CollectorConfigTest {
   void optionsMapOntoTheTypedSettings() {
     CollectorConfig config = CollectorConfig.parse("--source", "hubble:-", "--spool-dir", "/tmp/s", "--spool-max-bytes", "256m",
         "--spool-segment-bytes", "16m", "--spool-fsync-interval", "0", "--handoff-timeout", "50ms", "--compression", "lz4",
-        "--uplinks", "eth0,eth1", "--attach-mode", "CLSACT", "--active-timeout", "10s", "--rtt", "--node-name", "n1");
+        "--uplinks", "eth0,eth1", "--attach-mode", "CLSACT", "--active-timeout", "10s", "--rtt", "--node-name", "n1",
+        "--flow-cache-slots", "4096");
     assertThat(config.sourceSpec()).isEqualTo(new CollectorConfig.SourceSpec.Hubble("-"));
     assertThat(config.spoolSettings().directory()).isEqualTo(Path.of("/tmp/s"));
     assertThat(config.spoolSettings().maxBytes()).isEqualTo(256L << 20);
@@ -62,6 +63,7 @@ class CollectorConfigTest {
     assertThat(capture.activeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(capture.enableRtt()).isTrue();
     assertThat(capture.enableDrops()).isFalse();
+    assertThat(capture.flowCacheSlots()).isEqualTo(4096);
     assertThat(config.enrichment().enabled()).as("enrichment is on by default").isTrue();
     assertThat(CollectorConfig.parse("--no-enrich").enrichment().enabled()).isFalse();
   }
@@ -74,6 +76,8 @@ class CollectorConfigTest {
     assertThatThrownBy(() -> CollectorConfig.parse("--spill-after", "5")).hasMessageContaining("'5' needs a unit");
     assertThatThrownBy(() -> CollectorConfig.parse("--spool-max-bytes", "64m").spoolSettings())
         .hasMessageContaining("must be at least two segments");
+    assertThatThrownBy(() -> CollectorConfig.parse("--flow-cache-slots", "1000").captureSettings())
+        .hasMessage("--flow-cache-slots 1000: give 0 (no cache) or a power of two up to 65536");
     assertThatThrownBy(() -> CollectorConfig.parse("--compression", "brotli").producerConfig())
         .hasMessage("--compression brotli: expected zstd, lz4, gzip, snappy or none");
   }

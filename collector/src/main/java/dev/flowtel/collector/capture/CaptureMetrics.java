@@ -14,6 +14,7 @@ package dev.flowtel.collector.capture;
  * @param newFlowsAnnounced  new-flow announcements read from the ring buffer
  * @param malformedPackets   IP packets with truncated or invalid headers (not counted)
  * @param sinkFailures       flows the sink refused
+ * @param cachePackets       packets the kernel's per-CPU flow cache counted instead of the table (collected at drains)
  */
 public record CaptureMetrics(
     long exportedFlows,
@@ -26,4 +27,5 @@ public record CaptureMetrics(
     long ringBufferDrops,
     long newFlowsAnnounced,
     long malformedPackets,
-    long sinkFailures) {}
+    long sinkFailures,
+    long cachePackets) {}

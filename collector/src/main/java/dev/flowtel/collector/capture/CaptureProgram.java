@@ -50,6 +50,7 @@ public final class CaptureProgram implements AutoCloseable {
   private final int dropsFd;
   private final int rttFd;
   private final int kernelTickRate;
+  private final java.util.concurrent.atomic.AtomicLong cachePackets = new java.util.concurrent.atomic.AtomicLong();
   private int activeSlot; // which of tables the programs write, and which half of flowCache
 
   private CaptureProgram(BpfObject object, boolean drops, boolean rtt, int cacheSlots) {
@@ -240,6 +241,7 @@ public final class CaptureProgram implements AutoCloseable {
           used |= KernelFlow.cacheSlotInUse(slot);
           KernelFlow flow = KernelFlow.fromCacheSlot(slot);
           if (flow != null) {
+            cachePackets.addAndGet(flow.packets());
             flows.accept(flow);
           }
         }
@@ -248,6 +250,11 @@ public final class CaptureProgram implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Packets the per-CPU flow cache counted instead of the flow table, as collected by drains so far. */
+  public long cachePackets() {
+    return cachePackets.get();
   }
 
   public long counter(Counter counter) {

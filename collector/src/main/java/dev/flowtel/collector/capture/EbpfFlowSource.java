@@ -172,7 +172,7 @@ public final class EbpfFlowSource implements FlowSource {
     CaptureProgram p = program;
     FlowEvictor e = evictor;
     if (p == null || e == null) {
-      return new CaptureMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      return new CaptureMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
     long tableFull = 0;
     long ringFull = 0;
@@ -185,7 +185,7 @@ public final class EbpfFlowSource implements FlowSource {
       // a scrape racing close(): the kernel counters are gone, report what user space knows
     }
     return new CaptureMetrics(e.exportedFlows(), e.activeTableEntries(), e.cachedFlows(), e.drains(), e.earlyDrains(), e.drainedEntries(),
-        tableFull, ringFull, newFlowsAnnounced.get(), malformed, sinkFailures.get());
+        tableFull, ringFull, newFlowsAnnounced.get(), malformed, sinkFailures.get(), p.cachePackets());
   }
 
   /** Detaches, drains both tables one last time into the sink, unloads. */

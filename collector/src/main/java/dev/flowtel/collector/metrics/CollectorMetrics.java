@@ -43,6 +43,9 @@ public final class CollectorMetrics {
     CounterWithCallback.builder().name("flowtel_collector_ringbuf_drops")
         .help("New-flow announcements lost because the kernel ring buffer was full (ebpf source)")
         .callback(cb -> cb.call(readCapture(CaptureReadings::ringBufferDrops))).register(registry);
+    CounterWithCallback.builder().name("flowtel_collector_cache_packets")
+        .help("Packets the kernel's per-CPU flow cache counted instead of the flow table, as of the last drain (ebpf source)")
+        .callback(cb -> cb.call(readCapture(CaptureReadings::cachePackets))).register(registry);
     published = Counter.builder().name("flowtel_collector_records_published")
         .help("Records the broker acknowledged (acks=all), directly or from the spool").register(registry);
     spooled = Counter.builder().name("flowtel_collector_records_spooled")
@@ -114,6 +117,9 @@ public final class CollectorMetrics {
 
     /** Ring-buffer announcements lost so far. */
     long ringBufferDrops();
+
+    /** Packets the per-CPU flow cache counted so far (collected at drains). */
+    long cachePackets();
   }
 
   /** Reports the capture's figures from now on. */

@@ -113,6 +113,7 @@ class FlowCacheTest {
     });
     assertThat(second).singleElement().satisfies(f -> assertThat(f.packets()).isEqualTo(4));
     assertThat(program.counter(Counter.NEW_FLOWS)).as("one table entry per flow and drain period").isEqualTo(2);
+    assertThat(program.cachePackets()).as("all but each period's first packet counted in the slot").isEqualTo(9 + 3);
   }
 
   @Test

@@ -40,11 +40,33 @@ static __always_inline int parse_dropped(const unsigned char *l3, __u16 protocol
 		if (bpf_probe_read_kernel(ip, 40, l3) || (ip[0] >> 4) != 6)
 			return -1;
 		key->ip_version = 6;
-		key->protocol = ip[6]; /* extension headers are not walked here */
 		__builtin_memcpy(key->src_addr, &ip[8], 16);
 		__builtin_memcpy(key->dst_addr, &ip[24], 16);
 		*l3_bytes = 40 + (((__u32)ip[4] << 8) | ip[5]);
-		l4_off = 40;
+		/* The extension headers the TC parser walks, so a drop gets the same key as its flow. */
+		__u8 next = ip[6];
+		__u32 pos = 40;
+		for (int i = 0; i < MAX_IPV6_EXT_HEADERS; i++) {
+			if (next != 0 && next != 43 && next != 60 && next != 51 && next != 44)
+				break;
+			__u8 ext[8];
+			if (bpf_probe_read_kernel(ext, sizeof(ext), l3 + pos))
+				return -1;
+			if (next == 44) {
+				if (((((__u16)ext[2] << 8) | ext[3]) & 0xFFF8) != 0) {
+					key->protocol = ext[0];
+					return 0; /* a later fragment: no L4 header */
+				}
+				pos += 8;
+			} else if (next == 51) {
+				pos += ((__u32)ext[1] + 2) * 4;
+			} else {
+				pos += ((__u32)ext[1] + 1) * 8;
+			}
+			next = ext[0];
+		}
+		key->protocol = next;
+		l4_off = pos;
 	} else {
 		return -1;
 	}

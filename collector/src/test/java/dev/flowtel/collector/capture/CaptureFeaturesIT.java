@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With the drops and RTT switches on: UDP to a port nobody listens on is dropped by the receiving
- * kernel (reason NO_SOCKET) and reported as a DROPPED record; a TCP exchange gets its smoothed RTT.
+ * kernel (reason NO_SOCKET) and reported as a DROPPED record, over IPv6 also behind an extension
+ * header; a TCP exchange gets its smoothed RTT.
  */
 @Tag("ebpf")
 class CaptureFeaturesIT {
@@ -40,6 +41,8 @@ class CaptureFeaturesIT {
       lab.veth(client, "fe" + lab.id, node, veth);
       lab.address(client, "fe" + lab.id, "10.76.0.1/24");
       lab.address(node, veth, "10.76.0.2/24");
+      lab.address(client, "fe" + lab.id, "fd76::1/64");
+      lab.address(node, veth, "fd76::2/64");
 
       List<FlowEvent> events = new ArrayList<>();
       CaptureSettings settings = CaptureSettings.defaults("it-node").withNamespace(NetnsLab.path(node))
@@ -58,6 +61,11 @@ class CaptureFeaturesIT {
             for (int i = 0; i < 2; i++) {
               socket.send(new DatagramPacket(new byte[50], 50, new InetSocketAddress("10.76.0.2", 9)));
             }
+          }
+          try {
+            DestinationOptionsDatagram.send((java.net.Inet6Address) java.net.InetAddress.getByName("fd76::2"), 9, 3, 30);
+          } catch (Throwable t) {
+            throw new IllegalStateException(t);
           }
           return null;
         });
@@ -90,13 +98,23 @@ class CaptureFeaturesIT {
         Thread.sleep(300);
       }
 
-      List<FlowEvent> drops = events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getProtocol() == 17 && e.getDstPort() == 9)
-          .toList();
+      List<FlowEvent> drops = events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getProtocol() == 17 && e.getDstPort() == 9
+          && e.getSrcAddr().remaining() == 4).toList();
       assertThat(drops).isNotEmpty();
       assertThat(drops.stream().mapToLong(FlowEvent::getDrops).sum()).isEqualTo(2);
       assertThat(drops.stream().mapToLong(FlowEvent::getDropBytes).sum()).isEqualTo(2 * (20 + 8 + 50));
       assertThat(drops).extracting(FlowEvent::getDropReason).containsOnly("NO_SOCKET");
       assertThat(drops).extracting(FlowEvent::getDirection).containsOnly(Direction.UNKNOWN);
+      List<FlowEvent> drops6 = events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getDstAddr().remaining() == 16
+          && e.getDstPort() == 9).toList();
+      assertThat(drops6).as("IPv6 drops, UDP found behind the destination options header").isNotEmpty()
+          .allSatisfy(e -> {
+            assertThat(e.getProtocol()).isEqualTo(17);
+            assertThat(e.getDropReason()).isEqualTo("NO_SOCKET");
+          });
+      assertThat(drops6.stream().mapToLong(FlowEvent::getDrops).sum()).isEqualTo(3);
+      assertThat(drops6.stream().mapToLong(FlowEvent::getDropBytes).sum())
+          .isEqualTo(3 * (40 + DestinationOptionsDatagram.HEADER_BYTES + 8 + 30));
 
       List<FlowEvent> tcp = events.stream().filter(e -> e.getProtocol() == 6 && (e.getDstPort() == 7070 || e.getSrcPort() == 7070)).toList();
       assertThat(tcp).isNotEmpty();

@@ -203,15 +203,19 @@ public final class CaptureProgram implements AutoCloseable {
    */
   public synchronized long flipAndDrain(int batch, Consumer<KernelFlow> flows) {
     int oldHalf = activeSlot;
-    Map<KernelFlow.Key, KernelFlow> drained = new LinkedHashMap<>();
-    long removed = flip().drain(batch, (key, value) -> {
+    BpfMap table = flip();
+    // The slots first: there are few of them, so the table's many entries pass straight on and
+    // only look themselves up here when some slot counted packets.
+    Map<KernelFlow.Key, KernelFlow> cached = new LinkedHashMap<>();
+    collectCacheHalf(oldHalf, flow -> cached.merge(flow.key(), flow, KernelFlow::plus));
+    long removed = table.drain(batch, (key, value) -> {
       if (!KernelFlow.marksFlowCountedElsewhere(value)) {
         KernelFlow flow = KernelFlow.decode(key, value);
-        drained.merge(flow.key(), flow, KernelFlow::plus);
+        KernelFlow slots = cached.isEmpty() ? null : cached.remove(flow.key());
+        flows.accept(slots == null ? flow : flow.plus(slots));
       }
     });
-    collectCacheHalf(oldHalf, flow -> drained.merge(flow.key(), flow, KernelFlow::plus));
-    drained.values().forEach(flows);
+    cached.values().forEach(flows);
     return removed;
   }
 

@@ -180,8 +180,9 @@ public final class CaptureProgram implements AutoCloseable {
    * kernel has waited for every program run that could still hold the old table (updating an
    * ARRAY_OF_MAPS slot does so), and so for every run that could still write the old cache half.
    * The returned table can be drained without racing; the old half's counters stay in the kernel
-   * until {@link #flipAndDrain} collects them (a bare flip loses nothing: the half is written again
-   * after the next flip, and collected later).
+   * until {@link #flipAndDrain} collects them. A bare flip loses nothing, but the half keeps its
+   * slots: when it is written again, its flows' packets go on into their slots without a new table
+   * entry, announcement or count-once decision. The evictor only ever calls flipAndDrain.
    */
   public synchronized BpfMap flip() {
     int next = 1 - activeSlot;

@@ -4,7 +4,8 @@
  *
  * skb:kfree_skb through tp_btf, so it needs BTF but neither tracefs nor kprobes. A drop is
  * recorded in the active flow table under its 5-tuple with direction UNKNOWN and the input
- * interface (0 for locally generated packets): drops, the L3 bytes dropped and the latest
+ * interface (0 for locally generated packets, and for drops in another network namespace than the
+ * one the collector captures in, e.g. inside a pod, whose ifindexes it cannot name): drops, the L3 bytes dropped and the latest
  * reason (enum skb_drop_reason; user space turns it into its name from the kernel's BTF).
  * Included at the end of flowtel.bpf.c.
  */
@@ -13,12 +14,45 @@
 
 #include <bpf/bpf_core_read.h>
 
+/* The fields read here, relocated by libbpf against the running kernel's BTF (CO-RE). */
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
+struct net_device {
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+
 struct sk_buff {
 	unsigned char *head;
 	__u16 network_header;
 	__be16 protocol;
 	int skb_iif;
+	struct net_device *dev;
 } __attribute__((preserve_access_index));
+
+/*
+ * The inode of the network namespace the packet was dropped in, 0 when unknown. An ifindex only
+ * names an interface within its namespace: a drop inside a pod carries the pod's own ifindex.
+ */
+static __always_inline __u32 drop_netns(struct sk_buff *skb)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	if (!dev)
+		return 0;
+	struct net *net = BPF_CORE_READ(dev, nd_net.net);
+	if (!net)
+		return 0;
+	return BPF_CORE_READ(net, ns.inum);
+}
 
 static __always_inline int parse_dropped(const unsigned char *l3, __u16 protocol,
 					 struct flow_key *key, __u64 *l3_bytes)
@@ -107,7 +141,9 @@ int flowtel_drop(__u64 *ctx)
 		return 0;
 	if (parse_dropped(head + network, protocol, &key, &l3_bytes))
 		return 0;
-	key.ifindex = BPF_CORE_READ(skb, skb_iif);
+	/* Interfaces of other namespaces (a pod's eth0) cannot be named from here: recorded as 0, unknown. */
+	__u32 netns = drop_netns(skb);
+	key.ifindex = netns == config.capture_netns ? BPF_CORE_READ(skb, skb_iif) : 0;
 	key.direction = DIRECTION_UNKNOWN;
 
 	void *table = active_flows();

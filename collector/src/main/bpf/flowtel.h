@@ -95,13 +95,15 @@ struct rtt_key {
 	__u8 pad[3];
 };
 
-/* Feature switches, the only global in .rodata: the loader writes all 8 bytes before load. */
+/* Feature switches, the only global in .rodata: the loader writes all 16 bytes before load. */
 struct flowtel_config {
 	__u8 enable_rtt;
 	__u8 enable_drops;
 	__u8 announce_new_flows;
 	__u8 copy_headers; /* tests only: read every header with bpf_skb_load_bytes, never in place */
 	__u32 cache_slots; /* slots per half of flow_cache, a power of two; 0: no cache */
+	__u32 capture_netns; /* inode of the network namespace the hooks are in (drops elsewhere get ifindex 0) */
+	__u32 pad;
 };
 
 #endif

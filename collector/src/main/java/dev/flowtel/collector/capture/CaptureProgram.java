@@ -8,8 +8,13 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -50,7 +55,7 @@ public final class CaptureProgram implements AutoCloseable {
   private final int dropsFd;
   private final int rttFd;
   private final int kernelTickRate;
-  private final java.util.concurrent.atomic.AtomicLong cachePackets = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong cachePackets = new AtomicLong();
   private int activeSlot; // which of tables the programs write, and which half of flowCache
 
   private CaptureProgram(BpfObject object, boolean drops, boolean rtt, int cacheSlots) {
@@ -111,11 +116,13 @@ public final class CaptureProgram implements AutoCloseable {
   public static CaptureProgram load(CaptureSettings settings, boolean copyHeaders) {
     BpfObject object = BpfObject.open(objectBytes(), "flowtel.bpf.o");
     try {
-      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, copy_headers, cache_slots (u32)
+      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, copy_headers, cache_slots,
+      // capture_netns, pad (u32 each)
       int slots = settings.flowCacheSlots();
-      java.nio.ByteBuffer config = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+      ByteBuffer config = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
       config.put((byte) (settings.enableRtt() ? 1 : 0)).put((byte) (settings.enableDrops() ? 1 : 0))
-          .put((byte) (settings.announceNewFlows() ? 1 : 0)).put((byte) (copyHeaders ? 1 : 0)).putInt(slots);
+          .put((byte) (settings.announceNewFlows() ? 1 : 0)).put((byte) (copyHeaders ? 1 : 0)).putInt(slots)
+          .putInt(namespaceInode(settings.namespace())).putInt(0);
       object.setReadOnlyData(config.array());
       object.setMaxEntries("flows_a", settings.tableCapacity());
       object.setMaxEntries("flows_b", settings.tableCapacity());
@@ -129,6 +136,19 @@ public final class CaptureProgram implements AutoCloseable {
     } catch (RuntimeException e) {
       object.close();
       throw e;
+    }
+  }
+
+  /**
+   * The inode that identifies a network namespace (as the kernel's ns.inum): of the namespace file
+   * given, or of this process's own. 0 when it cannot be read; drops then all carry ifindex 0.
+   */
+  static int namespaceInode(Path namespace) {
+    Path file = namespace != null ? namespace : Path.of("/proc/self/ns/net");
+    try {
+      return (int) (long) (Long) Files.getAttribute(file, "unix:ino");
+    } catch (IOException | UnsupportedOperationException e) {
+      return 0;
     }
   }
 

@@ -61,6 +61,8 @@ class CaptureFeaturesIT {
             for (int i = 0; i < 2; i++) {
               socket.send(new DatagramPacket(new byte[50], 50, new InetSocketAddress("10.76.0.2", 9)));
             }
+            // Dropped inside this namespace, not the one captured in: its ifindex names nothing there.
+            socket.send(new DatagramPacket(new byte[20], 20, new InetSocketAddress("10.76.0.1", 9)));
           }
           try {
             DestinationOptionsDatagram.send((java.net.Inet6Address) java.net.InetAddress.getByName("fd76::2"), 9, 3, 30);
@@ -99,12 +101,17 @@ class CaptureFeaturesIT {
       }
 
       List<FlowEvent> drops = events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getProtocol() == 17 && e.getDstPort() == 9
-          && e.getSrcAddr().remaining() == 4).toList();
+          && e.getDstAddr().remaining() == 4 && (e.getDstAddr().get(e.getDstAddr().position() + 3) & 0xFF) == 2).toList();
       assertThat(drops).isNotEmpty();
       assertThat(drops.stream().mapToLong(FlowEvent::getDrops).sum()).isEqualTo(2);
       assertThat(drops.stream().mapToLong(FlowEvent::getDropBytes).sum()).isEqualTo(2 * (20 + 8 + 50));
       assertThat(drops).extracting(FlowEvent::getDropReason).containsOnly("NO_SOCKET");
       assertThat(drops).extracting(FlowEvent::getDirection).containsOnly(Direction.UNKNOWN);
+      assertThat(drops).extracting(e -> String.valueOf(e.getInterfaceName())).as("dropped behind the captured veth").containsOnly(veth);
+      List<FlowEvent> elsewhere = events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getDstPort() == 9
+          && e.getDstAddr().remaining() == 4 && (e.getDstAddr().get(e.getDstAddr().position() + 3) & 0xFF) == 1).toList();
+      assertThat(elsewhere).as("dropped in the client's namespace").isNotEmpty()
+          .allSatisfy(e -> assertThat(e.getInterfaceIndex()).as("an ifindex of another namespace").isNull());
       List<FlowEvent> drops6 = events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getDstAddr().remaining() == 16
           && e.getDstPort() == 9).toList();
       assertThat(drops6).as("IPv6 drops, UDP found behind the destination options header").isNotEmpty()

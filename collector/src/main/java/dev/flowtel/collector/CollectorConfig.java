@@ -267,7 +267,7 @@ public final class CollectorConfig {
       throw new IllegalArgumentException("--pod-interfaces " + podInterfaces + ": not a regular expression: " + e.getDescription());
     }
     List<String> links = uplinks.stream().map(String::trim).filter(u -> !u.isEmpty()).toList();
-    if (flowCacheSlots < 0 || flowCacheSlots > CaptureSettings.MAX_FLOW_CACHE_SLOTS || Integer.bitCount(flowCacheSlots) > 1) {
+    if (!CaptureSettings.isValidFlowCacheSlots(flowCacheSlots)) {
       throw new IllegalArgumentException("--flow-cache-slots " + flowCacheSlots + ": give 0 (no cache) or a power of two up to "
           + CaptureSettings.MAX_FLOW_CACHE_SLOTS);
     }

@@ -75,13 +75,18 @@ public record CaptureSettings(
     if (tableCapacity < 64) {
       throw new IllegalArgumentException("table capacity " + tableCapacity + " is too small: at least 64 entries");
     }
-    if (flowCacheSlots < 0 || flowCacheSlots > MAX_FLOW_CACHE_SLOTS || Integer.bitCount(flowCacheSlots) > 1) {
+    if (!isValidFlowCacheSlots(flowCacheSlots)) {
       throw new IllegalArgumentException("flow cache slots " + flowCacheSlots + " must be 0 (no cache) or a power of two up to "
           + MAX_FLOW_CACHE_SLOTS);
     }
     if (!(earlyDrainFill > 0 && earlyDrainFill <= 1)) {
       throw new IllegalArgumentException("early drain fill " + earlyDrainFill + " must be in (0, 1]");
     }
+  }
+
+  /** 0, or a power of two up to {@link #MAX_FLOW_CACHE_SLOTS}. */
+  public static boolean isValidFlowCacheSlots(int slots) {
+    return slots >= 0 && slots <= MAX_FLOW_CACHE_SLOTS && Integer.bitCount(slots) <= 1;
   }
 
   /** The defaults, for {@code nodeName}. */

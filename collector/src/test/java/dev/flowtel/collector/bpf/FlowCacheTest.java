@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,33 +48,36 @@ class FlowCacheTest {
   void everyPacketIsCountedOnceWhileTwoCpusSendAndDrainsComeInBetween() throws Exception {
     CaptureProgram program = twoSlots.program();
     int threads = 2;
-    int perThread = 20_000;
     // Index i < FLOWS.size(): flow i at ingress; FLOWS.size() + i: the same packet at egress, a separate
     // flow (the direction is in the key) and one more neighbour in the slots.
     AtomicLongArray sentPackets = new AtomicLongArray(2 * FLOWS.size());
     AtomicLongArray sentBytes = new AtomicLongArray(2 * FLOWS.size());
+    AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
       long seed = t;
       Thread.ofPlatform().start(() -> {
-        SplittableRandom random = new SplittableRandom(seed);
-        List<byte[]> frames = FLOWS.stream().map(f -> f.frames().build()).toList();
-        for (int i = 0; i < perThread; i++) {
-          int flow = random.nextInt(FLOWS.size());
-          boolean egress = random.nextInt(4) == 0;
-          ProgramTestRun.run(egress ? program.egressProgramFd() : program.ingressProgramFd(), frames.get(flow));
-          int index = egress ? FLOWS.size() + flow : flow;
-          sentPackets.incrementAndGet(index);
-          sentBytes.addAndGet(index, FLOWS.get(flow).frames().l3Length());
+        try {
+          SplittableRandom random = new SplittableRandom(seed);
+          List<byte[]> frames = FLOWS.stream().map(f -> f.frames().build()).toList();
+          while (!stop.get()) {
+            int flow = random.nextInt(FLOWS.size());
+            boolean egress = random.nextInt(4) == 0;
+            ProgramTestRun.run(egress ? program.egressProgramFd() : program.ingressProgramFd(), frames.get(flow));
+            int index = egress ? FLOWS.size() + flow : flow;
+            sentPackets.incrementAndGet(index);
+            sentBytes.addAndGet(index, FLOWS.get(flow).frames().l3Length());
+          }
+        } finally {
+          done.countDown();
         }
-        done.countDown();
       });
     }
     Map<String, long[]> counted = new HashMap<>();
     SplittableRandom random = new SplittableRandom(42);
     int drains = 0;
-    while (done.getCount() > 0) {
-      Thread.sleep(random.nextInt(1, 15));
+    for (int cycle = 0; cycle < 40; cycle++) {
+      Thread.sleep(random.nextInt(1, 10));
       if (random.nextInt(5) == 0) {
         program.flip(); // a bare flip leaves the old half's counters in place: a later drain collects them
       } else {
@@ -80,10 +85,13 @@ class FlowCacheTest {
         drains++;
       }
     }
+    stop.set(true);
+    assertThat(done.await(30, TimeUnit.SECONDS)).as("senders stopped").isTrue();
     program.flipAndDrain(64, flow -> add(counted, flow));
     program.flipAndDrain(64, flow -> add(counted, flow)); // the table and half active during the one before
 
-    assertThat(drains).as("drains while the packets were sent").isGreaterThan(5);
+    assertThat(drains).as("drains while the packets were sent").isGreaterThan(20);
+    assertThat(program.cachePackets()).as("packets counted in slots").isPositive();
     for (int index = 0; index < 2 * FLOWS.size(); index++) {
       long[] c = counted.getOrDefault(identity(index), new long[2]);
       assertThat(c[0]).as("packets of %s", identity(index)).isEqualTo(sentPackets.get(index));

@@ -127,6 +127,10 @@ public final class CaptureProgram implements AutoCloseable {
       object.setMaxEntries("flows_a", settings.tableCapacity());
       object.setMaxEntries("flows_b", settings.tableCapacity());
       object.setMaxEntries("flow_cache", Math.max(2, 2 * slots));
+      if (!settings.enableRtt()) {
+        // The RTT table is preallocated (65,536 entries, 7 MB) and only the RTT program writes it.
+        object.setMaxEntries("tcp_rtt", BpfMap.possibleCpus());
+      }
       // The inner-map template of active_table keeps its compiled size: the kernel does not
       // compare max_entries of hash maps put into a map of maps.
       object.setAutoload(DROPS, settings.enableDrops());

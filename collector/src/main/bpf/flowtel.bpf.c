@@ -543,8 +543,8 @@ static __always_inline __u32 cache_hash(const struct flow_key *key)
 	return h ^ (h >> 16);
 }
 
-/* The slot of this CPU's cache for key, in the half the programs write now; NULL without a cache. */
-static __always_inline struct flow_cache_slot *cache_slot(const struct flow_key *key)
+/* The slot of this CPU's cache for a key of this hash, in the half the programs write now; NULL without a cache. */
+static __always_inline struct flow_cache_slot *cache_slot(__u32 hash)
 {
 	if (!config.cache_slots)
 		return 0;
@@ -552,7 +552,7 @@ static __always_inline struct flow_cache_slot *cache_slot(const struct flow_key 
 	__u32 *half = bpf_map_lookup_elem(&cache_half, &zero);
 	if (!half)
 		return 0;
-	__u32 index = (*half & 1) * config.cache_slots + (cache_hash(key) & (config.cache_slots - 1));
+	__u32 index = (*half & 1) * config.cache_slots + (hash & (config.cache_slots - 1));
 	return bpf_map_lookup_elem(&flow_cache, &index);
 }
 
@@ -607,8 +607,9 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 		c.gso = segs;
 	}
 
-	struct flow_cache_slot *slot = cache_slot(&key);
-	if (slot && slot->state != CACHE_EMPTY && same_flow(&slot->key, &key)) {
+	__u32 hash = cache_hash(&key);
+	struct flow_cache_slot *slot = cache_slot(hash);
+	if (slot && slot->state != CACHE_EMPTY && slot->hash == hash && same_flow(&slot->key, &key)) {
 		if (slot->state == CACHE_ELSEWHERE)
 			count(COUNTER_SEEN_ELSEWHERE);
 		else
@@ -616,12 +617,21 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 		return TC_ACT_UNSPEC;
 	}
 	enum table_outcome outcome = count_in_table(&key, &c);
-	/* The slot goes to this flow unless another flow's packets are counted in it. */
-	if (slot && outcome != NOT_COUNTED && (slot->state == CACHE_EMPTY || !slot->packets)) {
+	/*
+	 * The slot goes to this flow unless another flow's packets are counted in it, or another flow
+	 * took it in this same kernel tick: without that hold, flows sharing a slot that take turns
+	 * would each evict the other before its second packet, and none would ever hit (with many
+	 * flows per CPU, every packet then paid for the install too). A flow that sent one packet and
+	 * no more gives the slot up after its tick.
+	 */
+	__u64 tick = bpf_jiffies64();
+	if (slot && outcome != NOT_COUNTED
+	    && (slot->state == CACHE_EMPTY || (!slot->packets && slot->first_seen_jiffies != tick))) {
 		__builtin_memcpy(&slot->key, &key, sizeof(key));
 		slot->state = outcome;
+		slot->hash = hash;
 		slot->first_seen_ns = 0;
-		slot->first_seen_jiffies = 0;
+		slot->first_seen_jiffies = tick; /* until its first counted packet: when it was taken */
 		slot->last_seen_ns = 0;
 		slot->bytes = 0;
 		slot->packets = 0;

@@ -60,22 +60,22 @@ struct flow_stats {
 /*
  * A slot of the per-CPU flow cache (flowtel.bpf.c, "Per-CPU flow cache"): a recent flow of this CPU
  * and what its packets added since the slot was filled, counted without hashing and without
- * atomics. 104 bytes.
+ * atomics. 104 bytes; what a packet of another flow reads (state, hash, packets) comes first.
  */
 #define CACHE_EMPTY 0
 #define CACHE_COUNTING 1  /* packets add to the slot's counters */
 #define CACHE_ELSEWHERE 2 /* another hook counts this flow: packets are skipped */
 struct flow_cache_slot {
-	struct flow_key key;
 	__u32 state;               /* CACHE_* */
+	__u32 hash;                /* of the key (flowtel.bpf.c cache_hash): most other flows are told apart by this word */
+	__u64 packets;
+	struct flow_key key;       /* 8-byte aligned: compared as words */
+	__u32 tcp_flags;
 	__u64 first_seen_ns;       /* of the first packet counted in the slot; 0 until then */
-	__u64 first_seen_jiffies;  /* jiffies at first_seen_ns */
+	__u64 first_seen_jiffies;  /* jiffies at first_seen_ns; before the first packet, when the slot was taken */
 	__u64 last_seen_ns;        /* within one kernel tick, as in flow_stats */
 	__u64 bytes;
-	__u64 packets;
 	__u64 gso_segments;
-	__u32 tcp_flags;
-	__u32 pad;
 };
 
 /* Ring-buffer record announcing a flow inserted into the active table (56 bytes). */

@@ -77,7 +77,7 @@ public record KernelFlow(
 
   /** Whether a flow_cache_slot holds a flow (counted or skipped), so it must be cleared. */
   static boolean cacheSlotInUse(MemorySegment slot) {
-    return slot.get(U32, 44) != 0;
+    return slot.get(U32, 0) != 0;
   }
 
   /**
@@ -86,11 +86,13 @@ public record KernelFlow(
    * previous period's) it is the earlier one that stays.
    */
   static KernelFlow fromCacheSlot(MemorySegment slot) {
-    if (slot.get(U32, 44) != CACHE_COUNTING || slot.get(U64, 80) == 0) {
+    // struct flow_cache_slot: state 0, hash 4, packets 8, key 16, tcp_flags 60, first_seen_ns 64,
+    // first_seen_jiffies 72, last_seen_ns 80, bytes 88, gso_segments 96
+    if (slot.get(U32, 0) != CACHE_COUNTING || slot.get(U64, 8) == 0) {
       return null;
     }
-    return withKey(slot.asSlice(0, KEY_SIZE), slot.get(U64, 48), slot.get(U64, 64), slot.get(U64, 72), slot.get(U64, 80),
-        slot.get(U64, 88), slot.get(U32, 96), 0, 0, 0);
+    return withKey(slot.asSlice(16, KEY_SIZE), slot.get(U64, 64), slot.get(U64, 80), slot.get(U64, 88), slot.get(U64, 8),
+        slot.get(U64, 96), slot.get(U32, 60), 0, 0, 0);
   }
 
   /** Decodes only the key (a new-flow announcement), with zero counters. */

@@ -55,7 +55,7 @@ public final class CaptureBenchmark {
   private static final int SECONDS = Integer.getInteger("seconds", 5);
   /** Which attachments the throughput part alternates: none, full, full-ingress, full-egress, pass. */
   private static final List<String> VARIANTS = List.of(System.getProperty("variants", "none,full").split(","));
-  /** Which parts to run: cost, drain, throughput. */
+  /** Which parts to run: cost, mix, drain, throughput (insitu adds to throughput). */
   private static final List<String> PARTS = List.of(System.getProperty("parts", "cost,drain,throughput").split(","));
   /** tcx (the collector's choice where the kernel has it) or clsact. */
   private static final String ATTACH = System.getProperty("attach", "tcx");
@@ -88,6 +88,15 @@ public final class CaptureBenchmark {
       });
       Thread.ofPlatform().start(cost);
       cost.get();
+    }
+    if (PARTS.contains("mix")) {
+      FutureTask<Void> mix = new FutureTask<>(() -> {
+        ThreadAffinity.pinTo(0);
+        flowMix();
+        return null;
+      });
+      Thread.ofPlatform().start(mix);
+      mix.get();
     }
     if (PARTS.contains("drain")) {
       drainRate();
@@ -141,6 +150,51 @@ public final class CaptureBenchmark {
       ProgramTestRun.meanNanos(pass.fd(), tcp, 100_000);
       System.out.printf("two-instruction pass program, same measurement (the test run's own floor): %d ns%n",
           ProgramTestRun.meanNanos(pass.fd(), tcp, 1_000_000));
+    }
+  }
+
+  /**
+   * The flow cache with many flows on one CPU, where slots run out: each packet of a mix of N flows
+   * runs once (BPF_PROG_TEST_RUN measures the program alone, the same timer overhead in every
+   * variant), within one drain period, with and without the cache. Uniform: round robin over the
+   * flows, every flow the same packet count (the cache's worst case). Skewed: a tenth of the flows
+   * carry 90% of the packets, closer to real traffic. The hit share is the packets counted in slots.
+   */
+  private static void flowMix() {
+    int packets = 200_000;
+    System.out.printf("flow mix on one CPU, %d packets within one drain period, %d cache slots (ns per packet, mean of single runs; share counted in slots):%n",
+        packets, CaptureSettings.DEFAULT_FLOW_CACHE_SLOTS);
+    for (int flows : new int[] {64, 512, 2048, 8192}) {
+      List<byte[]> frames = new ArrayList<>();
+      for (int i = 0; i < flows; i++) {
+        frames.add(Frames.ip("10.1." + (i / 256) + "." + (i % 256), "10.2.0.1").tcp(30000 + i % 30000, 443, 0x10, 12).payload(100).build());
+      }
+      for (String distribution : List.of("uniform", "skewed")) {
+        int[] order = new int[packets];
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int heavy = Math.max(1, flows / 10);
+        for (int i = 0; i < packets; i++) {
+          order[i] = distribution.equals("uniform") ? i % flows
+              : random.nextInt(10) < 9 ? random.nextInt(heavy) : heavy + random.nextInt(Math.max(1, flows - heavy));
+        }
+        // Each variant twice, in the order A B B A, so neither always runs first.
+        long[] nanos = new long[2];
+        double inSlots = 0;
+        for (int run = 0; run < 4; run++) {
+          int variant = run == 1 || run == 2 ? 1 : 0;
+          int slots = variant == 0 ? 0 : CaptureSettings.DEFAULT_FLOW_CACHE_SLOTS;
+          try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench").withFlowCacheSlots(slots))) {
+            assignRole(LOOPBACK, program, null);
+            for (int i = 0; i < packets; i++) {
+              nanos[variant] += ProgramTestRun.meanNanos(program.ingressProgramFd(), frames.get(order[i]), 1);
+            }
+            program.flipAndDrain(4096, flow -> {});
+            inSlots += program.cachePackets();
+          }
+        }
+        System.out.printf("  %5d flows, %-7s | nocache %3d ns | cache %3d ns, %4.1f%% in slots | ratio %.2f%n", flows, distribution,
+            nanos[0] / (2L * packets), nanos[1] / (2L * packets), 100.0 * inSlots / (2.0 * packets), (double) nanos[1] / nanos[0]);
+      }
     }
   }
 

@@ -607,7 +607,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 		c.gso = segs;
 	}
 
-	__u32 hash = cache_hash(&key);
+	__u32 hash = config.cache_slots ? cache_hash(&key) : 0; /* with the cache off, the verifier drops all of it */
 	struct flow_cache_slot *slot = cache_slot(hash);
 	if (slot && slot->state != CACHE_EMPTY && slot->hash == hash && same_flow(&slot->key, &key)) {
 		if (slot->state == CACHE_ELSEWHERE)
@@ -624,14 +624,13 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 	 * flows per CPU, every packet then paid for the install too). A flow that sent one packet and
 	 * no more gives the slot up after its tick.
 	 */
-	__u64 tick = bpf_jiffies64();
 	if (slot && outcome != NOT_COUNTED
-	    && (slot->state == CACHE_EMPTY || (!slot->packets && slot->first_seen_jiffies != tick))) {
+	    && (slot->state == CACHE_EMPTY || (!slot->packets && slot->first_seen_jiffies != bpf_jiffies64()))) {
 		__builtin_memcpy(&slot->key, &key, sizeof(key));
 		slot->state = outcome;
 		slot->hash = hash;
 		slot->first_seen_ns = 0;
-		slot->first_seen_jiffies = tick; /* until its first counted packet: when it was taken */
+		slot->first_seen_jiffies = bpf_jiffies64(); /* until its first counted packet: when it was taken */
 		slot->last_seen_ns = 0;
 		slot->bytes = 0;
 		slot->packets = 0;

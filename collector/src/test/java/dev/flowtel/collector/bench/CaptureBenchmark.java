@@ -79,24 +79,12 @@ public final class CaptureBenchmark {
       System.err.println("cannot benchmark: " + reason);
       System.exit(2);
     }
+    // The test-run parts on one CPU: the flow cache is per CPU, and a slot filled by one run must be the one the next run meets.
     if (PARTS.contains("cost")) {
-      // On one CPU on its own thread: the flow cache is per CPU, and a slot filled by one run must be the one the next run meets.
-      FutureTask<Void> cost = new FutureTask<>(() -> {
-        ThreadAffinity.pinTo(0);
-        programCost();
-        return null;
-      });
-      Thread.ofPlatform().start(cost);
-      cost.get();
+      ThreadAffinity.runOnCpu(0, CaptureBenchmark::programCost);
     }
     if (PARTS.contains("mix")) {
-      FutureTask<Void> mix = new FutureTask<>(() -> {
-        ThreadAffinity.pinTo(0);
-        flowMix();
-        return null;
-      });
-      Thread.ofPlatform().start(mix);
-      mix.get();
+      ThreadAffinity.runOnCpu(0, CaptureBenchmark::flowMix);
     }
     if (PARTS.contains("drain")) {
       drainRate();

@@ -6,6 +6,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.FutureTask;
 
 /**
  * Pins the calling thread to one CPU (sched_setaffinity), so per-CPU kernel state that one
@@ -18,6 +19,17 @@ final class ThreadAffinity {
       FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
 
   private ThreadAffinity() {}
+
+  /** Runs {@code task} on a new thread pinned to {@code cpu} and waits for it. */
+  static void runOnCpu(int cpu, Runnable task) throws Exception {
+    FutureTask<Void> pinned = new FutureTask<>(() -> {
+      pinTo(cpu);
+      task.run();
+      return null;
+    });
+    Thread.ofPlatform().start(pinned);
+    pinned.get();
+  }
 
   /** Pins the calling thread to {@code cpu} (pid 0 is the calling thread to the kernel). */
   static void pinTo(int cpu) {

@@ -70,7 +70,7 @@ class DetectionRecoveryIT {
 
     assertThat(FailOnceAfterCheckpoint.failed()).as("the job failed once mid-stream").isTrue();
     WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
-    List<PolicyAnomaly> found = new KafkaTopics(kafka.bootstrapServers()).readCommitted(topics.anomalies(), Duration.ofSeconds(3))
+    List<PolicyAnomaly> found = new KafkaTopics(kafka.bootstrapServers()).readCommitted(topics.anomalies())
         .stream()
         .map(r -> anomalyCodec.decode(r.value()).orElseThrow()).toList();
     for (GroundTruthLabel label : sim.episodes()) {

@@ -7,19 +7,23 @@ import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.testing.NewTopics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The four topics of a detection IT on the real broker, named for one run, and a simulation loaded onto them. */
@@ -31,10 +35,9 @@ record DetectionTopics(String bootstrap, String run, String flows, String state,
         prefix + ".anomalies." + run, prefix + ".dlq." + run);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       // Simulated event times lie in the past: keep them.
-      admin.createTopics(List.of(new NewTopic(topics.flows, 2, (short) 1).configs(Map.of("retention.ms", "-1")),
+      NewTopics.create(admin, List.of(new NewTopic(topics.flows, 2, (short) 1).configs(Map.of("retention.ms", "-1")),
           new NewTopic(topics.state, 1, (short) 1).configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1")),
-          new NewTopic(topics.anomalies, 1, (short) 1), new NewTopic(topics.dlq, 1, (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
+          new NewTopic(topics.anomalies, 1, (short) 1), new NewTopic(topics.dlq, 1, (short) 1)));
     }
     return topics;
   }
@@ -55,21 +58,30 @@ record DetectionTopics(String bootstrap, String run, String flows, String state,
     WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
     WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
     AtomicLong sent = new AtomicLong();
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
         "acks", "all", "linger.ms", 20), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (ClusterStateRecord r : sim.clusterState()) {
-        producer.send(new ProducerRecord<>(state, 0, r.at().toEpochMilli(), r.key().getBytes(StandardCharsets.UTF_8),
-            stateCodec.encode(r.value())));
+        acks.add(producer.send(new ProducerRecord<>(state, 0, r.at().toEpochMilli(), r.key().getBytes(StandardCharsets.UTF_8),
+            stateCodec.encode(r.value()))));
       }
       for (byte[] value : before) {
-        producer.send(new ProducerRecord<>(flows, 0, null, value));
+        acks.add(producer.send(new ProducerRecord<>(flows, 0, null, value)));
       }
       sim.run((flow, edgeKey, label) -> {
         sent.incrementAndGet();
-        producer.send(new ProducerRecord<>(flows, Math.floorMod(edgeKey.hashCode(), 2), null,
-            edgeKey.getBytes(StandardCharsets.UTF_8), flowCodec.encode(flow)));
+        acks.add(producer.send(new ProducerRecord<>(flows, Math.floorMod(edgeKey.hashCode(), 2), null,
+            edgeKey.getBytes(StandardCharsets.UTF_8), flowCodec.encode(flow))));
       });
       producer.flush();
+    }
+    // Every record must be on the broker: a batch that expired would leave the IT with part of its input.
+    for (Future<RecordMetadata> ack : acks) {
+      try {
+        ack.get();
+      } catch (InterruptedException | ExecutionException e) {
+        throw new IllegalStateException("the test input was not written: " + e.getMessage(), e);
+      }
     }
     return sent.get();
   }

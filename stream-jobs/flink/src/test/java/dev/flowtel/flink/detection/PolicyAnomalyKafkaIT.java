@@ -74,7 +74,7 @@ class PolicyAnomalyKafkaIT {
 
     WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
     KafkaTopics reader = new KafkaTopics(kafka.bootstrapServers());
-    List<ConsumerRecord<byte[], byte[]>> written = reader.readCommitted(topics.anomalies(), Duration.ofSeconds(3));
+    List<ConsumerRecord<byte[], byte[]>> written = reader.readCommitted(topics.anomalies());
     List<PolicyAnomaly> found = written.stream().map(r -> anomalyCodec.decode(r.value()).orElseThrow()).toList();
     assertThat(written).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
         .isEqualTo(anomalyCodec.decode(r.value()).orElseThrow().getId()));
@@ -87,7 +87,7 @@ class PolicyAnomalyKafkaIT {
     assertThat(indexedRevisions(elasticsearch.url(), indexPrefix + "anomalies-*"))
         .as("one document per anomaly id, at its highest revision").isEqualTo(highestRevision);
 
-    List<ConsumerRecord<byte[], byte[]>> letters = reader.readCommitted(topics.dlq(), Duration.ofSeconds(3));
+    List<ConsumerRecord<byte[], byte[]>> letters = reader.readCommitted(topics.dlq());
     assertThat(letters).singleElement().satisfies(letter -> assertThat(new String(
         letter.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8)).isEqualTo("not-single-object"));
   }

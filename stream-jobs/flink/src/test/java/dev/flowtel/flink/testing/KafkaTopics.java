@@ -1,20 +1,20 @@
 package dev.flowtel.flink.testing;
 
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.testing.NewTopics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -34,7 +34,7 @@ public final class KafkaTopics {
         // Window results carry event-time timestamps from the scripted past: keep them.
         topics.add(new NewTopic(name, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));
       }
-      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+      NewTopics.create(admin, topics);
     }
   }
 
@@ -42,26 +42,36 @@ public final class KafkaTopics {
   public void produce(String topic, List<byte[]> values, java.util.function.IntUnaryOperator partitionOf) throws Exception {
     try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all",
         "enable.idempotence", true, "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+      List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
       for (int i = 0; i < values.size(); i++) {
-        producer.send(new ProducerRecord<>(topic, partitionOf.applyAsInt(i), null, values.get(i)));
+        acks.add(producer.send(new ProducerRecord<>(topic, partitionOf.applyAsInt(i), null, values.get(i))));
       }
       producer.flush();
+      for (var ack : acks) {
+        ack.get(); // a lost batch would leave the IT with part of its input
+      }
     }
   }
 
-  /** Everything committed in the topic, read with read_committed until {@code quiet} passes with nothing new. */
-  public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration quiet) {
+  /**
+   * Everything committed in the topic, read with read_committed up to each partition's end (its
+   * last stable offset). For topics written by a job that has finished: nothing more is coming.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
-        "group.id", "it-reader-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long lastNew = System.nanoTime();
-      while (System.nanoTime() - lastNew < quiet.toNanos()) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          records.add(r);
-          lastNew = System.nanoTime();
+        "isolation.level", "read_committed", "enable.auto.commit", false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end " + ends + " within 60 s");
         }
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }
     return records;

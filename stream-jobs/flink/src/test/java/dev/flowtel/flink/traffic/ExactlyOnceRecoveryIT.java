@@ -74,7 +74,7 @@ class ExactlyOnceRecoveryIT {
     env.execute("exactly-once recovery IT");
 
     assertThat(FailOnceAfterCheckpoint.failed()).as("the job failed once mid-stream").isTrue();
-    List<ServiceTraffic> written = KafkaTopics.decodeTraffic(topics.readCommitted(traffic, Duration.ofSeconds(3)));
+    List<ServiceTraffic> written = KafkaTopics.decodeTraffic(topics.readCommitted(traffic));
     Map<String, List<ServiceTraffic>> byWindow = new TreeMap<>();
     for (ServiceTraffic t : written) {
       byWindow.computeIfAbsent(key(t), k -> new ArrayList<>()).add(t);

@@ -60,13 +60,13 @@ class TrafficAggregationKafkaIT {
     job.attachTo(env);
     env.execute("traffic aggregation IT");
 
-    List<String> windows = KafkaTopics.decodeTraffic(topics.readCommitted(traffic, Duration.ofSeconds(3))).stream()
+    List<String> windows = KafkaTopics.decodeTraffic(topics.readCommitted(traffic)).stream()
         .map(TrafficAggregationJobTest::describe).toList();
     assertThat(windows).containsExactlyInAnyOrder(
         "shop/Deployment/frontend>shop/Service/checkout:8080/6 @0s+10s r0: bytes 1200/9120 packets 2/10 flows 2 opened 2 closed 0 resets 1 pods 2 rtt p50 300 p99 300",
         "shop/Deployment/frontend>shop/Service/checkout:8080/6 @30s+10s r0: bytes 800/1600 packets 1/1 flows 1 opened 1 closed 1 resets 0 pods 1 rtt p50 900 p99 900");
 
-    List<ConsumerRecord<byte[], byte[]>> deadLetters = topics.readCommitted(dlq, Duration.ofSeconds(2));
+    List<ConsumerRecord<byte[], byte[]>> deadLetters = topics.readCommitted(dlq);
     assertThat(deadLetters).singleElement().satisfies(letter -> {
       assertThat(letter.value()).containsExactly((byte) 0xC3, 0x01, 1, 2);
       assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo("truncated");

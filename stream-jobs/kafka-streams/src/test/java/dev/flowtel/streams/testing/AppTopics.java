@@ -1,10 +1,11 @@
 package dev.flowtel.streams.testing;
 
+import dev.flowtel.testing.NewTopics;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -25,7 +26,7 @@ public record AppTopics(String run, String flows, String state, String traffic, 
         created.add(new NewTopic(name, name.equals(topics.flows) ? flowsPartitions : 1, (short) 1)
             .configs(Map.of("retention.ms", "-1")));
       }
-      admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
+      NewTopics.create(admin, created);
     }
     return topics;
   }

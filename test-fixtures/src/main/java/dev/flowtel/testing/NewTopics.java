@@ -1,0 +1,41 @@
+package dev.flowtel.testing;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+/**
+ * Creates test topics and returns once every partition has a leader. A producer that starts
+ * sending the moment createTopics returns can meet NOT_LEADER_OR_FOLLOWER on its first batch;
+ * the idempotent producer then got stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery
+ * timeout expired the batches (seen in CI: a detection IT lost its input records silently).
+ */
+public final class NewTopics {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private NewTopics() {}
+
+  public static void create(Admin admin, Collection<NewTopic> topics) throws Exception {
+    admin.createTopics(topics).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    List<String> names = topics.stream().map(NewTopic::name).toList();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      boolean led = described.values().stream().flatMap(d -> d.partitions().stream())
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      if (led) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topics " + names + " still have partitions without a leader after " + TIMEOUT);
+      }
+      Thread.sleep(50);
+    }
+  }
+}

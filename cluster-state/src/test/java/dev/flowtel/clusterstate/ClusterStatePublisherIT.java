@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.MockKubernetesApi;
+import dev.flowtel.testing.NewTopics;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.AvroClassTrust;
 import dev.flowtel.wire.RecordType;
@@ -55,8 +56,7 @@ class ClusterStatePublisherIT {
   void changesReachTheTopicInOrderAndTheResyncTombstonesWhatWasDeletedWhileDown(KafkaFixture kafka) throws Exception {
     String topic = "it.cluster-state." + UUID.randomUUID().toString().substring(0, 8);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-          .all().get();
+      NewTopics.create(admin, List.of(new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
     }
     client.resource(ClusterStatePublisherTest.namespace("shop", Map.of("team", "a"))).create();
     client.resource(ClusterStatePublisherTest.allowFrontend("shop", "allow-web", 8080)).create();

@@ -11,6 +11,7 @@ import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
 import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.testing.KafkaFixture;
+import dev.flowtel.testing.NewTopics;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.RecordType;
@@ -185,10 +186,7 @@ class CollectorBrokerOutageIT {
 
   private void createTopic(String topic, int partitions) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-      // Producing before a new partition has a leader makes the idempotent producer loop on OUT_OF_ORDER_SEQUENCE_NUMBER.
-      await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().values().stream()
-          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())));
+      NewTopics.create(admin, List.of(new NewTopic(topic, partitions, (short) 1)));
     }
   }
 }

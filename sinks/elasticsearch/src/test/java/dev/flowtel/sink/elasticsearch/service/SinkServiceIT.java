@@ -11,6 +11,7 @@ import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.testing.ElasticsearchFixture;
 import dev.flowtel.testing.KafkaFixture;
+import dev.flowtel.testing.NewTopics;
 import dev.flowtel.testing.WithElasticsearch;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.DeadLetterHeaders;
@@ -75,17 +76,8 @@ class SinkServiceIT {
   void start() throws Exception {
     es.setup();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(trafficTopic, 2, (short) 1), new NewTopic(anomaliesTopic, 1, (short) 1),
-          new NewTopic(deadLetterTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-      // Producing before a new partition has a leader makes the idempotent producer loop on OUT_OF_ORDER_SEQUENCE_NUMBER.
-      await(() -> {
-        try {
-          return admin.describeTopics(List.of(trafficTopic, anomaliesTopic, deadLetterTopic)).allTopicNames().get().values().stream()
-              .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-        } catch (Exception e) {
-          return false;
-        }
-      }, Duration.ofSeconds(30), "new topics to have leaders");
+      NewTopics.create(admin, List.of(new NewTopic(trafficTopic, 2, (short) 1), new NewTopic(anomaliesTopic, 1, (short) 1),
+          new NewTopic(deadLetterTopic, 1, (short) 1)));
     }
     producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
         "max.in.flight.requests.per.connection", "1"),

@@ -7,6 +7,7 @@ import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.testing.InputProducer;
 import dev.flowtel.testing.NewTopics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -21,10 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The four topics of a detection IT on the real broker, named for one run, and a simulation loaded onto them. */
 record DetectionTopics(String bootstrap, String run, String flows, String state, String anomalies, String dlq) {
@@ -59,8 +58,7 @@ record DetectionTopics(String bootstrap, String run, String flows, String state,
     WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
     AtomicLong sent = new AtomicLong();
     List<Future<RecordMetadata>> acks = new ArrayList<>();
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
-        "acks", "all", "linger.ms", 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer = InputProducer.create(bootstrap)) {
       for (ClusterStateRecord r : sim.clusterState()) {
         acks.add(producer.send(new ProducerRecord<>(state, 0, r.at().toEpochMilli(), r.key().getBytes(StandardCharsets.UTF_8),
             stateCodec.encode(r.value()))));

@@ -1,6 +1,7 @@
 package dev.flowtel.flink.testing;
 
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.testing.InputProducer;
 import dev.flowtel.testing.NewTopics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -12,11 +13,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Topic chores of the Flink ITs against the real broker. */
 public final class KafkaTopics {
@@ -40,8 +39,7 @@ public final class KafkaTopics {
 
   /** Sends each value to partition {@code partitionOf.apply(index)}, in order. */
   public void produce(String topic, List<byte[]> values, java.util.function.IntUnaryOperator partitionOf) throws Exception {
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all",
-        "enable.idempotence", true, "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer = InputProducer.create(bootstrap)) {
       List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
       for (int i = 0; i < values.size(); i++) {
         acks.add(producer.send(new ProducerRecord<>(topic, partitionOf.applyAsInt(i), null, values.get(i))));

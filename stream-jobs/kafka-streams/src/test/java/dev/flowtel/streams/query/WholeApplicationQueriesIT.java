@@ -16,6 +16,7 @@ import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.streams.app.FlowtelStreamsApp;
 import dev.flowtel.streams.app.StreamsAppConfig;
 import dev.flowtel.streams.testing.AppTopics;
+import dev.flowtel.testing.InputProducer;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.RecordType;
@@ -33,10 +34,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -188,8 +187,7 @@ class WholeApplicationQueriesIT {
             new EpisodeSpec(EpisodeType.IP_SWEEP, Duration.ofSeconds(130), Duration.ofMinutes(1), null)));
     WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
     WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
-        "enable.idempotence", true, "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer = InputProducer.create(kafka.bootstrapServers())) {
       List<ProducerRecord<byte[], byte[]>> flowRecords = new ArrayList<>();
       ClusterSimulator.of(settings).run(new SimulationSink() {
         @Override

@@ -10,6 +10,7 @@ import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.streams.Driver;
+import dev.flowtel.testing.InputProducer;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A simulation's records as the app's ITs write them to the real broker (flows keyed by edge, on
@@ -111,7 +111,6 @@ public final class SimulatedInput {
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    return new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true,
-        "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer());
+    return InputProducer.create(bootstrap);
   }
 }

@@ -77,27 +77,19 @@ static __always_inline int parse_dropped(const unsigned char *l3, __u16 protocol
 		__builtin_memcpy(key->src_addr, &ip[8], 16);
 		__builtin_memcpy(key->dst_addr, &ip[24], 16);
 		*l3_bytes = 40 + (((__u32)ip[4] << 8) | ip[5]);
-		/* The extension headers the TC parser walks, so a drop gets the same key as its flow. */
+		/* The extension headers the TC parser walks (flowtel.bpf.c), so a drop gets the same key as its flow. */
 		__u8 next = ip[6];
 		__u32 pos = 40;
-		for (int i = 0; i < MAX_IPV6_EXT_HEADERS; i++) {
-			if (next != 0 && next != 43 && next != 60 && next != 51 && next != 44)
-				break;
+		int fragment_tail = 0;
+		for (int i = 0; i < MAX_IPV6_EXT_HEADERS && is_ipv6_extension(next); i++) {
 			__u8 ext[8];
 			if (bpf_probe_read_kernel(ext, sizeof(ext), l3 + pos))
 				return -1;
-			if (next == 44) {
-				if (((((__u16)ext[2] << 8) | ext[3]) & 0xFFF8) != 0) {
-					key->protocol = ext[0];
-					return 0; /* a later fragment: no L4 header */
-				}
-				pos += 8;
-			} else if (next == 51) {
-				pos += ((__u32)ext[1] + 2) * 4;
-			} else {
-				pos += ((__u32)ext[1] + 1) * 8;
+			next = skip_ipv6_extension(next, ext, &pos, &fragment_tail);
+			if (fragment_tail) {
+				key->protocol = next;
+				return 0; /* a later fragment: no L4 header */
 			}
-			next = ext[0];
 		}
 		key->protocol = next;
 		l4_off = pos;

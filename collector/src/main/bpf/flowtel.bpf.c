@@ -260,6 +260,32 @@ static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 off, struct f
 	return parse_l4(skb, off + ihl, key, p);
 }
 
+/* The IPv6 extension headers walked to reach the upper layer: hop-by-hop, routing, fragment, destination options, AH. */
+static __always_inline int is_ipv6_extension(__u8 next)
+{
+	return next == 0 || next == 43 || next == 60 || next == 51 || next == 44;
+}
+
+/*
+ * Steps over one extension header of type next whose first 8 bytes are ext: moves *pos past it and
+ * returns the type of the header after it. A fragment with a non-zero offset sets *fragment_tail:
+ * what follows it is payload, no L4 header. Shared by the TC parser and the drop program (drops.h),
+ * so a drop gets the same key as its flow.
+ */
+static __always_inline __u8 skip_ipv6_extension(__u8 next, const __u8 *ext, __u32 *pos, int *fragment_tail)
+{
+	if (next == 44) {
+		if (((((__u16)ext[2] << 8) | ext[3]) & 0xFFF8) != 0)
+			*fragment_tail = 1;
+		*pos += 8;
+	} else if (next == 51) {
+		*pos += ((__u32)ext[1] + 2) * 4;
+	} else {
+		*pos += ((__u32)ext[1] + 1) * 8;
+	}
+	return ext[0];
+}
+
 static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct flow_key *key,
 				       struct parsed *p)
 {
@@ -283,24 +309,12 @@ static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 off, struct f
 	int fragment_tail = 0;
 	int i;
 	for (i = 0; i < MAX_IPV6_EXT_HEADERS; i++) {
+		if (!is_ipv6_extension(next))
+			break;
 		__u8 ext[8];
-		if (next == 0 || next == 43 || next == 60 || next == 51 || next == 44) {
-			if (bpf_skb_load_bytes(skb, pos, ext, sizeof(ext)))
-				return PARSE_MALFORMED;
-			__u8 following = ext[0];
-			if (next == 44) {
-				if (((((__u16)ext[2] << 8) | ext[3]) & 0xFFF8) != 0)
-					fragment_tail = 1;
-				pos += 8;
-			} else if (next == 51) {
-				pos += ((__u32)ext[1] + 2) * 4;
-			} else {
-				pos += ((__u32)ext[1] + 1) * 8;
-			}
-			next = following;
-			continue;
-		}
-		break;
+		if (bpf_skb_load_bytes(skb, pos, ext, sizeof(ext)))
+			return PARSE_MALFORMED;
+		next = skip_ipv6_extension(next, ext, &pos, &fragment_tail);
 	}
 	if (i == MAX_IPV6_EXT_HEADERS)
 		return PARSE_MALFORMED; /* more extension headers than we walk */

@@ -36,7 +36,7 @@ public record KernelFlow(
   public static final int KEY_SIZE = 44;
   /** struct flow_stats: 64 bytes decoded here, then the program's own first_seen_jiffies. */
   public static final int VALUE_SIZE = 72;
-  /** struct flow_cache_slot: the key, the slot's state, then its own first/last seen and counters. */
+  /** struct flow_cache_slot: state, key hash and packets first, then the key, its own first/last seen and counters. */
   public static final int CACHE_SLOT_SIZE = 104;
   private static final int CACHE_COUNTING = 1;
   public static final int DIRECTION_INGRESS = 0;

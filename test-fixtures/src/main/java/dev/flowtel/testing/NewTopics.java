@@ -10,10 +10,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 
 /**
- * Creates test topics and returns once every partition has a leader. A producer that starts
- * sending the moment createTopics returns can meet NOT_LEADER_OR_FOLLOWER on its first batch;
- * the idempotent producer then got stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery
- * timeout expired the batches (seen in CI: a detection IT lost its input records silently).
+ * Creates test topics and returns once every partition has a leader in the cluster's metadata, so
+ * clients started next find them. The broker may still refuse a first produce with
+ * NOT_LEADER_OR_FOLLOWER for a moment after that (seen in CI); {@link InputProducer} retries such a
+ * batch safely.
  */
 public final class NewTopics {
 

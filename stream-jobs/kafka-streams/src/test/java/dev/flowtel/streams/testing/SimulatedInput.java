@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -69,21 +68,19 @@ public final class SimulatedInput {
   public record Expected(List<ServiceTraffic> traffic, List<PolicyAnomaly> anomalies) {}
 
   public void produceState(String bootstrap, String topic) {
-    try (var producer = producer(bootstrap)) {
+    try (var producer = InputProducer.create(bootstrap)) {
       for (ClusterStateRecord r : state) {
         producer.send(new ProducerRecord<>(topic, 0, r.at().toEpochMilli(), r.key().getBytes(StandardCharsets.UTF_8), encodedState(r)));
       }
-      producer.flush();
     }
   }
 
   /** Flows {@code from} (inclusive) to {@code to} (exclusive). */
   public void produceFlows(String bootstrap, String topic, int from, int to) {
-    try (var producer = producer(bootstrap)) {
+    try (var producer = InputProducer.create(bootstrap)) {
       for (byte[][] f : flows.subList(from, to)) {
         producer.send(new ProducerRecord<>(topic, 0, f[0], f[1]));
       }
-      producer.flush();
     }
   }
 
@@ -108,9 +105,5 @@ public final class SimulatedInput {
 
   private static byte[] encodedState(ClusterStateRecord r) {
     return r.value() == null ? null : STATE_CODEC.encode(r.value());
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    return InputProducer.create(bootstrap);
   }
 }

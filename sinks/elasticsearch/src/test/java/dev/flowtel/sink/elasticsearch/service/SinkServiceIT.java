@@ -10,6 +10,7 @@ import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.testing.ElasticsearchFixture;
+import dev.flowtel.testing.InputProducer;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.NewTopics;
 import dev.flowtel.testing.WithElasticsearch;
@@ -31,11 +32,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +61,7 @@ class SinkServiceIT {
   private final String group = "it-sink-" + run;
   private final WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
   private final WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
-  private KafkaProducer<byte[], byte[]> producer;
+  private InputProducer producer;
   private SinkService sink;
   private Thread sinkThread;
 
@@ -79,9 +78,7 @@ class SinkServiceIT {
       NewTopics.create(admin, List.of(new NewTopic(trafficTopic, 2, (short) 1), new NewTopic(anomaliesTopic, 1, (short) 1),
           new NewTopic(deadLetterTopic, 1, (short) 1)));
     }
-    producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
-        "max.in.flight.requests.per.connection", "1"),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    producer = InputProducer.create(kafka.bootstrapServers());
     SinkServiceSettings settings = SinkServiceSettings.defaults(kafka.bootstrapServers(), ElasticsearchConnection.to(elasticsearch.url()))
         .withGroupId(group).withNames(es.names)
         .withWriter(WriterSettings.defaults().withBatch(200, 1 << 20, Duration.ofMillis(200)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)))

@@ -267,8 +267,7 @@ public final class CaptureBenchmark {
             } finally {
               attached.forEach(TcHook.Attachment::close);
             }
-            program.flipAndDrain(4096, flow -> {});
-            noCache.flipAndDrain(4096, flow -> {});
+            programs.discardCounts();
           }
         }
         double none = results.containsKey("none") ? median(results.get("none")) : Double.NaN;
@@ -347,8 +346,7 @@ public final class CaptureBenchmark {
         } finally {
           attached.forEach(TcHook.Attachment::close);
         }
-        programs.program().flipAndDrain(4096, flow -> {});
-        programs.noCache().flipAndDrain(4096, flow -> {});
+        programs.discardCounts();
         ProgramStats.Runs ingress = ProgramStats.of(fds[0]);
         ProgramStats.Runs egress = ProgramStats.of(fds[1]);
         if (fds[0] == fds[1]) { // the pass program on both hooks: one set of counters
@@ -400,6 +398,12 @@ public final class CaptureBenchmark {
         case "nocache" -> new int[] {noCache.ingressProgramFd(), noCache.egressProgramFd()};
         default -> new int[] {program.ingressProgramFd(), program.egressProgramFd()};
       };
+    }
+
+    /** Empties what this program and the no-cache one counted, so their tables never fill across rounds. */
+    void discardCounts() {
+      program.flipAndDrain(4096, flow -> {});
+      noCache.flipAndDrain(4096, flow -> {});
     }
   }
 

@@ -9,7 +9,7 @@ import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
-import dev.flowtel.sink.elasticsearch.flink.ElasticsearchSink;
+import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
-import dev.flowtel.sink.elasticsearch.flink.ElasticsearchSink;
+import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;

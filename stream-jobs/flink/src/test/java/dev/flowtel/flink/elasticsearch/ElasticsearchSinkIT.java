@@ -1,4 +1,4 @@
-package dev.flowtel.sink.elasticsearch.flink;
+package dev.flowtel.flink.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

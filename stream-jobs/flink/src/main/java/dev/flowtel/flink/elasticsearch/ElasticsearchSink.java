@@ -1,4 +1,4 @@
-package dev.flowtel.sink.elasticsearch.flink;
+package dev.flowtel.flink.elasticsearch;
 
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;

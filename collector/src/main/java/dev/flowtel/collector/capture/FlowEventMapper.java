@@ -3,7 +3,7 @@ package dev.flowtel.collector.capture;
 import dev.flowtel.schema.Direction;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.Verdict;
-import dev.flowtel.simulator.flow.CommunityId;
+import dev.flowtel.schema.CommunityId;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.function.IntFunction;

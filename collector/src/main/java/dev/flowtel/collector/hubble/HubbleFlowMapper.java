@@ -9,7 +9,7 @@ import dev.flowtel.schema.EndpointKind;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.NetworkClass;
 import dev.flowtel.schema.Verdict;
-import dev.flowtel.simulator.flow.CommunityId;
+import dev.flowtel.schema.CommunityId;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.flowtel.simulator.flow;
 
+import dev.flowtel.schema.CommunityId;
 import dev.flowtel.schema.Direction;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.FlowEvent;

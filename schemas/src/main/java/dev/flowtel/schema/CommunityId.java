@@ -1,4 +1,4 @@
-package dev.flowtel.simulator.flow;
+package dev.flowtel.schema;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -2,7 +2,7 @@ package dev.flowtel.streams;
 
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.app.FlowtelTopology;
 import dev.flowtel.streams.app.StreamsAppConfig;
 import dev.flowtel.streams.detection.ClusterStateFeed;

@@ -9,7 +9,6 @@ import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
-import dev.flowtel.flink.types.EdgeFlowBatchSerializer;
 import dev.flowtel.flink.types.TrafficAccumulatorSerializer;
 import dev.flowtel.flink.input.FlowRecordDecoder;
 import dev.flowtel.flink.input.FlowWatermarks;

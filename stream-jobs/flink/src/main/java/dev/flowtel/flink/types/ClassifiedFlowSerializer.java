@@ -28,8 +28,8 @@ public final class ClassifiedFlowSerializer extends ImmutableValueSerializer<Cla
     return readWithEdgeKey(in.readUTF(), in);
   }
 
-  /** Every field but the edge key, which an {@link EdgeFlowBatchSerializer} batch writes once. */
-  static void writeWithoutEdgeKey(ClassifiedFlow f, DataOutputView out) throws IOException {
+  /** Every field but the edge key, which a batch of the traffic job (EdgeFlowBatchSerializer) writes once. */
+  public static void writeWithoutEdgeKey(ClassifiedFlow f, DataOutputView out) throws IOException {
     out.writeShort(f.protocol());
     out.writeLong(f.eventTimeMillis());
     out.writeBoolean(f.reply());
@@ -42,7 +42,7 @@ public final class ClassifiedFlowSerializer extends ImmutableValueSerializer<Cla
     out.writeLong(f.rttMicros());
   }
 
-  static ClassifiedFlow readWithEdgeKey(String edgeKey, DataInputView in) throws IOException {
+  public static ClassifiedFlow readWithEdgeKey(String edgeKey, DataInputView in) throws IOException {
     return new ClassifiedFlow(edgeKey, in.readShort() & 0xFFFF, in.readLong(), in.readBoolean(), in.readLong(),
         in.readLong(), in.readLong(), in.readLong(), in.readShort() & 0xFFFF, in.readLong(), in.readLong());
   }

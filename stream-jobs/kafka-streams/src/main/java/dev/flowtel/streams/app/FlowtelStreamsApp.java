@@ -3,6 +3,7 @@ package dev.flowtel.streams.app;
 import dev.flowtel.streams.detection.ClusterStateFeed;
 import com.sun.net.httpserver.HttpServer;
 import dev.flowtel.streams.http.StatusServer;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.query.FleetQueries;
 import dev.flowtel.streams.query.InstanceDirectory;
 import dev.flowtel.streams.query.PeerQueries;

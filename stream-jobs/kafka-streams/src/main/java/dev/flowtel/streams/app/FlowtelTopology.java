@@ -11,6 +11,7 @@ import dev.flowtel.streams.detection.Repartitions;
 import dev.flowtel.streams.input.FlowDecodeProcessor;
 import dev.flowtel.streams.input.Outbound;
 import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.traffic.TrafficSettings;
 import dev.flowtel.streams.traffic.TrafficWindowProcessor;
 import java.util.ArrayList;

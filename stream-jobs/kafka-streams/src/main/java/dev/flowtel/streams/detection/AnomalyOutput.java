@@ -2,7 +2,7 @@ package dev.flowtel.streams.detection;
 
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.schema.PolicyAnomaly;
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.input.Outbound;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.wire.RecordType;

@@ -3,7 +3,7 @@ package dev.flowtel.streams.detection;
 import dev.flowtel.core.anomaly.ClusterStateVersions;
 import dev.flowtel.core.anomaly.PolicyTimeline;
 import dev.flowtel.schema.ClusterState;
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;

@@ -8,7 +8,7 @@ import dev.flowtel.core.anomaly.ObservedFlow;
 import dev.flowtel.core.anomaly.PolicyJudgement;
 import dev.flowtel.core.anomaly.PolicyTimeline;
 import dev.flowtel.schema.ClusterState;
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import dev.flowtel.streams.input.DecodedFlow;

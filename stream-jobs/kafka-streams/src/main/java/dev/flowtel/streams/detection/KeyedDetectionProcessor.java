@@ -7,7 +7,7 @@ import dev.flowtel.core.anomaly.ObservedFlow;
 import dev.flowtel.core.anomaly.PolicyJudgement;
 import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.schema.FlowEvent;
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;

@@ -1,6 +1,6 @@
 package dev.flowtel.streams.http;
 
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.Metric;

@@ -3,7 +3,7 @@ package dev.flowtel.streams.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.query.FleetAnswer;
 import dev.flowtel.streams.query.FleetQueries;
 import dev.flowtel.streams.query.OpenAnomaly;

@@ -3,7 +3,7 @@ package dev.flowtel.streams.input;
 import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.schema.FlowEvent;
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.FlowEventSkimmer;
 import dev.flowtel.wire.RecordType;

@@ -4,7 +4,7 @@ import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.core.traffic.TrafficAccumulator;
 import dev.flowtel.core.traffic.TrafficWindows;
 import dev.flowtel.schema.ServiceTraffic;
-import dev.flowtel.streams.app.AppMetrics;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.input.DeadLetters;
 import dev.flowtel.streams.input.DecodedFlow;
 import dev.flowtel.streams.input.Outbound;

@@ -3,6 +3,7 @@ package dev.flowtel.sink.elasticsearch.document;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.Verdict;
+import dev.flowtel.sink.elasticsearch.identity.DocumentIds;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

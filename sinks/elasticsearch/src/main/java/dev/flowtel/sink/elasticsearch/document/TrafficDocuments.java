@@ -2,6 +2,7 @@ package dev.flowtel.sink.elasticsearch.document;
 
 import dev.flowtel.schema.EdgeEndpoint;
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.sink.elasticsearch.identity.DocumentIds;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import java.time.Duration;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowtel.sink.elasticsearch.document.DocumentIds;
+import dev.flowtel.sink.elasticsearch.identity.DocumentIds;
 import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
 import java.io.IOException;
 import java.io.InputStream;

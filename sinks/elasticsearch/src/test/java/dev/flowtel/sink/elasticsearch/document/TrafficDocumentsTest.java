@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.sink.elasticsearch.SampleRecords;
+import dev.flowtel.sink.elasticsearch.identity.DocumentIds;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,9 @@
-package dev.flowtel.flink.types;
+package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
-import dev.flowtel.flink.traffic.EdgeFlowBatch;
+import dev.flowtel.flink.types.ClassifiedFlowSerializer;
+import dev.flowtel.flink.types.ImmutableValueSerializer;
+import dev.flowtel.flink.types.SerializerTypeInfo;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.flowtel.streams.app;
+package dev.flowtel.streams.metrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

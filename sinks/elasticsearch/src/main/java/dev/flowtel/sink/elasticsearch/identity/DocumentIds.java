@@ -1,4 +1,4 @@
-package dev.flowtel.sink.elasticsearch.document;
+package dev.flowtel.sink.elasticsearch.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -77,7 +77,7 @@ class CollectorBrokerOutageIT {
 
     // The broker takes records directly; it goes away while the next ones are on their way.
     int handed = hand(publisher, flows, 0, 20_000);
-    await().atMost(LIMIT).until(() -> metrics.publishedCount() >= 10_000);
+    await().atMost(LIMIT).untilAsserted(() -> assertThat(metrics.publishedCount()).as("acknowledged before the outage").isGreaterThanOrEqualTo(10_000));
     kafka.stop();
     long spooledBefore;
     try {
@@ -94,7 +94,7 @@ class CollectorBrokerOutageIT {
     }
     // The rest arrives while the spool is replayed, and goes behind it.
     hand(publisher, flows, handed, flows.size());
-    await().atMost(LIMIT).until(() -> metrics.publishedCount() >= flows.size());
+    await().atMost(LIMIT).untilAsserted(() -> assertThat(metrics.publishedCount()).as("acknowledged in all").isGreaterThanOrEqualTo(flows.size()));
     publisher.close();
 
     assertThat(metrics.spooledCount()).as("records that went through the spool").isGreaterThan(10_000);

@@ -2,6 +2,7 @@ package dev.flowtel.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.collector.publish.PublishedTopics;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.DecodeResult;
@@ -19,13 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,16 +45,17 @@ class CollectorIT {
     }
     String topic = "it.collector.hubble." + run;
     Path spool = Files.createTempDirectory(Path.of("target"), "spool-hubble-");
-    CollectorConfig config = CollectorConfig.parse("--source", "hubble:" + file, "--bootstrap-servers", kafka.bootstrapServers(),
-        "--topic", topic, "--spool-dir", spool.toString(), "--metrics-port", "0", "--node-name", "it-node");
+    CollectorConfig config = CollectorConfig.parse(options(List.of("--source", "hubble:" + file, "--bootstrap-servers", kafka.bootstrapServers(),
+        "--topic", topic, "--spool-dir", spool.toString(), "--metrics-port", "0", "--node-name", "it-node")));
     String metrics;
     try (Collector collector = Collector.start(config)) {
-      assertThat(collector.awaitSourceEnd(Duration.ofSeconds(30))).isTrue();
+      assertThat(collector.awaitSourceEnd(Duration.ofSeconds(60))).isTrue();
       metrics = scrape(collector.metricsPort());
-    }
+    } // close() returns once the broker acknowledged every record handed over
+    assertThat(PublishedTopics.leftInSpool(spool)).as("records left in the spool for a next run").isZero();
     assertThat(metrics).contains("flowtel_collector_flows_total{source=\"hubble\"} 6.0", "flowtel_collector_hubble_malformed_lines_total 2.0",
         "flowtel_collector_spool_bytes 0.0", "flowtel_collector_publish_latency_seconds_bucket", "flowtel_collector_map_entries 0.0");
-    List<ConsumerRecord<byte[], byte[]>> records = readAll(topic, 6);
+    List<ConsumerRecord<byte[], byte[]>> records = PublishedTopics.readToEnd(kafka.bootstrapServers(), topic);
     assertThat(records).hasSize(6);
     WireCodec<dev.flowtel.schema.FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
     assertThat(records).allSatisfy(r -> assertThat(codec.decode(r.value())).isInstanceOf(DecodeResult.Decoded.class));
@@ -69,14 +66,15 @@ class CollectorIT {
     String topic = "it.collector.synthetic." + run;
     String stateTopic = "it.collector.synthetic-state." + run;
     Path spool = Files.createTempDirectory(Path.of("target"), "spool-synthetic-");
-    CollectorConfig config = CollectorConfig.parse("--source", "synthetic", "--synthetic-rate", "5000", "--synthetic-max-flows", "3000",
-        "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--cluster-state-topic", stateTopic,
-        "--spool-dir", spool.toString(), "--metrics-port", "-1");
+    CollectorConfig config = CollectorConfig.parse(options(List.of("--source", "synthetic", "--synthetic-rate", "5000",
+        "--synthetic-max-flows", "3000", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--cluster-state-topic", stateTopic,
+        "--spool-dir", spool.toString(), "--metrics-port", "-1")));
     try (Collector collector = Collector.start(config)) {
       assertThat(collector.awaitSourceEnd(Duration.ofSeconds(60))).isTrue();
-    }
-    assertThat(readAll(topic, 3000)).hasSize(3000);
-    assertThat(readAll(stateTopic, 1)).isNotEmpty();
+    } // close() returns once the broker acknowledged every record handed over
+    assertThat(PublishedTopics.leftInSpool(spool)).as("records left in the spool for a next run").isZero();
+    assertThat(PublishedTopics.readToEnd(kafka.bootstrapServers(), topic)).hasSize(3000);
+    assertThat(PublishedTopics.readToEnd(kafka.bootstrapServers(), stateTopic)).isNotEmpty();
   }
 
   private static String scrape(int port) throws IOException, InterruptedException {
@@ -86,25 +84,10 @@ class CollectorIT {
     }
   }
 
-  private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-    Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", "false");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      long quietSince = System.nanoTime();
-      while (System.nanoTime() < deadline) {
-        var batch = consumer.poll(Duration.ofMillis(300));
-        batch.forEach(out::add);
-        if (!batch.isEmpty()) {
-          quietSince = System.nanoTime();
-        } else if (out.size() >= expected && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(1)) {
-          break;
-        }
-      }
-      return out;
-    }
+  /** The test's options and those that make the publisher wait for a busy broker rather than spool for a next run. */
+  private static String[] options(List<String> options) throws IOException {
+    List<String> all = new ArrayList<>(options);
+    all.addAll(PublishedTopics.patientPublisherOptions(Path.of("target")));
+    return all.toArray(String[]::new);
   }
 }

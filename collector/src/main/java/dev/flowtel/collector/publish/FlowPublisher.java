@@ -77,8 +77,8 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
   private volatile boolean closing;
   private volatile Throwable failure;
 
-  // Owned by the publisher thread.
-  private boolean spilling;
+  // Owned by the publisher thread; spilling is volatile because spilling() reports it to other threads.
+  private volatile boolean spilling;
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
   private final List<SpoolRecord> failedDirect = new ArrayList<>();
   private final List<SpoolRecord> toSpool = new ArrayList<>();

@@ -79,8 +79,15 @@ class FlowCacheTest {
     Map<String, long[]> counted = new HashMap<>();
     SplittableRandom random = new SplittableRandom(42);
     int drains = 0;
-    for (int cycle = 0; cycle < 40; cycle++) {
-      Thread.sleep(random.nextInt(1, 10));
+    // Between two flips or drains the senders send a random number of packets (a random time would
+    // be stretched by a busy machine into too few packets); on until every flow was sent.
+    long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int cycle = 0; cycle < 40 || !everyFlowSent(sentPackets); cycle++) {
+      long due = total(sentPackets) + random.nextInt(1, 200);
+      while (total(sentPackets) < due) {
+        assertThat(System.nanoTime()).as("senders sending").isLessThan(limit);
+        Thread.yield();
+      }
       if (random.nextInt(5) == 0) {
         program.flip(); // a bare flip leaves the old half's counters in place: a later drain collects them
       } else {
@@ -101,6 +108,23 @@ class FlowCacheTest {
       assertThat(c[1]).as("bytes of %s", identity(index)).isEqualTo(sentBytes.get(index));
     }
     assertThat(counted).as("no flow that was not sent").hasSize(2 * FLOWS.size());
+  }
+
+  private static long total(AtomicLongArray counts) {
+    long sum = 0;
+    for (int i = 0; i < counts.length(); i++) {
+      sum += counts.get(i);
+    }
+    return sum;
+  }
+
+  private static boolean everyFlowSent(AtomicLongArray sentPackets) {
+    for (int i = 0; i < sentPackets.length(); i++) {
+      if (sentPackets.get(i) == 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Test

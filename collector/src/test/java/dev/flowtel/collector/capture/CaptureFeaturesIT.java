@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @Tag("ebpf")
 class CaptureFeaturesIT {
 
+  /** A limit for each state waited for; a passing run takes a second or two. */
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
   @Test
   void dropsCarryTheKernelsReasonAndTcpFlowsTheirRtt() throws Exception {
     String reason = BpfSupport.unavailableReason();
@@ -54,7 +57,7 @@ class CaptureFeaturesIT {
             events.add(flow);
           }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> source.attachedInterfaces().contains(veth));
+        await().atMost(LIMIT).until(() -> source.attachedInterfaces().contains(veth));
 
         NetnsLab.inside(client, () -> {
           try (DatagramSocket socket = new DatagramSocket()) {
@@ -85,7 +88,7 @@ class CaptureFeaturesIT {
           }
           return null;
         });
-        listening.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(listening.await(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("server listening").isTrue();
         NetnsLab.inside(client, () -> {
           try (Socket s = new Socket("10.76.0.2", 7070)) {
             DataInputStream in = new DataInputStream(s.getInputStream());
@@ -97,7 +100,17 @@ class CaptureFeaturesIT {
           return null;
         });
         server.get();
-        Thread.sleep(300);
+        // Each drop is reported once the kernel freed the datagram and the flow went idle: wait
+        // until the drained records hold them all (their exact sums are checked below) ...
+        await().atMost(LIMIT).untilAsserted(() -> {
+          synchronized (events) {
+            assertThat(drops(events, 4, 2).stream().mapToLong(FlowEvent::getDrops).sum()).isGreaterThanOrEqualTo(2);
+            assertThat(drops(events, 4, 1)).isNotEmpty();
+            assertThat(drops(events, 16, 2).stream().mapToLong(FlowEvent::getDrops).sum()).isGreaterThanOrEqualTo(3);
+          }
+        });
+        // ... and until both sides of the TCP connection are done with it (every segment crossed the veth).
+        await().atMost(LIMIT).until(() -> NetnsLab.tcpConnectionsDone(client, 7070) && NetnsLab.tcpConnectionsDone(node, 7070));
       }
 
       List<FlowEvent> drops = events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getProtocol() == 17 && e.getDstPort() == 9
@@ -127,5 +140,11 @@ class CaptureFeaturesIT {
       assertThat(tcp).isNotEmpty();
       assertThat(tcp).allSatisfy(e -> assertThat(e.getTcpRttMicros()).isNotNull().isPositive());
     }
+  }
+
+  /** DROPPED UDP records to port 9 of the address ending in {@code lastByte}, of {@code addressBytes} (4: IPv4, 16: IPv6). */
+  private static List<FlowEvent> drops(List<FlowEvent> events, int addressBytes, int lastByte) {
+    return events.stream().filter(e -> e.getVerdict() == Verdict.DROPPED && e.getDstPort() == 9 && e.getDstAddr().remaining() == addressBytes
+        && (e.getDstAddr().get(e.getDstAddr().position() + addressBytes - 1) & 0xFF) == lastByte).toList();
   }
 }

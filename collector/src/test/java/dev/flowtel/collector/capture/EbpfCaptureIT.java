@@ -44,6 +44,8 @@ class EbpfCaptureIT {
   private static final int TCP_V6_PORT = 8086;
   private static final int UDP_V4_PORT = 9999;
   private static final int UDP_V6_PORT = 9996;
+  /** A limit for each state waited for; a passing run takes milliseconds. */
+  private static final Duration LIMIT = Duration.ofSeconds(60);
 
   private static NetnsLab lab;
   private static String client;
@@ -77,12 +79,14 @@ class EbpfCaptureIT {
     };
     try (EbpfFlowSource source = new EbpfFlowSource(settings)) {
       source.start(sink);
-      await().atMost(Duration.ofSeconds(10)).until(() -> source.attachedInterfaces().contains(nodeVeth));
+      await().atMost(LIMIT).until(() -> source.attachedInterfaces().contains(nodeVeth));
 
       tcp(InetAddress.getByName("10.77.0.2"), TCP_V4_PORT, "v4");
       tcp(InetAddress.getByName("fd77::2"), TCP_V6_PORT, "v6");
       udp(InetAddress.getByName("10.77.0.2"), UDP_V4_PORT);
       udp(InetAddress.getByName("fd77::2"), UDP_V6_PORT);
+      long echoReplies = NetnsLab.counters(client, "Icmp").get("InEchoReps");
+      long echo6Replies = NetnsLab.ipv6Counter(client, "Icmp6InEchoReplies");
       NetnsLab.inside(client, () -> {
         try {
           RawPing.send(InetAddress.getByName("10.77.0.2"), 3, 56);
@@ -92,7 +96,9 @@ class EbpfCaptureIT {
         }
         return null;
       });
-      Thread.sleep(500); // the echo replies
+      // The echo replies have passed the captured veth once the client's kernel has received them.
+      await().atMost(LIMIT).until(() -> NetnsLab.counters(client, "Icmp").get("InEchoReps") - echoReplies >= 3
+          && NetnsLab.ipv6Counter(client, "Icmp6InEchoReplies") - echo6Replies >= 3);
     } // close(): detach, then drain both tables into the sink
   }
 
@@ -133,7 +139,7 @@ class EbpfCaptureIT {
     }
     NetnsLab.inside(client, () -> {
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(server, port), 5000);
+        s.connect(new InetSocketAddress(server, port), (int) LIMIT.toMillis());
         OutputStream out = s.getOutputStream();
         out.write(new byte[1000]);
         out.flush();
@@ -146,7 +152,9 @@ class EbpfCaptureIT {
       return null;
     });
     serverTask.get();
-    Thread.sleep(300); // the last ACK
+    // The server closed first: the client's socket goes once the server's last ACK reached it, and
+    // the server's waits in TIME_WAIT. Then every segment has crossed the veth and been counted.
+    await().atMost(LIMIT).until(() -> NetnsLab.tcpConnectionsDone(client, port) && NetnsLab.tcpConnectionsDone(node, port));
     tcpSegments.put(label, new long[] {
         NetnsLab.tcpCounters(client).get("OutSegs") - clientBefore, NetnsLab.tcpCounters(node).get("OutSegs") - nodeBefore});
   }
@@ -165,10 +173,10 @@ class EbpfCaptureIT {
       }
       return null;
     });
-    bound.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(bound.await(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("echo server bound").isTrue();
     NetnsLab.inside(client, () -> {
       try (DatagramSocket socket = new DatagramSocket()) {
-        socket.setSoTimeout(5000);
+        socket.setSoTimeout((int) LIMIT.toMillis()); // a limit: each echo comes back at once
         for (int size : new int[] {100, 200, 300}) {
           socket.send(new DatagramPacket(new byte[size], size, new InetSocketAddress(server, port)));
           socket.receive(new DatagramPacket(new byte[2000], 2000));

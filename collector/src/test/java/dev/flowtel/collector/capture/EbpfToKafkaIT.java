@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.flowtel.collector.Collector;
 import dev.flowtel.collector.CollectorConfig;
 import dev.flowtel.collector.bpf.BpfSupport;
+import dev.flowtel.collector.publish.PublishedTopics;
 import dev.flowtel.schema.Direction;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.testing.KafkaFixture;
@@ -17,18 +18,13 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,10 +58,13 @@ class EbpfToKafkaIT {
       lab.address(client, "fl" + lab.id, "10.75.0.1/24");
       lab.address(node, veth, "10.75.0.2/24");
       Path spool = Files.createTempDirectory(Path.of("target"), "spool-ebpf-");
-      CollectorConfig config = CollectorConfig.parse("--source", "ebpf", "--netns", NetnsLab.path(node).toString(),
+      List<String> options = new ArrayList<>(List.of("--source", "ebpf", "--netns", NetnsLab.path(node).toString(),
           "--pod-interfaces", veth, "--idle-timeout", "500ms", "--drain-interval", "200ms",
           "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--spool-dir", spool.toString(),
-          "--metrics-port", "-1", "--node-name", "it-node", "--no-enrich"); // no Kubernetes API here
+          "--metrics-port", "-1", "--node-name", "it-node", "--no-enrich")); // no Kubernetes API here
+      // The flows reach the publisher when close() drains the kernel tables: it must deliver them, not spool them for a next run.
+      options.addAll(PublishedTopics.patientPublisherOptions(Path.of("target")));
+      CollectorConfig config = CollectorConfig.parse(options.toArray(String[]::new));
 
       try (Collector collector = Collector.start(config)) {
         // attached already: the attacher's first pass runs before the source's start() returns
@@ -81,10 +80,10 @@ class EbpfToKafkaIT {
           }
           return null;
         });
-        bound.await(10, TimeUnit.SECONDS);
+        assertThat(bound.await(60, TimeUnit.SECONDS)).as("echo server bound").isTrue();
         NetnsLab.inside(client, () -> {
           try (DatagramSocket socket = new DatagramSocket()) {
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(60_000); // a limit: each echo comes back at once
             for (int size : new int[] {10, 20, 30, 40}) {
               socket.send(new DatagramPacket(new byte[size], size, new InetSocketAddress("10.75.0.2", 5353)));
               socket.receive(new DatagramPacket(new byte[2000], 2000));
@@ -93,10 +92,11 @@ class EbpfToKafkaIT {
           return null;
         });
         server.get();
-      } // closing drains the kernel tables into the publisher, which flushes to the broker
+      } // closing drains the kernel tables into the publisher, which returns once the broker acknowledged them
 
+      assertThat(PublishedTopics.leftInSpool(spool)).as("records left in the spool for a next run").isZero();
       WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
-      List<ConsumerRecord<byte[], byte[]>> records = readAll(topic);
+      List<ConsumerRecord<byte[], byte[]>> records = PublishedTopics.readToEnd(kafka.bootstrapServers(), topic);
       List<FlowEvent> udp = records.stream().map(r -> codec.decode(r.value()).orElseThrow())
           .filter(e -> e.getProtocol() == 17 && (e.getDstPort() == 5353 || e.getSrcPort() == 5353)).toList();
       List<FlowEvent> toServer = udp.stream().filter(e -> e.getDirection() == Direction.INGRESS).toList();
@@ -112,28 +112,6 @@ class EbpfToKafkaIT {
             return e.getProtocol() == 17 && (e.getDstPort() == 5353 || e.getSrcPort() == 5353); })
           .map(r -> r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).distinct().toList();
       assertThat(udpKeys).containsExactly(new dev.flowtel.core.edge.FlowClassifier().classifyCounted(toServer.getFirst()).edgeKey());
-    }
-  }
-
-  private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", "false");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      long quietSince = System.nanoTime();
-      while (System.nanoTime() < deadline) {
-        var batch = consumer.poll(Duration.ofMillis(300));
-        batch.forEach(out::add);
-        if (!batch.isEmpty()) {
-          quietSince = System.nanoTime();
-        } else if (!out.isEmpty() && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(2)) {
-          break;
-        }
-      }
-      return out;
     }
   }
 }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 @Tag("ebpf")
 class InterfaceAttacherIT {
 
+  /** A limit for each state waited for (the attacher polls every second); a passing run takes a second or two. */
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
   @Test
   void followsVethsAsTheyAppearAndVanishAndRemovesAStaleFilterAtStart() throws Exception {
     String reason = BpfSupport.unavailableReason();
@@ -49,12 +52,12 @@ class InterfaceAttacherIT {
 
         String second = "vs" + lab.id;
         lab.veth(pod, "ps" + lab.id, node, second);
-        await().atMost(Duration.ofSeconds(10)).until(() -> attacher.attachedInterfaces().contains(second));
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(changes).hasValue(2));
+        await().atMost(LIMIT).until(() -> attacher.attachedInterfaces().contains(second));
+        await().atMost(LIMIT).untilAsserted(() -> assertThat(changes).hasValue(2));
 
         NetnsLab.ip("-n", node, "link", "del", first);
-        await().atMost(Duration.ofSeconds(10)).until(() -> attacher.attachedInterfaces().equals(java.util.List.of(second)));
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(changes).hasValue(3));
+        await().atMost(LIMIT).until(() -> attacher.attachedInterfaces().equals(java.util.List.of(second)));
+        await().atMost(LIMIT).untilAsserted(() -> assertThat(changes).hasValue(3));
         assertThat(attacher.attachFailures()).isZero();
       }
     }

@@ -80,15 +80,47 @@ final class NetnsLab implements AutoCloseable {
 
   /** The "Tcp:" counters of /proc/net/snmp in {@code ns} (OutSegs, InSegs, ...). */
   static Map<String, Long> tcpCounters(String ns) {
+    return counters(ns, "Tcp");
+  }
+
+  /** The counters of {@code protocol}'s lines of /proc/net/snmp in {@code ns} ("Tcp", "Udp", "Icmp": InEchoReps, ...). */
+  static Map<String, Long> counters(String ns, String protocol) {
     String snmp = run("ip", "netns", "exec", ns, "cat", "/proc/net/snmp");
-    List<String> tcp = snmp.lines().filter(l -> l.startsWith("Tcp:")).toList();
-    String[] names = tcp.get(0).split("\\s+");
-    String[] values = tcp.get(1).split("\\s+");
+    List<String> lines = snmp.lines().filter(l -> l.startsWith(protocol + ":")).toList();
+    String[] names = lines.get(0).split("\\s+");
+    String[] values = lines.get(1).split("\\s+");
     Map<String, Long> counters = new HashMap<>();
     for (int i = 1; i < names.length; i++) {
       counters.put(names[i], Long.parseLong(values[i]));
     }
     return counters;
+  }
+
+  /** One counter of /proc/net/snmp6 in {@code ns} (Icmp6InEchoReplies, Udp6NoPorts, ...). */
+  static long ipv6Counter(String ns, String name) {
+    String snmp6 = run("ip", "netns", "exec", ns, "cat", "/proc/net/snmp6");
+    return snmp6.lines().map(l -> l.split("\\s+")).filter(f -> f[0].equals(name)).mapToLong(f -> Long.parseLong(f[1]))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no " + name + " in /proc/net/snmp6 of " + ns));
+  }
+
+  /**
+   * True when every TCP connection on {@code port} (local or remote) in {@code ns} has finished
+   * exchanging segments: it is gone, or in TIME_WAIT, the state its side enters after sending the
+   * last ACK. A side still in LAST_ACK has not received that ACK yet. Listeners are not connections.
+   */
+  static boolean tcpConnectionsDone(String ns, int port) {
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : run("ip", "netns", "exec", ns, "cat", table).lines().skip(1).toList()) {
+        String[] f = line.trim().split("\\s+");
+        int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+        int remote = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
+        String state = f[3];
+        if ((local == port || remote == port) && !state.equals("06") && !state.equals("0A")) {
+          return false; // 06 TIME_WAIT, 0A LISTEN
+        }
+      }
+    }
+    return true;
   }
 
   static void ip(String... args) {

@@ -59,7 +59,7 @@ class SamePacketTwoHooksIT {
             events.add(flow);
           }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> source.attachedInterfaces().containsAll(List.of(hostA, hostB)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> source.attachedInterfaces().containsAll(List.of(hostA, hostB)));
 
         java.util.concurrent.CountDownLatch bound = new java.util.concurrent.CountDownLatch(1);
         FutureTask<Void> server = NetnsLab.start(b, () -> {
@@ -73,10 +73,10 @@ class SamePacketTwoHooksIT {
           }
           return null;
         });
-        bound.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(bound.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("echo server bound").isTrue();
         NetnsLab.inside(a, () -> {
           try (DatagramSocket socket = new DatagramSocket()) {
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(60_000); // a limit: each echo comes back at once
             for (int size : new int[] {100, 200, 300}) {
               socket.send(new DatagramPacket(new byte[size], size, new InetSocketAddress(InetAddress.getByName("10.78.2.2"), 7000)));
               socket.receive(new DatagramPacket(new byte[2000], 2000));

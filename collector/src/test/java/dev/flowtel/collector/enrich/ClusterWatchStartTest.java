@@ -3,10 +3,12 @@ package dev.flowtel.collector.enrich;
 import static dev.flowtel.collector.enrich.KubeFixtures.flow;
 import static dev.flowtel.collector.enrich.KubeFixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.flowtel.testing.MockKubernetesApi;
 import dev.flowtel.wire.AvroClassTrust;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,20 @@ class ClusterWatchStartTest {
         assertThat(enricher.enrich(flow("10.0.0.1", 40000, ip, 80, t0, t0.plusSeconds(1))).getDestination().getPod())
             .isEqualTo("p" + i);
       }
+      awaitReplayToNewWatchesSent(cache);
     }
+  }
+
+  /**
+   * fabric8's mock server sends every pod that exists to a watch that opens (a real API server
+   * sends only what changed after the listed resourceVersion), one send at a time on the watch's
+   * own thread. Closing the watch while those sends are queued blocks the mock's event loop for
+   * 30 s (the close waits for that thread, whose sends wait for the event loop). A pod created now
+   * is sent behind them: once the cache has it, every earlier send is done and the close is immediate.
+   */
+  private static void awaitReplayToNewWatchesSent(EnrichmentCache cache) {
+    client.resource(pod("early", "replay-marker", Map.of(), null, "node-1", "10.244.9.9", "192.168.0.11",
+        Instant.parse("2026-11-26T10:00:00Z"))).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> cache.podCount() == 201);
   }
 }

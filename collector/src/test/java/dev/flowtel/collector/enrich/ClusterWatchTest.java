@@ -73,6 +73,7 @@ class ClusterWatchTest {
 
   @Test
   void podsAreNamedByTheirTopWorkloadThroughReplicaSetsAndJobs() {
+    int podsBefore = cache.podCount();
     create(replicaSet("shop", "checkout-7d9f8", owner("apps/v1", "Deployment", "checkout")));
     create(replicaSet("shop", "legacy-rs", null));
     create(job("shop", "nightly-29000000", owner("batch/v1", "CronJob", "nightly")));
@@ -94,6 +95,7 @@ class ClusterWatchTest {
 
     Instant at = T0.plus(Duration.ofMinutes(5));
     await().untilAsserted(() -> assertThat(describe(destination("10.244.1.11", at))).contains("CronJob/nightly"));
+    await().until(() -> cache.podCount() == podsBefore + 8); // every pod's event applied, not only the one above
     assertThat(describe(destination("10.244.1.10", at)))
         .isEqualTo("POD shop/checkout-7d9f8-x1 Deployment/checkout services=[] node=node-1 hostNetwork=false POD");
     assertThat(describe(destination("10.244.1.15", at)))
@@ -182,6 +184,7 @@ class ClusterWatchTest {
 
   @Test
   void servicesWithAndWithoutSelectorsAndEndpointSliceUpdates() {
+    int podsBefore = cache.podCount();
     create(pod("svc", "api-0", Map.of("app", "api"), owner("apps/v1", "StatefulSet", "api"), "node-1", "10.244.4.30", NODE1,
         T0, "http:8080", "metrics:9090", ":7000"));
     create(pod("svc", "client-0", Map.of("app", "client"), null, "node-1", "10.244.4.31", NODE1, T0));
@@ -195,6 +198,8 @@ class ClusterWatchTest {
     create(slice("svc", "partner-1", "partner", 7000, "10.244.4.30"));
     Instant at = T0.plus(Duration.ofMinutes(1));
     await().untilAsserted(() -> assertThat(destination("10.244.4.30", 7000, at).getServices()).containsExactly("partner"));
+    // The Services and slices above came before partner's on their watches; the pods come on their own.
+    await().until(() -> cache.podCount() == podsBefore + 3);
 
     FlowEvent viaClusterIp = enricher.enrich(flow("10.244.4.31", 41000, "10.96.0.30", 80, at, at));
     assertThat(describe(viaClusterIp.getSource()))

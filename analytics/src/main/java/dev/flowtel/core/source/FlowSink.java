@@ -1,4 +1,4 @@
-package dev.flowtel.collector.source;
+package dev.flowtel.core.source;
 
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;

@@ -1,20 +1,41 @@
-package dev.flowtel.collector.synthetic;
+package dev.flowtel.simulator.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flowtel.collector.source.FlowSink;
+import dev.flowtel.core.source.FlowSink;
+import dev.flowtel.core.source.FlowSource;
+import dev.flowtel.core.source.SyntheticSettings;
+import dev.flowtel.core.source.SyntheticSourceFactory;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
 import dev.flowtel.simulator.SimulatorSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The simulator behind the source interface: the same flows and keys it generates, and its cluster state first. */
-class SyntheticFlowSourceTest {
+/**
+ * The simulator behind the collector's source interface: the same flows and keys it generates, its
+ * cluster state first, and found by {@code --source synthetic} through the service loader.
+ */
+class SimulatedSourcesTest {
+
+  @Test
+  void theCollectorFindsTheSimulatorAndItEndsAfterItsFlows() throws Exception {
+    SyntheticSourceFactory factory = SyntheticSourceFactory.installed().orElseThrow();
+    assertThat(factory).isInstanceOf(SimulatedSources.class);
+    List<String> keys = new ArrayList<>();
+    try (FlowSource source = factory.open(new SyntheticSettings(1_000_000, 7, 500, Duration.ofHours(1), Instant.parse("2026-12-04T10:00:00Z")))) {
+      assertThat(source.name()).isEqualTo("synthetic");
+      assertThat(source.keysByServiceEdge()).isTrue();
+      source.start((flow, partitionKey) -> keys.add(partitionKey));
+      assertThat(source.awaitEnd(Duration.ofSeconds(60))).as("a bounded simulation ends").isTrue();
+    }
+    assertThat(keys).hasSize(500).doesNotContainNull();
+  }
 
   @Test
   void forwardsTheSimulatorsFlowsWithTheirEdgeKeysAndItsClusterState() throws Exception {

@@ -81,7 +81,8 @@ final class LocalPipeline implements AutoCloseable {
   void start(Progress progress) throws Exception {
     ElasticsearchConnection elasticsearch = ElasticsearchConnection.to(stack.elasticsearch().url());
     try (RestClient rest = elasticsearch.restClient()) {
-      SetupReport report = new IndexSetup(rest, IndexSettings.defaults(IndexNames.defaults())).install();
+      // The local server is one node: a replica could never be placed, and every index would be yellow.
+      SetupReport report = new IndexSetup(rest, IndexSettings.defaults(IndexNames.defaults()).withReplicas(0)).install();
       progress.step("Elasticsearch set up: " + report.summary());
     }
 

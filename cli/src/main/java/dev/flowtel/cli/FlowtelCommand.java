@@ -34,11 +34,22 @@ public final class FlowtelCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    int exit = new CommandLine(new FlowtelCommand())
+    System.exit(run(args));
+  }
+
+  /** Runs one command line and returns its exit code: 2 for a command that does not exist. */
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new FlowtelCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setUsageHelpAutoWidth(true)
-        .execute(args);
-    System.exit(exit);
+        .setUsageHelpAutoWidth(true);
+    // picocli skips its checks of unmatched arguments when a help option is given, so
+    // `flowtel nosuchcommand --help` would print the top-level help and succeed.
+    if (args.length > 0 && !args[0].startsWith("-") && !cli.getSubcommands().containsKey(args[0])) {
+      cli.getErr().println("flowtel: unknown command '" + args[0] + "'; the commands are: "
+          + String.join(", ", cli.getSubcommands().keySet()) + " (flowtel --help says what each does)");
+      return CommandLine.ExitCode.USAGE;
+    }
+    return cli.execute(args);
   }
 
   /** The version of the build this command came from. */

@@ -118,7 +118,10 @@ final class UpCommand implements Callable<Integer> {
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
         pipeline::documentsWritten, pipeline::jobState);
     CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C and the end of --duration stop the same way, and both print the summary: its figures
+    // are read before anything stops.
     Thread stopper = new Thread(() -> {
+      String summary = pipeline == null ? "" : summary(pipeline, live, stack.elasticsearch().url());
       progress.step("stopping");
       StateDirectory.removeEndpoints(state);
       if (live != null) {
@@ -126,9 +129,13 @@ final class UpCommand implements Callable<Integer> {
       }
       if (pipeline != null) {
         pipeline.close();
+        progress.step("stopped the " + (engine.equals("flink") ? "Flink jobs" : "Kafka Streams app")
+            + ", the Elasticsearch sink and the flow source");
       }
       stack.close();
-      progress.step("stopped; data kept in " + state + " (./flowtel down --purge removes it)");
+      progress.step("stopped Kafka and Elasticsearch; data kept in " + state + " (./flowtel down --purge removes it)");
+      System.out.print(summary);
+      System.out.flush();
       stopped.countDown();
     }, "flowtel-up-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
@@ -143,10 +150,8 @@ final class UpCommand implements Callable<Integer> {
     if (duration.isPresent()) {
       progress.step("running for " + Durations.format(duration.get()));
       Thread.sleep(duration.get().toMillis());
-      String summary = pipeline == null ? "" : summary(pipeline, live, stack.elasticsearch().url());
       Runtime.getRuntime().removeShutdownHook(stopper);
       stopper.run();
-      System.out.print(summary);
     } else {
       progress.step("press Ctrl-C to stop");
       stopped.await();

@@ -85,7 +85,7 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--flows-per-second", defaultValue = "20000", description = "Mean FlowEvents per second of event time.")
   double flowsPerSecond;
 
-  @Option(names = "--rate", defaultValue = "0", description = "Wall-clock FlowEvents per second to write; 0 is as fast as possible.")
+  @Option(names = "--rate", defaultValue = "0", description = "Mean wall-clock FlowEvents per second to write, each when the clock reaches its event time (event time runs at --rate / --flows-per-second of real time); 0 is as fast as possible.")
   long rate;
 
   @Option(names = "--duration", converter = DurationOption.class, defaultValue = "0s",

@@ -33,7 +33,10 @@ import java.util.List;
  *     the duration (default 1; 0 for clean traffic only)
  * @param episodeDuration length of each automatically scheduled episode (default 1m)
  * @param episodes explicit episodes, added to the automatic ones (default none)
- * @param pacedFlowsPerSecond wall-clock delivery rate of SyntheticFlowSource and ./flowtel sim;
+ * @param pacedFlowsPerSecond mean wall-clock delivery rate of SyntheticFlowSource and ./flowtel sim:
+ *     each flow is delivered when the wall clock reaches its event time, with event time running
+ *     at this over {@code flowsPerSecond} of real time (equal rates: event time is the wall clock;
+ *     the daily curve then changes how many flows a second carries, not how fast time passes);
  *     0 is as fast as possible (default 0)
  */
 public record SimulatorSettings(

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The simulator as a flow source for the collector ({@code --source synthetic}, found through
  * {@link SimulatedSources}) and the local run: {@link #start} pushes the initial cluster state,
- * then flows and state changes, to a sink on its own thread, paced to {@code pacedFlowsPerSecond}
- * of the settings (0: as fast as the sink takes them), until the duration ends, {@code maxFlows}
+ * then flows and state changes, to a sink on its own thread, paced by event time at
+ * {@code pacedFlowsPerSecond} of the settings ({@link EventTimePacer}; 0: as fast as the sink
+ * takes them), until the duration ends, {@code maxFlows}
  * are out, or {@link #stop} is called. Flows carry their call-graph edge as key; ground-truth
  * labels reach only a {@link SimulationSink}.
  */
@@ -77,9 +78,12 @@ public final class SyntheticFlowSource implements FlowSource {
       throw new IllegalStateException("synthetic flow source already started; make a new one for another run");
     }
     long paced = simulator.settings().pacedFlowsPerSecond();
+    EventTimePacer pacer = paced > 0
+        ? EventTimePacer.of(simulator.settings().start(), paced, simulator.settings().flowsPerSecond())
+        : null;
     thread = new Thread(() -> {
       try {
-        simulator.run(maxFlows, new PacedSink(sink, paced));
+        simulator.run(maxFlows, pacer == null ? new CountingSink(sink) : new PacedSink(sink, pacer));
       } catch (Stopped e) {
         // stop() was called; nothing more to deliver.
       } catch (Throwable t) {
@@ -135,15 +139,41 @@ public final class SyntheticFlowSource implements FlowSource {
     }
   }
 
-  /** Passes records on, sleeping as needed to stay at the paced rate. */
+  /** Passes records on as fast as the sink takes them, counting flows. */
+  private final class CountingSink implements SimulationSink {
+    private final SimulationSink target;
+
+    CountingSink(SimulationSink target) {
+      this.target = target;
+    }
+
+    @Override
+    public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
+      if (stopping) {
+        throw new Stopped();
+      }
+      delivered.incrementAndGet();
+      target.flow(flow, edgeKey, label);
+    }
+
+    @Override
+    public void clusterState(ClusterStateRecord record) {
+      if (stopping) {
+        throw new Stopped();
+      }
+      target.clusterState(record);
+    }
+  }
+
+  /** Passes records on, sleeping until each flow's event time comes round on the (scaled) wall clock. */
   private final class PacedSink implements SimulationSink {
     private final SimulationSink target;
-    private final long perSecond;
+    private final EventTimePacer pacer;
     private final long begin = System.nanoTime();
 
-    PacedSink(SimulationSink target, long perSecond) {
+    PacedSink(SimulationSink target, EventTimePacer pacer) {
       this.target = target;
-      this.perSecond = perSecond;
+      this.pacer = pacer;
     }
 
     @Override
@@ -152,9 +182,8 @@ public final class SyntheticFlowSource implements FlowSource {
         throw new Stopped();
       }
       long n = delivered.incrementAndGet();
-      if (perSecond > 0 && n % 64 == 0) {
-        long due = begin + (long) (n * 1e9 / perSecond);
-        long wait = due - System.nanoTime();
+      if (n % 64 == 0) {
+        long wait = begin + pacer.dueAfterStartNanos(flow.getFlowEnd()) - System.nanoTime();
         if (wait > 0) {
           try {
             TimeUnit.NANOSECONDS.sleep(wait);

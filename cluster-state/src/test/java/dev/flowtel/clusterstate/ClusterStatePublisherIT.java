@@ -1,7 +1,6 @@
 package dev.flowtel.clusterstate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.testing.KafkaFixture;
@@ -28,6 +27,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +43,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @WithKafka
 @Timeout(180)
 class ClusterStatePublisherIT {
+
+  /** Waits for a state; the limit is a safety net for a busy machine, not a condition. */
+  private static ConditionFactory await() {
+    return Awaitility.await().atMost(Duration.ofSeconds(60));
+  }
 
   @RegisterExtension
   static final MockKubernetesApi api = new MockKubernetesApi();

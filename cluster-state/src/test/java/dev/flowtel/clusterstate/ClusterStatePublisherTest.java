@@ -1,7 +1,6 @@
 package dev.flowtel.clusterstate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.flowtel.core.policy.ClusterStatePolicies;
 import dev.flowtel.core.policy.PodInfo;
@@ -30,6 +29,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +44,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(60)
 class ClusterStatePublisherTest {
+
+  /** Waits for a state; the limit is a safety net for a busy machine, not a condition. */
+  private static ConditionFactory await() {
+    return Awaitility.await().atMost(Duration.ofSeconds(60));
+  }
 
   @RegisterExtension
   static final MockKubernetesApi api = new MockKubernetesApi();

@@ -1,6 +1,7 @@
 package dev.flowtel.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -8,7 +9,10 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -38,6 +42,7 @@ public final class MockKubernetesApi implements AfterAllCallback, AutoCloseable 
   private final KubernetesCrudDispatcher dispatcher;
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final List<KubernetesClient> otherClients = new CopyOnWriteArrayList<>();
 
   /** Starts a server that stores what clients create and sends watch events for it, like a real API server. */
   public MockKubernetesApi() {
@@ -54,6 +59,16 @@ public final class MockKubernetesApi implements AfterAllCallback, AutoCloseable 
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * Another client of this server, built with {@code customizer} (for example an HTTP interceptor
+   * that lets a test see one replica's requests); closed with the server.
+   */
+  public KubernetesClient client(Consumer<KubernetesClientBuilder> customizer) {
+    KubernetesClient other = server.createClient(customizer);
+    otherClients.add(other);
+    return other;
   }
 
   /**
@@ -90,6 +105,7 @@ public final class MockKubernetesApi implements AfterAllCallback, AutoCloseable 
 
   @Override
   public void close() {
+    otherClients.forEach(KubernetesClient::close);
     client.close();
     awaitWatchesClosed();
     try {

@@ -60,6 +60,7 @@ public final class SinkService implements AutoCloseable {
   private final Map<String, Route<?>> routes = new HashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
+  private volatile boolean waitingForElasticsearch;
   private long committedBatches;
   private long deadLettered;
 
@@ -128,6 +129,15 @@ public final class SinkService implements AutoCloseable {
     return writer.stats();
   }
 
+  /**
+   * Whether the sink holds a batch back, uncommitted, because Elasticsearch has not acknowledged
+   * every document of it within a second (an outage, or Elasticsearch refusing load). Set by the
+   * consuming thread after it decided not to commit, so a caller that sees it knows that decision.
+   */
+  public boolean waitingForElasticsearch() {
+    return waitingForElasticsearch;
+  }
+
   public long deadLettered() {
     return deadLettered + writer.stats().rejected();
   }
@@ -185,6 +195,7 @@ public final class SinkService implements AutoCloseable {
               writer.unacknowledged());
           return false;
         }
+        waitingForElasticsearch = true;
         paused = consumer.assignment();
         consumer.pause(paused);
         ConsumerRecords<byte[], byte[]> more = consumer.poll(Duration.ZERO);
@@ -193,6 +204,7 @@ public final class SinkService implements AutoCloseable {
         }
       }
     } finally {
+      waitingForElasticsearch = false;
       if (!paused.isEmpty()) {
         consumer.resume(consumer.paused());
       }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Given a simulation on the real broker with a port scan and a policy violation after the learning
- * period, when the deployed detection job fails once mid-violation, after a checkpoint taken just
+ * period, when the deployed detection job fails once after the violation, after a checkpoint taken just
  * before the violation and after it wrote the violation's anomaly, and recovers from that
  * checkpoint, then its detectors' and cluster state survive: a read_committed consumer sees both
  * anomalies, each revision of each anomaly exactly once, and no revision missing.
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * flows up to 2 s before the violation go first, and the test checkpoints until the committed
  * offsets cover them: restored state must carry the learning period and the port scan, and the
  * violation's first flows reach the edge detectors before any watermark does after the restart, so
- * they must be judged by the restored cluster state. The flows to 30 s into the violation go next,
+ * they must be judged by the restored cluster state. The flows to the violation's end go next,
  * and the test waits until the job has sent the violation's anomaly, in a transaction no
  * checkpoint committed; the job then fails on the first flow after them.
  */
@@ -56,7 +56,7 @@ class DetectionRecoveryIT {
     GroundTruthLabel violation = sim.episodes().stream().filter(l -> l.type() == EpisodeType.POLICY_VIOLATION)
         .findFirst().orElseThrow();
     long checkpointedTo = violation.start().toEpochMilli() - 2_000;
-    long failsAt = violation.start().toEpochMilli() + 30_000;
+    long failsAt = violation.end().toEpochMilli();
     topics.loadClusterState(sim);
     List<DetectionTopics.KeyedFlow> flows = topics.flows(sim);
     int secondPart = firstEndingAtOrAfter(flows, checkpointedTo);

@@ -120,7 +120,13 @@ public final class CheckpointOnDemandCluster implements AutoCloseable {
     /** Whether a checkpoint completed; false when it could not be taken now (tasks deploying, restarting, finishing). */
     private boolean checkpoint() throws Exception {
       try {
-        cluster.triggerCheckpoint(id, CheckpointType.CONFIGURED).get();
+        // A checkpoint pending when the job fails for good may never complete: wait for either.
+        CompletableFuture<Long> checkpoint = cluster.triggerCheckpoint(id, CheckpointType.CONFIGURED);
+        CompletableFuture.anyOf(checkpoint, result).get();
+        if (!checkpoint.isDone()) {
+          return false;
+        }
+        checkpoint.get();
         return true;
       } catch (ExecutionException notNow) {
         // Not a condition, only a pause before asking again; it ends early when the job does.

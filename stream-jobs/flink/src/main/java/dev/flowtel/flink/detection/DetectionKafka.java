@@ -26,6 +26,15 @@ public final class DetectionKafka {
 
   public static KafkaSource<DetectionRecord> flowSource(Properties client, String topic, String groupId,
       String startingOffsets, boolean bounded) {
+    return flowSource(client, topic, groupId, startingOffsets, bounded ? OffsetsInitializer.latest() : null);
+  }
+
+  /**
+   * The flows source, bounded by {@code stoppingOffsets} (unbounded when null). Recovery tests stop
+   * at offsets they have yet to produce, so the job keeps reading while they wait for a checkpoint.
+   */
+  public static KafkaSource<DetectionRecord> flowSource(Properties client, String topic, String groupId,
+      String startingOffsets, OffsetsInitializer stoppingOffsets) {
     KafkaSourceBuilder<DetectionRecord> builder = KafkaSource.<DetectionRecord>builder()
         .setProperties(FlowtelKafka.flowConsumerProperties(client))
         .setBootstrapServers(client.getProperty("bootstrap.servers"))
@@ -34,8 +43,8 @@ public final class DetectionKafka {
         .setProperty("isolation.level", "read_committed")
         .setStartingOffsets(startingOffsets(startingOffsets))
         .setDeserializer(new DetectionFlowDeserializer());
-    if (bounded) {
-      builder.setBounded(OffsetsInitializer.latest());
+    if (stoppingOffsets != null) {
+      builder.setBounded(stoppingOffsets);
     }
     return builder.build();
   }

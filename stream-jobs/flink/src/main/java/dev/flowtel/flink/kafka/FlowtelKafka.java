@@ -36,6 +36,15 @@ public final class FlowtelKafka {
 
   public static KafkaSource<SourceRecord> flowSource(Properties client, String topic, String groupId,
       String startingOffsets, boolean bounded) {
+    return flowSource(client, topic, groupId, startingOffsets, bounded ? OffsetsInitializer.latest() : null);
+  }
+
+  /**
+   * The flows source, bounded by {@code stoppingOffsets} (unbounded when null). Recovery tests stop
+   * at offsets they have yet to produce, so the job keeps reading while they wait for a checkpoint.
+   */
+  public static KafkaSource<SourceRecord> flowSource(Properties client, String topic, String groupId,
+      String startingOffsets, OffsetsInitializer stoppingOffsets) {
     KafkaSourceBuilder<SourceRecord> builder = KafkaSource.<SourceRecord>builder()
         .setProperties(flowConsumerProperties(client))
         .setBootstrapServers(client.getProperty("bootstrap.servers"))
@@ -44,8 +53,8 @@ public final class FlowtelKafka {
         .setProperty("isolation.level", "read_committed")
         .setStartingOffsets(startingOffsets(startingOffsets))
         .setDeserializer(new FlowKafkaDeserializer());
-    if (bounded) {
-      builder.setBounded(OffsetsInitializer.latest());
+    if (stoppingOffsets != null) {
+      builder.setBounded(stoppingOffsets);
     }
     return builder.build();
   }

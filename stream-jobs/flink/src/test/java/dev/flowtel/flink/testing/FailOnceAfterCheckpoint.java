@@ -1,56 +1,55 @@
 package dev.flowtel.flink.testing;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 
 /**
- * A pass-through map for recovery ITs: slows the stream until it has failed once, which it does
- * after a checkpoint completed and {@code failAfter} elements passed, on the first element that
- * {@code failOn} accepts. The MiniCluster runs in the test's JVM, so the state is static: call
- * {@link #reset()} before each job.
+ * A pass-through map for recovery ITs: throws once, on the first element that {@code failOn}
+ * accepts, and remembers whether a checkpoint had completed by then. The test chooses that element
+ * by its content among input it produces only after a checkpoint completed, so the failure always
+ * happens, and always after that checkpoint; {@link #failedAfterCheckpoint()} lets it say so. The
+ * MiniCluster runs in the test's JVM, so the state is static: call {@link #reset()} before each job.
  */
 public final class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> implements CheckpointListener {
 
   private static final long serialVersionUID = 1L;
   private static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
   private static final AtomicBoolean FAILED = new AtomicBoolean();
-  private static final AtomicLong SEEN = new AtomicLong();
+  private static final AtomicBoolean FAILED_AFTER_CHECKPOINT = new AtomicBoolean();
+  private static volatile CountDownLatch failure = new CountDownLatch(1);
 
-  private final long failAfter;
   private final FilterFunction<T> failOn;
 
-  public FailOnceAfterCheckpoint(long failAfter) {
-    this(failAfter, element -> true);
-  }
-
-  public FailOnceAfterCheckpoint(long failAfter, FilterFunction<T> failOn) {
-    this.failAfter = failAfter;
+  public FailOnceAfterCheckpoint(FilterFunction<T> failOn) {
     this.failOn = failOn;
   }
 
   public static void reset() {
     CHECKPOINTED.set(false);
     FAILED.set(false);
-    SEEN.set(0);
+    FAILED_AFTER_CHECKPOINT.set(false);
+    failure = new CountDownLatch(1);
   }
 
-  public static boolean failed() {
-    return FAILED.get();
+  /** Opens when the failure has been thrown; from then on no checkpoint completes before the job has restored. */
+  public static CountDownLatch failure() {
+    return failure;
+  }
+
+  /** Whether the job failed here once, after a checkpoint had completed. */
+  public static boolean failedAfterCheckpoint() {
+    return FAILED.get() && FAILED_AFTER_CHECKPOINT.get();
   }
 
   @Override
   public T map(T element) throws Exception {
-    long seen = SEEN.incrementAndGet();
-    if (!FAILED.get()) {
-      if (seen % 10 == 0) {
-        Thread.sleep(1);
-      }
-      if (CHECKPOINTED.get() && seen > failAfter && failOn.filter(element) && FAILED.compareAndSet(false, true)) {
-        throw new IllegalStateException("injected failure after " + seen + " elements");
-      }
+    if (!FAILED.get() && failOn.filter(element) && FAILED.compareAndSet(false, true)) {
+      FAILED_AFTER_CHECKPOINT.set(CHECKPOINTED.get());
+      failure.countDown();
+      throw new IllegalStateException("injected failure at " + element);
     }
     return element;
   }

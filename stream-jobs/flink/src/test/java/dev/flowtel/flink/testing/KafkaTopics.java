@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -68,6 +70,50 @@ public final class KafkaTopics {
       }
     }
     return records;
+  }
+
+  /**
+   * Whether consumer group {@code groupId} has committed at least {@code ends} on each of their
+   * partitions. A Flink Kafka source commits the offsets of a checkpoint once it completed, so this
+   * holds once a completed checkpoint covers the input up to {@code ends}.
+   */
+  public boolean committedUpTo(String groupId, Map<TopicPartition, Long> ends) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+          .partitionsToOffsetAndMetadata().get();
+      return ends.entrySet().stream().allMatch(end -> committed.get(end.getKey()) != null
+          && committed.get(end.getKey()).offset() >= end.getValue());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the offsets of " + groupId, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("could not read the offsets of " + groupId, e);
+    }
+  }
+
+  /**
+   * Reads {@code topic} with read_uncommitted until a record {@code wanted} accepts arrives: output
+   * a job has sent, whether or not its transaction has committed. The deadline is only a safety net
+   * for a job that never writes it.
+   */
+  public ConsumerRecord<byte[], byte[]> awaitUncommitted(String topic, String what,
+      Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
+        "isolation.level", "read_uncommitted", "enable.auto.commit", false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (wanted.test(record)) {
+            return record;
+          }
+        }
+      }
+      throw new IllegalStateException("no " + what + " in " + topic + " within 180 s");
+    }
   }
 
   public static List<ServiceTraffic> decodeTraffic(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -6,6 +6,7 @@ import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.core.traffic.TrafficAccumulator;
 import dev.flowtel.flink.kafka.FlowtelKafka;
+import dev.flowtel.flink.testing.CheckpointOnDemandCluster;
 import dev.flowtel.flink.testing.FailOnceAfterCheckpoint;
 import dev.flowtel.flink.testing.KafkaTopics;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
@@ -25,19 +26,32 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Given 24,000 flow observations of 40 service edges over two minutes on a two-partition topic,
- * when the job fails once mid-stream after a completed checkpoint and recovers from it, then a
- * read_committed consumer sees every window exactly once, and every window's sums equal those of
- * the input.
+ * when the job fails once mid-stream after a completed checkpoint, with windows written since that
+ * checkpoint, and recovers from it, then a read_committed consumer sees every window exactly once,
+ * and every window's sums equal those of the input.
+ *
+ * <p>The test produces the input in three parts and waits for states, never for time: the job
+ * (bounded by the offsets of the whole input, so it keeps reading between the parts) checkpoints
+ * only when the test asks; after the first part (to 40 s) the test checkpoints until the committed
+ * offsets cover it; after the second (to 80 s) it waits until the job has sent a window of the
+ * second part, in a transaction no checkpoint committed; the job then fails on the first flow of
+ * the third part, and restores from that checkpoint.
  */
 @WithKafka
 @Timeout(300)
 class ExactlyOnceRecoveryIT {
+
+  private static final long CHECKPOINTED_TO = ScriptedFlows.T0.toEpochMilli() + 40_000;
+  private static final long FAILS_AT = ScriptedFlows.T0.toEpochMilli() + 80_000;
 
   @Test
   void aFailureMidStreamNeitherLosesNorDuplicatesAWindow(KafkaFixture kafka) throws Exception {
@@ -46,34 +60,51 @@ class ExactlyOnceRecoveryIT {
     String flows = "it.eo.flows." + run;
     String traffic = "it.eo.traffic." + run;
     String dlq = "it.eo.dlq." + run;
+    String group = "it-eo-" + run;
     KafkaTopics topics = new KafkaTopics(kafka.bootstrapServers());
     topics.create(2, flows, traffic, dlq);
 
-    List<byte[]> arrivals = new ArrayList<>();
-    List<Integer> partitions = new ArrayList<>();
-    Map<String, TrafficAccumulator> expected = generate(arrivals, partitions);
-    topics.produce(flows, arrivals, partitions::get);
+    Input input = generate();
+    int secondPart = input.firstEndingAtOrAfter(CHECKPOINTED_TO);
+    int thirdPart = input.firstEndingAtOrAfter(FAILS_AT);
 
+    // The input pauses while the test waits for a checkpoint and for output. Idleness is wall
+    // time: on a busy machine a paused partition could be declared idle, and its flows would then
+    // reach the windows behind the other partition's watermark.
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", kafka.bootstrapServers(),
-        "--flows-topic", flows, "--traffic-topic", traffic, "--dlq-topic", dlq, "--group-id", "it-eo-" + run,
-        "--starting-offsets", "earliest", "--bounded", "--rollup", "0", "--checkpoint-interval", "300ms",
+        "--flows-topic", flows, "--traffic-topic", traffic, "--dlq-topic", dlq, "--group-id", group,
+        "--starting-offsets", "earliest", "--rollup", "0", "--idleness", "1h",
         "--restart-attempts", "3", "--restart-delay", "200ms");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        Configuration.fromMap(config.flinkConfiguration()));
-    env.setParallelism(2);
     Properties client = config.kafkaClientProperties();
-    long failAfter = arrivals.size() / 4;
-    TrafficAggregationJob job = new TrafficAggregationJob(config,
-        FlowtelKafka.flowSource(client, flows, "it-eo-" + run, "earliest", true),
-        FlowtelKafka.trafficSink(client, traffic, true, Duration.ofMinutes(5), "it-eo-traffic-" + run),
-        FlowtelKafka.deadLetterSink(client, dlq, true, Duration.ofMinutes(5), "it-eo-dlq-" + run),
-        stream -> stream.map(new FailOnceAfterCheckpoint<ClassifiedFlow>(failAfter)).returns(ClassifiedFlowSerializer.TYPE)
-            .name("fail once"));
-    job.configure(env);
-    job.attachTo(env);
-    env.execute("exactly-once recovery IT");
+    try (CheckpointOnDemandCluster cluster = CheckpointOnDemandCluster.start(2)) {
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+          Configuration.fromMap(config.flinkConfiguration()));
+      env.setParallelism(2);
+      TrafficAggregationJob job = new TrafficAggregationJob(config,
+          FlowtelKafka.flowSource(client, flows, group, "earliest", OffsetsInitializer.offsets(input.ends(flows, input.size()))),
+          FlowtelKafka.trafficSink(client, traffic, true, Duration.ofMinutes(5), "it-eo-traffic-" + run),
+          FlowtelKafka.deadLetterSink(client, dlq, true, Duration.ofMinutes(5), "it-eo-dlq-" + run),
+          stream -> stream.map(new FailOnceAfterCheckpoint<ClassifiedFlow>(flow -> flow.eventTimeMillis() >= FAILS_AT))
+              .returns(ClassifiedFlowSerializer.TYPE).name("fail once"));
+      job.configure(env);
+      CheckpointOnDemandCluster.checkpointOnlyOnDemand(env);
+      job.attachTo(env);
 
-    assertThat(FailOnceAfterCheckpoint.failed()).as("the job failed once mid-stream").isTrue();
+      topics.produce(flows, input.arrivals().subList(0, secondPart), input.partitions()::get);
+      CheckpointOnDemandCluster.Job running = cluster.submit(env, "exactly-once recovery IT");
+      running.checkpointUntil(() -> topics.committedUpTo(group, input.ends(flows, secondPart)));
+
+      topics.produce(flows, input.arrivals().subList(secondPart, thirdPart), i -> input.partitions().get(secondPart + i));
+      topics.awaitUncommitted(traffic, "window of the second part", r -> windowStart(r) >= CHECKPOINTED_TO);
+
+      topics.produce(flows, input.arrivals().subList(thirdPart, input.size()), i -> input.partitions().get(thirdPart + i));
+      // No checkpoint before the failure: the job must restore from the one that covers the first part.
+      running.await(FailOnceAfterCheckpoint.failure());
+      running.finish();
+    }
+
+    assertThat(FailOnceAfterCheckpoint.failedAfterCheckpoint()).as("the job failed once mid-stream, after a checkpoint").isTrue();
+    Map<String, TrafficAccumulator> expected = input.expected();
     List<ServiceTraffic> written = KafkaTopics.decodeTraffic(topics.readCommitted(traffic));
     Map<String, List<ServiceTraffic>> byWindow = new TreeMap<>();
     for (ServiceTraffic t : written) {
@@ -97,8 +128,45 @@ class ExactlyOnceRecoveryIT {
     return dev.flowtel.flink.kafka.ServiceTrafficRecordSerializer.key(t);
   }
 
-  /** 3,000 exchanges (12,000 observations... each seen twice) on 40 edges, in event-time order per partition. */
-  private static Map<String, TrafficAccumulator> generate(List<byte[]> arrivals, List<Integer> partitions) {
+  private static long windowStart(ConsumerRecord<byte[], byte[]> record) {
+    return KafkaTopics.decodeTraffic(List.of(record)).get(0).getWindowStart().toEpochMilli();
+  }
+
+  /** The arrivals in order, the partition and flow end of each, and the windows they sum to. */
+  private record Input(List<byte[]> arrivals, List<Integer> partitions, List<Long> flowEnds,
+      Map<String, TrafficAccumulator> expected) {
+
+    int size() {
+      return arrivals.size();
+    }
+
+    int firstEndingAtOrAfter(long millis) {
+      for (int i = 0; i < size(); i++) {
+        if (flowEnds.get(i) >= millis) {
+          return i;
+        }
+      }
+      throw new IllegalArgumentException("no flow ends at or after " + millis);
+    }
+
+    /** The offsets of each partition after the first {@code count} arrivals (the topic is new, the producer idempotent). */
+    Map<TopicPartition, Long> ends(String topic, int count) {
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      for (int p = 0; p < 2; p++) {
+        ends.put(new TopicPartition(topic, p), 0L);
+      }
+      for (int i = 0; i < count; i++) {
+        ends.merge(new TopicPartition(topic, partitions.get(i)), 1L, Long::sum);
+      }
+      return ends;
+    }
+  }
+
+  /** 6,000 exchanges (24,000 observations: each direction seen at both ends) on 40 edges, in event-time order per partition. */
+  private static Input generate() {
+    List<byte[]> arrivals = new ArrayList<>();
+    List<Integer> partitions = new ArrayList<>();
+    List<Long> flowEnds = new ArrayList<>();
     WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
     FlowClassifier classifier = new FlowClassifier();
     Map<String, TrafficAccumulator> expected = new HashMap<>();
@@ -113,12 +181,14 @@ class ExactlyOnceRecoveryIT {
       ScriptedFlows exchange = new ScriptedFlows().exchange(from, fromIp, 40_000 + i % 20_000, to, toIp, 8080, second,
           100 + i % 900, 1_000 + i % 9_000, 0x12, 0x12, 100L + i % 1000);
       for (byte[] bytes : exchange.arrivals()) {
+        FlowEvent flow = codec.decode(bytes).orElseThrow();
         arrivals.add(bytes);
         partitions.add(client % 2);
-        classifier.classify(codec.decode(bytes).orElseThrow()).ifPresent(c -> accumulate(expected, c));
+        flowEnds.add(flow.getFlowEnd().toEpochMilli());
+        classifier.classify(flow).ifPresent(c -> accumulate(expected, c));
       }
     }
-    return expected;
+    return new Input(arrivals, partitions, flowEnds, expected);
   }
 
   private static void accumulate(Map<String, TrafficAccumulator> expected, ClassifiedFlow flow) {

@@ -1,5 +1,6 @@
 package dev.flowtel.streams.testing;
 
+import dev.flowtel.core.edge.ObservationPoint;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -8,7 +9,8 @@ import java.time.Instant;
 
 /**
  * The last record an IT writes to each flows partition, so that the app's event time runs on past
- * the input without the wall clock: a copy of that partition's last flow, moved on in event time.
+ * the input without the wall clock: a copy of that partition's last counted flow, moved on in event
+ * time.
  * Its own windows stay open, since nothing comes after it and the ITs set an idleness no test
  * outlives, so it adds no ServiceTraffic; a flow of an edge already seen, it adds no anomaly either
  * ({@link SimulatedInput#expected} checks both against the end of the input).
@@ -36,6 +38,15 @@ public final class ClockFlow {
     FlowEvent event = CODEC.decode(flow).orElseThrow();
     Duration shift = Duration.between(event.getFlowEnd(), end);
     return CODEC.encode(FlowEvent.newBuilder(event).setFlowStart(event.getFlowStart().plus(shift)).setFlowEnd(end).build());
+  }
+
+  /**
+   * Whether the bytes are a flow the app counts (and so moves event time on): decodable, and not an
+   * observation that duplicates another ({@link ObservationPoint}). Only such a flow can be copied.
+   */
+  public static boolean counts(byte[] flow) {
+    var decoded = CODEC.decode(flow);
+    return decoded.isDecoded() && ObservationPoint.counts(decoded.orElseThrow());
   }
 
   /** The flow's end, or null when the bytes are not a flow (a poison record). */

@@ -60,7 +60,7 @@ public final class SimulatedInput {
   }
 
   /**
-   * Appends the {@link ClockFlow}: a copy of the last flow, ending as far after the input's last
+   * Appends the {@link ClockFlow}: a copy of the last counted flow, ending as far after the input's last
    * flow as event time must run on after the input for every result of it to come out, so the app
    * gets there on the records alone (ITs then run it with an idleness no test outlives). How far is
    * found in the TopologyTestDriver with the same detection options: event time is let run on 10 s
@@ -72,8 +72,8 @@ public final class SimulatedInput {
     for (byte[][] f : flows) {
       Instant end = ClockFlow.endOf(f[1]);
       if (end != null) {
-        last = f;
         lastEnd = lastEnd == null || end.isAfter(lastEnd) ? end : lastEnd;
+        last = ClockFlow.counts(f[1]) ? f : last;
       }
     }
     if (last == null) {

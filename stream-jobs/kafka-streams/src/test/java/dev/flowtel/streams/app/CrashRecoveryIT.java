@@ -73,7 +73,7 @@ class CrashRecoveryIT {
     // The instance that is killed in the middle commits every 10 minutes, so the transaction it
     // writes the new flows' results in is open until it dies (and not aborted by the broker first).
     Path neverCommitting = Files.writeString(Files.createTempFile("flowtel-crash-it", ".properties"),
-        "session.timeout.ms=6000\nheartbeat.interval.ms=1000\ntransaction.timeout.ms=900000\n");
+        "session.timeout.ms=6000\nheartbeat.interval.ms=1000\nproducer.transaction.timeout.ms=900000\n");
     Path stateDir = Files.createTempDirectory("flowtel-streams-crash");
     List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--application-id", group,
         "--state-dir", stateDir.toString(), "--http-port", "-1", "--idleness", "1h"));

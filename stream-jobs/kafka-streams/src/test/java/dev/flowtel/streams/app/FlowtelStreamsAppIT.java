@@ -11,6 +11,7 @@ import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.streams.parity.FinalRevisions;
+import dev.flowtel.streams.testing.AppProgress;
 import dev.flowtel.streams.testing.AppTopics;
 import dev.flowtel.streams.testing.SimulatedInput;
 import dev.flowtel.testing.KafkaFixture;
@@ -37,9 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Given six minutes of simulated traffic with a port scan, its cluster state, and a poison record on
- * the topics of a real broker, when the application runs on it (exactly_once_v2, RocksDB stores,
- * the HTTP server on a free port), then a read_committed consumer sees the same ServiceTraffic and
+ * Given six minutes of simulated traffic with a port scan, its cluster state, a poison record, and a
+ * clock flow that takes event time past the last window, on the topics of a real broker, when the
+ * application runs on it (exactly_once_v2, RocksDB stores, the HTTP server on a free port) and has
+ * committed all its input, then a read_committed consumer sees the same ServiceTraffic and
  * PolicyAnomaly records at their final revisions as the TopologyTestDriver run of the same input,
  * the poison record sits in the DLQ with its provenance, and the HTTP endpoints answer from the
  * stores: /health is UP, /metrics counts the flows, /edges/top lists the latest window's top edges
@@ -66,11 +68,13 @@ class FlowtelStreamsAppIT {
         .withDuration(Duration.ofMinutes(6)).withStart(start)
         .withEpisodes(List.of(new EpisodeSpec(EpisodeType.PORT_SCAN, Duration.ofMinutes(2), Duration.ofMinutes(1), null))));
     input.flows.add(100, new byte[][] {"poison".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01, 9}});
+    String[] detection = {"--learning-period", "1m", "--window", "10s", "--rollup", "1m"};
+    // Event time runs on to every last result on the records alone, not on the wall clock (--idleness 1h).
+    input.appendClockFlow(detection);
     List<byte[][]> flowRecords = input.flows;
     input.produceState(kafka.bootstrapServers(), state);
     input.produceFlows(kafka.bootstrapServers(), flows, 0, flowRecords.size());
 
-    String[] detection = {"--learning-period", "1m", "--window", "10s", "--rollup", "1m"};
     SimulatedInput.Expected expected = input.expected(detection);
     List<ServiceTraffic> expectedTraffic = expected.traffic();
     List<PolicyAnomaly> expectedAnomalies = expected.anomalies();
@@ -78,16 +82,17 @@ class FlowtelStreamsAppIT {
 
     List<String> options = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--application-id",
         "it-" + topics.run(), "--state-dir", Files.createTempDirectory("flowtel-streams-it").toString(),
-        "--http-port", "0", "--http-host", "127.0.0.1", "--commit-interval", "500ms", "--idleness", "2s"));
+        "--http-port", "0", "--http-host", "127.0.0.1", "--commit-interval", "500ms", "--idleness", "1h"));
     options.addAll(topics.options());
     options.addAll(List.of(detection));
     StreamsAppConfig config = StreamsAppConfig.parse(options.toArray(String[]::new));
     try (FlowtelStreamsApp app = FlowtelStreamsApp.start(config)) {
-      assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("app running").isTrue();
+      assertThat(app.awaitRunning(Duration.ofSeconds(120))).as("app running").isTrue();
       String base = "http://127.0.0.1:" + app.httpPort();
-      // Every window closes once event time runs on with the wall clock (--idleness 2s).
-      List<ConsumerRecord<byte[], byte[]>> trafficRecords = SimulatedInput.readCommitted(kafka.bootstrapServers(), traffic, expectedTraffic.size(),
-          Duration.ofSeconds(120));
+      // Every input record processed and committed, so every result of it committed, and none to come.
+      AppProgress.awaitAllInputCommitted(kafka.bootstrapServers(), "it-" + topics.run(), flows, Duration.ofSeconds(180));
+      List<ConsumerRecord<byte[], byte[]>> trafficRecords = SimulatedInput.readCommitted(kafka.bootstrapServers(), traffic,
+          Duration.ofSeconds(60));
       WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
       List<ServiceTraffic> actualTraffic = trafficRecords.stream().map(r -> trafficCodec.decode(r.value()).orElseThrow()).toList();
       assertThat(FinalRevisions.traffic(actualTraffic)).isEqualTo(FinalRevisions.traffic(expectedTraffic));
@@ -95,11 +100,11 @@ class FlowtelStreamsAppIT {
           .isEqualTo(TrafficWindows.recordKey(trafficCodec.decode(r.value()).orElseThrow())));
 
       WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
-      List<PolicyAnomaly> actualAnomalies = SimulatedInput.readCommitted(kafka.bootstrapServers(), anomalies, expectedAnomalies.size(), Duration.ofSeconds(60))
+      List<PolicyAnomaly> actualAnomalies = SimulatedInput.readCommitted(kafka.bootstrapServers(), anomalies, Duration.ofSeconds(60))
           .stream().map(r -> anomalyCodec.decode(r.value()).orElseThrow()).toList();
       assertThat(FinalRevisions.anomalies(actualAnomalies)).isEqualTo(FinalRevisions.anomalies(expectedAnomalies));
 
-      List<ConsumerRecord<byte[], byte[]>> dead = SimulatedInput.readCommitted(kafka.bootstrapServers(), dlq, 1, Duration.ofSeconds(30));
+      List<ConsumerRecord<byte[], byte[]>> dead = SimulatedInput.readCommitted(kafka.bootstrapServers(), dlq, Duration.ofSeconds(60));
       assertThat(dead).hasSize(1);
       assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("truncated");
       assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(flows);

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
 class PeerQueriesTest {
 
   private final HttpServer peer = server();
-  private final PeerQueries queries = new PeerQueries(Duration.ofMillis(300));
+  /** Answers are awaited far longer than a busy machine takes; only a peer that never answers meets the timeout. */
+  private final PeerQueries queries = new PeerQueries(Duration.ofSeconds(30));
+  private final PeerQueries impatient = new PeerQueries(Duration.ofMillis(300));
   private final CountDownLatch never = new CountDownLatch(1);
   private final AtomicReference<String> asked = new AtomicReference<>();
 
@@ -38,6 +40,7 @@ class PeerQueriesTest {
     never.countDown();
     peer.stop(0);
     queries.close();
+    impatient.close();
   }
 
   @Test
@@ -51,12 +54,12 @@ class PeerQueriesTest {
         "lastSeen":"2026-11-26T10:00:20Z","source":"shop/pod/a","destination":null,"destinationPort":null,
         "summary":"scan","revision":0}]""");
 
-    TopEdges top = queries.topEdges(self(), 5, "2026-11-26T10:00:15Z").get(5, TimeUnit.SECONDS);
+    TopEdges top = queries.topEdges(self(), 5, "2026-11-26T10:00:15Z").get(60, TimeUnit.SECONDS);
     assertThat(asked.get()).isEqualTo("/edges/top?n=5&window=2026-11-26T10%3A00%3A15Z&scope=local");
     assertThat(top).isEqualTo(new TopEdges(Instant.parse("2026-11-26T10:00:10Z"), Instant.parse("2026-11-26T10:00:20Z"),
         List.of(QueryMergeTest.edge("a->b:80/6", 900, 0))));
 
-    List<OpenAnomaly> open = queries.openAnomalies(self()).get(5, TimeUnit.SECONDS);
+    List<OpenAnomaly> open = queries.openAnomalies(self()).get(60, TimeUnit.SECONDS);
     assertThat(asked.get()).isEqualTo("/anomalies/open?scope=local");
     assertThat(open).containsExactly(QueryMergeTest.anomaly("scan-1", Instant.parse("2026-11-26T10:00:20Z"), 0));
   }
@@ -65,7 +68,7 @@ class PeerQueriesTest {
   void anErrorStatusFailsWithTheStatusAndTheBody() {
     answer("/anomalies/open", 503, "{\"error\":\"the application is rebalancing\"}");
 
-    assertThatThrownBy(() -> queries.openAnomalies(self()).get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+    assertThatThrownBy(() -> queries.openAnomalies(self()).get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .cause().hasMessage("HTTP 503 from /anomalies/open?scope=local: {\"error\":\"the application is rebalancing\"}");
   }
 
@@ -91,10 +94,10 @@ class PeerQueriesTest {
       }
     };
 
-    assertThatThrownBy(() -> queries.topEdges(self(), 5, "latest").get(5, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> impatient.topEdges(self(), 5, "latest").get(60, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).cause().isInstanceOfAny(java.net.http.HttpTimeoutException.class,
             java.util.concurrent.TimeoutException.class);
-    FleetAnswer<TopEdges> answer = new FleetQueries(self, () -> List.of(self()), queries, Duration.ofMillis(300))
+    FleetAnswer<TopEdges> answer = new FleetQueries(self, () -> List.of(self()), impatient, Duration.ofMillis(300))
         .topEdges(5, "latest");
     assertThat(answer.answer().edges()).extracting(EdgeRow::edge).containsExactly("x->y:80/6");
     assertThat(answer.failedInstances()).containsOnlyKeys("127.0.0.1:" + peer.getAddress().getPort());
@@ -104,7 +107,7 @@ class PeerQueriesTest {
   void aPeerThatIsGoneFailsWithoutWaiting() {
     peer.stop(0);
 
-    assertThatThrownBy(() -> queries.openAnomalies(self()).get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+    assertThatThrownBy(() -> queries.openAnomalies(self()).get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .cause().isInstanceOf(java.net.ConnectException.class);
   }
 

@@ -15,7 +15,9 @@ import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.streams.app.FlowtelStreamsApp;
 import dev.flowtel.streams.app.StreamsAppConfig;
+import dev.flowtel.streams.testing.AppProgress;
 import dev.flowtel.streams.testing.AppTopics;
+import dev.flowtel.streams.testing.ClockFlow;
 import dev.flowtel.testing.InputProducer;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
@@ -31,10 +33,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,59 +46,60 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Given two instances of the application (same application id, own state directories and HTTP
  * ports) each holding one of the two partitions of the flows topic, when four minutes of
- * simulated traffic with anomalies are processed, then asking either instance for the top edges
+ * simulated traffic with anomalies, and a clock flow on each partition that takes event time past
+ * the last window, are processed and committed, then asking either instance for the top edges
  * (of the latest window, and of an earlier one) or the open anomalies gives the same answer, which
  * is the merge of what each instance holds ({@code scope=local}), and each instance's own answer is
  * a strict part of it.
  */
 @WithKafka
-@Timeout(120)
+@Timeout(300)
 class WholeApplicationQueriesIT {
 
+  private static final int FLOWS_PARTITIONS = 2;
+
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
   @Test
   void eitherInstanceAnswersForTheWholeApplication(KafkaFixture kafka) throws Exception {
-    AppTopics topics = AppTopics.create(kafka.bootstrapServers(), "it", 2);
+    AppTopics topics = AppTopics.create(kafka.bootstrapServers(), "it", FLOWS_PARTITIONS);
     String flows = topics.flows();
     String state = topics.state();
+    String applicationId = "it-fleet-" + topics.run();
     List<String> options = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--application-id",
-        "it-fleet-" + topics.run(), "--http-port", "0", "--http-host", "127.0.0.1", "--commit-interval", "500ms",
-        "--idleness", "2s", "--window", "10s", "--rollup", "0", "--learning-period", "1m", "--cooldown", "1h",
-        "--query-retention", "1h"));
+        applicationId, "--http-port", "0", "--http-host", "127.0.0.1", "--commit-interval", "500ms",
+        "--idleness", "1h", "--window", "10s", "--rollup", "0", "--learning-period", "1m", "--cooldown", "1h",
+        "--query-retention", "1h", "--peer-query-timeout", "30s"));
     options.addAll(topics.options());
 
     try (FlowtelStreamsApp a = start(options); FlowtelStreamsApp b = start(options)) {
       awaitOneFlowsPartitionEach(flows, a, b);
-      produce(kafka, flows, state);
+      String lastFlows = produce(kafka, flows, state);
       String baseA = "http://127.0.0.1:" + a.httpPort();
       String baseB = "http://127.0.0.1:" + b.httpPort();
 
-      // The instances' stores change while event time runs on: compare answers taken together,
-      // once both instances have emitted the same latest window and two snapshots 500 ms apart
-      // agree, so no answer in the one compared was taken halfway through a change.
+      // Once both instances have processed and committed every record (the clock flows last), their
+      // stores no longer change: nothing moves event time but records. Then every answer is taken
+      // once all eight are given (an instance answers 503 during a rebalance).
+      AppProgress.awaitAllInputCommitted(kafka.bootstrapServers(), applicationId, flows, Duration.ofSeconds(180));
       Snapshot s = null;
-      Snapshot previous = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (System.nanoTime() < deadline) {
+      while (s == null && System.nanoTime() < deadline) {
         Snapshot next = new Snapshot(tryGet(baseA + "/edges/top?n=10000&window=latest&scope=local"),
             tryGet(baseB + "/edges/top?n=10000&window=latest&scope=local"), tryGet(baseA + "/edges/top?n=10000&window=latest"),
             tryGet(baseB + "/edges/top?n=10000&window=latest"), tryGet(baseA + "/anomalies/open?scope=local"),
             tryGet(baseB + "/anomalies/open?scope=local"), tryGet(baseA + "/anomalies/open"), tryGet(baseB + "/anomalies/open"));
         if (next.complete()) {
           s = next;
+        } else {
+          Thread.sleep(200); // how often to ask, not what is waited for
         }
-        if (s != null && s == next && s.settled() && s.equals(previous)) {
-          break;
-        }
-        previous = next;
-        Thread.sleep(500);
       }
       assertThat(s).as("every instance answered every query at least once").isNotNull();
       TopEdges localA = TopEdges.fromJson(s.localTopA);
       TopEdges localB = TopEdges.fromJson(s.localTopB);
-      assertThat(localA.windowStart()).as("both instances emitted the latest window").isNotNull()
+      assertThat(localA.windowStart()).as("both instances emitted the latest window (last flows: %s)", lastFlows).isNotNull()
           .isEqualTo(localB.windowStart());
       TopEdges union = QueryMerge.topEdges(10_000, localA.windowStart(), List.of(localA, localB));
       assertThat(s.topA.get("partial").asBoolean()).isFalse();
@@ -137,11 +142,6 @@ class WholeApplicationQueriesIT {
           .allMatch(java.util.Objects::nonNull);
     }
 
-    boolean settled() {
-      return !localTopA.get("windowStart").isNull() && localTopA.get("windowStart").equals(localTopB.get("windowStart"))
-          && topA.equals(topB) && openA.equals(openB) && topA.get("windowStart").equals(localTopA.get("windowStart"))
-          && !localOpenA.isEmpty() && !localOpenB.isEmpty();
-    }
   }
 
   private static FlowtelStreamsApp start(List<String> options) throws Exception {
@@ -152,7 +152,7 @@ class WholeApplicationQueriesIT {
 
   /** Both running, each with one of the flows topic's partitions, before any flow is written. */
   private static void awaitOneFlowsPartitionEach(String flows, FlowtelStreamsApp a, FlowtelStreamsApp b) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     Set<TopicPartition> ofA = Set.of();
     Set<TopicPartition> ofB = Set.of();
     while (System.nanoTime() < deadline) {
@@ -175,8 +175,12 @@ class WholeApplicationQueriesIT {
     return out;
   }
 
-  /** Four minutes of a simulated cluster, 20 flows/s, keyed by service edge as the collector writes them. */
-  private static void produce(KafkaFixture kafka, String flows, String state) {
+  /**
+   * Four minutes of a simulated cluster, 20 flows/s, keyed by service edge as the collector writes
+   * them (to the partition of the key, as the default partitioner does), then on each partition a
+   * {@link ClockFlow} that takes its event time past the last window.
+   */
+  private static String produce(KafkaFixture kafka, String flows, String state) {
     Instant start = Instant.now().minus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.MINUTES);
     SimulatorSettings settings = SimulatorSettings.defaults().withSeed(31).withFlowsPerSecond(20)
         .withDuration(Duration.ofMinutes(4)).withStart(start)
@@ -192,7 +196,9 @@ class WholeApplicationQueriesIT {
       ClusterSimulator.of(settings).run(new SimulationSink() {
         @Override
         public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
-          flowRecords.add(new ProducerRecord<>(flows, edgeKey.getBytes(StandardCharsets.UTF_8), flowCodec.encode(flow)));
+          byte[] key = edgeKey.getBytes(StandardCharsets.UTF_8);
+          flowRecords.add(new ProducerRecord<>(flows, BuiltInPartitioner.partitionForKey(key, FLOWS_PARTITIONS), key,
+              flowCodec.encode(flow)));
         }
 
         @Override
@@ -203,7 +209,19 @@ class WholeApplicationQueriesIT {
       });
       producer.flush(); // the cluster state first, as in a running cluster
       flowRecords.forEach(producer::send);
+      Instant lastEnd = flowRecords.stream().map(r -> ClockFlow.endOf(r.value())).max(Comparator.naturalOrder()).orElseThrow();
+      List<String> lastFlows = new ArrayList<>();
+      Instant clock = ClockFlow.afterLastWindow(lastEnd, Duration.ofSeconds(10), Duration.ofSeconds(5));
+      for (int partition = 0; partition < FLOWS_PARTITIONS; partition++) {
+        int p = partition;
+        ProducerRecord<byte[], byte[]> last = flowRecords.stream().filter(r -> r.partition() == p && ClockFlow.counts(r.value())).reduce((x, y) -> y)
+            .orElseThrow(() -> new IllegalStateException("no counted flow on partition " + p));
+        producer.send(new ProducerRecord<>(flows, p, last.key(), ClockFlow.movedTo(last.value(), clock)));
+        lastFlows.add("partition " + p + " ends at " + flowRecords.stream().filter(r -> r.partition() == p)
+            .map(r -> ClockFlow.endOf(r.value())).max(Comparator.naturalOrder()).orElseThrow());
+      }
       producer.flush();
+      return lastFlows + ", clock flows at " + clock;
     }
   }
 
@@ -215,13 +233,13 @@ class WholeApplicationQueriesIT {
 
   /** The answer, or null while the instance cannot give it (e.g. 503 during a rebalance). */
   private JsonNode tryGet(String url) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
         HttpResponse.BodyHandlers.ofString());
     return response.statusCode() == 200 ? json.readTree(response.body()) : null;
   }
 
   private JsonNode get(String url) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(url + " answered " + response.body()).isEqualTo(200);
     return json.readTree(response.body());

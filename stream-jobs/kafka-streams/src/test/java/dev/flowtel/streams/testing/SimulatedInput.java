@@ -10,18 +10,20 @@ import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.streams.Driver;
+import dev.flowtel.streams.parity.FinalRevisions;
 import dev.flowtel.testing.InputProducer;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -36,6 +38,8 @@ public final class SimulatedInput {
   /** Key and value of each flow record, in the order sent. */
   public final List<byte[][]> flows = new ArrayList<>();
   public final List<ClusterStateRecord> state = new ArrayList<>();
+  /** How many clock flows end {@link #flows}. */
+  private int clockFlows;
 
   private SimulatedInput() {}
 
@@ -55,12 +59,76 @@ public final class SimulatedInput {
     return input;
   }
 
-  /** The app's final results for this input, from the TopologyTestDriver with the same detection options. */
-  public Expected expected(String... options) throws Exception {
+  /**
+   * Appends the {@link ClockFlow}: a copy of the last counted flow, ending as far after the input's last
+   * flow as event time must run on after the input for every result of it to come out, so the app
+   * gets there on the records alone (ITs then run it with an idleness no test outlives). How far is
+   * found in the TopologyTestDriver with the same detection options: event time is let run on 10 s
+   * at a time after the input, and the clock flow goes past the step that brought the last result.
+   */
+  public void appendClockFlow(String... options) throws Exception {
+    Instant lastEnd = null;
+    byte[][] last = null;
+    for (byte[][] f : flows) {
+      Instant end = ClockFlow.endOf(f[1]);
+      if (end != null) {
+        lastEnd = lastEnd == null || end.isAfter(lastEnd) ? end : lastEnd;
+        last = ClockFlow.counts(f[1]) ? f : last;
+      }
+    }
+    if (last == null) {
+      throw new IllegalStateException("no flow to copy for the clock flow");
+    }
+    Duration step = Duration.ofSeconds(10);
+    Duration lastResult = Duration.ZERO;
     try (Driver driver = new Driver(options)) {
       state.forEach(r -> driver.clusterState(r.key().getBytes(StandardCharsets.UTF_8), encodedState(r), r.at()));
       flows.forEach(f -> driver.flow(f[0], f[1]));
+      for (Duration ran = step; ran.compareTo(Duration.ofMinutes(30)) <= 0; ran = ran.plus(step)) {
+        driver.driver().advanceWallClockTime(step);
+        if (!driver.traffic().isEmpty() | !driver.anomalies().isEmpty()) { // both read, so both emptied
+          lastResult = ran;
+        }
+      }
       driver.finish();
+      if (!driver.traffic().isEmpty() || !driver.anomalies().isEmpty()) {
+        throw new IllegalStateException("results still come out 30 minutes of event time after the input: no clock flow fits");
+      }
+    }
+    // Event time ran on from the watermark at the last flow (at most lastEnd - out-of-orderness - 1 ms);
+    // the clock flow brings lastEnd + lastResult - out-of-orderness - 1 ms, at least as far.
+    clockFlows++;
+    flows.add(new byte[][] {last[0], ClockFlow.movedTo(last[1], lastEnd.plus(lastResult))});
+  }
+
+  /**
+   * The app's results for this input, from the TopologyTestDriver with the same detection options:
+   * what it writes once the clock flow has passed (no wall-clock time goes by in the driver).
+   * Checked first: at its final revisions, that is exactly what the input without the clock flow
+   * gives at its end (event time run on by 30 days), so the clock flow closes everything the end of
+   * the input would, and adds nothing.
+   */
+  public Expected expected(String... options) throws Exception {
+    Expected atClock = run(flows, false, options);
+    if (clockFlows > 0) {
+      Expected atEnd = run(flows.subList(0, flows.size() - clockFlows), true, options);
+      if (!FinalRevisions.traffic(atClock.traffic()).equals(FinalRevisions.traffic(atEnd.traffic()))
+          || !FinalRevisions.anomalies(atClock.anomalies()).equals(FinalRevisions.anomalies(atEnd.anomalies()))) {
+        throw new IllegalStateException("the clock flow changes the results: at the clock " + atClock.traffic().size()
+            + " traffic and " + atClock.anomalies().size() + " anomaly records, at the end of the input "
+            + atEnd.traffic().size() + " and " + atEnd.anomalies().size() + "");
+      }
+    }
+    return atClock;
+  }
+
+  private Expected run(List<byte[][]> flowRecords, boolean finish, String... options) throws Exception {
+    try (Driver driver = new Driver(options)) {
+      state.forEach(r -> driver.clusterState(r.key().getBytes(StandardCharsets.UTF_8), encodedState(r), r.at()));
+      flowRecords.forEach(f -> driver.flow(f[0], f[1]));
+      if (finish) {
+        driver.finish();
+      }
       return new Expected(driver.traffic(), driver.anomalies());
     }
   }
@@ -84,20 +152,25 @@ public final class SimulatedInput {
     }
   }
 
-  /** read_committed, until at least {@code expected} records came and two seconds passed quietly, or the timeout. */
-  public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, int expected, Duration timeout) {
+  /**
+   * Everything committed in the topic: once no transaction is open on any of its partitions (its
+   * last stable offset is its end), read with read_committed from the beginning up to that offset.
+   * Call it once the app has committed all its input ({@link AppProgress}), when nothing more comes.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<TopicPartition, Long> ends = AppProgress.awaitNoOpenTransaction(bootstrap, List.of(topic), timeout);
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
-        "group.id", "it-reader-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      long lastNew = System.nanoTime();
-      while (System.nanoTime() < deadline && (records.size() < expected || System.nanoTime() - lastNew < 2_000_000_000L)) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          records.add(r);
-          lastNew = System.nanoTime();
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "isolation.level",
+        "read_committed", "enable.auto.commit", false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(ends.keySet());
+      consumer.seekToBeginning(ends.keySet());
+      while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read " + topic + " to its last stable offsets " + ends + " within " + timeout);
         }
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }
     return records;

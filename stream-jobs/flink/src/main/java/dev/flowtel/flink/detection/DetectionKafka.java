@@ -1,17 +1,13 @@
 package dev.flowtel.flink.detection;
 
-import dev.flowtel.flink.input.DeadLetter;
-import dev.flowtel.flink.kafka.DeadLetterRecordSerializer;
 import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -19,7 +15,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Kafka sources and sinks of the detection job. */
+/** The detection job's own Kafka sources and sink; the rest of its wiring is {@link FlowtelKafka}'s, as the traffic job's. */
 public final class DetectionKafka {
 
   private DetectionKafka() {}
@@ -29,24 +25,10 @@ public final class DetectionKafka {
     return flowSource(client, topic, groupId, startingOffsets, bounded ? OffsetsInitializer.latest() : null);
   }
 
-  /**
-   * The flows source, bounded by {@code stoppingOffsets} (unbounded when null). Recovery tests stop
-   * at offsets they have yet to produce, so the job keeps reading while they wait for a checkpoint.
-   */
+  /** The flows source, bounded by {@code stoppingOffsets} (unbounded when null), as the traffic job's. */
   public static KafkaSource<DetectionRecord> flowSource(Properties client, String topic, String groupId,
       String startingOffsets, OffsetsInitializer stoppingOffsets) {
-    KafkaSourceBuilder<DetectionRecord> builder = KafkaSource.<DetectionRecord>builder()
-        .setProperties(FlowtelKafka.flowConsumerProperties(client))
-        .setBootstrapServers(client.getProperty("bootstrap.servers"))
-        .setTopics(topic)
-        .setGroupId(groupId)
-        .setProperty("isolation.level", "read_committed")
-        .setStartingOffsets(startingOffsets(startingOffsets))
-        .setDeserializer(new DetectionFlowDeserializer());
-    if (stoppingOffsets != null) {
-      builder.setBounded(stoppingOffsets);
-    }
-    return builder.build();
+    return FlowtelKafka.flowSource(client, topic, groupId, startingOffsets, stoppingOffsets, new DetectionFlowDeserializer());
   }
 
   /** The whole compacted topic from the start, every time: the policies are its sum. */
@@ -68,38 +50,7 @@ public final class DetectionKafka {
 
   public static KafkaSink<PolicyAnomaly> anomalySink(Properties client, String topic, boolean exactlyOnce,
       Duration transactionTimeout, String transactionalIdPrefix) {
-    return sink(client, new PolicyAnomalyRecordSerializer(topic), exactlyOnce, transactionTimeout, transactionalIdPrefix);
-  }
-
-  public static KafkaSink<DeadLetter> deadLetterSink(Properties client, String topic, boolean exactlyOnce,
-      Duration transactionTimeout, String transactionalIdPrefix) {
-    return sink(client, new DeadLetterRecordSerializer(topic), exactlyOnce, transactionTimeout, transactionalIdPrefix);
-  }
-
-  private static <T> KafkaSink<T> sink(Properties client, KafkaRecordSerializationSchema<T> serializer,
-      boolean exactlyOnce, Duration transactionTimeout, String transactionalIdPrefix) {
-    Properties producer = new Properties();
-    producer.putAll(client);
-    // Flink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min): the job would restart forever.
-    producer.setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()));
-    producer.putIfAbsent("compression.type", "lz4");
-    return KafkaSink.<T>builder()
-        .setBootstrapServers(client.getProperty("bootstrap.servers"))
-        .setKafkaProducerConfig(producer)
-        .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-        .setTransactionalIdPrefix(transactionalIdPrefix)
-        .build();
-  }
-
-  static OffsetsInitializer startingOffsets(String name) {
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "earliest" -> OffsetsInitializer.earliest();
-      case "latest" -> OffsetsInitializer.latest();
-      case "committed" -> OffsetsInitializer.committedOffsets(
-          org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
-      default -> throw new IllegalArgumentException("--starting-offsets " + name + ": expected committed, earliest or latest");
-    };
+    return FlowtelKafka.sink(client, new PolicyAnomalyRecordSerializer(topic), exactlyOnce, transactionTimeout, transactionalIdPrefix);
   }
 
   /** PolicyAnomaly keyed by its id, so revisions of one anomaly share a key and compaction keeps the newest. */

@@ -5,11 +5,13 @@ import dev.flowtel.core.anomaly.Detector;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.flink.input.DeadLetter;
+import dev.flowtel.flink.input.FlowWatermarks;
+import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
-import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import java.time.Duration;
@@ -88,7 +90,7 @@ public final class PolicyAnomalyJob {
             config.bounded()),
         DetectionKafka.anomalySink(client, config.anomaliesTopic(), config.exactlyOnce(), config.transactionTimeout(),
             config.groupId() + "-anomalies"),
-        DetectionKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
+        FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
             config.groupId() + "-dlq"));
     config.elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
         new AnomalyDocuments(new IndexNames(config.elasticsearchIndexPrefix())), WriterSettings.defaults())));
@@ -117,7 +119,7 @@ public final class PolicyAnomalyJob {
     long learningStart = config.learningStartMillis();
     Duration outOfOrderness = config.maxOutOfOrderness();
     WatermarkStrategy<DetectionRecord> watermarks = WatermarkStrategy
-        .<DetectionRecord>forGenerator(context -> new DetectionWatermarks(outOfOrderness))
+        .<DetectionRecord>forGenerator(context -> new FlowWatermarks<DetectionRecord>(outOfOrderness, r -> r.flow() != null))
         .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
         .withIdleness(config.idleness());
     SingleOutputStreamOperator<ObservedFlow> observed = env.fromSource(flows, watermarks, "flows").uid("anomaly-flows-source")

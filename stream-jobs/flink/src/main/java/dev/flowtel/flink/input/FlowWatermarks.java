@@ -1,34 +1,42 @@
 package dev.flowtel.flink.input;
 
 import dev.flowtel.core.time.StepWatermark;
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * Bounded out-of-orderness watermarks that also advance on events, in steps of at least
- * {@link #STEP_MILLIS} of event time (core's {@link StepWatermark}, which Kafka Streams uses too). Flink's own generator emits only periodically (every 200 ms
- * of processing time), so where a watermark falls among fast-arriving records, and so which flows
- * are late, would depend on timing; here it depends on the input order, which makes replays and
- * tests repeatable, at one watermark per second of event time per partition.
+ * The watermarks of both Flink jobs: bounded out-of-orderness that also advances on events, in
+ * steps of at least a second of event time (core's {@link StepWatermark}, which Kafka Streams uses
+ * too). Flink's own generator emits only periodically (every 200 ms of processing time), so where a
+ * watermark falls among fast-arriving records, and so which flows are late, would depend on timing;
+ * here it depends on the input order, which makes replays and tests repeatable, at one watermark
+ * per second of event time per partition. Records that carry no flow (dead letters) do not move it.
+ *
+ * @param <R> what the job's source emits
  */
-public final class FlowWatermarks implements WatermarkGenerator<SourceRecord> {
+public final class FlowWatermarks<R> implements WatermarkGenerator<R> {
 
-  static final long STEP_MILLIS = StepWatermark.STEP_MILLIS;
+  /** Whether a record of the source is a flow, which moves event time. */
+  @FunctionalInterface
+  public interface CarriesFlow<R> extends Predicate<R>, Serializable {}
 
   private final StepWatermark watermark;
+  private final CarriesFlow<R> carriesFlow;
 
-  public FlowWatermarks(Duration outOfOrderness) {
+  public FlowWatermarks(Duration outOfOrderness, CarriesFlow<R> carriesFlow) {
     this.watermark = new StepWatermark(outOfOrderness.toMillis());
+    this.carriesFlow = carriesFlow;
   }
 
   @Override
-  public void onEvent(SourceRecord record, long eventTimestamp, WatermarkOutput output) {
-    if (record.flow() == null) {
-      return;
+  public void onEvent(R record, long eventTimestamp, WatermarkOutput output) {
+    if (carriesFlow.test(record)) {
+      emit(watermark.onEvent(eventTimestamp), output);
     }
-    emit(watermark.onEvent(eventTimestamp), output);
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 
 /** Kafka sources and sinks of the Flink jobs, from a job's client properties. */
 public final class FlowtelKafka {
@@ -40,19 +41,26 @@ public final class FlowtelKafka {
   }
 
   /**
-   * The flows source, bounded by {@code stoppingOffsets} (unbounded when null). Recovery tests stop
-   * at offsets they have yet to produce, so the job keeps reading while they wait for a checkpoint.
+   * The traffic job's flows source, bounded by {@code stoppingOffsets} (unbounded when null).
+   * Recovery tests stop at offsets they have yet to produce, so the job keeps reading while they
+   * wait for a checkpoint.
    */
   public static KafkaSource<SourceRecord> flowSource(Properties client, String topic, String groupId,
       String startingOffsets, OffsetsInitializer stoppingOffsets) {
-    KafkaSourceBuilder<SourceRecord> builder = KafkaSource.<SourceRecord>builder()
+    return flowSource(client, topic, groupId, startingOffsets, stoppingOffsets, new FlowKafkaDeserializer());
+  }
+
+  /** A flows source of any job: its own decoding of the records, everything else shared. */
+  public static <T> KafkaSource<T> flowSource(Properties client, String topic, String groupId, String startingOffsets,
+      OffsetsInitializer stoppingOffsets, KafkaRecordDeserializationSchema<T> deserializer) {
+    KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()
         .setProperties(flowConsumerProperties(client))
         .setBootstrapServers(client.getProperty("bootstrap.servers"))
         .setTopics(topic)
         .setGroupId(groupId)
         .setProperty("isolation.level", "read_committed")
         .setStartingOffsets(startingOffsets(startingOffsets))
-        .setDeserializer(new FlowKafkaDeserializer());
+        .setDeserializer(deserializer);
     if (stoppingOffsets != null) {
       builder.setBounded(stoppingOffsets);
     }
@@ -69,7 +77,8 @@ public final class FlowtelKafka {
     return sink(client, new DeadLetterRecordSerializer(topic), exactlyOnce, transactionTimeout, transactionalIdPrefix);
   }
 
-  private static <T> KafkaSink<T> sink(Properties client, KafkaRecordSerializationSchema<T> serializer, boolean exactlyOnce,
+  /** A sink of any job's records: exactly-once in Kafka transactions, or at-least-once. */
+  public static <T> KafkaSink<T> sink(Properties client, KafkaRecordSerializationSchema<T> serializer, boolean exactlyOnce,
       Duration transactionTimeout, String transactionalIdPrefix) {
     Properties producer = new Properties();
     producer.putAll(client);

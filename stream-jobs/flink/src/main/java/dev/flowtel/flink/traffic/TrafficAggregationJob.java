@@ -123,7 +123,7 @@ public final class TrafficAggregationJob {
   public void attachTo(StreamExecutionEnvironment env) {
     Duration outOfOrderness = config.maxOutOfOrderness();
     WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
-        .<SourceRecord>forGenerator(context -> new FlowWatermarks(outOfOrderness))
+        .<SourceRecord>forGenerator(context -> new FlowWatermarks<SourceRecord>(outOfOrderness, r -> r.flow() != null))
         .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
         .withIdleness(config.idleness());
     DataStream<SourceRecord> records = env.fromSource(source, watermarks, "flows").uid("flows-source");

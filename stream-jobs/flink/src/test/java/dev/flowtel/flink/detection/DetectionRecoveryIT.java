@@ -3,6 +3,7 @@ package dev.flowtel.flink.detection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.flink.testing.CheckpointOnDemandCluster;
 import dev.flowtel.flink.testing.FailOnceAfterCheckpoint;
 import dev.flowtel.flink.testing.KafkaTopics;
@@ -81,7 +82,7 @@ class DetectionRecoveryIT {
           DetectionKafka.clusterStateSource(client, topics.state(), group + "-cluster-state", true),
           DetectionKafka.anomalySink(client, topics.anomalies(), true, Duration.ofMinutes(5),
               "it-rec-anomalies-" + topics.run()),
-          DetectionKafka.deadLetterSink(client, topics.dlq(), true, Duration.ofMinutes(5), "it-rec-dlq-" + topics.run()),
+          FlowtelKafka.deadLetterSink(client, topics.dlq(), true, Duration.ofMinutes(5), "it-rec-dlq-" + topics.run()),
           observed -> observed.map(new FailOnceAfterCheckpoint<ObservedFlow>(flow -> flow.flowEndMillis() >= failsAt))
               .returns(TypeInformation.of(ObservedFlow.class)).name("fail once"));
       job.configure(env);

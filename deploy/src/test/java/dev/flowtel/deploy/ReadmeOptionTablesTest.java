@@ -1,4 +1,4 @@
-package dev.flowtel.cli;
+package dev.flowtel.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,24 +155,18 @@ class ReadmeOptionTablesTest {
 
   /** Every name the program answers to, negated forms included, to its option. */
   private static Map<String, OptionSpec> optionsOf(String programClass) {
-    try {
-      var constructor = Class.forName(programClass).getDeclaredConstructor();
-      constructor.setAccessible(true);
-      CommandLine commandLine = new CommandLine(constructor.newInstance());
-      commandLine.setInterpolateVariables(false);
-      CommandSpec spec = commandLine.getCommandSpec();
-      Map<String, OptionSpec> byName = new HashMap<>();
-      for (OptionSpec option : spec.options()) {
-        for (String name : option.names()) {
-          byName.put(name, option);
-          if (option.negatable() && name.startsWith("--")) {
-            byName.put(name.startsWith("--no-") ? "--" + name.substring(5) : "--no-" + name.substring(2), option);
-          }
+    CommandLine commandLine = Programs.commandLine(programClass);
+    commandLine.setInterpolateVariables(false);
+    CommandSpec spec = commandLine.getCommandSpec();
+    Map<String, OptionSpec> byName = new HashMap<>();
+    for (OptionSpec option : spec.options()) {
+      for (String name : option.names()) {
+        byName.put(name, option);
+        if (option.negatable() && name.startsWith("--")) {
+          byName.put(name.startsWith("--no-") ? "--" + name.substring(5) : "--no-" + name.substring(2), option);
         }
       }
-      return byName;
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("program class " + programClass + " is missing: " + e, e);
     }
+    return byName;
   }
 }

@@ -1,10 +1,7 @@
 package dev.flowtel.flink.traffic;
 
-import dev.flowtel.core.config.EventTimeOptions;
 import dev.flowtel.core.config.KafkaClientOptions;
-import dev.flowtel.core.config.LatenessOption;
-import dev.flowtel.core.config.RollupOption;
-import dev.flowtel.core.config.WindowOption;
+import dev.flowtel.core.config.TrafficWindowOptions;
 import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.flink.config.FlinkJobOptions;
 import dev.flowtel.wire.FlowtelTopics;
@@ -49,16 +46,7 @@ public final class TrafficAggregationConfig implements Serializable {
   String groupId;
 
   @Mixin
-  WindowOption window = new WindowOption();
-
-  @Mixin
-  RollupOption rollup = new RollupOption();
-
-  @Mixin
-  EventTimeOptions eventTime = new EventTimeOptions();
-
-  @Mixin
-  LatenessOption lateness = new LatenessOption();
+  TrafficWindowOptions windows = new TrafficWindowOptions();
 
   @Mixin
   FlinkJobOptions job = new FlinkJobOptions();
@@ -118,23 +106,23 @@ public final class TrafficAggregationConfig implements Serializable {
   }
 
   public Duration window() {
-    return window.window();
+    return windows.window();
   }
 
   public Duration rollup() {
-    return rollup.rollup();
+    return windows.rollup();
   }
 
   public Duration maxOutOfOrderness() {
-    return eventTime.maxOutOfOrderness();
+    return windows.maxOutOfOrderness();
   }
 
   public Duration idleness() {
-    return eventTime.idleness();
+    return windows.idleness();
   }
 
   public Duration allowedLateness() {
-    return lateness.allowedLateness();
+    return windows.allowedLateness();
   }
 
   public Duration checkpointInterval() {

@@ -3,11 +3,8 @@ package dev.flowtel.streams.app;
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.DetectionOptions;
 import dev.flowtel.core.config.DurationOption;
-import dev.flowtel.core.config.EventTimeOptions;
 import dev.flowtel.core.config.KafkaClientOptions;
-import dev.flowtel.core.config.LatenessOption;
-import dev.flowtel.core.config.RollupOption;
-import dev.flowtel.core.config.WindowOption;
+import dev.flowtel.core.config.TrafficWindowOptions;
 import dev.flowtel.wire.FlowtelTopics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -94,16 +91,7 @@ public final class StreamsAppConfig {
   boolean detection;
 
   @Mixin
-  WindowOption window = new WindowOption();
-
-  @Mixin
-  RollupOption rollup = new RollupOption();
-
-  @Mixin
-  EventTimeOptions eventTime = new EventTimeOptions();
-
-  @Mixin
-  LatenessOption lateness = new LatenessOption();
+  TrafficWindowOptions windows = new TrafficWindowOptions();
 
   @Option(names = "--query-retention", defaultValue = "1h", converter = DurationOption.class,
       description = "Event time the latest ServiceTraffic of each window stays queryable at /edges/top.")
@@ -264,23 +252,23 @@ public final class StreamsAppConfig {
   }
 
   public Duration window() {
-    return window.window();
+    return windows.window();
   }
 
   public Duration rollup() {
-    return rollup.rollup();
+    return windows.rollup();
   }
 
   public Duration maxOutOfOrderness() {
-    return eventTime.maxOutOfOrderness();
+    return windows.maxOutOfOrderness();
   }
 
   public Duration idleness() {
-    return eventTime.idleness();
+    return windows.idleness();
   }
 
   public Duration allowedLateness() {
-    return lateness.allowedLateness();
+    return windows.allowedLateness();
   }
 
   public Duration queryRetention() {

@@ -1,5 +1,7 @@
 package dev.flowtel.bench;
 
+import dev.flowtel.core.config.Durations;
+import dev.flowtel.core.config.RollupOption;
 import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
@@ -41,6 +43,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -71,8 +74,13 @@ public final class TrafficBench implements Callable<Integer> {
   @Option(names = "--dir", defaultValue = "target/bench", description = "Folder for the broker's data.")
   Path dir;
 
-  @Option(names = "--rollup", defaultValue = "1m", description = "Rollup window of the job (0 for none).")
-  String rollup;
+  @Mixin
+  RollupOption rollupOption = new RollupOption();
+
+  /** --rollup as the engines' options take it. */
+  private String rollup() {
+    return Durations.format(rollupOption.rollup());
+  }
 
   @Option(names = "--engines", split = ",", defaultValue = "flink",
       description = "Engines to measure on the same input, side by side: flink, kafka-streams, or both (flink,kafka-streams).")
@@ -108,7 +116,7 @@ public final class TrafficBench implements Callable<Integer> {
       if (engines.contains("flink")) {
         jobSeconds = runJob(bootstrap, topic);
         System.out.printf("Flink traffic aggregation: %,.0f flows/s (%.1f s, parallelism %d, exactly-once, rollup %s)%n",
-            load.flows / jobSeconds, jobSeconds, partitions, rollup);
+            load.flows / jobSeconds, jobSeconds, partitions, rollup());
         System.out.printf("  of which reading, first to last flow: %,.0f flows/s (%.1f s; the rest is start-up and the "
             + "final checkpoint that commits the output)%n", load.flows / readingSeconds, readingSeconds);
         System.out.printf("ratio job / ceiling: %.2f (job / skim-only ceiling: %.2f)%n", decodeSeconds / jobSeconds,
@@ -118,7 +126,7 @@ public final class TrafficBench implements Callable<Integer> {
         double streamsSeconds = runStreams(bootstrap, topic, dir.toAbsolutePath().resolve("streams-" + System.currentTimeMillis()));
         System.out.printf("Kafka Streams traffic aggregation: %,.0f flows/s (%.1f s, %d stream threads, exactly_once_v2, "
             + "commit interval %s, RocksDB, rollup %s)%n", load.flows / streamsSeconds, streamsSeconds, partitions,
-            streamsCommitInterval, rollup);
+            streamsCommitInterval, rollup());
         System.out.printf("ratio Kafka Streams / ceiling: %.2f%n", decodeSeconds / streamsSeconds);
         if (!Double.isNaN(jobSeconds)) {
           System.out.printf("ratio Kafka Streams / Flink: %.2f%n", jobSeconds / streamsSeconds);
@@ -216,7 +224,7 @@ public final class TrafficBench implements Callable<Integer> {
     dev.flowtel.streams.app.StreamsAppConfig config = dev.flowtel.streams.app.StreamsAppConfig.parse(
         "--bootstrap-servers", bootstrap, "--application-id", applicationId, "--state-dir", stateDir.toString(),
         "--flows-topic", topic, "--traffic-topic", "bench.traffic", "--dlq-topic", "bench.dlq", "--no-detection",
-        "--threads", Integer.toString(partitions), "--rollup", rollup, "--commit-interval", streamsCommitInterval,
+        "--threads", Integer.toString(partitions), "--rollup", rollup(), "--commit-interval", streamsCommitInterval,
         "--http-port", "-1");
     Map<TopicPartition, Long> end;
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -250,7 +258,7 @@ public final class TrafficBench implements Callable<Integer> {
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", bootstrap,
         "--flows-topic", topic, "--traffic-topic", "bench.traffic", "--dlq-topic", "bench.dlq",
         "--group-id", "bench-" + System.currentTimeMillis(), "--starting-offsets", "earliest", "--bounded",
-        "--parallelism", Integer.toString(partitions), "--rollup", rollup,
+        "--parallelism", Integer.toString(partitions), "--rollup", rollup(),
         // The JobManager's in-memory checkpoint storage refuses state over 5 MB.
         "--checkpoint-dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(

@@ -1,6 +1,7 @@
 package dev.flowtel.cli;
 
 import dev.flowtel.core.config.Durations;
+import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.Severity;
@@ -8,7 +9,6 @@ import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.FlowtelTopics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
-import dev.flowtel.wire.kafka.KafkaClientProperties;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./flowtel anomalies}: what the detection job found, on flowtel.anomalies.v1. */
@@ -47,15 +48,12 @@ public final class AnomaliesCommand implements Runnable {
   /** {@code ./flowtel anomalies tail}: one line per anomaly revision, live. */
   @Command(name = "tail", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
       description = {"Prints one line per anomaly (each new revision of it), live, until interrupted.",
-          "Reads committed records only, so it shows what the exactly-once job has committed."})
+          "Reads committed records only, so it shows what the exactly-once job has committed.",
+          "Without --bootstrap-servers, it reads the Kafka of the running ./flowtel up (see --state-dir)."})
   static final class Tail implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers",
-        description = "Kafka bootstrap servers; default: those of the running ./flowtel up, else 127.0.0.1:9092.")
-    String bootstrapServers;
-
-    @Option(names = "--kafka-properties", description = "Kafka client properties file (TLS, SASL, ...).")
-    Path kafkaProperties;
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--state-dir", defaultValue = StateDirectory.DEFAULT,
         description = "State folder of ./flowtel up, where it says which servers it runs.")
@@ -94,7 +92,7 @@ public final class AnomaliesCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      Map<String, Object> client = new HashMap<>(KafkaClientProperties.load(bootstrap(), kafkaProperties));
+      Map<String, Object> client = new HashMap<>(kafka.settings(bootstrap()));
       client.put("group.id", "flowtel-anomalies-tail-" + UUID.randomUUID());
       client.put("enable.auto.commit", "false");
       client.put("isolation.level", "read_committed");
@@ -151,11 +149,12 @@ public final class AnomaliesCommand implements Runnable {
       return 0;
     }
 
+    /** --bootstrap-servers when given, else the running ./flowtel up's, else the option's default. */
     private String bootstrap() {
-      if (bootstrapServers != null) {
-        return bootstrapServers;
+      if (spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-servers")) {
+        return kafka.bootstrapServers();
       }
-      return StateDirectory.endpoints(stateDir).getProperty("bootstrap.servers", "127.0.0.1:9092");
+      return StateDirectory.endpoints(stateDir).getProperty("bootstrap.servers", kafka.bootstrapServers());
     }
   }
 

@@ -2,15 +2,14 @@ package dev.flowtel.cli;
 
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchCredentials;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.index.IndexSettings;
 import dev.flowtel.sink.elasticsearch.index.IndexSetup;
 import dev.flowtel.sink.elasticsearch.index.SetupReport;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -22,37 +21,6 @@ final class EsCommand implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
-  }
-
-  /**
-   * Credentials and TLS options shared by every command that talks to Elasticsearch or Kibana.
-   * Secrets come from options, environment variables or a prompt, and are never printed.
-   */
-  static final class Credentials {
-
-    @Option(names = "--api-key", defaultValue = "${env:FLOWTEL_ES_API_KEY}", showDefaultValue = Visibility.NEVER,
-        description = "API key (the base64 \"encoded\" value) (env FLOWTEL_ES_API_KEY).")
-    String apiKey;
-
-    @Option(names = "--user", description = "User for basic authentication.")
-    String user;
-
-    @Option(names = "--password", arity = "0..1", interactive = true, defaultValue = "${env:FLOWTEL_ES_PASSWORD}",
-        showDefaultValue = Visibility.NEVER,
-        description = "Password of --user; without a value it is prompted for (env FLOWTEL_ES_PASSWORD).")
-    String password;
-
-    @Option(names = "--ca-cert", description = "PEM file of the CA that signed the server's certificate, for https URLs.")
-    String caCert;
-
-    ElasticsearchConnection connection(String urls) {
-      return new ElasticsearchConnection(List.of(urls.split(",")), blankToNull(apiKey), blankToNull(user),
-          blankToNull(user) == null ? null : password, blankToNull(caCert));
-    }
-
-    private static String blankToNull(String value) {
-      return value == null || value.isBlank() ? null : value;
-    }
   }
 
   /** Installs or upgrades templates and policies; idempotent. */
@@ -67,7 +35,7 @@ final class EsCommand implements Runnable {
     String url;
 
     @Mixin
-    Credentials credentials;
+    ElasticsearchCredentials credentials;
 
     @Option(names = "--index-prefix", defaultValue = IndexNames.DEFAULT_PREFIX,
         description = "Prefix of every index, template, alias and policy name.")

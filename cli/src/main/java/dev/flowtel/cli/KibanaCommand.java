@@ -1,6 +1,7 @@
 package dev.flowtel.cli;
 
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchCredentials;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.kibana.KibanaImport;
 import dev.flowtel.sink.elasticsearch.kibana.KibanaSavedObjects;
@@ -33,7 +34,7 @@ final class KibanaCommand implements Runnable {
     String url;
 
     @Mixin
-    EsCommand.Credentials credentials;
+    ElasticsearchCredentials credentials;
 
     @Option(names = "--space", description = "Kibana space to import into (default: the default space).")
     String space;

@@ -2,6 +2,7 @@ package dev.flowtel.cli;
 
 import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.core.config.Durations;
+import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
@@ -12,9 +13,7 @@ import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.wire.FlowtelTopics;
 import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.kafka.KafkaClientProperties;
 import dev.flowtel.wire.kafka.WireSerializer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,11 +49,8 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--to-kafka", description = "Write to Kafka; without it, generate and count only.")
   boolean toKafka;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--kafka-properties", description = "Kafka client properties file (TLS, SASL, ...); its bootstrap.servers wins.")
-  Path kafkaProperties;
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--topic", defaultValue = FlowtelTopics.FLOWS, description = "Topic for FlowEvents.")
   String topic;
@@ -146,7 +143,7 @@ final class SimCommand implements Callable<Integer> {
       progress.step("generated " + written + " flows (not written: add --to-kafka)");
       return 0;
     }
-    Map<String, Object> client = KafkaClientProperties.load(bootstrapServers, kafkaProperties);
+    Map<String, Object> client = kafka.settings();
     client.putIfAbsent("linger.ms", "20");
     client.putIfAbsent("batch.size", Integer.toString(512 * 1024));
     client.putIfAbsent("compression.type", "lz4");

@@ -2,6 +2,7 @@ package dev.flowtel.cli;
 
 import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.core.config.Durations;
+import dev.flowtel.core.config.WindowOption;
 import dev.flowtel.localstack.LocalStack;
 import dev.flowtel.wire.FlowtelTopics;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./flowtel up}: the whole pipeline on this machine, on embedded defaults, until Ctrl-C or {@code --duration}. */
@@ -56,8 +58,8 @@ final class UpCommand implements Callable<Integer> {
       description = "When the synthetic source starts injecting anomaly episodes (one type every 40 s); the detectors learn until then.")
   Duration episodesAfter;
 
-  @Option(names = "--window", defaultValue = "10s", converter = DurationOption.class, description = "Aggregation window.")
-  Duration window;
+  @Mixin
+  WindowOption window = new WindowOption();
 
   @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the embedded Flink jobs.")
   int parallelism;
@@ -114,7 +116,7 @@ final class UpCommand implements Callable<Integer> {
       progress.step("flow source: " + flowSource.describe());
     }
     LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
-        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window, episodesAfter, engine, flowSource));
+        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window.window(), episodesAfter, engine, flowSource));
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
         pipeline::documentsWritten, pipeline::jobState);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -2,6 +2,7 @@ package dev.flowtel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchCredentials;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class EsSinkKibanaCommandsTest {
   @Test
   void sinkDocumentsKafkaElasticsearchAndBatchOptions() {
     assertThat(help("sink")).contains("--bootstrap-servers", "Default: 127.0.0.1:9092", "--kafka-properties", "--es-url",
-        "--group-id", "--flows", "--batch-size", "--batch-bytes", "--flush-interval-ms", "--max-in-flight", "--max-pending");
+        "--group-id", "--flows", "--batch-size", "--batch-bytes", "--flush-interval", "--max-in-flight", "--max-pending");
   }
 
   @Test
@@ -40,8 +41,8 @@ class EsSinkKibanaCommandsTest {
 
   @Test
   void aGivenApiKeyNeverAppearsInTheConnectionDescription() {
-    EsCommand.Credentials credentials = new EsCommand.Credentials();
-    credentials.apiKey = "c2VjcmV0LWtleQ==";
+    ElasticsearchCredentials credentials = new ElasticsearchCredentials();
+    new CommandLine(credentials).parseArgs("--api-key", "c2VjcmV0LWtleQ==");
     assertThat(credentials.connection("https://es:9200").describe()).doesNotContain("c2VjcmV0LWtleQ==").contains("API key");
     assertThat(credentials.connection("https://es:9200").toString()).doesNotContain("c2VjcmV0LWtleQ==");
   }

@@ -1,14 +1,14 @@
 package dev.flowtel.clusterstate;
 
+import dev.flowtel.core.config.DurationOption;
+import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.wire.FlowtelTopics;
-import dev.flowtel.wire.kafka.KafkaClientProperties;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,12 +22,8 @@ import picocli.CommandLine.Option;
         + "a tombstone when it is deleted, and a full resync (with tombstones for objects deleted meanwhile) on start.")
 public final class ClusterStatePublisherConfig {
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--kafka-properties",
-      description = "Kafka client properties file (TLS, SASL, ...), passed to the producer and consumer unchanged.")
-  Path kafkaProperties;
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--topic", defaultValue = FlowtelTopics.CLUSTER_STATE,
       description = "The compacted topic to publish to; it must exist (deploy/kafka/topics.yaml creates it).")
@@ -49,23 +45,23 @@ public final class ClusterStatePublisherConfig {
       description = "This replica's name in the Lease; empty means the host name (the pod name in Kubernetes).")
   String leaseIdentity;
 
-  @Option(names = "--lease-duration", defaultValue = "15s", converter = DurationConverter.class,
+  @Option(names = "--lease-duration", defaultValue = "15s", converter = DurationOption.class,
       description = "How long a Lease holds without renewal: a new leader takes over at most this long after the old one died.")
   Duration leaseDuration;
 
-  @Option(names = "--renew-deadline", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(names = "--renew-deadline", defaultValue = "10s", converter = DurationOption.class,
       description = "The leader gives up (and exits, to be restarted) when it cannot renew within this.")
   Duration renewDeadline;
 
-  @Option(names = "--retry-period", defaultValue = "2s", converter = DurationConverter.class,
+  @Option(names = "--retry-period", defaultValue = "2s", converter = DurationOption.class,
       description = "How often candidates try to acquire, and the leader to renew, the Lease.")
   Duration retryPeriod;
 
-  @Option(names = "--resync-read-timeout", defaultValue = "120s", converter = DurationConverter.class,
+  @Option(names = "--resync-read-timeout", defaultValue = "120s", converter = DurationOption.class,
       description = "How long the start-up resync may take to read the topic to its end (to find keys to tombstone).")
   Duration resyncReadTimeout;
 
-  @Option(names = "--sync-timeout", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(names = "--sync-timeout", defaultValue = "60s", converter = DurationOption.class,
       description = "How long to wait for the first full list of Namespaces and NetworkPolicies.")
   Duration syncTimeout;
 
@@ -130,36 +126,6 @@ public final class ClusterStatePublisherConfig {
 
   /** Client settings: the properties file over the bootstrap servers, as every Flowtel program reads them. */
   public Map<String, Object> kafkaSettings() {
-    return KafkaClientProperties.load(bootstrapServers, kafkaProperties);
-  }
-
-  /** {@code 90s}, {@code 10m}, {@code 500ms}, {@code 1h}, or ISO-8601 ({@code PT15S}). */
-  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      if (v.startsWith("p")) {
-        return Duration.parse(v.toUpperCase(Locale.ROOT));
-      }
-      try {
-        if (v.endsWith("ms")) {
-          return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        }
-        long n = Long.parseLong(v.substring(0, v.length() - 1));
-        switch (v.charAt(v.length() - 1)) {
-          case 's':
-            return Duration.ofSeconds(n);
-          case 'm':
-            return Duration.ofMinutes(n);
-          case 'h':
-            return Duration.ofHours(n);
-          default:
-            break;
-        }
-      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-        // fall through to the message below
-      }
-      throw new CommandLine.TypeConversionException("\"" + value + "\" is not a duration: use 500ms, 15s, 10m, 1h or PT15S");
-    }
+    return kafka.settings();
   }
 }

@@ -6,9 +6,9 @@ import dev.flowtel.collector.publish.ProducerSettings;
 import dev.flowtel.collector.publish.PublisherSettings;
 import dev.flowtel.collector.spool.SpoolSettings;
 import dev.flowtel.core.config.DurationOption;
+import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.core.source.SyntheticSettings;
 import dev.flowtel.wire.FlowtelTopics;
-import dev.flowtel.wire.kafka.KafkaClientProperties;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -60,12 +60,8 @@ public final class CollectorConfig {
 
   // ---- Kafka
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--kafka-properties", paramLabel = "<file>",
-      description = "Kafka client properties file (TLS, SASL, ...), passed to the producer unchanged and applied last. Default: none.")
-  Path kafkaProperties;
+  @CommandLine.Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--topic", defaultValue = FlowtelTopics.FLOWS, description = "Topic of FlowEvents.")
   String topic;
@@ -229,7 +225,7 @@ public final class CollectorConfig {
     if (!Set.of("zstd", "lz4", "gzip", "snappy", "none").contains(c)) {
       throw new IllegalArgumentException("--compression " + compression + ": expected zstd, lz4, gzip, snappy or none");
     }
-    return ProducerSettings.forPublisher(KafkaClientProperties.load(bootstrapServers, kafkaProperties), c);
+    return ProducerSettings.forPublisher(kafka.settings(), c);
   }
 
   public PublisherSettings publisherSettings() {

@@ -2,17 +2,18 @@ package dev.flowtel.flink.detection;
 
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.DetectionOptions;
-import dev.flowtel.core.config.DurationOption;
+import dev.flowtel.core.config.EventTimeOptions;
+import dev.flowtel.core.config.KafkaClientOptions;
+import dev.flowtel.flink.config.ElasticsearchOutputOptions;
+import dev.flowtel.flink.config.FlinkJobOptions;
 import dev.flowtel.wire.FlowtelTopics;
-import dev.flowtel.wire.kafka.KafkaClientProperties;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,11 +31,8 @@ public final class PolicyAnomalyConfig implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--kafka-properties", description = "Kafka client properties file (TLS, SASL, ...), passed to the clients unchanged.")
-  Path kafkaProperties;
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--flows-topic", defaultValue = FlowtelTopics.FLOWS, description = "Topic of FlowEvents to read.")
   String flowsTopic;
@@ -49,52 +47,17 @@ public final class PolicyAnomalyConfig implements Serializable {
   @Option(names = "--dlq-topic", defaultValue = FlowtelTopics.DLQ, description = "Dead-letter topic for undecodable records.")
   String deadLetterTopic;
 
-  @Option(names = "--es-url", description = "Also write anomalies straight to this Elasticsearch (set up with ./flowtel es setup); off when absent.")
-  String elasticsearchUrl;
-
-  @Option(names = "--es-index-prefix", defaultValue = "flowtel-", description = "Prefix of the Elasticsearch indices.")
-  String elasticsearchIndexPrefix;
+  @Mixin
+  ElasticsearchOutputOptions elasticsearch = new ElasticsearchOutputOptions();
 
   @Option(names = "--group-id", defaultValue = "flowtel-policy-anomaly", description = "Kafka consumer group (offsets are committed on checkpoints).")
   String groupId;
 
-  @Option(names = "--starting-offsets", defaultValue = "committed",
-      description = "Where to start reading flows: committed (falling back to earliest), earliest or latest.")
-  String startingOffsets;
+  @Mixin
+  EventTimeOptions eventTime = new EventTimeOptions();
 
-  @Option(names = "--bounded", description = "Stop at the end offsets present at start (replays, tests).")
-  boolean bounded;
-
-  @Option(names = "--max-out-of-orderness", defaultValue = "5s", converter = DurationOption.class,
-      description = "How far behind the newest flow end the watermark trails.")
-  Duration maxOutOfOrderness;
-
-  @Option(names = "--idleness", defaultValue = "30s", converter = DurationOption.class,
-      description = "A partition (or the cluster-state topic) quiet this long stops holding back event time.")
-  Duration idleness;
-
-  @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationOption.class,
-      description = "Checkpoint interval; anomalies become visible to read_committed consumers at each checkpoint.")
-  Duration checkpointInterval;
-
-  @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI (file://, s3://, ...); the cluster's default when absent.")
-  String checkpointDir;
-
-  @Option(names = "--delivery", defaultValue = "exactly-once", description = "exactly-once or at-least-once.")
-  String delivery;
-
-  @Option(names = "--transaction-timeout", defaultValue = "10m", converter = DurationOption.class,
-      description = "Kafka transaction timeout; must stay below the broker's transaction.max.timeout.ms (15 min by default).")
-  Duration transactionTimeout;
-
-  @Option(names = "--restart-attempts", defaultValue = "10", description = "Restarts before the job fails for good.")
-  int restartAttempts;
-
-  @Option(names = "--restart-delay", defaultValue = "5s", converter = DurationOption.class, description = "Delay between restarts.")
-  Duration restartDelay;
-
-  @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 keeps the cluster's default.")
-  int parallelism;
+  @Mixin
+  FlinkJobOptions job = new FlinkJobOptions();
 
   @CommandLine.Mixin
   DetectionOptions detection = new DetectionOptions();
@@ -113,28 +76,15 @@ public final class PolicyAnomalyConfig implements Serializable {
   }
 
   public Map<String, String> flinkConfiguration() {
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("restart-strategy.type", "fixed-delay");
-    conf.put("restart-strategy.fixed-delay.attempts", Integer.toString(restartAttempts));
-    conf.put("restart-strategy.fixed-delay.delay", restartDelay.toMillis() + " ms");
-    if (checkpointDir != null) {
-      conf.put("execution.checkpointing.dir", checkpointDir);
-    }
-    return conf;
+    return job.flinkConfiguration();
   }
 
   public Properties kafkaClientProperties() {
-    Properties properties = new Properties();
-    properties.putAll(KafkaClientProperties.load(bootstrapServers, kafkaProperties));
-    return properties;
+    return kafka.properties();
   }
 
   public boolean exactlyOnce() {
-    return switch (delivery.toLowerCase(Locale.ROOT)) {
-      case "exactly-once" -> true;
-      case "at-least-once" -> false;
-      default -> throw new IllegalArgumentException("--delivery " + delivery + ": expected exactly-once or at-least-once");
-    };
+    return job.exactlyOnce();
   }
 
   /** The configured learning start, or Long.MIN_VALUE for "the first flow's event time". */
@@ -163,38 +113,38 @@ public final class PolicyAnomalyConfig implements Serializable {
   }
 
   public String startingOffsets() {
-    return startingOffsets;
+    return job.startingOffsets();
   }
 
   public boolean bounded() {
-    return bounded;
+    return job.bounded();
   }
 
   public Duration maxOutOfOrderness() {
-    return maxOutOfOrderness;
+    return eventTime.maxOutOfOrderness();
   }
 
   public Duration idleness() {
-    return idleness;
+    return eventTime.idleness();
   }
 
   public Duration checkpointInterval() {
-    return checkpointInterval;
+    return job.checkpointInterval();
   }
 
   public Duration transactionTimeout() {
-    return transactionTimeout;
+    return job.transactionTimeout();
   }
 
   public int parallelism() {
-    return parallelism;
+    return job.parallelism();
   }
 
-  public java.util.Optional<String> elasticsearchUrl() {
-    return java.util.Optional.ofNullable(elasticsearchUrl);
+  public Optional<String> elasticsearchUrl() {
+    return elasticsearch.elasticsearchUrl();
   }
 
   public String elasticsearchIndexPrefix() {
-    return elasticsearchIndexPrefix;
+    return elasticsearch.elasticsearchIndexPrefix();
   }
 }

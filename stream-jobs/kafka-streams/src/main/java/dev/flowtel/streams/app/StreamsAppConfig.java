@@ -3,8 +3,9 @@ package dev.flowtel.streams.app;
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.DetectionOptions;
 import dev.flowtel.core.config.DurationOption;
+import dev.flowtel.core.config.KafkaClientOptions;
+import dev.flowtel.core.config.TrafficWindowOptions;
 import dev.flowtel.wire.FlowtelTopics;
-import dev.flowtel.wire.kafka.KafkaClientProperties;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Set;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,11 +35,8 @@ public final class StreamsAppConfig {
   /** --http-host values that bind every interface, so name no address another instance could use. */
   private static final Set<String> WILDCARD_HOSTS = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0", "*", "");
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--kafka-properties", description = "Kafka client properties file (TLS, SASL, ...), passed to the clients unchanged.")
-  Path kafkaProperties;
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--application-id", defaultValue = "flowtel-streams",
       description = "Kafka Streams application id: the consumer group, and the prefix of internal topics and transactional ids.")
@@ -91,24 +90,8 @@ public final class StreamsAppConfig {
       description = "Run the policy-anomaly detectors (--no-detection turns them off).")
   boolean detection;
 
-  @Option(names = "--window", defaultValue = "10s", converter = DurationOption.class, description = "Tumbling window length.")
-  Duration window;
-
-  @Option(names = "--rollup", defaultValue = "1m", converter = DurationOption.class,
-      description = "Length of the rollup windows computed beside the base windows; 0 turns the rollup off.")
-  Duration rollup;
-
-  @Option(names = "--max-out-of-orderness", defaultValue = "5s", converter = DurationOption.class,
-      description = "How far behind the newest flow end the event-time watermark trails.")
-  Duration maxOutOfOrderness;
-
-  @Option(names = "--idleness", defaultValue = "30s", converter = DurationOption.class,
-      description = "A partition without flows this long (wall clock) lets its event time keep pace with the wall clock, so its windows close.")
-  Duration idleness;
-
-  @Option(names = "--allowed-lateness", defaultValue = "30s", converter = DurationOption.class,
-      description = "Flows this late still update their window (a new revision); later ones go to the DLQ as 'late'.")
-  Duration allowedLateness;
+  @Mixin
+  TrafficWindowOptions windows = new TrafficWindowOptions();
 
   @Option(names = "--query-retention", defaultValue = "1h", converter = DurationOption.class,
       description = "Event time the latest ServiceTraffic of each window stays queryable at /edges/top.")
@@ -146,6 +129,8 @@ public final class StreamsAppConfig {
 
   void validate() {
     detectionConfig();
+    Duration window = window();
+    Duration rollup = rollup();
     if (window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("--window " + window + ": must be positive");
     }
@@ -169,8 +154,7 @@ public final class StreamsAppConfig {
   /** Kafka Streams settings: the client properties file first, then what this app must have. */
   public Properties streamsProperties() {
     Properties p = new Properties();
-    Map<String, Object> client = KafkaClientProperties.load(bootstrapServers, kafkaProperties);
-    p.putAll(client);
+    p.putAll(kafka.settings());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
@@ -188,7 +172,7 @@ public final class StreamsAppConfig {
 
   /** The plain Kafka client settings (bootstrap servers and the --kafka-properties file), for admin clients. */
   public Map<String, Object> clientProperties() {
-    return KafkaClientProperties.load(bootstrapServers, kafkaProperties);
+    return kafka.settings();
   }
 
   /**
@@ -268,23 +252,23 @@ public final class StreamsAppConfig {
   }
 
   public Duration window() {
-    return window;
+    return windows.window();
   }
 
   public Duration rollup() {
-    return rollup;
+    return windows.rollup();
   }
 
   public Duration maxOutOfOrderness() {
-    return maxOutOfOrderness;
+    return windows.maxOutOfOrderness();
   }
 
   public Duration idleness() {
-    return idleness;
+    return windows.idleness();
   }
 
   public Duration allowedLateness() {
-    return allowedLateness;
+    return windows.allowedLateness();
   }
 
   public Duration queryRetention() {

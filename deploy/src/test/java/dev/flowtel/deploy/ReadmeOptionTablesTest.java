@@ -1,0 +1,172 @@
+package dev.flowtel.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowtel.core.config.Durations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The option tables of the READMEs against the programs' picocli specs: every option a table
+ * names exists in the program it documents, and every default a table quotes is the program's.
+ * A renamed option or a changed default fails here, not in a reader's shell.
+ */
+class ReadmeOptionTablesTest {
+
+  private static final Path ROOT = Path.of("..");
+
+  /** README to the class holding the options it documents. */
+  private static final Map<String, String> MODULE_READMES = Map.of(
+      "collector/README.md", "dev.flowtel.collector.CollectorConfig",
+      "cluster-state/README.md", "dev.flowtel.clusterstate.ClusterStatePublisherConfig",
+      "stream-jobs/kafka-streams/README.md", "dev.flowtel.streams.app.StreamsAppConfig",
+      "sinks/elasticsearch/README.md", "dev.flowtel.sink.elasticsearch.service.SinkConfig");
+
+  /** The root README's programs table names each program's class by its simple name. */
+  private static final Map<String, String> PROGRAM_CLASSES = Map.of(
+      "CollectorConfig", "dev.flowtel.collector.CollectorConfig",
+      "ClusterStatePublisherConfig", "dev.flowtel.clusterstate.ClusterStatePublisherConfig",
+      "TrafficAggregationConfig", "dev.flowtel.flink.traffic.TrafficAggregationConfig",
+      "PolicyAnomalyConfig", "dev.flowtel.flink.detection.PolicyAnomalyConfig",
+      "StreamsAppConfig", "dev.flowtel.streams.app.StreamsAppConfig",
+      "SinkConfig", "dev.flowtel.sink.elasticsearch.service.SinkConfig");
+
+  private static final Pattern OPTION = Pattern.compile("`(--(?:\\[no-])?[a-z0-9][a-z0-9-]*)`");
+  private static final Pattern QUOTED_DEFAULT = Pattern.compile("`([^`]+)`(?:\\s*\\([^)]*\\))?");
+  private static final Pattern OPTION_WITH_DEFAULT = Pattern.compile("`(--[a-z0-9][a-z0-9-]*)`(?: \\(([^)]*)\\))?");
+
+  @Test
+  void moduleReadmesNameOnlyOptionsTheirProgramHasWithItsDefaults() throws IOException {
+    List<String> problems = new ArrayList<>();
+    int checkedOptions = 0;
+    for (var readme : MODULE_READMES.entrySet()) {
+      Map<String, OptionSpec> options = optionsOf(readme.getValue());
+      List<String> lines = Files.readAllLines(ROOT.resolve(readme.getKey()));
+      for (int i = 0; i < lines.size(); i++) {
+        String[] cells = cells(lines.get(i));
+        if (cells.length < 3 || !cells[0].contains("`--")) {
+          continue;
+        }
+        String where = readme.getKey() + ":" + (i + 1);
+        List<String> names = new ArrayList<>();
+        Matcher m = OPTION.matcher(cells[0]);
+        while (m.find()) {
+          names.add(m.group(1).replace("[no-]", ""));
+        }
+        for (String name : names) {
+          checkedOptions++;
+          if (!options.containsKey(name)) {
+            problems.add(where + ": " + name + " is not an option of " + readme.getValue());
+          }
+        }
+        String[] defaults = cells[1].split(",\\s+|\\s+/\\s+");
+        if (defaults.length != names.size()) {
+          continue; // one default for several options, or prose: nothing to compare one to one
+        }
+        for (int k = 0; k < names.size(); k++) {
+          Matcher d = QUOTED_DEFAULT.matcher(defaults[k].trim());
+          OptionSpec option = options.get(names.get(k));
+          if (option != null && d.matches()) {
+            compareDefault(where, option, names.get(k), d.group(1), problems);
+          }
+        }
+      }
+    }
+    assertThat(checkedOptions).as("options found in the README tables").isGreaterThan(40);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void theRootReadmesProgramTableNamesOnlyOptionsTheProgramsHaveWithTheirDefaults() throws IOException {
+    List<String> problems = new ArrayList<>();
+    int rows = 0;
+    List<String> lines = Files.readAllLines(ROOT.resolve("README.md"));
+    for (int i = 0; i < lines.size(); i++) {
+      String[] cells = cells(lines.get(i));
+      if (cells.length < 3 || !cells[1].contains("`--") || cells[1].contains("`--help`")) {
+        continue;
+      }
+      String simpleName = cells[2].replaceAll("[`\\s]", "").replaceAll(".*/", "");
+      String programClass = PROGRAM_CLASSES.get(simpleName);
+      String where = "README.md:" + (i + 1);
+      if (programClass == null) {
+        problems.add(where + ": " + cells[2] + " is not a program class this test knows (" + PROGRAM_CLASSES.keySet() + ")");
+        continue;
+      }
+      rows++;
+      Map<String, OptionSpec> options = optionsOf(programClass);
+      Matcher m = OPTION_WITH_DEFAULT.matcher(cells[1]);
+      while (m.find()) {
+        String name = m.group(1);
+        OptionSpec option = options.get(name);
+        if (option == null) {
+          problems.add(where + ": " + name + " is not an option of " + programClass);
+        } else if (m.group(2) != null) {
+          compareDefault(where, option, name, m.group(2), problems);
+        }
+      }
+    }
+    assertThat(rows).as("program rows in the root README").isGreaterThanOrEqualTo(6);
+    assertThat(problems).isEmpty();
+  }
+
+  private static void compareDefault(String where, OptionSpec option, String name, String documented, List<String> problems) {
+    String actual = option.defaultValue();
+    if (actual == null || actual.contains("${")) {
+      return; // no default, or one from the environment: the README explains it in words
+    }
+    if (actual.equals(documented) || sameDuration(actual, documented)) {
+      return;
+    }
+    problems.add(where + ": " + name + " defaults to " + actual + ", the README says " + documented);
+  }
+
+  private static boolean sameDuration(String a, String b) {
+    try {
+      return Durations.parse(a).equals(Durations.parse(b));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The cells of a Markdown table row, or none for any other line. */
+  private static String[] cells(String line) {
+    String t = line.trim();
+    if (!t.startsWith("|") || !t.endsWith("|")) {
+      return new String[0];
+    }
+    String[] cells = t.substring(1, t.length() - 1).split("(?<!\\\\)\\|", -1);
+    for (int i = 0; i < cells.length; i++) {
+      cells[i] = cells[i].trim();
+    }
+    return cells;
+  }
+
+  /** Every name the program answers to, negated forms included, to its option. */
+  private static Map<String, OptionSpec> optionsOf(String programClass) {
+    CommandLine commandLine = Programs.commandLine(programClass);
+    commandLine.setInterpolateVariables(false);
+    CommandSpec spec = commandLine.getCommandSpec();
+    Map<String, OptionSpec> byName = new HashMap<>();
+    for (OptionSpec option : spec.options()) {
+      for (String name : option.names()) {
+        byName.put(name, option);
+        if (option.negatable() && name.startsWith("--")) {
+          byName.put(name.startsWith("--no-") ? "--" + name.substring(5) : "--no-" + name.substring(2), option);
+        }
+      }
+    }
+    return byName;
+  }
+}

@@ -1,0 +1,55 @@
+package dev.flowtel.sink.elasticsearch.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The sink's options become its service settings; the flush interval is a duration like every other. */
+class SinkConfigTest {
+
+  @Test
+  void withoutOptionsTheSinkReadsTheLocalKafkaAndFlushesEverySecond() {
+    SinkServiceSettings settings = SinkConfig.parse().settings();
+
+    assertThat(settings.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(settings.kafkaProperties()).isNull();
+    assertThat(settings.groupId()).isEqualTo("flowtel-es-sink");
+    assertThat(settings.writer().flushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(settings.writer().maxBatchDocuments()).isEqualTo(1000);
+    assertThat(settings.writer().maxBatchBytes()).isEqualTo(5_242_880L);
+    assertThat(settings.writer().maxInFlightRequests()).isEqualTo(2);
+    assertThat(settings.writer().maxPendingDocuments()).isEqualTo(20_000);
+    assertThat(settings.indexFlows()).isFalse();
+  }
+
+  @Test
+  void givenOptionsReachTheSettings() {
+    SinkServiceSettings settings = SinkConfig.parse("--bootstrap-servers", "kafka:9092", "--kafka-properties", "/etc/k.properties",
+        "--group-id", "g", "--flush-interval", "250ms", "--batch-size", "50", "--max-pending", "10", "--flows",
+        "--flow-sample", "7").settings();
+
+    assertThat(settings.bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(settings.kafkaProperties()).isEqualTo(Path.of("/etc/k.properties"));
+    assertThat(settings.groupId()).isEqualTo("g");
+    assertThat(settings.writer().flushInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(settings.writer().maxBatchDocuments()).isEqualTo(50);
+    assertThat(settings.writer().maxPendingDocuments()).isEqualTo(50); // never below one batch
+    assertThat(settings.indexFlows()).isTrue();
+    assertThat(settings.flowSampleOneIn()).isEqualTo(7);
+  }
+
+  @Test
+  void aFlushIntervalWithoutUnitIsRefusedWithTheFormsItTakes() {
+    assertThatThrownBy(() -> SinkConfig.parse("--flush-interval", "1000"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--flush-interval")
+        .hasMessageContaining("needs a unit");
+    assertThatThrownBy(() -> SinkConfig.parse("--flush-interval-ms", "1000"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--flush-interval-ms");
+  }
+}

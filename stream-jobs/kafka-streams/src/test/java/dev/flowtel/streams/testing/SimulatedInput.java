@@ -10,7 +10,7 @@ import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.streams.Driver;
-import dev.flowtel.streams.parity.FinalRevisions;
+import dev.flowtel.streams.testing.FinalRevisions;
 import dev.flowtel.testing.InputProducer;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -132,6 +133,24 @@ public final class SimulatedInput {
       }
     }
     return atClock;
+  }
+
+  /**
+   * {@link #expected} on a thread of its own, so an IT computes it while the app under test works
+   * through the same input (they share nothing but the input's records, which no one changes then).
+   */
+  public CompletableFuture<Expected> expectedMeanwhile(String... options) {
+    CompletableFuture<Expected> result = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        result.complete(expected(options));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, "expected-results");
+    thread.setDaemon(true);
+    thread.start();
+    return result;
   }
 
   private Expected run(List<byte[][]> flowRecords, boolean finish, String... options) throws Exception {

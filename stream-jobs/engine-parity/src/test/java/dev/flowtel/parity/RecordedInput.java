@@ -1,4 +1,4 @@
-package dev.flowtel.streams.parity;
+package dev.flowtel.parity;
 
 import dev.flowtel.core.edge.ObservationPoint;
 import dev.flowtel.core.time.StepWatermark;

@@ -1,4 +1,4 @@
-package dev.flowtel.streams.parity;
+package dev.flowtel.parity;
 
 import dev.flowtel.flink.detection.ClusterStateChange;
 import dev.flowtel.flink.detection.DetectionRecord;

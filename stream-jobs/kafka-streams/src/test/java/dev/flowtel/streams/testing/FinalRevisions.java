@@ -1,4 +1,4 @@
-package dev.flowtel.streams.parity;
+package dev.flowtel.streams.testing;
 
 import dev.flowtel.core.traffic.TrafficWindows;
 import dev.flowtel.schema.PolicyAnomaly;

@@ -74,6 +74,15 @@ class ArchitectureTest {
     assertThat(offences).isEmpty();
   }
 
+  /** Tests included: what compares the engines lives in stream-jobs/engine-parity, so each engine builds alone. */
+  @Test
+  void neitherEngineModuleDependsOnTheOtherEngine() throws IOException {
+    assertThat(Files.readString(repository().resolve("stream-jobs/flink/pom.xml")))
+        .doesNotContain("<artifactId>flowtel-stream-kafka-streams</artifactId>", "<artifactId>kafka-streams</artifactId>");
+    assertThat(Files.readString(repository().resolve("stream-jobs/kafka-streams/pom.xml")))
+        .doesNotContain("<artifactId>flowtel-stream-flink</artifactId>", "<groupId>org.apache.flink</groupId>");
+  }
+
   /** What users deploy: the node agent, the cluster-state publisher, the jobs and the sink. */
   private static final List<String> DEPLOYABLES = List.of("collector", "cluster-state", "stream-jobs/flink",
       "stream-jobs/kafka-streams", "sinks/elasticsearch");

@@ -3,6 +3,7 @@ package dev.flowtel.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.core.config.Durations;
+import dev.flowtel.deploy.DeployTree.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,8 +29,9 @@ class ReadmeOptionTablesTest {
 
   private static final Path ROOT = Path.of("..");
 
-  /** README to the class holding the options it documents. */
+  /** README to the class holding the options it documents (classes, comma-separated: the first that has an option). */
   private static final Map<String, String> MODULE_READMES = Map.of(
+      "stream-jobs/flink/README.md", "dev.flowtel.flink.traffic.TrafficAggregationConfig,dev.flowtel.flink.detection.PolicyAnomalyConfig",
       "collector/README.md", "dev.flowtel.collector.CollectorConfig",
       "cluster-state/README.md", "dev.flowtel.clusterstate.ClusterStatePublisherConfig",
       "stream-jobs/kafka-streams/README.md", "dev.flowtel.streams.app.StreamsAppConfig",
@@ -121,6 +125,58 @@ class ReadmeOptionTablesTest {
     assertThat(problems).isEmpty();
   }
 
+  /**
+   * An option a manifest gives a program is one a user of that manifest may need to change: it is
+   * in a table of the program's README (or, for the Flink jobs, of the Flink module's README).
+   */
+  @Test
+  void everyOptionAManifestPassesIsInItsProgramsReadmeTable() throws IOException {
+    Map<String, String> readmeOf = new HashMap<>();
+    MODULE_READMES.forEach((readme, programClasses) -> {
+      for (String programClass : programClasses.split(",")) {
+        readmeOf.put(programClass, readme);
+      }
+    });
+    Set<String> problems = new TreeSet<>();
+    int checked = 0;
+    for (Manifest manifest : DeployTree.resources()) {
+      for (Containers.Launch launch : Containers.of(manifest.tree(), manifest.toString())) {
+        String readme = readmeOf.get(launch.programClass());
+        if (readme == null) {
+          continue; // not one of our programs (Kafka, Elasticsearch, an init container's shell)
+        }
+        Set<String> documented = tableOptions(ROOT.resolve(readme));
+        for (String arg : launch.args()) {
+          if (!arg.startsWith("--")) {
+            continue;
+          }
+          String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+          checked++;
+          if (!documented.contains(name)) {
+            problems.add(readme + " has no table row for " + name + ", which " + launch.where() + " passes");
+          }
+        }
+      }
+    }
+    assertThat(checked).as("options the manifests pass to our programs").isGreaterThan(10);
+    assertThat(problems).isEmpty();
+  }
+
+  /** Every option named in the first cell of a table row. */
+  private static Set<String> tableOptions(Path readme) throws IOException {
+    Set<String> options = new java.util.HashSet<>();
+    for (String line : Files.readAllLines(readme)) {
+      String[] cells = cells(line);
+      if (cells.length >= 2) {
+        Matcher m = OPTION.matcher(cells[0]);
+        while (m.find()) {
+          options.add(m.group(1).replace("[no-]", ""));
+        }
+      }
+    }
+    return options;
+  }
+
   private static void compareDefault(String where, OptionSpec option, String name, String documented, List<String> problems) {
     String actual = option.defaultValue();
     if (actual == null || actual.contains("${")) {
@@ -154,16 +210,18 @@ class ReadmeOptionTablesTest {
   }
 
   /** Every name the program answers to, negated forms included, to its option. */
-  private static Map<String, OptionSpec> optionsOf(String programClass) {
-    CommandLine commandLine = Programs.commandLine(programClass);
-    commandLine.setInterpolateVariables(false);
-    CommandSpec spec = commandLine.getCommandSpec();
+  private static Map<String, OptionSpec> optionsOf(String programClasses) {
     Map<String, OptionSpec> byName = new HashMap<>();
-    for (OptionSpec option : spec.options()) {
-      for (String name : option.names()) {
-        byName.put(name, option);
-        if (option.negatable() && name.startsWith("--")) {
-          byName.put(name.startsWith("--no-") ? "--" + name.substring(5) : "--no-" + name.substring(2), option);
+    for (String programClass : programClasses.split(",")) {
+      CommandLine commandLine = Programs.commandLine(programClass);
+      commandLine.setInterpolateVariables(false);
+      CommandSpec spec = commandLine.getCommandSpec();
+      for (OptionSpec option : spec.options()) {
+        for (String name : option.names()) {
+          byName.putIfAbsent(name, option);
+          if (option.negatable() && name.startsWith("--")) {
+            byName.putIfAbsent(name.startsWith("--no-") ? "--" + name.substring(5) : "--no-" + name.substring(2), option);
+          }
         }
       }
     }

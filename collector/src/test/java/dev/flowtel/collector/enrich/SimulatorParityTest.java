@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.cluster.Cluster;
 import dev.flowtel.simulator.cluster.ContainerPort;
 import dev.flowtel.simulator.cluster.ExternalHost;

@@ -2,7 +2,9 @@ package dev.flowtel.simulator;
 
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
+import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
+import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.simulator.source.SyntheticFlowSource;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 
 /**
  * An IPv4 or IPv6 address as two 64-bit halves, so that CIDR containment is a few long
@@ -57,6 +58,35 @@ public record IpAddress(int version, long high, long low) implements java.io.Ser
       return new IpAddress(6, hi, lo);
     }
     throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + bytes.length);
+  }
+
+  /** The IPv4 address of 32 bits in network order, e.g. {@code 0x0A000001} for 10.0.0.1. */
+  public static IpAddress ofIpv4(int ipv4) {
+    return new IpAddress(4, 0, ipv4 & 0xFFFF_FFFFL);
+  }
+
+  /**
+   * The address of the remaining 4 (IPv4) or 16 (IPv6) bytes of {@code buffer}, read without
+   * moving its position or copying it (a flow's address on the collector's hot path).
+   */
+  public static IpAddress ofBytes(ByteBuffer buffer) {
+    int p = buffer.position();
+    return switch (buffer.remaining()) {
+      case 4 -> ofIpv4(buffer.getInt(p));
+      case 16 -> new IpAddress(6, buffer.getLong(p), buffer.getLong(p + 8));
+      default -> throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + buffer.remaining());
+    };
+  }
+
+  /**
+   * The IPv4 address an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) carries, else this
+   * address: so that one host is one key whichever way it was written.
+   */
+  public IpAddress unmapped() {
+    if (version == 6 && high == 0 && (low >>> 32) == 0xFFFFL) {
+      return new IpAddress(4, 0, low & 0xFFFF_FFFFL);
+    }
+    return this;
   }
 
   /** Whether the first {@code prefixLength} bits of this address and {@code other} are equal. */

@@ -1,5 +1,6 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.EndpointKind;
 import dev.flowtel.schema.NetworkClass;
@@ -43,14 +44,14 @@ public final class EnrichmentCache {
   private volatile long generation;
 
   private final Map<String, PodEntry> podsByKey = new HashMap<>();
-  private final ConcurrentHashMap<Address, AddressHistory> podIps = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Address, Host> hosts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<IpAddress, AddressHistory> podIps = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<IpAddress, Host> hosts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, OwnerRef> owners = new ConcurrentHashMap<>();
   private final Map<String, ServiceRecord> services = new HashMap<>();
   private final ConcurrentHashMap<String, List<ServiceRecord>> selectingServicesByNamespace = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Address, Endpoint> clusterIps = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<IpAddress, Endpoint> clusterIps = new ConcurrentHashMap<>();
   private final Map<String, EndpointSliceRecord> slices = new HashMap<>();
-  private final ConcurrentHashMap<Address, List<SliceBinding>> sliceBindings = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<IpAddress, List<SliceBinding>> sliceBindings = new ConcurrentHashMap<>();
   private final Map<NetworkClass, Endpoint> unowned = new EnumMap<>(NetworkClass.class);
 
   public EnrichmentCache(EnrichmentSettings settings, Clock clock) {
@@ -79,7 +80,7 @@ public final class EnrichmentCache {
    * port), a hostNetwork pod or node, a ClusterIP, or an address outside the cluster with its
    * network class. Never null; shared, so read-only.
    */
-  public Endpoint endpoint(Address address, int port, int protocol, long atMillis, long orAtMillis) {
+  public Endpoint endpoint(IpAddress address, int port, int protocol, long atMillis, long orAtMillis) {
     AddressHistory history = podIps.get(address);
     if (history != null) {
       PodEntry pod = history.at(atMillis);
@@ -125,7 +126,7 @@ public final class EnrichmentCache {
   }
 
   /** The pod-holding intervals of {@code address}, oldest first, as "namespace/name [start,end)"; for tests and debugging. */
-  public List<String> history(Address address) {
+  public List<String> history(IpAddress address) {
     AddressHistory h = podIps.get(address);
     if (h == null) {
       return List.of();
@@ -159,7 +160,7 @@ public final class EnrichmentCache {
         }
       }
     }
-    for (Address address : pod.hostNetwork() ? pod.hostAddresses() : pod.addresses()) {
+    for (IpAddress address : pod.hostNetwork() ? pod.hostAddresses() : pod.addresses()) {
       for (SliceBinding binding : sliceBindings.getOrDefault(address, List.of())) {
         if (binding.namespace().equals(pod.namespace())) {
           servicesByPort.computeIfAbsent(binding.portKey(), k -> new TreeSet<>()).add(binding.service());
@@ -241,7 +242,7 @@ public final class EnrichmentCache {
           endPod(previous, Math.min(now, shared.startMillis()));
         } else {
           forgetHostNetwork(previous);
-          for (Address a : old.addresses()) {
+          for (IpAddress a : old.addresses()) {
             if (!old.hostNetwork() && (shared.hostNetwork() || !shared.addresses().contains(a))) {
               podIps.computeIfPresent(a, (k, h) -> h.ended(old.uid(), now));
             }
@@ -250,12 +251,12 @@ public final class EnrichmentCache {
       }
       PodEntry entry = new PodEntry(shared);
       podsByKey.put(shared.key(), entry);
-      for (Address hostAddress : shared.hostAddresses()) {
+      for (IpAddress hostAddress : shared.hostAddresses()) {
         hosts.compute(hostAddress, (a, h) -> h != null && h.node().getNode().equals(shared.node()) ? h
             : new Host(nodeEndpoint(shared.node()), h == null ? List.of() : h.hostNetworkPods()));
       }
       if (shared.hostNetwork()) {
-        for (Address hostAddress : shared.hostAddresses()) {
+        for (IpAddress hostAddress : shared.hostAddresses()) {
           hosts.computeIfPresent(hostAddress, (a, h) -> {
             List<PodEntry> pods = new ArrayList<>(h.hostNetworkPods());
             pods.add(entry);
@@ -263,7 +264,7 @@ public final class EnrichmentCache {
           });
         }
       } else {
-        for (Address a : shared.addresses()) {
+        for (IpAddress a : shared.addresses()) {
           podIps.compute(a, (k, h) -> (h == null ? AddressHistory.EMPTY : h)
               .with(entry, shared.startMillis(), shared.endMillis())
               .evicted(now - settings.historyRetention().toMillis(), settings.maxTenanciesPerAddress()));
@@ -286,7 +287,7 @@ public final class EnrichmentCache {
     PodRecord pod = entry.record();
     forgetHostNetwork(entry);
     if (!pod.hostNetwork()) {
-      for (Address a : pod.addresses()) {
+      for (IpAddress a : pod.addresses()) {
         podIps.computeIfPresent(a, (k, h) -> h.ended(pod.uid(), at)
             .evicted(clock.millis() - settings.historyRetention().toMillis(), settings.maxTenanciesPerAddress()));
       }
@@ -298,7 +299,7 @@ public final class EnrichmentCache {
     if (!pod.hostNetwork()) {
       return;
     }
-    for (Address hostAddress : pod.hostAddresses()) {
+    for (IpAddress hostAddress : pod.hostAddresses()) {
       hosts.computeIfPresent(hostAddress, (a, h) -> new Host(h.node(),
           h.hostNetworkPods().stream().filter(p -> !p.record().uid().equals(pod.uid())).toList()));
     }
@@ -308,7 +309,7 @@ public final class EnrichmentCache {
   public void evictExpired() {
     synchronized (writeLock) {
       long before = clock.millis() - settings.historyRetention().toMillis();
-      for (Address a : List.copyOf(podIps.keySet())) {
+      for (IpAddress a : List.copyOf(podIps.keySet())) {
         podIps.computeIfPresent(a, (k, h) -> h.evicted(before, settings.maxTenanciesPerAddress()));
       }
       interner.trimTo(1_000_000);
@@ -378,7 +379,7 @@ public final class EnrichmentCache {
         unbind(previous);
       }
       if (slice.serviceName() != null) {
-        for (Address a : slice.addresses()) {
+        for (IpAddress a : slice.addresses()) {
           List<SliceBinding> added = slice.ports().stream()
               .map(p -> new SliceBinding(slice.namespace(), slice.serviceName(), NamedPort.key(p.port(), p.protocol()))).toList();
           sliceBindings.merge(a, added, (old, extra) -> {
@@ -404,7 +405,7 @@ public final class EnrichmentCache {
 
   private void unbind(EndpointSliceRecord slice) {
     // Another slice may list the same address and port for the same Service; rebuild from all slices.
-    for (Address a : slice.addresses()) {
+    for (IpAddress a : slice.addresses()) {
       List<SliceBinding> remaining = new ArrayList<>();
       for (EndpointSliceRecord other : slices.values()) {
         if (other.serviceName() != null && other.addresses().contains(a)) {

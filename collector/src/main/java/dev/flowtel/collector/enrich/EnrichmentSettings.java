@@ -1,5 +1,7 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.Cidr;
+import dev.flowtel.core.policy.IpAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -62,7 +64,31 @@ public record EnrichmentSettings(List<Cidr> podCidrs, List<Cidr> serviceCidrs, L
       return List.of();
     }
     return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-        .map(s -> Cidr.parse(option, s)).toList();
+        .map(s -> cidr(option, s)).toList();
+  }
+
+  /**
+   * One CIDR of an option, with the option named in the error, e.g.
+   * {@code --pod-cidrs "10.0.0.0/33" is not a CIDR: prefix 33 exceeds 32}.
+   */
+  private static Cidr cidr(String option, String text) {
+    String t = text.trim();
+    int slash = t.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException(option + " \"" + text + "\" is not a CIDR: expected address/prefix, e.g. 10.244.0.0/16");
+    }
+    IpAddress address;
+    int prefix;
+    try {
+      address = IpAddress.parse(t.substring(0, slash)).unmapped();
+      prefix = Integer.parseInt(t.substring(slash + 1));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " \"" + text + "\" is not a CIDR: " + e.getMessage(), e);
+    }
+    if (prefix < 0 || prefix > address.bits()) {
+      throw new IllegalArgumentException(option + " \"" + text + "\" is not a CIDR: prefix " + prefix + " exceeds " + address.bits());
+    }
+    return new Cidr(address, prefix);
   }
 
   public EnrichmentSettings withPodCidrs(List<Cidr> cidrs) {

@@ -1,5 +1,6 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.FlowEvent;
 import java.time.Instant;
@@ -28,12 +29,12 @@ public final class FlowEnricher {
     long end = millis(flow.getFlowEnd());
     long start = flow.getFlowStart() == null ? end : millis(flow.getFlowStart());
     if (flow.getSource() == null) {
-      Endpoint source = cache.endpoint(Address.of(flow.getSrcAddr()), flow.getSrcPort(), flow.getProtocol(), end, start);
+      Endpoint source = cache.endpoint(IpAddress.ofBytes(flow.getSrcAddr()).unmapped(), flow.getSrcPort(), flow.getProtocol(), end, start);
       flow.setSource(source);
       count(source);
     }
     if (flow.getDestination() == null) {
-      Endpoint destination = cache.endpoint(Address.of(flow.getDstAddr()), flow.getDstPort(), flow.getProtocol(), end, start);
+      Endpoint destination = cache.endpoint(IpAddress.ofBytes(flow.getDstAddr()).unmapped(), flow.getDstPort(), flow.getProtocol(), end, start);
       flow.setDestination(destination);
       count(destination);
     }

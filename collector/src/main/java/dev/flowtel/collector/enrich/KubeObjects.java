@@ -1,5 +1,6 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.IpAddress;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -49,25 +50,25 @@ public final class KubeObjects {
         }
       }
     }
-    Set<Address> addresses = new LinkedHashSet<>();
-    Set<Address> hostAddresses = new LinkedHashSet<>();
+    Set<IpAddress> addresses = new LinkedHashSet<>();
+    Set<IpAddress> hostAddresses = new LinkedHashSet<>();
     long start = millis(meta.getCreationTimestamp(), 0);
     long end = PodRecord.OPEN;
     if (status != null) {
       if (status.getPodIP() != null && !status.getPodIP().isEmpty()) {
-        addresses.add(Address.parse(status.getPodIP()));
+        addresses.add(IpAddress.parse(status.getPodIP()).unmapped());
       }
       for (PodIP ip : status.getPodIPs() == null ? List.<PodIP>of() : status.getPodIPs()) {
         if (ip.getIp() != null && !ip.getIp().isEmpty()) {
-          addresses.add(Address.parse(ip.getIp()));
+          addresses.add(IpAddress.parse(ip.getIp()).unmapped());
         }
       }
       if (status.getHostIP() != null && !status.getHostIP().isEmpty()) {
-        hostAddresses.add(Address.parse(status.getHostIP()));
+        hostAddresses.add(IpAddress.parse(status.getHostIP()).unmapped());
       }
       for (HostIP ip : status.getHostIPs() == null ? List.<HostIP>of() : status.getHostIPs()) {
         if (ip.getIp() != null && !ip.getIp().isEmpty()) {
-          hostAddresses.add(Address.parse(ip.getIp()));
+          hostAddresses.add(IpAddress.parse(ip.getIp()).unmapped());
         }
       }
       // The kubelet sets startTime before the sandbox gets its IP; creation is earlier still.
@@ -96,12 +97,12 @@ public final class KubeObjects {
   public static ServiceRecord service(Service service) {
     var meta = service.getMetadata();
     var spec = service.getSpec();
-    List<Address> clusterIps = new ArrayList<>();
+    List<IpAddress> clusterIps = new ArrayList<>();
     List<String> ips = spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() ? spec.getClusterIPs()
         : spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
     for (String ip : ips) {
       if (ip != null && !ip.isEmpty() && !ip.equals("None")) {
-        clusterIps.add(Address.parse(ip));
+        clusterIps.add(IpAddress.parse(ip).unmapped());
       }
     }
     List<ServiceRecord.Port> ports = new ArrayList<>();
@@ -127,12 +128,12 @@ public final class KubeObjects {
   public static EndpointSliceRecord endpointSlice(EndpointSlice slice) {
     var meta = slice.getMetadata();
     String service = meta.getLabels() == null ? null : meta.getLabels().get(SERVICE_NAME_LABEL);
-    List<Address> addresses = new ArrayList<>();
+    List<IpAddress> addresses = new ArrayList<>();
     if ("IPv4".equals(slice.getAddressType()) || "IPv6".equals(slice.getAddressType())) {
       for (var endpoint : slice.getEndpoints() == null ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of()
           : slice.getEndpoints()) {
         for (String a : endpoint.getAddresses() == null ? List.<String>of() : endpoint.getAddresses()) {
-          addresses.add(Address.parse(a));
+          addresses.add(IpAddress.parse(a).unmapped());
         }
       }
     }

@@ -1,5 +1,7 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.Cidr;
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.NetworkClass;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.List;
  */
 public final class NetworkClassifier {
 
-  private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("loopback", "127.0.0.0/8"), Cidr.parse("loopback", "::1/128"));
+  private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
 
   private record Range(Cidr cidr, NetworkClass networkClass) {}
 
@@ -28,7 +30,7 @@ public final class NetworkClassifier {
     this.ranges = all.toArray(Range[]::new);
   }
 
-  public NetworkClass classify(Address address) {
+  public NetworkClass classify(IpAddress address) {
     for (Range range : ranges) {
       if (range.cidr().contains(address)) {
         return range.networkClass();

@@ -1,5 +1,6 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.IpAddress;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param endMillis when it gave its IP back (completed or deleted), or {@code Long.MAX_VALUE}
  */
 public record PodRecord(String uid, String namespace, String name, Map<String, String> labels, String node,
-    boolean hostNetwork, List<NamedPort> ports, List<Address> addresses, List<Address> hostAddresses, OwnerRef owner,
+    boolean hostNetwork, List<NamedPort> ports, List<IpAddress> addresses, List<IpAddress> hostAddresses, OwnerRef owner,
     String podTemplateHash, long startMillis, long endMillis, String resourceVersion) {
 
   public static final long OPEN = Long.MAX_VALUE;

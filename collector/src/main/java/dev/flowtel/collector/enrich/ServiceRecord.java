@@ -1,5 +1,6 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.IpAddress;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ import java.util.Map;
  * @param clusterIps empty for a headless Service
  * @param selector null for a Service without selector (its EndpointSlices are managed by hand)
  */
-public record ServiceRecord(String namespace, String name, List<Address> clusterIps, List<Port> ports,
+public record ServiceRecord(String namespace, String name, List<IpAddress> clusterIps, List<Port> ports,
     Map<String, String> selector, String resourceVersion) {
 
   /**

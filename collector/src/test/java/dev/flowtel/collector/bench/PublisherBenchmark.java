@@ -9,7 +9,7 @@ import dev.flowtel.collector.spool.SpoolSettings;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.SharedServers;
 import dev.flowtel.wire.RecordType;

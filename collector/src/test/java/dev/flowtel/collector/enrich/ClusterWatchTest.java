@@ -9,6 +9,7 @@ import static dev.flowtel.collector.enrich.KubeFixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.testing.MockKubernetesApi;
@@ -125,16 +126,16 @@ class ClusterWatchTest {
   void aReusedIpIsAttributedByTheFlowsTimeNotByWhoCameLast() {
     String ip = "10.244.3.20";
     create(pod("churn", "old", Map.of("app", "old"), null, "node-1", ip, NODE1, T0));
-    await().until(() -> cache.history(Address.parse(ip)).size() == 1);
+    await().until(() -> cache.history(IpAddress.parse(ip)).size() == 1);
 
     clock.set(T0.plus(Duration.ofMinutes(10)));
     client.pods().inNamespace("churn").withName("old").delete();
-    await().until(() -> cache.history(Address.parse(ip)).get(0).endsWith(T0.plus(Duration.ofMinutes(10)).toEpochMilli() + ")"));
+    await().until(() -> cache.history(IpAddress.parse(ip)).get(0).endsWith(T0.plus(Duration.ofMinutes(10)).toEpochMilli() + ")"));
     create(pod("churn", "new", Map.of("app", "new"), null, "node-2", ip, NODE2, T0.plus(Duration.ofMinutes(12))));
-    await().until(() -> cache.history(Address.parse(ip)).size() == 2);
+    await().until(() -> cache.history(IpAddress.parse(ip)).size() == 2);
     clock.set(T0.plus(Duration.ofMinutes(20)));
 
-    assertThat(cache.history(Address.parse(ip))).containsExactly(
+    assertThat(cache.history(IpAddress.parse(ip))).containsExactly(
         "churn/old [" + T0.toEpochMilli() + "," + T0.plus(Duration.ofMinutes(10)).toEpochMilli() + ")",
         "churn/new [" + T0.plus(Duration.ofMinutes(12)).toEpochMilli() + ",open)");
     assertThat(destination(ip, T0.plus(Duration.ofMinutes(5))).getPod()).isEqualTo("old");
@@ -150,15 +151,15 @@ class ClusterWatchTest {
   void aNewPodStartingBeforeTheOldOnesDeleteIsSeenHoldsTheIpFromItsStart() {
     String ip = "10.244.3.21";
     create(pod("churn2", "first", Map.of(), null, "node-1", ip, NODE1, T0));
-    await().until(() -> cache.history(Address.parse(ip)).size() == 1);
+    await().until(() -> cache.history(IpAddress.parse(ip)).size() == 1);
     create(pod("churn2", "second", Map.of(), null, "node-1", ip, NODE1, T0.plus(Duration.ofMinutes(5))));
-    await().until(() -> cache.history(Address.parse(ip)).size() == 2);
+    await().until(() -> cache.history(IpAddress.parse(ip)).size() == 2);
 
     assertThat(destination(ip, T0.plus(Duration.ofMinutes(3))).getPod()).isEqualTo("first");
     assertThat(destination(ip, T0.plus(Duration.ofMinutes(6))).getPod()).isEqualTo("second");
     clock.set(T0.plus(Duration.ofMinutes(8)));
     client.pods().inNamespace("churn2").withName("first").delete();
-    await().until(() -> cache.history(Address.parse(ip)).get(0).endsWith(T0.plus(Duration.ofMinutes(8)).toEpochMilli() + ")"));
+    await().until(() -> cache.history(IpAddress.parse(ip)).get(0).endsWith(T0.plus(Duration.ofMinutes(8)).toEpochMilli() + ")"));
     assertThat(destination(ip, T0.plus(Duration.ofMinutes(6))).getPod()).isEqualTo("second");
     assertThat(destination(ip, T0.plus(Duration.ofMinutes(3))).getPod()).isEqualTo("first");
   }
@@ -167,7 +168,7 @@ class ClusterWatchTest {
   void podRelabelAndCompletionAreSeenLive() {
     String ip = "10.244.3.30";
     create(pod("churn3", "worker", Map.of("tier", "batch"), null, "node-1", ip, NODE1, T0));
-    await().until(() -> cache.history(Address.parse(ip)).size() == 1);
+    await().until(() -> cache.history(IpAddress.parse(ip)).size() == 1);
     client.pods().inNamespace("churn3").withName("worker")
         .edit(p -> new PodBuilder(p).editMetadata().withLabels(Map.of("tier", "online")).endMetadata().build());
     await().untilAsserted(() -> assertThat(destination(ip, T0.plusSeconds(60)).getLabels()).isEqualTo(Map.of("tier", "online")));
@@ -177,7 +178,7 @@ class ClusterWatchTest {
     client.pods().inNamespace("churn3").withName("worker").edit(p -> new PodBuilder(p).editStatus().withPhase("Succeeded")
         .addNewContainerStatus().withName("main").withNewState().withNewTerminated().withExitCode(0)
         .withFinishedAt(finished.toString()).endTerminated().endState().endContainerStatus().endStatus().build());
-    await().untilAsserted(() -> assertThat(cache.history(Address.parse(ip)))
+    await().untilAsserted(() -> assertThat(cache.history(IpAddress.parse(ip)))
         .containsExactly("churn3/worker [" + T0.toEpochMilli() + "," + finished.toEpochMilli() + ")"));
     assertThat(destination(ip, finished.plusSeconds(1)).getPod()).as("a completed pod gave its IP back").isNull();
   }

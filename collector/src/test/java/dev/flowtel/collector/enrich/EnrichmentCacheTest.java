@@ -3,6 +3,7 @@ package dev.flowtel.collector.enrich;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.NetworkClass;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EnrichmentCacheTest {
 
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
-  private static final Address IP = Address.parse("10.244.7.7");
+  private static final IpAddress IP = IpAddress.parse("10.244.7.7");
 
   @Test
   void endedPodsLeaveTheHistoryAfterTheRetentionAndAtMostTheCapIsKept() {
@@ -51,18 +52,18 @@ class EnrichmentCacheTest {
         EnrichmentSettings.cidrs("--private-cidrs", EnrichmentSettings.DEFAULT_PRIVATE_CIDRS), Duration.ofMinutes(10), 8,
         Duration.ZERO, Duration.ofSeconds(5));
     NetworkClassifier classifier = new NetworkClassifier(settings);
-    assertThat(classifier.classify(Address.parse("10.244.3.3"))).isEqualTo(NetworkClass.POD);
-    assertThat(classifier.classify(Address.parse("fd10::7"))).isEqualTo(NetworkClass.POD);
-    assertThat(classifier.classify(Address.parse("10.100.0.1"))).isEqualTo(NetworkClass.SERVICE);
-    assertThat(classifier.classify(Address.parse("192.168.0.40"))).isEqualTo(NetworkClass.NODE);
-    assertThat(classifier.classify(Address.parse("100.64.1.1"))).isEqualTo(NetworkClass.CLUSTER);
-    assertThat(classifier.classify(Address.parse("127.0.0.1"))).isEqualTo(NetworkClass.LOOPBACK);
-    assertThat(classifier.classify(Address.parse("10.1.2.3"))).isEqualTo(NetworkClass.PRIVATE);
-    assertThat(classifier.classify(Address.parse("172.31.255.255"))).isEqualTo(NetworkClass.PRIVATE);
-    assertThat(classifier.classify(Address.parse("172.32.0.1"))).isEqualTo(NetworkClass.PUBLIC);
-    assertThat(classifier.classify(Address.parse("fd00::1"))).isEqualTo(NetworkClass.PRIVATE);
-    assertThat(classifier.classify(Address.parse("2001:db8::1"))).isEqualTo(NetworkClass.PUBLIC);
-    assertThat(classifier.classify(Address.parse("8.8.8.8"))).isEqualTo(NetworkClass.PUBLIC);
+    assertThat(classifier.classify(IpAddress.parse("10.244.3.3"))).isEqualTo(NetworkClass.POD);
+    assertThat(classifier.classify(IpAddress.parse("fd10::7"))).isEqualTo(NetworkClass.POD);
+    assertThat(classifier.classify(IpAddress.parse("10.100.0.1"))).isEqualTo(NetworkClass.SERVICE);
+    assertThat(classifier.classify(IpAddress.parse("192.168.0.40"))).isEqualTo(NetworkClass.NODE);
+    assertThat(classifier.classify(IpAddress.parse("100.64.1.1"))).isEqualTo(NetworkClass.CLUSTER);
+    assertThat(classifier.classify(IpAddress.parse("127.0.0.1"))).isEqualTo(NetworkClass.LOOPBACK);
+    assertThat(classifier.classify(IpAddress.parse("10.1.2.3"))).isEqualTo(NetworkClass.PRIVATE);
+    assertThat(classifier.classify(IpAddress.parse("172.31.255.255"))).isEqualTo(NetworkClass.PRIVATE);
+    assertThat(classifier.classify(IpAddress.parse("172.32.0.1"))).isEqualTo(NetworkClass.PUBLIC);
+    assertThat(classifier.classify(IpAddress.parse("fd00::1"))).isEqualTo(NetworkClass.PRIVATE);
+    assertThat(classifier.classify(IpAddress.parse("2001:db8::1"))).isEqualTo(NetworkClass.PUBLIC);
+    assertThat(classifier.classify(IpAddress.parse("8.8.8.8"))).isEqualTo(NetworkClass.PUBLIC);
   }
 
   @Test
@@ -77,23 +78,23 @@ class EnrichmentCacheTest {
   void aDualStackPodIsFoundByEitherAddress() {
     EnrichmentCache cache = new EnrichmentCache(EnrichmentSettings.defaults()
         .withPodCidrs(EnrichmentSettings.cidrs("--pod-cidrs", "10.244.0.0/16,fd00:10:244::/56")), new MutableClock(T0));
-    Address v6 = Address.parse("fd00:10:244:1::7");
+    IpAddress v6 = IpAddress.parse("fd00:10:244:1::7");
     cache.upsertPod(new PodRecord("uid-dual", "ns", "dual", Map.of("app", "dual"), "node-1", false, List.of(),
         List.of(IP, v6), List.of(), null, null, T0.toEpochMilli(), PodRecord.OPEN, "1"));
     long t = T0.plusSeconds(5).toEpochMilli();
-    assertThat(cache.endpoint(Address.of(new byte[] {(byte) 0xfd, 0, 0, 0x10, 0x02, 0x44, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7}),
+    assertThat(cache.endpoint(IpAddress.ofBytes(new byte[] {(byte) 0xfd, 0, 0, 0x10, 0x02, 0x44, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7}),
         443, 6, t, t).getPod()).isEqualTo("dual");
     assertThat(cache.endpoint(IP, 443, 6, t, t).getPod()).isEqualTo("dual");
-    assertThat(cache.endpoint(Address.parse("fd00:10:244:1::8"), 443, 6, t, t).getNetworkClass()).isEqualTo(NetworkClass.POD);
+    assertThat(cache.endpoint(IpAddress.parse("fd00:10:244:1::8"), 443, 6, t, t).getNetworkClass()).isEqualTo(NetworkClass.POD);
   }
 
   @Test
   void addressesPrintAsTheyAreWritten() {
     for (String a : List.of("10.244.1.7", "0.0.0.0", "255.255.255.255", "::1", "::", "fd42::7", "2001:db8:0:1:1:1:1:1",
         "2001:db8::1:0:0:1", "fe80::1:2")) {
-      assertThat(Address.parse(a).toString()).isEqualTo(a);
+      assertThat(IpAddress.parse(a).toString()).isEqualTo(a);
     }
-    assertThat(Address.of(new byte[] {10, (byte) 244, 0, 1})).isEqualTo(Address.parse("10.244.0.1"));
+    assertThat(IpAddress.ofBytes(new byte[] {10, (byte) 244, 0, 1})).isEqualTo(IpAddress.parse("10.244.0.1"));
   }
 
   private static PodRecord pod(String name, long start) {

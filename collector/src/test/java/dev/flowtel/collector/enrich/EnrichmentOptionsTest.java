@@ -2,6 +2,7 @@ package dev.flowtel.collector.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.core.policy.Cidr;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

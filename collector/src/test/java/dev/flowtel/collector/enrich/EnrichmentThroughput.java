@@ -1,5 +1,6 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.wire.AvroClassTrust;
 import dev.flowtel.wire.RecordType;
@@ -37,13 +38,13 @@ public final class EnrichmentThroughput {
 
     long before = usedHeap();
     EnrichmentCache cache = new EnrichmentCache(EnrichmentSettings.defaults(), clock);
-    List<Address> podIps = populate(cache, pods, now);
+    List<IpAddress> podIps = populate(cache, pods, now);
     long after = usedHeap();
     System.out.printf("cache: %,d pods, %,d addresses; heap %,d bytes per pod (records, labels, histories, shared strings)%n",
         cache.podCount(), cache.addressCount(), (after - before) / pods);
 
     long t = now.toEpochMilli();
-    for (Address ip : podIps) {
+    for (IpAddress ip : podIps) {
       cache.endpoint(ip, 8080, 6, t, t);
     }
     long memoised = usedHeap();
@@ -94,25 +95,25 @@ public final class EnrichmentThroughput {
   }
 
   /** 100 namespaces × 10 Deployments × 10 pods; one Service per Deployment on its named port. */
-  private static List<Address> populate(EnrichmentCache cache, int pods, Instant now) {
-    List<Address> ips = new ArrayList<>(pods);
+  private static List<IpAddress> populate(EnrichmentCache cache, int pods, Instant now) {
+    List<IpAddress> ips = new ArrayList<>(pods);
     int perWorkload = 10;
     int workloads = Math.max(1, pods / perWorkload);
     for (int w = 0; w < workloads; w++) {
       String namespace = "team-" + (w % 100);
       String workload = "svc-" + w;
       String hash = Integer.toHexString(0x5d00 + w);
-      cache.upsertService(new ServiceRecord(namespace, workload, List.of(Address.ofIpv4(0x0A60_0000 + w)),
+      cache.upsertService(new ServiceRecord(namespace, workload, List.of(IpAddress.ofIpv4(0x0A60_0000 + w)),
           List.of(new ServiceRecord.Port("http", 80, 6, -1, "http")), Map.of("app", workload), "1"));
       cache.upsertOwner("ReplicaSet", namespace, workload + "-" + hash, new OwnerRef("Deployment", workload));
       for (int p = 0; p < perWorkload; p++) {
         int n = w * perWorkload + p;
-        Address ip = Address.ofIpv4(0x0AF4_0000 + n);
+        IpAddress ip = IpAddress.ofIpv4(0x0AF4_0000 + n);
         ips.add(ip);
         cache.upsertPod(new PodRecord("uid-" + n, namespace, workload + "-" + hash + "-" + p,
             Map.of("app", workload, "pod-template-hash", hash, "version", "v" + (w % 3)), "node-" + (n % 40), false,
             List.of(new NamedPort("http", 8080, 6), new NamedPort("metrics", 9090, 6)), List.of(ip),
-            List.of(Address.ofIpv4(0xC0A8_0000 + n % 40)), new OwnerRef("ReplicaSet", workload + "-" + hash), hash,
+            List.of(IpAddress.ofIpv4(0xC0A8_0000 + n % 40)), new OwnerRef("ReplicaSet", workload + "-" + hash), hash,
             now.minusSeconds(3600).toEpochMilli(), PodRecord.OPEN, "1"));
       }
     }
@@ -120,13 +121,13 @@ public final class EnrichmentThroughput {
   }
 
   /** Pod to pod on the server's port (request and reply halves), 10% to a public address. */
-  private static FlowEvent[] flows(List<Address> ips, int count, Instant now) {
+  private static FlowEvent[] flows(List<IpAddress> ips, int count, Instant now) {
     SplittableRandom random = new SplittableRandom(42);
     FlowEvent[] out = new FlowEvent[count];
     for (int i = 0; i < count; i++) {
-      Address client = ips.get(random.nextInt(ips.size()));
+      IpAddress client = ips.get(random.nextInt(ips.size()));
       boolean external = random.nextInt(10) == 0;
-      Address server = external ? Address.parse("93.184.216." + random.nextInt(256)) : ips.get(random.nextInt(ips.size()));
+      IpAddress server = external ? IpAddress.parse("93.184.216." + random.nextInt(256)) : ips.get(random.nextInt(ips.size()));
       int clientPort = 32768 + random.nextInt(28000);
       int serverPort = external ? 443 : 8080;
       boolean reply = random.nextBoolean();
@@ -139,7 +140,7 @@ public final class EnrichmentThroughput {
     return out;
   }
 
-  private static ByteBuffer bytes(Address a) {
+  private static ByteBuffer bytes(IpAddress a) {
     return ByteBuffer.wrap(ByteBuffer.allocate(4).putInt((int) a.low()).array());
   }
 

@@ -1,5 +1,6 @@
 package dev.flowtel.collector.enrich;
 
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.FlowEvent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -74,7 +75,7 @@ final class KubeFixtures {
   }
 
   static byte[] bytes(String ip) {
-    Address a = Address.parse(ip);
+    IpAddress a = IpAddress.parse(ip);
     return ByteBuffer.allocate(4).putInt((int) a.low()).array();
   }
 

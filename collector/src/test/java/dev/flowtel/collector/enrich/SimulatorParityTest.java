@@ -2,9 +2,10 @@ package dev.flowtel.collector.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.cluster.Cluster;
 import dev.flowtel.simulator.cluster.ContainerPort;
 import dev.flowtel.simulator.cluster.ExternalHost;
@@ -38,7 +39,7 @@ class SimulatorParityTest {
       for (ContainerPort p : s.ports()) {
         ports.add(new ServiceRecord.Port(p.name(), p.port(), p.protocol(), -1, p.name()));
       }
-      cache.upsertService(new ServiceRecord(s.namespace(), s.name(), List.of(Address.ofIpv4(s.clusterIp())), ports,
+      cache.upsertService(new ServiceRecord(s.namespace(), s.name(), List.of(IpAddress.ofIpv4(s.clusterIp())), ports,
           Map.of(w.selectorLabel().getKey(), w.selectorLabel().getValue()), "1"));
     }
     int checked = 0;
@@ -53,14 +54,14 @@ class SimulatorParityTest {
       for (NetworkPeer peer : cluster.pods(w)) {
         var pod = peer.pod();
         cache.upsertPod(new PodRecord("uid-" + pod.name(), w.namespace(), pod.name(), w.labels(), pod.node().name(), false,
-            ports, List.of(Address.ofIpv4(pod.address())), List.of(Address.ofIpv4(pod.node().address())), owner, null,
+            ports, List.of(IpAddress.ofIpv4(pod.address())), List.of(IpAddress.ofIpv4(pod.node().address())), owner, null,
             T0.minusSeconds(600).toEpochMilli(), PodRecord.OPEN, "1"));
       }
     }
     long t = T0.toEpochMilli();
     for (Workload w : cluster.workloads()) {
       for (NetworkPeer peer : cluster.pods(w)) {
-        Address a = Address.ofIpv4(peer.address());
+        IpAddress a = IpAddress.ofIpv4(peer.address());
         assertThat(cache.endpoint(a, 40123, 6, t, t)).as(peer + " as a client").isEqualTo(peer.asClient());
         for (ContainerPort p : w.ports()) {
           Endpoint expected = peer.asServer();
@@ -71,7 +72,7 @@ class SimulatorParityTest {
     }
     for (ExternalHost host : cluster.externals()) {
       NetworkPeer peer = cluster.external(host.name());
-      assertThat(cache.endpoint(Address.ofIpv4(host.address()), 443, 6, t, t)).as(host.name()).isEqualTo(peer.asServer());
+      assertThat(cache.endpoint(IpAddress.ofIpv4(host.address()), 443, 6, t, t)).as(host.name()).isEqualTo(peer.asServer());
     }
     assertThat(checked).isGreaterThan(50);
   }

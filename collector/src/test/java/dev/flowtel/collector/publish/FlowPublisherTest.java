@@ -10,7 +10,7 @@ import dev.flowtel.collector.spool.SpoolSettings;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;

@@ -1,6 +1,6 @@
 package dev.flowtel.simulator.callgraph;
 
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.cluster.Cluster;
 import dev.flowtel.simulator.cluster.ContainerPort;
 import dev.flowtel.simulator.cluster.KubeNamespace;

@@ -1,7 +1,7 @@
 package dev.flowtel.simulator.cluster;
 
 import dev.flowtel.schema.NetworkClass;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.random.SplitMix64;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package dev.flowtel.simulator.flow;
 
 import dev.flowtel.schema.FlowEvent;
-import dev.flowtel.simulator.SimulationSink;
+import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import java.util.ArrayList;

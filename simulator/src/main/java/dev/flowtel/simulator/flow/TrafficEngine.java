@@ -1,6 +1,6 @@
 package dev.flowtel.simulator.flow;
 
-import dev.flowtel.simulator.SimulationSink;
+import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.callgraph.CallEdge;
 import dev.flowtel.simulator.callgraph.CallGraph;
 import dev.flowtel.simulator.callgraph.DailyCurve;

@@ -4,7 +4,7 @@ import dev.flowtel.core.source.FlowSource;
 import dev.flowtel.core.source.SyntheticSettings;
 import dev.flowtel.core.source.SyntheticSourceFactory;
 import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 
 /**
  * The simulator behind {@code --source synthetic}, registered for {@link java.util.ServiceLoader}

@@ -4,7 +4,7 @@ import dev.flowtel.core.source.FlowSink;
 import dev.flowtel.core.source.FlowSource;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.SimulationSink;
+import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.flowtel.simulator.bench;
 
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.SimulationSink;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.flow.SimulationSink;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import java.time.Duration;
 

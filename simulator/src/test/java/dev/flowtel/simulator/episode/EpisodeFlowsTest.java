@@ -8,7 +8,7 @@ import dev.flowtel.schema.NetworkClass;
 import dev.flowtel.schema.Verdict;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.callgraph.CallEdge;
 import dev.flowtel.simulator.cluster.Workload;
 import dev.flowtel.simulator.flow.FlowWriter;
@@ -43,7 +43,7 @@ class EpisodeFlowsTest {
     flowsByLabel = new HashMap<>();
     clean = new ArrayList<>();
     states = new ArrayList<>();
-    simulator.run(new dev.flowtel.simulator.SimulationSink() {
+    simulator.run(new dev.flowtel.simulator.flow.SimulationSink() {
       @Override
       public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
         if (label == null) {

@@ -11,7 +11,7 @@ import dev.flowtel.schema.NetworkPolicyState;
 import dev.flowtel.schema.PolicyPeer;
 import dev.flowtel.schema.PolicyPort;
 import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.callgraph.CallEdge;
 import dev.flowtel.simulator.cluster.Cluster;
 import dev.flowtel.simulator.cluster.ContainerPort;

@@ -10,7 +10,7 @@ import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.streams.Driver;

@@ -8,10 +8,7 @@ import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.flink.config.FlinkJobOptions;
 import dev.flowtel.wire.FlowtelTopics;
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,17 +76,24 @@ public final class PolicyAnomalyConfig implements Serializable {
     return job.flinkConfiguration();
   }
 
-  public Properties kafkaClientProperties() {
-    return kafka.properties();
+  public KafkaClientOptions kafka() {
+    return kafka;
   }
 
-  public boolean exactlyOnce() {
-    return job.exactlyOnce();
+  public ElasticsearchOutputOptions elasticsearch() {
+    return elasticsearch;
   }
 
-  /** The configured learning start, or Long.MIN_VALUE for "the first flow's event time". */
-  public long learningStartMillis() {
-    return detection.learningStartMillis();
+  public EventTimeOptions eventTime() {
+    return eventTime;
+  }
+
+  public FlinkJobOptions job() {
+    return job;
+  }
+
+  public DetectionOptions detection() {
+    return detection;
   }
 
   public String flowsTopic() {
@@ -112,39 +116,4 @@ public final class PolicyAnomalyConfig implements Serializable {
     return groupId;
   }
 
-  public String startingOffsets() {
-    return job.startingOffsets();
-  }
-
-  public boolean bounded() {
-    return job.bounded();
-  }
-
-  public Duration maxOutOfOrderness() {
-    return eventTime.maxOutOfOrderness();
-  }
-
-  public Duration idleness() {
-    return eventTime.idleness();
-  }
-
-  public Duration checkpointInterval() {
-    return job.checkpointInterval();
-  }
-
-  public Duration transactionTimeout() {
-    return job.transactionTimeout();
-  }
-
-  public int parallelism() {
-    return job.parallelism();
-  }
-
-  public Optional<String> elasticsearchUrl() {
-    return elasticsearch.elasticsearchUrl();
-  }
-
-  public String elasticsearchIndexPrefix() {
-    return elasticsearch.elasticsearchIndexPrefix();
-  }
 }

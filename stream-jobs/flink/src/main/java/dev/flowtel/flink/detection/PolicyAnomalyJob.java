@@ -5,6 +5,7 @@ import dev.flowtel.core.anomaly.Detector;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.flink.config.JobEnvironment;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.input.FlowWatermarks;
@@ -24,7 +25,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -83,17 +83,17 @@ public final class PolicyAnomalyJob {
 
   /** The job wired to Kafka as configured: what a Flink cluster runs. */
   public static PolicyAnomalyJob onKafka(PolicyAnomalyConfig config) {
-    Properties client = config.kafkaClientProperties();
+    Properties client = config.kafka().properties();
     PolicyAnomalyJob job = new PolicyAnomalyJob(config,
-        DetectionKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.startingOffsets(), config.bounded()),
+        DetectionKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.job().startingOffsets(), config.job().bounded()),
         DetectionKafka.clusterStateSource(client, config.clusterStateTopic(), config.groupId() + "-cluster-state",
-            config.bounded()),
-        DetectionKafka.anomalySink(client, config.anomaliesTopic(), config.exactlyOnce(), config.transactionTimeout(),
+            config.job().bounded()),
+        DetectionKafka.anomalySink(client, config.anomaliesTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
             config.groupId() + "-anomalies"),
-        FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
+        FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
             config.groupId() + "-dlq"));
-    config.elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
-        new AnomalyDocuments(new IndexNames(config.elasticsearchIndexPrefix())), WriterSettings.defaults())));
+    config.elasticsearch().elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
+        new AnomalyDocuments(new IndexNames(config.elasticsearch().elasticsearchIndexPrefix())), WriterSettings.defaults())));
     return job;
   }
 
@@ -107,21 +107,17 @@ public final class PolicyAnomalyJob {
   }
 
   public void configure(StreamExecutionEnvironment env) {
-    env.enableCheckpointing(config.checkpointInterval().toMillis(),
-        config.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
-    if (config.parallelism() > 0) {
-      env.setParallelism(config.parallelism());
-    }
+    JobEnvironment.configure(env, config.job());
   }
 
   public void attachTo(StreamExecutionEnvironment env) {
     DetectionConfig detection = config.detectionConfig();
-    long learningStart = config.learningStartMillis();
-    Duration outOfOrderness = config.maxOutOfOrderness();
+    long learningStart = config.detection().learningStartMillis();
+    Duration outOfOrderness = config.eventTime().maxOutOfOrderness();
     WatermarkStrategy<DetectionRecord> watermarks = WatermarkStrategy
         .<DetectionRecord>forGenerator(context -> new FlowWatermarks<DetectionRecord>(outOfOrderness, r -> r.flow() != null))
         .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
-        .withIdleness(config.idleness());
+        .withIdleness(config.eventTime().idleness());
     SingleOutputStreamOperator<ObservedFlow> observed = env.fromSource(flows, watermarks, "flows").uid("anomaly-flows-source")
         .process(new SplitDeadLetters()).uid("flow-dead-letters").name("dead letters")
         .returns(TypeInformation.of(ObservedFlow.class));
@@ -131,7 +127,7 @@ public final class PolicyAnomalyJob {
     WatermarkStrategy<ClusterStateChange> stateWatermarks = WatermarkStrategy
         .<ClusterStateChange>forMonotonousTimestamps()
         .withTimestampAssigner((change, kafkaTimestamp) -> change.observedAtMillis())
-        .withIdleness(config.idleness());
+        .withIdleness(config.eventTime().idleness());
     SingleOutputStreamOperator<ClusterStateChange> changes = env.fromSource(clusterState, stateWatermarks, "cluster-state")
         .uid("cluster-state-source")
         .process(new SplitClusterStateDeadLetters()).uid("cluster-state-dead-letters").name("cluster-state dead letters");

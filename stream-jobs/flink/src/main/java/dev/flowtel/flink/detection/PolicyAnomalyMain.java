@@ -1,6 +1,6 @@
 package dev.flowtel.flink.detection;
 
-import picocli.CommandLine;
+import dev.flowtel.flink.config.JobCommandLine;
 
 /**
  * Entry point on a Flink cluster: {@code flink run -c dev.flowtel.flink.detection.PolicyAnomalyMain
@@ -11,24 +11,8 @@ public final class PolicyAnomalyMain {
   private PolicyAnomalyMain() {}
 
   public static void main(String[] args) throws Exception {
-    PolicyAnomalyConfig config = new PolicyAnomalyConfig();
-    CommandLine commandLine = new CommandLine(config);
-    try {
-      commandLine.parseArgs(args);
-      config.detectionConfig();
-    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      commandLine.usage(System.err);
-      System.exit(2);
-    }
-    if (commandLine.isUsageHelpRequested()) {
-      commandLine.usage(System.out);
-      return;
-    }
-    if (commandLine.isVersionHelpRequested()) {
-      commandLine.printVersionHelp(System.out);
-      return;
-    }
-    PolicyAnomalyJob.runOnKafka(config);
+    // A lambda, not a method reference: PolicyAnomalyJob (and Flink) load only when the job runs.
+    JobCommandLine.run(new PolicyAnomalyConfig(), args, PolicyAnomalyConfig::detectionConfig,
+        config -> PolicyAnomalyJob.runOnKafka(config));
   }
 }

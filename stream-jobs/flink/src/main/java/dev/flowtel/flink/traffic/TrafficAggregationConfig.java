@@ -6,11 +6,8 @@ import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.flink.config.FlinkJobOptions;
 import dev.flowtel.wire.FlowtelTopics;
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,20 +62,20 @@ public final class TrafficAggregationConfig implements Serializable {
     return conf;
   }
 
-  public Properties kafkaClientProperties() {
-    return kafka.properties();
+  public KafkaClientOptions kafka() {
+    return kafka;
   }
 
-  public boolean exactlyOnce() {
-    return job.exactlyOnce();
+  public ElasticsearchOutputOptions elasticsearch() {
+    return elasticsearch;
   }
 
-  public Optional<String> elasticsearchUrl() {
-    return elasticsearch.elasticsearchUrl();
+  public TrafficWindowOptions windows() {
+    return windows;
   }
 
-  public String elasticsearchIndexPrefix() {
-    return elasticsearch.elasticsearchIndexPrefix();
+  public FlinkJobOptions job() {
+    return job;
   }
 
   public String flowsTopic() {
@@ -97,43 +94,4 @@ public final class TrafficAggregationConfig implements Serializable {
     return groupId;
   }
 
-  public String startingOffsets() {
-    return job.startingOffsets();
-  }
-
-  public boolean bounded() {
-    return job.bounded();
-  }
-
-  public Duration window() {
-    return windows.window();
-  }
-
-  public Duration rollup() {
-    return windows.rollup();
-  }
-
-  public Duration maxOutOfOrderness() {
-    return windows.maxOutOfOrderness();
-  }
-
-  public Duration idleness() {
-    return windows.idleness();
-  }
-
-  public Duration allowedLateness() {
-    return windows.allowedLateness();
-  }
-
-  public Duration checkpointInterval() {
-    return job.checkpointInterval();
-  }
-
-  public Duration transactionTimeout() {
-    return job.transactionTimeout();
-  }
-
-  public int parallelism() {
-    return job.parallelism();
-  }
 }

@@ -1,20 +1,21 @@
 package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
-import dev.flowtel.flink.input.DeadLetter;
-import dev.flowtel.flink.kafka.FlowtelKafka;
-import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
-import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
+import dev.flowtel.flink.config.JobEnvironment;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
-import dev.flowtel.sink.elasticsearch.index.IndexNames;
-import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
-import dev.flowtel.flink.types.ClassifiedFlowSerializer;
-import dev.flowtel.flink.types.TrafficAccumulatorSerializer;
+import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.input.FlowRecordDecoder;
 import dev.flowtel.flink.input.FlowWatermarks;
 import dev.flowtel.flink.input.LateFlowFilter;
 import dev.flowtel.flink.input.SourceRecord;
+import dev.flowtel.flink.kafka.FlowtelKafka;
+import dev.flowtel.flink.types.ClassifiedFlowSerializer;
+import dev.flowtel.flink.types.TrafficAccumulatorSerializer;
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.wire.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -82,15 +82,15 @@ public final class TrafficAggregationJob {
   /** The Kafka-wired job with {@code flowsTap} on the checked flows (benchmarks time them there). */
   public static TrafficAggregationJob onKafka(TrafficAggregationConfig config,
       UnaryOperator<DataStream<ClassifiedFlow>> flowsTap) {
-    Properties client = config.kafkaClientProperties();
+    Properties client = config.kafka().properties();
     TrafficAggregationJob job = new TrafficAggregationJob(config,
-        FlowtelKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.startingOffsets(), config.bounded()),
-        FlowtelKafka.trafficSink(client, config.trafficTopic(), config.exactlyOnce(), config.transactionTimeout(),
+        FlowtelKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.job().startingOffsets(), config.job().bounded()),
+        FlowtelKafka.trafficSink(client, config.trafficTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
             config.groupId() + "-traffic"),
-        FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.exactlyOnce(), config.transactionTimeout(),
+        FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
             config.groupId() + "-dlq"), flowsTap);
-    config.elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
-        new TrafficDocuments(new IndexNames(config.elasticsearchIndexPrefix())), WriterSettings.defaults())));
+    config.elasticsearch().elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
+        new TrafficDocuments(new IndexNames(config.elasticsearch().elasticsearchIndexPrefix())), WriterSettings.defaults())));
     return job;
   }
 
@@ -112,40 +112,36 @@ public final class TrafficAggregationJob {
 
   /** Checkpointing and parallelism as configured; restart strategy and object reuse come from {@link TrafficAggregationConfig#flinkConfiguration()}. */
   public void configure(StreamExecutionEnvironment env) {
-    env.enableCheckpointing(config.checkpointInterval().toMillis(),
-        config.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
-    if (config.parallelism() > 0) {
-      env.setParallelism(config.parallelism());
-    }
+    JobEnvironment.configure(env, config.job());
   }
 
   /** Adds the pipeline to {@code env}. */
   public void attachTo(StreamExecutionEnvironment env) {
-    Duration outOfOrderness = config.maxOutOfOrderness();
+    Duration outOfOrderness = config.windows().maxOutOfOrderness();
     WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
         .<SourceRecord>forGenerator(context -> new FlowWatermarks<SourceRecord>(outOfOrderness, r -> r.flow() != null))
         .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
-        .withIdleness(config.idleness());
+        .withIdleness(config.windows().idleness());
     DataStream<SourceRecord> records = env.fromSource(source, watermarks, "flows").uid("flows-source");
 
     SingleOutputStreamOperator<ClassifiedFlow> checked = records
-        .process(new LateFlowFilter(config.window().toMillis(), config.allowedLateness().toMillis()), ClassifiedFlowSerializer.TYPE)
+        .process(new LateFlowFilter(config.windows().window().toMillis(), config.windows().allowedLateness().toMillis()), ClassifiedFlowSerializer.TYPE)
         .uid("late-flow-filter").name("dead letters and late flows");
     DataStream<DeadLetter> deadLetters = checked.getSideOutput(LateFlowFilter.DEAD_LETTERS);
     DataStream<ClassifiedFlow> flows = flowsTap.apply(checked);
 
-    long pane = EdgePreCombiner.paneMillis(config.window().toMillis(), config.rollup().toMillis());
+    long pane = EdgePreCombiner.paneMillis(config.windows().window().toMillis(), config.windows().rollup().toMillis());
     KeyedStream<EdgeFlowBatch, String> byEdge = flows
         .transform("pre-combine per edge and " + Duration.ofMillis(pane), EdgeFlowBatchSerializer.TYPE,
             new EdgePreCombiner(pane, MAX_PRE_COMBINED_FLOWS))
         .uid("edge-pre-combiner")
         .keyBy(EdgeFlowBatch::edgeKey);
-    SingleOutputStreamOperator<ServiceTraffic> traffic = windows(byEdge, config.window(), "traffic-window");
+    SingleOutputStreamOperator<ServiceTraffic> traffic = windows(byEdge, config.windows().window(), "traffic-window");
     DataStream<ServiceTraffic> allTraffic = traffic;
     deadLetters = deadLetters.union(traffic.getSideOutput(LATE_IN_WINDOW).map(TrafficAggregationJob::lateInWindow)
         .returns(TypeInformation.of(DeadLetter.class)).name("late after the shuffle"));
-    if (!config.rollup().isZero()) {
-      SingleOutputStreamOperator<ServiceTraffic> rollup = windows(byEdge, config.rollup(), "traffic-rollup");
+    if (!config.windows().rollup().isZero()) {
+      SingleOutputStreamOperator<ServiceTraffic> rollup = windows(byEdge, config.windows().rollup(), "traffic-rollup");
       allTraffic = allTraffic.union(rollup);
     }
     allTraffic.sinkTo(trafficSink).uid("traffic-sink").name("service traffic");
@@ -159,7 +155,7 @@ public final class TrafficAggregationJob {
     return byEdge
         .window(TumblingEventTimeWindows.of(size))
         .trigger(new LateUpdateTrigger())
-        .allowedLateness(config.allowedLateness())
+        .allowedLateness(config.windows().allowedLateness())
         .sideOutputLateData(LATE_IN_WINDOW)
         .aggregate(new TrafficAggregate(), new TrafficWindowResult(), TrafficAccumulatorSerializer.TYPE,
             TrafficAccumulatorSerializer.TYPE, new AvroTypeInfo<>(ServiceTraffic.class))

@@ -1,6 +1,6 @@
 package dev.flowtel.flink.traffic;
 
-import picocli.CommandLine;
+import dev.flowtel.flink.config.JobCommandLine;
 
 /**
  * Entry point on a Flink cluster: {@code flink run -c dev.flowtel.flink.traffic.TrafficAggregationMain
@@ -12,23 +12,7 @@ public final class TrafficAggregationMain {
   private TrafficAggregationMain() {}
 
   public static void main(String[] args) throws Exception {
-    TrafficAggregationConfig config = new TrafficAggregationConfig();
-    CommandLine commandLine = new CommandLine(config);
-    try {
-      commandLine.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      System.err.println(e.getMessage());
-      commandLine.usage(System.err);
-      System.exit(2);
-    }
-    if (commandLine.isUsageHelpRequested()) {
-      commandLine.usage(System.out);
-      return;
-    }
-    if (commandLine.isVersionHelpRequested()) {
-      commandLine.printVersionHelp(System.out);
-      return;
-    }
-    TrafficAggregationJob.runOnKafka(config);
+    // A lambda, not a method reference: TrafficAggregationJob (and Flink) load only when the job runs.
+    JobCommandLine.run(new TrafficAggregationConfig(), args, config -> {}, config -> TrafficAggregationJob.runOnKafka(config));
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import java.time.Duration;

@@ -72,7 +72,7 @@ class DetectionRecoveryIT {
         "--anomalies-topic", topics.anomalies(), "--dlq-topic", topics.dlq(),
         "--group-id", group, "--starting-offsets", "earliest", "--idleness", "1h",
         "--restart-attempts", "3", "--restart-delay", "200ms", "--learning-period", "5m");
-    Properties client = config.kafkaClientProperties();
+    Properties client = config.kafka().properties();
     try (CheckpointOnDemandCluster cluster = CheckpointOnDemandCluster.start(1)) {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           Configuration.fromMap(config.flinkConfiguration()));

@@ -3,7 +3,7 @@ package dev.flowtel.flink.detection;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.simulator.policy.ClusterStateRecord;

@@ -6,7 +6,7 @@ import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;

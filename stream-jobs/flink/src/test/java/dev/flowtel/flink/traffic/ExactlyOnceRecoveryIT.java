@@ -75,7 +75,7 @@ class ExactlyOnceRecoveryIT {
         "--flows-topic", flows, "--traffic-topic", traffic, "--dlq-topic", dlq, "--group-id", group,
         "--starting-offsets", "earliest", "--rollup", "0", "--idleness", "1h",
         "--restart-attempts", "3", "--restart-delay", "200ms");
-    Properties client = config.kafkaClientProperties();
+    Properties client = config.kafka().properties();
     try (CheckpointOnDemandCluster cluster = CheckpointOnDemandCluster.start(2)) {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           Configuration.fromMap(config.flinkConfiguration()));

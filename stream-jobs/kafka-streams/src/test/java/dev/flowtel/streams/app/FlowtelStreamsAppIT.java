@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowtel.core.traffic.TrafficWindows;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
-import dev.flowtel.simulator.SimulatorSettings;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.streams.testing.FinalRevisions;

@@ -1,5 +1,6 @@
-package dev.flowtel.simulator.episode;
+package dev.flowtel.simulator.injection;
 
+import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.flow.DeniedWindow;
 import dev.flowtel.simulator.flow.IntervalTraffic;
 import dev.flowtel.simulator.policy.ClusterStateRecord;

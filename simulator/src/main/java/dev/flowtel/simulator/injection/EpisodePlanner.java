@@ -1,7 +1,6 @@
-package dev.flowtel.simulator.episode;
+package dev.flowtel.simulator.injection;
 
 import dev.flowtel.schema.NetworkPolicyState;
-import dev.flowtel.simulator.SimulatorSettings;
 import dev.flowtel.simulator.callgraph.CallEdge;
 import dev.flowtel.simulator.callgraph.CallGraph;
 import dev.flowtel.simulator.cluster.Cluster;
@@ -12,11 +11,15 @@ import dev.flowtel.simulator.cluster.Node;
 import dev.flowtel.simulator.cluster.Role;
 import dev.flowtel.simulator.cluster.Service;
 import dev.flowtel.simulator.cluster.Workload;
+import dev.flowtel.simulator.episode.EpisodeSpec;
+import dev.flowtel.simulator.episode.EpisodeType;
+import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.flow.DeniedWindow;
 import dev.flowtel.simulator.flow.FlowWriter.ProbeAnswer;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.simulator.policy.PolicyModel;
 import dev.flowtel.simulator.random.SplitMix64;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

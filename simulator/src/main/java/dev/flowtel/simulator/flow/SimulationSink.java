@@ -1,4 +1,4 @@
-package dev.flowtel.simulator;
+package dev.flowtel.simulator.flow;
 
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.episode.GroundTruthLabel;

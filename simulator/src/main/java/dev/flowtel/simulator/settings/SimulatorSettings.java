@@ -1,4 +1,4 @@
-package dev.flowtel.simulator;
+package dev.flowtel.simulator.settings;
 
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import java.time.Duration;

@@ -1,9 +1,10 @@
-package dev.flowtel.simulator.episode;
+package dev.flowtel.simulator.injection;
 
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.simulator.cluster.NetworkPeer;
-import dev.flowtel.simulator.flow.FlowWriter;
+import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.flow.FlowWriter.ProbeAnswer;
+import dev.flowtel.simulator.flow.FlowWriter;
 import dev.flowtel.simulator.flow.IntervalTraffic;
 import java.util.List;
 

@@ -1,6 +1,7 @@
-package dev.flowtel.simulator.episode;
+package dev.flowtel.simulator.injection;
 
 import dev.flowtel.simulator.cluster.NetworkPeer;
+import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.flow.FlowWriter;
 import dev.flowtel.simulator.flow.IntervalTraffic;
 import dev.flowtel.simulator.random.SplitMix64;

@@ -48,7 +48,7 @@ class CleanTrafficTest {
       NetworkPeer server = request ? peer(edge.servers(), flow.getDstAddr()) : peer(edge.servers(), flow.getSrcAddr());
       assertThat(client).as("client of %s", f.edgeKey()).isNotNull();
       assertThat(server).as("server of %s", f.edgeKey()).isNotNull();
-      assertThat(flow.getProtocol()).isEqualTo(edge.port().protocol());
+      assertThat(flow.getProtocol()).isEqualTo(edge.port().protocolNumber());
       if (edge.service() != null) {
         assertThat(server.asServer().getServices()).containsExactly(edge.service().name());
         assertThat((request ? flow.getDestination() : flow.getSource()).getKind()).isEqualTo(EndpointKind.POD);

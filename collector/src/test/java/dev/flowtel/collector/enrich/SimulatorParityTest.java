@@ -2,12 +2,12 @@ package dev.flowtel.collector.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.core.policy.ContainerPort;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.cluster.Cluster;
-import dev.flowtel.simulator.cluster.ContainerPort;
 import dev.flowtel.simulator.cluster.ExternalHost;
 import dev.flowtel.simulator.cluster.NetworkPeer;
 import dev.flowtel.simulator.cluster.Service;
@@ -37,7 +37,7 @@ class SimulatorParityTest {
       Workload w = s.backend();
       List<ServiceRecord.Port> ports = new ArrayList<>();
       for (ContainerPort p : s.ports()) {
-        ports.add(new ServiceRecord.Port(p.name(), p.port(), p.protocol(), -1, p.name()));
+        ports.add(new ServiceRecord.Port(p.name(), p.port(), p.protocolNumber(), -1, p.name()));
       }
       cache.upsertService(new ServiceRecord(s.namespace(), s.name(), List.of(IpAddress.ofIpv4(s.clusterIp())), ports,
           Map.of(w.selectorLabel().getKey(), w.selectorLabel().getValue()), "1"));
@@ -50,7 +50,7 @@ class SimulatorParityTest {
       if (w.kind() == WorkloadKind.DEPLOYMENT) {
         cache.upsertOwner("ReplicaSet", w.namespace(), owner.name(), new OwnerRef("Deployment", w.name()));
       }
-      List<NamedPort> ports = w.ports().stream().map(p -> new NamedPort(p.name(), p.port(), p.protocol())).toList();
+      List<NamedPort> ports = w.ports().stream().map(p -> new NamedPort(p.name(), p.port(), p.protocolNumber())).toList();
       for (NetworkPeer peer : cluster.pods(w)) {
         var pod = peer.pod();
         cache.upsertPod(new PodRecord("uid-" + pod.name(), w.namespace(), pod.name(), w.labels(), pod.node().name(), false,
@@ -65,7 +65,7 @@ class SimulatorParityTest {
         assertThat(cache.endpoint(a, 40123, 6, t, t)).as(peer + " as a client").isEqualTo(peer.asClient());
         for (ContainerPort p : w.ports()) {
           Endpoint expected = peer.asServer();
-          assertThat(cache.endpoint(a, p.port(), p.protocol(), t, t)).as(peer + " on " + p).isEqualTo(expected);
+          assertThat(cache.endpoint(a, p.port(), p.protocolNumber(), t, t)).as(peer + " on " + p).isEqualTo(expected);
           checked++;
         }
       }

@@ -2,17 +2,13 @@ package dev.flowtel.collector.publish;
 
 import dev.flowtel.collector.spool.DiskSpool;
 import dev.flowtel.collector.spool.SpoolSettings;
+import dev.flowtel.testing.CommittedRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the publisher wrote, read back from the broker by tests. They read once the state that
@@ -30,28 +26,9 @@ public final class PublishedTopics {
 
   private PublishedTopics() {}
 
-  /** Every record of {@code topic}, partition by partition in offset order, from the beginning to the end offsets read now. */
+  /** Every record of {@code topic}, each partition's in offset order, from the beginning to the end offsets read now. */
   public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrapServers, String topic) {
-    Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers, "enable.auto.commit", "false");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, LIMIT).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      if (partitions.isEmpty()) {
-        throw new IllegalStateException("topic " + topic + " does not exist: nothing was published to it");
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, LIMIT);
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + LIMIT.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p, LIMIT) < ends.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end offsets " + ends + " within " + LIMIT);
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      return records;
-    }
+    return CommittedRecords.readToEnd(bootstrapServers, topic, LIMIT);
   }
 
   /**

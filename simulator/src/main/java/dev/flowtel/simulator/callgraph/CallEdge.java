@@ -1,6 +1,6 @@
 package dev.flowtel.simulator.callgraph;
 
-import dev.flowtel.simulator.cluster.ContainerPort;
+import dev.flowtel.core.policy.ContainerPort;
 import dev.flowtel.simulator.cluster.NetworkPeer;
 import dev.flowtel.simulator.cluster.Service;
 import dev.flowtel.simulator.cluster.Workload;

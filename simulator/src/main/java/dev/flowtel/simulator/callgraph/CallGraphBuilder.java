@@ -1,8 +1,8 @@
 package dev.flowtel.simulator.callgraph;
 
+import dev.flowtel.core.policy.ContainerPort;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.cluster.Cluster;
-import dev.flowtel.simulator.cluster.ContainerPort;
 import dev.flowtel.simulator.cluster.KubeNamespace;
 import dev.flowtel.simulator.cluster.NetworkPeer;
 import dev.flowtel.simulator.cluster.Role;
@@ -70,7 +70,7 @@ public final class CallGraphBuilder {
         call(apis.get(0), queue, "amqp", TrafficShape.QUEUE);
         if (i % 2 == 0) {
           Workload payer = apis.get(apis.size() - 1);
-          add(payer.id(), payer, cluster.pods(payer), null, new ContainerPort("https", 443, 6), TrafficShape.SAAS_HTTPS,
+          add(payer.id(), payer, cluster.pods(payer), null, ContainerPort.tcp("https", 443), TrafficShape.SAAS_HTTPS,
               cluster.external("saas-api"));
         }
       }
@@ -96,7 +96,7 @@ public final class CallGraphBuilder {
       }
     }
     Workload coredns = dns.backend();
-    add(coredns.id(), coredns, cluster.pods(coredns), null, new ContainerPort("dns", 53, 17), TrafficShape.UPSTREAM_DNS,
+    add(coredns.id(), coredns, cluster.pods(coredns), null, ContainerPort.udp("dns", 53), TrafficShape.UPSTREAM_DNS,
         cluster.external("upstream-dns"));
     Workload prometheus = cluster.workload("monitoring/prometheus");
     call(prometheus, cluster.workload("monitoring/node-exporter"), "metrics", TrafficShape.SCRAPE);
@@ -118,7 +118,7 @@ public final class CallGraphBuilder {
   private boolean add(String clientId, Workload client, List<NetworkPeer> clients, Service service, ContainerPort port,
       TrafficShape shape, NetworkPeer external) {
     String serverId = service != null ? service.id() : external.id();
-    String key = CallEdge.key(clientId, serverId, port.port(), port.protocol());
+    String key = CallEdge.key(clientId, serverId, port.port(), port.protocolNumber());
     if (!seen.add(key)) {
       return false;
     }

@@ -1,5 +1,6 @@
 package dev.flowtel.simulator.cluster;
 
+import dev.flowtel.core.policy.ContainerPort;
 import dev.flowtel.schema.NetworkClass;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.random.SplitMix64;

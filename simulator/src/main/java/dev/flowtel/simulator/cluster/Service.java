@@ -1,5 +1,6 @@
 package dev.flowtel.simulator.cluster;
 
+import dev.flowtel.core.policy.ContainerPort;
 import java.util.List;
 
 /** A ClusterIP Service selecting all pods of one workload on all its ports. */

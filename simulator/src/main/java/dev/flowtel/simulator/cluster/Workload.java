@@ -1,5 +1,6 @@
 package dev.flowtel.simulator.cluster;
 
+import dev.flowtel.core.policy.ContainerPort;
 import java.util.List;
 import java.util.Map;
 

@@ -117,7 +117,7 @@ public final class TrafficEngine {
           NetworkPeer client = pick(edge.clients());
           NetworkPeer server = pick(edge.servers());
           writer.dropped(client, server, server.asServer(), writer.clientPort(client), edge.port().port(),
-              edge.port().protocol(), at, to, edge.key(), w.label());
+              edge.port().protocolNumber(), at, to, edge.key(), w.label());
           return;
         }
       }
@@ -137,7 +137,7 @@ public final class TrafficEngine {
     boolean reset = shape.tcp() && random.chance(shape.resetProbability());
     int clientPort = writer.clientPort(client);
     int serverPort = edge.port().port();
-    int protocol = edge.port().protocol();
+    int protocol = edge.port().protocolNumber();
     return new Connection(client, client.asClient(), server, server.asServer(), clientPort, serverPort, protocol, start,
         start + durationNanos, request, response, rtt, reset,
         writer.communityId(client, server, protocol, clientPort, serverPort), edge.key(), label);

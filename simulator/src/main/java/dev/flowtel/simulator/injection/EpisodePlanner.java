@@ -1,10 +1,11 @@
 package dev.flowtel.simulator.injection;
 
+import dev.flowtel.core.policy.ContainerPort;
+import dev.flowtel.core.policy.Protocol;
 import dev.flowtel.schema.NetworkPolicyState;
 import dev.flowtel.simulator.callgraph.CallEdge;
 import dev.flowtel.simulator.callgraph.CallGraph;
 import dev.flowtel.simulator.cluster.Cluster;
-import dev.flowtel.simulator.cluster.ContainerPort;
 import dev.flowtel.simulator.cluster.Ipv4;
 import dev.flowtel.simulator.cluster.NetworkPeer;
 import dev.flowtel.simulator.cluster.Node;
@@ -112,7 +113,7 @@ public final class EpisodePlanner {
         shuffle(ports, rnd);
         List<ProbeEpisode.Target> targets = new ArrayList<>();
         for (int port : ports) {
-          boolean open = victim.ports().stream().anyMatch(c -> c.port() == port && c.protocol() == 6);
+          boolean open = victim.ports().stream().anyMatch(c -> c.port() == port && c.protocol() == Protocol.TCP);
           targets.add(new ProbeEpisode.Target(victimPod, open ? victimPod.asServer() : victimPod.asClient(), port,
               open ? ProbeAnswer.OPEN : ProbeAnswer.CLOSED, CallEdgeKeys.scan(source, victimPod, port)));
         }
@@ -172,7 +173,7 @@ public final class EpisodePlanner {
             edge.serverId() + ":" + edge.port().port(), "3 connections from " + source.id() + " upload 20 MB/s each to "
                 + edge.serverId() + " over its usual edge, about " + Math.round(60 * seconds) + " MB in total");
         return new Episode(label, new ConnectionEpisode(label, cluster.pods(source), edge.servers(), edge.port().port(),
-            edge.port().protocol(), 0, 3, 0, 5_000, 20_000_000, 2_000, 20_000, Math.max(200, edge.shape().rttMicros()),
+            edge.port().protocolNumber(), 0, 3, 0, 5_000, 20_000_000, 2_000, 20_000, Math.max(200, edge.shape().rttMicros()),
             edge.key(), from, to, rnd), List.of(), List.of());
       }
       case NEW_EDGE:
@@ -204,7 +205,7 @@ public final class EpisodePlanner {
         Workload client = pair[0];
         Service service = cluster.serviceOf(pair[1]).orElseThrow();
         ContainerPort port = pair[1].ports().get(0);
-        String key = dev.flowtel.simulator.callgraph.CallEdge.key(client.id(), service.id(), port.port(), port.protocol());
+        String key = dev.flowtel.simulator.callgraph.CallEdge.key(client.id(), service.id(), port.port(), port.protocolNumber());
         String destination = service.id() + ":" + port.port();
         if (spec.type() == EpisodeType.DENIED_SPIKE) {
           GroundTruthLabel label = new GroundTruthLabel(id, spec.type(), start, end, client.id(), destination,

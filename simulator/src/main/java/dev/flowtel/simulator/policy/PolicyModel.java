@@ -1,5 +1,6 @@
 package dev.flowtel.simulator.policy;
 
+import dev.flowtel.core.policy.ContainerPort;
 import dev.flowtel.schema.ClusterObjectKind;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.EgressRule;
@@ -13,7 +14,6 @@ import dev.flowtel.schema.PolicyPort;
 import dev.flowtel.simulator.callgraph.CallEdge;
 import dev.flowtel.simulator.callgraph.CallGraph;
 import dev.flowtel.simulator.cluster.Cluster;
-import dev.flowtel.simulator.cluster.ContainerPort;
 import dev.flowtel.simulator.cluster.Ipv4;
 import dev.flowtel.simulator.cluster.KubeNamespace;
 import dev.flowtel.simulator.cluster.Role;
@@ -137,7 +137,7 @@ public final class PolicyModel {
     List<IngressRule> rules = new ArrayList<>();
     byPort.forEach((port, peers) -> {
       Object portRef = port.name().equals("http") || port.name().equals("grpc") ? port.name() : (Object) port.port();
-      rules.add(new IngressRule(peers, List.of(new PolicyPort(port.protocolName(), portRef, null))));
+      rules.add(new IngressRule(peers, List.of(new PolicyPort(port.protocol().name(), portRef, null))));
     });
     policies.add(new NetworkPolicyState(server.namespace(), ingressPolicyName(server), podSelector(server), List.of("Ingress"),
         rules, null));
@@ -152,7 +152,7 @@ public final class PolicyModel {
       PolicyPeer to = e.toExternal()
           ? new PolicyPeer(null, null, new IpBlock(Ipv4.format(e.servers().get(0).address()) + "/32", List.of()))
           : peerFor(e.service().backend(), client.namespace());
-      rules.add(new EgressRule(List.of(to), List.of(new PolicyPort(e.port().protocolName(), e.port().port(), null))));
+      rules.add(new EgressRule(List.of(to), List.of(new PolicyPort(e.port().protocol().name(), e.port().port(), null))));
     }
     if (!rules.isEmpty()) {
       policies.add(new NetworkPolicyState(client.namespace(), "allow-" + client.name() + "-egress", podSelector(client),

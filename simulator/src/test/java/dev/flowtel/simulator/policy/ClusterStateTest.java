@@ -2,6 +2,7 @@ package dev.flowtel.simulator.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.core.policy.ContainerPort;
 import dev.flowtel.schema.ClusterObjectKind;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.EgressRule;
@@ -14,7 +15,6 @@ import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.callgraph.CallEdge;
 import dev.flowtel.simulator.cluster.Cluster;
-import dev.flowtel.simulator.cluster.ContainerPort;
 import dev.flowtel.simulator.cluster.Ipv4;
 import dev.flowtel.simulator.cluster.KubeNamespace;
 import dev.flowtel.simulator.cluster.Workload;
@@ -166,7 +166,7 @@ class ClusterStateTest {
     }
     return ports.stream().anyMatch(p -> {
       String protocol = p.getProtocol() == null ? "TCP" : p.getProtocol();
-      if (!protocol.equals(port.protocolName())) {
+      if (!protocol.equals(port.protocol().name())) {
         return false;
       }
       Object value = p.getPort();

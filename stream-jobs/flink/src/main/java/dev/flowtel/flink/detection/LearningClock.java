@@ -1,5 +1,6 @@
 package dev.flowtel.flink.detection;
 
+import dev.flowtel.core.anomaly.LearningPeriod;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -7,20 +8,17 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 
 /**
- * When the learning period ends: a configured start plus the period, or else the event time of the
- * first flow this subtask saw plus the period. Kept in operator state, so a restart keeps learning
- * where it was instead of learning again.
+ * The start of this subtask's {@link LearningPeriod}, kept in operator state, so a restart keeps
+ * learning where it was instead of learning again.
  */
 final class LearningClock {
 
-  private final long configuredStart;
-  private final long periodMillis;
+  private final LearningPeriod period;
   private long start = Long.MIN_VALUE;
   private ListState<Long> stored;
 
   LearningClock(long configuredStart, long periodMillis) {
-    this.configuredStart = configuredStart;
-    this.periodMillis = periodMillis;
+    this.period = new LearningPeriod(configuredStart, periodMillis);
   }
 
   void initialize(FunctionInitializationContext context) throws Exception {
@@ -37,8 +35,8 @@ final class LearningClock {
   /** The end of learning, starting the clock at {@code eventTime} if it has not started. */
   long learningUntil(long eventTime) {
     if (start == Long.MIN_VALUE) {
-      start = configuredStart != Long.MIN_VALUE ? configuredStart : eventTime;
+      start = period.startGivenFirstFlowAt(eventTime);
     }
-    return start + periodMillis;
+    return period.endGivenStartAt(start);
   }
 }

@@ -1,6 +1,7 @@
 package dev.flowtel.flink.testing;
 
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.testing.CommittedRecords;
 import dev.flowtel.testing.InputProducer;
 import dev.flowtel.testing.NewTopics;
 import dev.flowtel.wire.RecordType;
@@ -53,23 +54,7 @@ public final class KafkaTopics {
    * last stable offset). For topics written by a job that has finished: nothing more is coming.
    */
   public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
-        "isolation.level", "read_committed", "enable.auto.commit", false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end " + ends + " within 60 s");
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+    return CommittedRecords.readToEnd(bootstrap, topic, Duration.ofSeconds(60));
   }
 
   /**

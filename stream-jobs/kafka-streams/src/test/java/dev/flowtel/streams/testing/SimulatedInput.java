@@ -5,12 +5,12 @@ import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.flow.SimulationSink;
-import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
+import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.streams.Driver;
-import dev.flowtel.streams.testing.FinalRevisions;
+import dev.flowtel.testing.CommittedRecords;
 import dev.flowtel.testing.InputProducer;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -24,10 +24,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A simulation's records as the app's ITs write them to the real broker (flows keyed by edge, on
@@ -190,21 +188,8 @@ public final class SimulatedInput {
    */
   public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, Duration timeout)
       throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
     Map<TopicPartition, Long> ends = AppProgress.awaitNoOpenTransaction(bootstrap, List.of(topic), timeout);
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "isolation.level",
-        "read_committed", "enable.auto.commit", false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.assign(ends.keySet());
-      consumer.seekToBeginning(ends.keySet());
-      while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + topic + " to its last stable offsets " + ends + " within " + timeout);
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+    return CommittedRecords.readUpTo(bootstrap, topic, ends, timeout);
   }
 
   private static byte[] encodedState(ClusterStateRecord r) {

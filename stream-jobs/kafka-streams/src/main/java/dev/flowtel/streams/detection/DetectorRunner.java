@@ -4,6 +4,7 @@ import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.ObservedFlow;
 import dev.flowtel.core.anomaly.PolicyJudgement;
 import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.streams.store.TimeOrderedKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -51,10 +51,10 @@ final class DetectorRunner {
   void onWatermark(long watermark, Consumer<PolicyAnomaly> out) {
     for (int round = 0; round < MAX_TIMER_ROUNDS; round++) {
       List<Bytes> due = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it = timers.range(TimerKeys.first(), TimerKeys.after(watermark))) {
+      try (KeyValueIterator<Bytes, byte[]> it = timers.range(TimeOrderedKeys.first(), TimeOrderedKeys.after(watermark))) {
         while (it.hasNext()) {
           Bytes k = it.next().key;
-          if (TimerKeys.time(k) > watermark) {
+          if (TimeOrderedKeys.time(k) > watermark) {
             break;
           }
           due.add(k);
@@ -65,13 +65,13 @@ final class DetectorRunner {
       }
       for (Bytes timer : due) {
         timers.delete(timer);
-        String key = TimerKeys.key(timer);
+        String key = TimeOrderedKeys.key(timer);
         KeyState state = load(key);
-        if (state.registered != TimerKeys.time(timer)) {
+        if (state.registered != TimeOrderedKeys.time(timer)) {
           continue;
         }
         state.registered = Long.MAX_VALUE;
-        group.onWatermark(state, Math.max(TimerKeys.time(timer), watermark), out);
+        group.onWatermark(state, Math.max(TimeOrderedKeys.time(timer), watermark), out);
         schedule(key, state);
         store(key, state);
       }
@@ -86,9 +86,9 @@ final class DetectorRunner {
       return;
     }
     if (state.registered != Long.MAX_VALUE) {
-      timers.delete(TimerKeys.of(state.registered, key));
+      timers.delete(TimeOrderedKeys.of(state.registered, key));
     }
-    timers.put(TimerKeys.of(next, key), new byte[0]);
+    timers.put(TimeOrderedKeys.of(next, key), new byte[0]);
     state.registered = next;
   }
 
@@ -158,35 +158,4 @@ final class DetectorRunner {
       return true;
     }
   }
-
-  /** Timer keys {@code <deadline><key>}, ordered by deadline (sign bit flipped for byte order). */
-  static final class TimerKeys {
-    private TimerKeys() {}
-
-    static Bytes of(long time, String key) {
-      byte[] k = key.getBytes(StandardCharsets.UTF_8);
-      return Bytes.wrap(ByteBuffer.allocate(8 + k.length).putLong(time ^ Long.MIN_VALUE).put(k).array());
-    }
-
-    static long time(Bytes key) {
-      return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
-    }
-
-    static String key(Bytes key) {
-      byte[] k = key.get();
-      return new String(k, 8, k.length - 8, StandardCharsets.UTF_8);
-    }
-
-    static Bytes first() {
-      return Bytes.wrap(new byte[8]);
-    }
-
-    static Bytes after(long time) {
-      if (time == Long.MAX_VALUE) {
-        return Bytes.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1});
-      }
-      return Bytes.wrap(ByteBuffer.allocate(8).putLong((time + 1) ^ Long.MIN_VALUE).array());
-    }
-  }
-
 }

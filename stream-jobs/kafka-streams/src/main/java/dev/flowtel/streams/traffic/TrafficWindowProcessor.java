@@ -5,6 +5,7 @@ import dev.flowtel.core.traffic.TrafficAccumulator;
 import dev.flowtel.core.traffic.TrafficWindows;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.store.TimeOrderedKeys;
 import dev.flowtel.streams.input.DeadLetters;
 import dev.flowtel.streams.input.DecodedFlow;
 import dev.flowtel.streams.input.Outbound;
@@ -143,7 +144,7 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
   private void add(int i, ClassifiedFlow flow, long watermark) {
     long maxTs = TrafficWindows.maxTimestamp(flow.eventTimeMillis(), sizes[i]);
     if (maxTs > watermark) {
-      Bytes key = WindowKeys.of(maxTs, flow.edgeKey());
+      Bytes key = TimeOrderedKeys.of(maxTs, flow.edgeKey());
       byte[] stored = open[i].get(key);
       TrafficAccumulator acc = stored == null ? new TrafficAccumulator() : read(stored, 0);
       acc.add(flow);
@@ -154,7 +155,7 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
     if (cleanup <= watermark) {
       return; // cannot happen: the base window's check above is the strictest
     }
-    Bytes key = WindowKeys.of(cleanup, flow.edgeKey());
+    Bytes key = TimeOrderedKeys.of(cleanup, flow.edgeKey());
     byte[] stored = fired[i].get(key);
     int revision = stored == null ? 0 : ByteBuffer.wrap(stored).getInt();
     TrafficAccumulator acc = stored == null ? new TrafficAccumulator() : read(stored, 5);
@@ -174,17 +175,17 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
         }
         int revision = ByteBuffer.wrap(stored).getInt();
         TrafficAccumulator acc = read(stored, 5);
-        long maxTs = WindowKeys.time(key) - allowedLateness;
+        long maxTs = TimeOrderedKeys.time(key) - allowedLateness;
         emit(acc, maxTs + 1 - size, maxTs + 1, revision, i == 0);
         fired[i].put(key, writeFired(acc, revision + 1, false));
       }
       pending.get(i).clear();
 
       List<Bytes> closed = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it = open[i].range(WindowKeys.first(), WindowKeys.after(watermark))) {
+      try (KeyValueIterator<Bytes, byte[]> it = open[i].range(TimeOrderedKeys.first(), TimeOrderedKeys.after(watermark))) {
         while (it.hasNext()) {
           KeyValue<Bytes, byte[]> e = it.next();
-          long maxTs = WindowKeys.time(e.key);
+          long maxTs = TimeOrderedKeys.time(e.key);
           if (maxTs > watermark) {
             break;
           }
@@ -192,7 +193,7 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
           TrafficAccumulator acc = read(e.value, 0);
           emit(acc, maxTs + 1 - size, maxTs + 1, 0, i == 0);
           if (maxTs + allowedLateness > watermark) {
-            fired[i].put(WindowKeys.of(maxTs + allowedLateness, WindowKeys.edgeKey(e.key)), writeFired(acc, 1, false));
+            fired[i].put(TimeOrderedKeys.of(maxTs + allowedLateness, TimeOrderedKeys.key(e.key)), writeFired(acc, 1, false));
           }
         }
       }
@@ -207,10 +208,10 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
 
   private static void deleteUpTo(KeyValueStore<Bytes, byte[]> store, long time) {
     List<Bytes> expired = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = store.range(WindowKeys.first(), WindowKeys.after(time))) {
+    try (KeyValueIterator<Bytes, byte[]> it = store.range(TimeOrderedKeys.first(), TimeOrderedKeys.after(time))) {
       while (it.hasNext()) {
         Bytes key = it.next().key;
-        if (WindowKeys.time(key) > time) {
+        if (TimeOrderedKeys.time(key) > time) {
           break;
         }
         expired.add(key);
@@ -226,7 +227,7 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
     context.forward(new Record<>(TrafficWindows.recordKey(traffic).getBytes(StandardCharsets.UTF_8),
         new Outbound(trafficTopic, value), end));
     if (queryable && queryRetention > 0) {
-      latest.put(WindowKeys.of(start, acc.edge().key()), value);
+      latest.put(TimeOrderedKeys.of(start, acc.edge().key()), value);
     }
   }
 

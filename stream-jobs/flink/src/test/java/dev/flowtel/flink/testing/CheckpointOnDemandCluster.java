@@ -10,6 +10,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.CheckpointType;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -56,7 +57,13 @@ public final class CheckpointOnDemandCluster implements AutoCloseable {
 
   /** A running job of {@code env}'s pipeline. */
   public Job submit(StreamExecutionEnvironment env, String name) throws Exception {
+    return submit(env, name, SavepointRestoreSettings.none());
+  }
+
+  /** A running job of {@code env}'s pipeline, started from the savepoint or checkpoint {@code restore} names. */
+  public Job submit(StreamExecutionEnvironment env, String name, SavepointRestoreSettings restore) throws Exception {
     StreamGraph graph = env.getStreamGraph();
+    graph.setSavepointRestoreSettings(restore);
     JobID id = JobID.generate();
     graph.setJobId(id);
     graph.setJobName(name);
@@ -114,6 +121,28 @@ public final class CheckpointOnDemandCluster implements AutoCloseable {
       if (!ended.isSuccess()) {
         throw new IllegalStateException("job " + id + " failed: " + describe(ended),
             ended.getSerializedThrowable().orElse(null));
+      }
+    }
+
+    /**
+     * Ends a job that reads until {@code covered} holds after a completed checkpoint, then stops it
+     * with a savepoint into {@code directory}, draining it: its sources end with the highest
+     * watermark, so every window and timer fires, and its sinks commit with that savepoint. For a
+     * bounded job restored from a savepoint, whose source readers wait, their splits read, for
+     * an enumerator that found no new partition and so never says there are no more splits. A
+     * job that ends by itself first must have succeeded.
+     */
+    public void drainOnce(BooleanSupplier covered, java.nio.file.Path directory) throws Exception {
+      while (!result.isDone()) {
+        if (checkpoint() && covered.getAsBoolean()) {
+          cluster.stopWithSavepoint(id, directory.toUri().toString(), true,
+              org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
+          break;
+        }
+      }
+      JobResult ended = result.get();
+      if (!ended.isSuccess()) {
+        throw new IllegalStateException("job " + id + " failed: " + describe(ended), ended.getSerializedThrowable().orElse(null));
       }
     }
 

@@ -87,7 +87,7 @@ class SavepointUpgradeIT {
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", kafka.bootstrapServers(),
         "--flows-topic", flows, "--traffic-topic", traffic, "--dlq-topic", dlq, "--group-id", group,
         "--starting-offsets", "earliest", "--idleness", "1h", "--parallelism", "1");
-    var client = config.kafkaClientProperties();
+    var client = config.kafka().properties();
     try (CheckpointOnDemandCluster cluster = CheckpointOnDemandCluster.start(2)) {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           Configuration.fromMap(config.flinkConfiguration()));
@@ -168,7 +168,7 @@ class SavepointUpgradeIT {
         "--flows-topic", flows, "--cluster-state-topic", state, "--anomalies-topic", anomalies, "--dlq-topic", dlq,
         "--group-id", group, "--starting-offsets", "earliest", "--idleness", "1h", "--learning-period", "2m",
         "--parallelism", "1");
-    var client = config.kafkaClientProperties();
+    var client = config.kafka().properties();
     try (CheckpointOnDemandCluster cluster = CheckpointOnDemandCluster.start(2)) {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           Configuration.fromMap(config.flinkConfiguration()));

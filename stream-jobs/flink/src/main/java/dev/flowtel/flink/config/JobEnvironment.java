@@ -1,5 +1,7 @@
 package dev.flowtel.flink.config;
 
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -19,5 +21,13 @@ public final class JobEnvironment {
     if (job.parallelism() > 0) {
       env.setParallelism(job.parallelism());
     }
+  }
+
+  /** Runs {@code job} in the current execution environment (the cluster's, or a local MiniCluster) until it ends. */
+  public static void run(FlowtelJob job, Map<String, String> flinkConfiguration, String jobName) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(flinkConfiguration));
+    job.configure(env);
+    job.attachTo(env);
+    env.execute(jobName);
   }
 }

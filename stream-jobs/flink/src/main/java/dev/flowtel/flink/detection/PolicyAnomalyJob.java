@@ -2,19 +2,18 @@ package dev.flowtel.flink.detection;
 
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.Detector;
+import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.flink.config.FlowtelJob;
 import dev.flowtel.flink.config.JobEnvironment;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.input.FlowWatermarks;
 import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.schema.PolicyAnomaly;
-import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
-import dev.flowtel.sink.elasticsearch.index.IndexNames;
-import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -24,7 +23,6 @@ import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -41,7 +39,7 @@ import org.apache.flink.util.OutputTag;
  * and every anomaly revision goes to the anomaly sink, keyed by its id. Sources and sinks come from
  * outside, so the same job runs on Kafka and on bounded inputs with collecting sinks in tests.
  */
-public final class PolicyAnomalyJob {
+public final class PolicyAnomalyJob implements FlowtelJob {
 
   public static final String JOB_NAME = "flowtel-policy-anomaly";
   static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
@@ -92,24 +90,20 @@ public final class PolicyAnomalyJob {
             config.groupId() + "-anomalies"),
         FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
             config.groupId() + "-dlq"));
-    config.elasticsearch().elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
-        new AnomalyDocuments(new IndexNames(config.elasticsearch().elasticsearchIndexPrefix())), WriterSettings.defaults())));
+    ElasticsearchSink.asConfigured(config.elasticsearch(), AnomalyDocuments::new).ifPresent(job::alsoTo);
     return job;
   }
 
   static void runOnKafka(PolicyAnomalyConfig config) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        Configuration.fromMap(config.flinkConfiguration()));
-    PolicyAnomalyJob job = onKafka(config);
-    job.configure(env);
-    job.attachTo(env);
-    env.execute(JOB_NAME);
+    JobEnvironment.run(onKafka(config), config.flinkConfiguration(), JOB_NAME);
   }
 
+  @Override
   public void configure(StreamExecutionEnvironment env) {
     JobEnvironment.configure(env, config.job());
   }
 
+  @Override
   public void attachTo(StreamExecutionEnvironment env) {
     DetectionConfig detection = config.detectionConfig();
     long learningStart = config.detection().learningStartMillis();
@@ -167,6 +161,7 @@ public final class PolicyAnomalyJob {
   static final class AcceptedBy implements FilterFunction<ObservedFlow> {
     private static final long serialVersionUID = 1L;
     private final List<Detector<?>> detectors;
+    private transient DetectorGroup group;
 
     AcceptedBy(List<Detector<?>> detectors) {
       this.detectors = detectors;
@@ -174,12 +169,10 @@ public final class PolicyAnomalyJob {
 
     @Override
     public boolean filter(ObservedFlow flow) {
-      for (Detector<?> d : detectors) {
-        if (d.accepts(flow)) {
-          return true;
-        }
+      if (group == null) {
+        group = new DetectorGroup(detectors);
       }
-      return false;
+      return group.accepts(flow);
     }
   }
 

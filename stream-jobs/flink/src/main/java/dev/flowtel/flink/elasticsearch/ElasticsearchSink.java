@@ -1,11 +1,15 @@
 package dev.flowtel.flink.elasticsearch;
 
+import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.document.DocumentBuilder;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.writer.BulkDocumentWriter;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -30,6 +34,13 @@ public final class ElasticsearchSink<T> implements Sink<T> {
   private final ElasticsearchConnection connection;
   private final DocumentBuilder<T> documents;
   private final WriterSettings settings;
+
+  /** The sink {@code --es-url} asks for, writing the documents {@code documents} builds for its index prefix; empty without it. */
+  public static <T> Optional<ElasticsearchSink<T>> asConfigured(ElasticsearchOutputOptions options,
+      Function<IndexNames, DocumentBuilder<T>> documents) {
+    return options.elasticsearchUrl().map(url -> new ElasticsearchSink<>(ElasticsearchConnection.to(url),
+        documents.apply(new IndexNames(options.elasticsearchIndexPrefix())), WriterSettings.defaults()));
+  }
 
   public ElasticsearchSink(ElasticsearchConnection connection, DocumentBuilder<T> documents, WriterSettings settings) {
     this.connection = connection;

@@ -1,6 +1,7 @@
 package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
+import dev.flowtel.flink.config.FlowtelJob;
 import dev.flowtel.flink.config.JobEnvironment;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.flink.input.DeadLetter;
@@ -12,10 +13,7 @@ import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import dev.flowtel.flink.types.TrafficAccumulatorSerializer;
 import dev.flowtel.schema.ServiceTraffic;
-import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
-import dev.flowtel.sink.elasticsearch.index.IndexNames;
-import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.wire.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +25,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -43,7 +40,7 @@ import org.apache.flink.util.OutputTag;
  * source and sinks come from outside, so the same job runs on Kafka in production and on bounded
  * inputs with collecting sinks in tests.
  */
-public final class TrafficAggregationJob {
+public final class TrafficAggregationJob implements FlowtelJob {
 
   static final OutputTag<EdgeFlowBatch> LATE_IN_WINDOW = new OutputTag<>("late-in-window") {};
 
@@ -89,8 +86,7 @@ public final class TrafficAggregationJob {
             config.groupId() + "-traffic"),
         FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
             config.groupId() + "-dlq"), flowsTap);
-    config.elasticsearch().elasticsearchUrl().ifPresent(url -> job.alsoTo(new ElasticsearchSink<>(ElasticsearchConnection.to(url),
-        new TrafficDocuments(new IndexNames(config.elasticsearch().elasticsearchIndexPrefix())), WriterSettings.defaults())));
+    ElasticsearchSink.asConfigured(config.elasticsearch(), TrafficDocuments::new).ifPresent(job::alsoTo);
     return job;
   }
 
@@ -102,20 +98,17 @@ public final class TrafficAggregationJob {
 
   /** Runs the Kafka-wired job in the current execution environment (the cluster's, or a local MiniCluster). */
   static void runOnKafka(TrafficAggregationConfig config) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        Configuration.fromMap(config.flinkConfiguration()));
-    TrafficAggregationJob job = onKafka(config);
-    job.configure(env);
-    job.attachTo(env);
-    env.execute(JOB_NAME);
+    JobEnvironment.run(onKafka(config), config.flinkConfiguration(), JOB_NAME);
   }
 
   /** Checkpointing and parallelism as configured; restart strategy and object reuse come from {@link TrafficAggregationConfig#flinkConfiguration()}. */
+  @Override
   public void configure(StreamExecutionEnvironment env) {
     JobEnvironment.configure(env, config.job());
   }
 
   /** Adds the pipeline to {@code env}. */
+  @Override
   public void attachTo(StreamExecutionEnvironment env) {
     Duration outOfOrderness = config.windows().maxOutOfOrderness();
     WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy

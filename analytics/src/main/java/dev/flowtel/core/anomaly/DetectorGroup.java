@@ -3,6 +3,7 @@ package dev.flowtel.core.anomaly;
 import dev.flowtel.schema.PolicyAnomaly;
 import java.io.Serializable;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -89,6 +90,18 @@ public final class DetectorGroup {
       }
     }
     return next;
+  }
+
+  /**
+   * Where the key's one timer goes after its state changed: an earlier registered deadline is kept
+   * (it fires, finds nothing due yet and reschedules), a later one moves to {@link #nextDeadline}.
+   *
+   * @param registered the deadline the timer is set for, Long.MAX_VALUE when none is
+   * @return the deadline to move the timer to, or empty to leave it as it is
+   */
+  public OptionalLong timerMove(States states, long registered) {
+    long next = nextDeadline(states);
+    return next == Long.MAX_VALUE || registered <= next ? OptionalLong.empty() : OptionalLong.of(next);
   }
 
   @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -84,15 +85,15 @@ final class DetectorStates {
   }
 
   private void schedule(TimerService timers) throws IOException {
-    long next = group.nextDeadline(access);
     Long registered = timer.value();
-    if (next == Long.MAX_VALUE || (registered != null && registered <= next)) {
+    OptionalLong move = group.timerMove(access, registered == null ? Long.MAX_VALUE : registered);
+    if (move.isEmpty()) {
       return;
     }
     if (registered != null) {
       timers.deleteEventTimeTimer(registered);
     }
-    timers.registerEventTimeTimer(next);
-    timer.update(next);
+    timers.registerEventTimeTimer(move.getAsLong());
+    timer.update(move.getAsLong());
   }
 }

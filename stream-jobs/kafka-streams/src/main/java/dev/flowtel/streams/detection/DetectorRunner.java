@@ -14,6 +14,7 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -79,17 +80,17 @@ final class DetectorRunner {
     throw new IllegalStateException("detector timers kept coming due at watermark " + watermark);
   }
 
-  /** As Flink's DetectorStates: keep an earlier registered deadline, else move the key's one timer. */
+  /** The key's one timer, moved as {@link DetectorGroup#timerMove} says (as Flink's DetectorStates does). */
   private void schedule(String key, KeyState state) {
-    long next = group.nextDeadline(state);
-    if (next == Long.MAX_VALUE || state.registered <= next) {
+    OptionalLong move = group.timerMove(state, state.registered);
+    if (move.isEmpty()) {
       return;
     }
     if (state.registered != Long.MAX_VALUE) {
       timers.delete(TimeOrderedKeys.of(state.registered, key));
     }
-    timers.put(TimeOrderedKeys.of(next, key), new byte[0]);
-    state.registered = next;
+    timers.put(TimeOrderedKeys.of(move.getAsLong(), key), new byte[0]);
+    state.registered = move.getAsLong();
   }
 
   private KeyState load(String key) {

@@ -63,11 +63,7 @@ class ReadmeOptionTablesTest {
           continue;
         }
         String where = readme.getKey() + ":" + (i + 1);
-        List<String> names = new ArrayList<>();
-        Matcher m = OPTION.matcher(cells[0]);
-        while (m.find()) {
-          names.add(m.group(1).replace("[no-]", ""));
-        }
+        List<String> names = optionNames(cells[0]);
         for (String name : names) {
           checkedOptions++;
           if (!options.containsKey(name)) {
@@ -168,13 +164,20 @@ class ReadmeOptionTablesTest {
     for (String line : Files.readAllLines(readme)) {
       String[] cells = cells(line);
       if (cells.length >= 2) {
-        Matcher m = OPTION.matcher(cells[0]);
-        while (m.find()) {
-          options.add(m.group(1).replace("[no-]", ""));
-        }
+        options.addAll(optionNames(cells[0]));
       }
     }
     return options;
+  }
+
+  /** The options a table cell names, {@code --[no-]x} as {@code --x}. */
+  private static List<String> optionNames(String cell) {
+    List<String> names = new ArrayList<>();
+    Matcher m = OPTION.matcher(cell);
+    while (m.find()) {
+      names.add(m.group(1).replace("[no-]", ""));
+    }
+    return names;
   }
 
   private static void compareDefault(String where, OptionSpec option, String name, String documented, List<String> problems) {

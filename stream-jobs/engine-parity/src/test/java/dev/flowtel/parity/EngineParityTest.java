@@ -10,6 +10,7 @@ import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.streams.Driver;
 import dev.flowtel.streams.testing.FinalRevisions;
+import dev.flowtel.streams.testing.Meanwhile;
 import dev.flowtel.wire.DeadLetterHeaders;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -61,18 +62,12 @@ class EngineParityTest {
     // The engines share nothing but the recorded input, which no one changes: Flink runs on a thread
     // of its own while the TopologyTestDriver runs on this one.
     long started = System.nanoTime();
-    CompletableFuture<FlinkRun.Result> flinkRun = new CompletableFuture<>();
-    Thread flinkThread = new Thread(() -> {
-      try {
-        flinkRun.complete(FlinkRun.run(input, concat(common, "--restart-attempts", "0"),
-            concat(detection, "--restart-attempts", "0")));
-        System.out.printf("Flink done in %.1f s%n", (System.nanoTime() - started) / 1e9);
-      } catch (Throwable e) {
-        flinkRun.completeExceptionally(e);
-      }
-    }, "flink-run");
-    flinkThread.setDaemon(true);
-    flinkThread.start();
+    CompletableFuture<FlinkRun.Result> flinkRun = Meanwhile.run("flink-run", () -> {
+      FlinkRun.Result result = FlinkRun.run(input, concat(common, "--restart-attempts", "0"),
+          concat(detection, "--restart-attempts", "0"));
+      System.out.printf("Flink done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+      return result;
+    });
     List<ServiceTraffic> streamsTraffic;
     List<PolicyAnomaly> streamsAnomalies;
     long streamsLate;

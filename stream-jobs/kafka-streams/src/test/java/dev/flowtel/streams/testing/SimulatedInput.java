@@ -138,17 +138,7 @@ public final class SimulatedInput {
    * through the same input (they share nothing but the input's records, which no one changes then).
    */
   public CompletableFuture<Expected> expectedMeanwhile(String... options) {
-    CompletableFuture<Expected> result = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        result.complete(expected(options));
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    }, "expected-results");
-    thread.setDaemon(true);
-    thread.start();
-    return result;
+    return Meanwhile.run("expected-results", () -> expected(options));
   }
 
   private Expected run(List<byte[][]> flowRecords, boolean finish, String... options) throws Exception {

@@ -20,7 +20,6 @@ import dev.flowtel.sink.elasticsearch.service.SinkServiceSettings;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.settings.SimulatorSettings;
-import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.simulator.source.SyntheticFlowSource;
@@ -58,6 +57,18 @@ final class LocalPipeline implements AutoCloseable {
 
     boolean kafkaStreams() {
       return "kafka-streams".equals(engine);
+    }
+
+    LocalDemo demo() {
+      return new LocalDemo(flowsPerSecond, seed, episodesAfter);
+    }
+
+    /**
+     * The detector options beyond the defaults: learning ends when the episodes begin (so NEW_EDGE
+     * and EXTERNAL_EGRESS have a baseline by then), and with the simulator the demo's own settings.
+     */
+    List<String> detectionArguments() {
+      return source.synthetic() ? demo().detectionArguments() : List.of("--learning-period", Durations.format(episodesAfter));
     }
   }
 
@@ -106,8 +117,7 @@ final class LocalPipeline implements AutoCloseable {
     sinkThread.start();
 
     if (settings.source().synthetic()) {
-      progress.step(String.format("starting the simulated cluster: %,.0f flows/s, anomaly episodes from %s on",
-          settings.flowsPerSecond(), Durations.format(settings.episodesAfter())));
+      progress.step(settings.demo().describe());
       startSimulator();
     } else {
       startCollector(progress);
@@ -117,11 +127,12 @@ final class LocalPipeline implements AutoCloseable {
   /** The Kafka Streams app with the same settings as the Flink jobs get; its HTTP server on a free port. */
   private void startStreamsApp(Progress progress) throws Exception {
     progress.step("starting the Kafka Streams application (traffic aggregation and policy anomaly detection)");
-    StreamsAppConfig config = StreamsAppConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
+    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(),
         "--application-id", "flowtel-local-streams", "--window", Durations.format(settings.window()),
         "--max-out-of-orderness", "3s", "--commit-interval", "5s", "--http-port", "0", "--http-host", "127.0.0.1",
-        "--state-dir", stack.kafka().settings().directory().getParent().resolve("streams").toString(),
-        "--learning-period", Durations.format(settings.episodesAfter()));
+        "--state-dir", stack.kafka().settings().directory().getParent().resolve("streams").toString()));
+    args.addAll(settings.detectionArguments());
+    StreamsAppConfig config = StreamsAppConfig.parse(args.toArray(String[]::new));
     streamsApp = FlowtelStreamsApp.start(config);
     progress.step("Kafka Streams HTTP: http://127.0.0.1:" + streamsApp.httpPort()
         + " (/health, /metrics, /edges/top?n=10&window=latest, /anomalies/open)");
@@ -138,39 +149,23 @@ final class LocalPipeline implements AutoCloseable {
     TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
     job.configure(env);
     job.attachTo(env);
-    // Learning ends when the episodes begin, so NEW_EDGE and EXTERNAL_EGRESS have a baseline by then.
-    PolicyAnomalyConfig detection = PolicyAnomalyConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
-        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", "5s", "--max-out-of-orderness", "3s",
-        "--learning-period", Durations.format(settings.episodesAfter()));
+    List<String> detectionArgs = new ArrayList<>(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(),
+        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", "5s", "--max-out-of-orderness", "3s"));
+    detectionArgs.addAll(settings.detectionArguments());
+    PolicyAnomalyConfig detection = PolicyAnomalyConfig.parse(detectionArgs.toArray(String[]::new));
     PolicyAnomalyJob.onKafka(detection).attachTo(env);
     // One job holding both pipelines shares the MiniCluster's slots.
     trafficJob = env.executeAsync("flowtel-local");
   }
 
   private void startSimulator() {
-    Duration at = settings.episodesAfter();
-    List<EpisodeSpec> episodes = List.of(
-        EpisodeSpec.parse("PORT_SCAN@" + Durations.format(at) + "+30s"),
-        EpisodeSpec.parse("NEW_EDGE@" + Durations.format(at.plusSeconds(40)) + "+30s"),
-        EpisodeSpec.parse("EXTERNAL_EGRESS@" + Durations.format(at.plusSeconds(80)) + "+30s"),
-        EpisodeSpec.parse("DENIED_SPIKE@" + Durations.format(at.plusSeconds(120)) + "+30s"),
-        EpisodeSpec.parse("VOLUME_BURST@" + Durations.format(at.plusSeconds(160)) + "+30s"),
-        EpisodeSpec.parse("IP_SWEEP@" + Durations.format(at.plusSeconds(200)) + "+30s"),
-        EpisodeSpec.parse("POLICY_VIOLATION@" + Durations.format(at.plusSeconds(240)) + "+30s"));
-    SimulatorSettings simulation = SimulatorSettings.defaults()
-        .withSeed(settings.seed())
-        .withStart(Instant.now())
-        .withDuration(Duration.ofDays(7))
-        .withFlowsPerSecond(settings.flowsPerSecond())
-        .withPacedFlowsPerSecond(Math.round(settings.flowsPerSecond()))
-        .withEpisodesPerType(0)
-        .withEpisodes(episodes);
+    SimulatorSettings simulation = settings.demo().simulation(Instant.now());
     ClusterSimulator simulator = ClusterSimulator.of(simulation);
     Map<String, Object> producerConfig = Map.of("bootstrap.servers", stack.kafka().bootstrapServers(), "acks", "all",
         "enable.idempotence", true, "linger.ms", 20, "compression.type", "lz4");
     flowProducer = new KafkaProducer<>(producerConfig, new StringSerializer(), new WireSerializer<>(RecordType.FLOW_EVENT));
     stateProducer = new KafkaProducer<>(producerConfig, new StringSerializer(), new WireSerializer<>(RecordType.CLUSTER_STATE));
-    for (ClusterStateRecord record : simulator.clusterState()) {
+    for (ClusterStateRecord record : LocalDemo.initialClusterState(simulator)) {
       stateProducer.send(new ProducerRecord<>(FlowtelTopics.CLUSTER_STATE, record.key(), record.value()));
     }
     stateProducer.flush();

@@ -1,0 +1,97 @@
+package dev.flowtel.cli;
+
+import dev.flowtel.core.config.Durations;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.simulator.episode.EpisodeSpec;
+import dev.flowtel.simulator.episode.EpisodeType;
+import dev.flowtel.simulator.settings.SimulatorSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The demo {@code ./flowtel up} stages with the synthetic source: the simulated cluster paced so
+ * its event time is the wall clock, one anomaly episode every 40 s once the detectors have learnt
+ * for {@code episodesAfter}, and the few detector settings that differ from production so that
+ * every anomaly type can show within minutes instead of hours. Both engines get the same settings.
+ *
+ * @param flowsPerSecond mean flows per second, of event time and of the wall clock alike
+ * @param seed the simulated cluster's seed
+ * @param episodesAfter when the first episode starts; the detectors learn until then
+ */
+record LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter) {
+
+  /** One episode starts this long after the one before it, as the README promises. */
+  static final Duration EPISODE_SPACING = Duration.ofSeconds(40);
+
+  /** Each episode lasts this long, so one ends before the next begins. */
+  static final Duration EPISODE_LENGTH = Duration.ofSeconds(30);
+
+  /** The episodes in the order they are staged; each one causes its own anomaly type. */
+  static final List<EpisodeType> ORDER = List.of(EpisodeType.PORT_SCAN, EpisodeType.NEW_EDGE,
+      EpisodeType.EXTERNAL_EGRESS, EpisodeType.DENIED_SPIKE, EpisodeType.VOLUME_BURST, EpisodeType.IP_SWEEP,
+      EpisodeType.POLICY_VIOLATION);
+
+  /** The episodes, the first at {@code episodesAfter}, then one every {@link #EPISODE_SPACING}. */
+  List<EpisodeSpec> episodes() {
+    List<EpisodeSpec> episodes = new ArrayList<>();
+    for (int i = 0; i < ORDER.size(); i++) {
+      episodes.add(new EpisodeSpec(ORDER.get(i), episodesAfter.plus(EPISODE_SPACING.multipliedBy(i)), EPISODE_LENGTH, null));
+    }
+    return episodes;
+  }
+
+  /**
+   * The simulation from {@code start} (the wall clock when it begins): paced at its own mean rate,
+   * so one second of event time takes one second, and open-ended (a week), stopped by {@code up}.
+   */
+  SimulatorSettings simulation(Instant start) {
+    return SimulatorSettings.defaults()
+        .withSeed(seed)
+        .withStart(start)
+        .withDuration(Duration.ofDays(7))
+        .withFlowsPerSecond(flowsPerSecond)
+        .withPacedFlowsPerSecond(Math.round(flowsPerSecond))
+        .withEpisodesPerType(0)
+        .withEpisodes(episodes());
+  }
+
+  /**
+   * How long before the simulation's start its NetworkPolicies are stamped as observed. The
+   * detectors judge a dropped attempt as a policy change's effect (no DENIED_SPIKE) when the
+   * policies in force within {@code --policy-change-grace} (10 min) allowed it, and before the
+   * first cluster-state record nothing was known, which counts as allowing everything: stamped at
+   * the start, the policies would mute DENIED_SPIKE for the demo's first ten minutes. The simulated
+   * cluster has had its policies for a while when the demo begins; this says so.
+   */
+  static final Duration POLICIES_IN_FORCE_BEFORE = Duration.ofHours(1);
+
+  /**
+   * An edge's bytes per minute need this many minutes of history before VOLUME_ANOMALY judges them
+   * (production: 10). The volume burst comes 4 min 40 s into the run, so the demo asks for 3.
+   */
+  static final int VOLUME_MIN_HISTORY = 3;
+
+  /** The simulation's Namespaces and NetworkPolicies, as observed {@link #POLICIES_IN_FORCE_BEFORE} its start. */
+  static List<ClusterStateRecord> initialClusterState(ClusterSimulator simulator) {
+    return simulator.policies().snapshot(simulator.settings().start().minus(POLICIES_IN_FORCE_BEFORE));
+  }
+
+  /**
+   * The detector options the demo's engine runs with, beyond their defaults: learning ends when the
+   * episodes begin, so NEW_EDGE and EXTERNAL_EGRESS have a baseline by then, and volume history is
+   * short enough for the burst.
+   */
+  List<String> detectionArguments() {
+    return List.of("--learning-period", Durations.format(episodesAfter), "--volume-min-history", "" + VOLUME_MIN_HISTORY);
+  }
+
+  /** For the status line: what the demo injects and which detector settings are the demo's own. */
+  String describe() {
+    return String.format("starting the simulated cluster: %,.0f flows/s, one anomaly episode every %s from %s on;"
+        + " demo detector settings: %s", flowsPerSecond, Durations.format(EPISODE_SPACING), Durations.format(episodesAfter),
+        String.join(" ", detectionArguments()));
+  }
+}

@@ -1,0 +1,90 @@
+package dev.flowtel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowtel.core.anomaly.DetectionOptions;
+import dev.flowtel.schema.AnomalyType;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.LabeledFlow;
+import dev.flowtel.simulator.episode.EpisodeSpec;
+import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.simulator.settings.SimulatorSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The demo of {@code ./flowtel up}: what the detectors make of the simulation it runs, without
+ * servers, through analytics' detectors as both engines run them.
+ */
+class LocalDemoTest {
+
+  private static final Instant START = Instant.parse("2026-12-04T13:00:00Z");
+  private static final LocalDemo DEMO = new LocalDemo(2_000, 42, Duration.ofMinutes(2));
+
+  /** What the detectors emit over up's first 8 minutes (one run of some 15 s, for every test). */
+  private static final List<CoreDetection.Emitted> EIGHT_MINUTES = detect(DEMO, Duration.ofMinutes(8));
+
+  /**
+   * up promises every type within 8 minutes; its servers and jobs take up to a minute to start
+   * before the simulation does, so the detectors must have found each one within 7 minutes of
+   * event time (which the paced simulation keeps equal to the wall clock).
+   */
+  @Test
+  void everyAnomalyTypeIsFoundWithinSevenMinutesOfTheSimulationsStart() {
+    Map<AnomalyType, Duration> first = new EnumMap<>(AnomalyType.class);
+    for (CoreDetection.Emitted e : EIGHT_MINUTES) {
+      if (e.atWatermarkMillis() > START.plus(Duration.ofMinutes(7)).toEpochMilli()) {
+        break;
+      }
+      first.putIfAbsent(e.anomaly().getType(), Duration.ofMillis(e.atWatermarkMillis() - START.toEpochMilli()));
+    }
+    assertThat(first).as("event time after the start at which each type was first emitted")
+        .containsOnlyKeys(EnumSet.complementOf(EnumSet.of(AnomalyType.UNKNOWN)));
+  }
+
+  @Test
+  void eachEpisodeCausesOneAnomalyAndCleanTrafficNone() {
+    Map<String, AnomalyType> ids = new TreeMap<>();
+    for (CoreDetection.Emitted e : EIGHT_MINUTES) {
+      ids.put(e.anomaly().getId(), e.anomaly().getType());
+    }
+    assertThat(ids.values()).containsExactlyInAnyOrder(AnomalyType.PORT_SCAN, AnomalyType.NEW_EDGE,
+        AnomalyType.EXTERNAL_EGRESS, AnomalyType.DENIED_SPIKE, AnomalyType.VOLUME_ANOMALY, AnomalyType.IP_SWEEP,
+        AnomalyType.POLICY_VIOLATION);
+  }
+
+  @Test
+  void theEpisodesComeEveryFortySecondsAfterLearning() {
+    assertThat(DEMO.episodes()).extracting(EpisodeSpec::startOffset).containsExactly(Duration.ofSeconds(120),
+        Duration.ofSeconds(160), Duration.ofSeconds(200), Duration.ofSeconds(240), Duration.ofSeconds(280),
+        Duration.ofSeconds(320), Duration.ofSeconds(360));
+    assertThat(DEMO.detectionArguments()).containsSequence("--learning-period", "2m");
+  }
+
+  /** Runs the demo's simulation for {@code length} of event time through the core detectors with the demo's settings. */
+  private static List<CoreDetection.Emitted> detect(LocalDemo demo, Duration length) {
+    SimulatorSettings settings = demo.simulation(START).withDuration(length);
+    ClusterSimulator simulator = ClusterSimulator.of(settings);
+    DetectionOptions options = new DetectionOptions();
+    new CommandLine(options).parseArgs(demo.detectionArguments().toArray(String[]::new));
+    // up's engines run with 3 s of out-of-orderness
+    CoreDetection detection = new CoreDetection(options.detectionConfig(), options.learningStartMillis(), 3_000);
+    LocalDemo.initialClusterState(simulator).forEach(detection::clusterState);
+    simulator.clusterState().forEach(detection::clusterState);
+    for (ClusterStateRecord change : simulator.clusterStateChanges()) {
+      detection.clusterState(change);
+    }
+    for (Iterator<LabeledFlow> it = simulator.flows(); it.hasNext(); ) {
+      detection.flow(it.next().flow());
+    }
+    return detection.emitted();
+  }
+}

@@ -26,25 +26,32 @@ public final class SyntheticFlowSource implements FlowSource {
 
   private final ClusterSimulator simulator;
   private final long maxFlows;
+  private final PacingClock clock;
   private final AtomicLong delivered = new AtomicLong();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile Throwable failure;
   private Thread thread;
 
-  private SyntheticFlowSource(ClusterSimulator simulator, long maxFlows) {
+  private SyntheticFlowSource(ClusterSimulator simulator, long maxFlows, PacingClock clock) {
     this.simulator = Objects.requireNonNull(simulator, "simulator");
     this.maxFlows = maxFlows;
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** A source for the simulator's whole duration. */
   public static SyntheticFlowSource of(ClusterSimulator simulator) {
-    return new SyntheticFlowSource(simulator, Long.MAX_VALUE);
+    return new SyntheticFlowSource(simulator, Long.MAX_VALUE, PacingClock.SYSTEM);
   }
 
   /** A source that stops after {@code maxFlows} flows. */
   public static SyntheticFlowSource of(ClusterSimulator simulator, long maxFlows) {
-    return new SyntheticFlowSource(simulator, maxFlows);
+    return new SyntheticFlowSource(simulator, maxFlows, PacingClock.SYSTEM);
+  }
+
+  /** A source paced on {@code clock} (tests: a clock that moves when waited on). */
+  static SyntheticFlowSource of(ClusterSimulator simulator, long maxFlows, PacingClock clock) {
+    return new SyntheticFlowSource(simulator, maxFlows, clock);
   }
 
   @Override
@@ -169,7 +176,7 @@ public final class SyntheticFlowSource implements FlowSource {
   private final class PacedSink implements SimulationSink {
     private final SimulationSink target;
     private final EventTimePacer pacer;
-    private final long begin = System.nanoTime();
+    private final long begin = clock.nanoTime();
 
     PacedSink(SimulationSink target, EventTimePacer pacer) {
       this.target = target;
@@ -183,10 +190,10 @@ public final class SyntheticFlowSource implements FlowSource {
       }
       long n = delivered.incrementAndGet();
       if (n % 64 == 0) {
-        long wait = begin + pacer.dueAfterStartNanos(flow.getFlowEnd()) - System.nanoTime();
+        long wait = begin + pacer.dueAfterStartNanos(flow.getFlowEnd()) - clock.nanoTime();
         if (wait > 0) {
           try {
-            TimeUnit.NANOSECONDS.sleep(wait);
+            clock.sleepNanos(wait);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Stopped();

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,6 +104,8 @@ final class UpCommand implements Callable<Integer> {
       return 2;
     }
     Path state = stateDir.toAbsolutePath().normalize();
+    Files.createDirectories(state);
+    Path log = PipelineLog.routeToStateDirectory(state);
     Progress progress = new Progress();
     LocalStack stack = LocalStack.start(new LocalStack.Settings(state, kafkaPort, elasticsearchPort, kafkaHeap, elasticsearchHeap),
         progress::step);
@@ -147,7 +150,7 @@ final class UpCommand implements Callable<Integer> {
       live.start();
     }
     StateDirectory.writeEndpoints(state, stack.kafka().bootstrapServers(), stack.elasticsearch().url());
-    printWhere(stack, topics, state);
+    printWhere(stack, topics, state, log);
 
     if (duration.isPresent()) {
       progress.step("running for " + Durations.format(duration.get()));
@@ -179,7 +182,7 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private static void printWhere(LocalStack stack, List<NewTopic> topics, Path state) {
+  private static void printWhere(LocalStack stack, List<NewTopic> topics, Path state, Path log) {
     System.out.println();
     System.out.println("Flowtel is running locally:");
     System.out.println("  Kafka          " + stack.kafka().bootstrapServers());
@@ -189,7 +192,8 @@ final class UpCommand implements Callable<Integer> {
     }
     System.out.println("  Elasticsearch  " + stack.elasticsearch().url() + "  (indices flowtel-traffic-*, flowtel-anomalies-*)");
     System.out.println("  State          " + state);
-    System.out.println("  Logs           " + stack.kafka().logFile() + "\n                 " + stack.elasticsearch().logFile());
+    System.out.println("  Logs           " + log + "   (this run's jobs, sink and libraries)\n                 "
+        + stack.kafka().logFile() + "\n                 " + stack.elasticsearch().logFile());
     System.out.print(howToLook(stack.elasticsearch().url()));
     System.out.println();
   }

@@ -34,6 +34,10 @@ public final class FlowtelCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    // One logging configuration for the whole JVM. By default Log4j keeps one per class loader, and
+    // a library thread with a class loader of its own (Flink's) would log to stderr by log4j2.xml,
+    // into up's live view, instead of where up routes the rest (PipelineLog).
+    System.setProperty("log4j2.contextSelector", "org.apache.logging.log4j.core.selector.BasicContextSelector");
     System.exit(run(args));
   }
 

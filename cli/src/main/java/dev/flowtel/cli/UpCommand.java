@@ -144,6 +144,8 @@ final class UpCommand implements Callable<Integer> {
       stopped.countDown();
     }, "flowtel-up-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
+    // The stopper stops the servers last; their own hooks would stop them while it reads the summary.
+    stack.stopOnlyWhenClosed();
 
     if (pipeline != null) {
       pipeline.start(progress);

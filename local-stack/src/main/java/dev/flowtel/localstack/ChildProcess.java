@@ -72,6 +72,24 @@ final class ChildProcess {
     }
   }
 
+  /**
+   * {@code command} run in a session of its own (setsid(1), where installed). A terminal's Ctrl-C
+   * signals its whole foreground process group: servers in the starting JVM's group would die at
+   * the same moment as it, while it still reads its summary from them and stops the jobs that
+   * write to them. Out of that group, only the starting JVM gets the signal and stops them in order.
+   */
+  static List<String> inOwnSession(List<String> command) {
+    for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
+      if (Files.isExecutable(Path.of(setsid))) {
+        List<String> detached = new java.util.ArrayList<>(command.size() + 1);
+        detached.add(setsid);
+        detached.addAll(command);
+        return detached;
+      }
+    }
+    return command;
+  }
+
   static String javaExecutable() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

@@ -53,6 +53,7 @@ public final class ElasticsearchServer implements AutoCloseable {
   private final Path runDir;
   private final boolean asServiceUser;
   private ProcessHandle process;
+  private Thread stopAtExit;
 
   private ElasticsearchServer(Settings settings) {
     this.settings = settings;
@@ -65,8 +66,18 @@ public final class ElasticsearchServer implements AutoCloseable {
   public static ElasticsearchServer start(Settings settings) {
     ElasticsearchServer server = new ElasticsearchServer(settings);
     server.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-elasticsearch"));
+    server.stopAtExit = new Thread(server::stop, "stop-elasticsearch");
+    Runtime.getRuntime().addShutdownHook(server.stopAtExit);
     return server;
+  }
+
+  /**
+   * Leaves stopping to the caller, who stops the server itself when the JVM exits: the shutdown
+   * hook {@link #start} registers would stop it at the same moment as the caller's own, while that
+   * one may still need it (up reads its summary from the servers, then stops the jobs, then them).
+   */
+  public void stopOnlyWhenAsked() {
+    Runtime.getRuntime().removeShutdownHook(stopAtExit);
   }
 
   public String url() {
@@ -121,7 +132,8 @@ public final class ElasticsearchServer implements AutoCloseable {
           "ES_TMPDIR=" + runDir.resolve("tmp"),
           home.resolve("bin/elasticsearch").toString(), "-d", "-p", pidFile.toString()));
       Path startLog = runDir.resolve("logs/start.log");
-      Process launcher = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(startLog.toFile()).start();
+      Process launcher = new ProcessBuilder(ChildProcess.inOwnSession(command)).redirectErrorStream(true)
+          .redirectOutput(startLog.toFile()).start();
       // With -d the launcher returns once the node has started (or failed to).
       if (!launcher.waitFor(120, TimeUnit.SECONDS)) {
         launcher.destroyForcibly();

@@ -71,6 +71,7 @@ public final class KafkaBroker implements AutoCloseable {
 
   private final Settings settings;
   private Process process;
+  private Thread stopAtExit;
 
   private KafkaBroker(Settings settings) {
     this.settings = settings;
@@ -80,8 +81,18 @@ public final class KafkaBroker implements AutoCloseable {
   public static KafkaBroker start(Settings settings) {
     KafkaBroker broker = new KafkaBroker(settings);
     broker.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "stop-kafka-broker"));
+    broker.stopAtExit = new Thread(broker::stop, "stop-kafka-broker");
+    Runtime.getRuntime().addShutdownHook(broker.stopAtExit);
     return broker;
+  }
+
+  /**
+   * Leaves stopping to the caller, who stops the server itself when the JVM exits: the shutdown
+   * hook {@link #start} registers would stop it at the same moment as the caller's own, while that
+   * one may still need it (up reads its summary from the servers, then stops the jobs, then them).
+   */
+  public void stopOnlyWhenAsked() {
+    Runtime.getRuntime().removeShutdownHook(stopAtExit);
   }
 
   public String bootstrapServers() {
@@ -134,7 +145,8 @@ public final class KafkaBroker implements AutoCloseable {
           "-Xms" + settings.heap(), "-Xmx" + settings.heap(), "-XX:+UseG1GC",
           "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
           "-Dlog4j2.configurationFile=" + log4j.toUri(), "-cp", classpath, "kafka.Kafka", config.toString()));
-      process = new ProcessBuilder(command)
+      // setsid(1) execs without forking here (a child is never a process-group leader): the pid stays the broker's.
+      process = new ProcessBuilder(ChildProcess.inOwnSession(command))
           .redirectErrorStream(true)
           .redirectOutput(dir.resolve("logs/stdout.log").toFile())
           .start();

@@ -72,6 +72,12 @@ public final class LocalStack implements AutoCloseable {
     return elasticsearch;
   }
 
+  /** The servers stop only when {@link #close} is called, not by themselves when the JVM exits; see {@link KafkaBroker#stopOnlyWhenAsked}. */
+  public void stopOnlyWhenClosed() {
+    kafka.stopOnlyWhenAsked();
+    elasticsearch.stopOnlyWhenAsked();
+  }
+
   @Override
   public void close() {
     elasticsearch.stop();

@@ -91,7 +91,7 @@ import picocli.CommandLine.Option;
         "traffic window's end to its record and document, for each engine and rate, with exactly-once output."})
 final class LatencyBench implements Callable<Integer> {
 
-  private static final Set<AnomalyType> MEASURED = Set.of(AnomalyType.PORT_SCAN, AnomalyType.POLICY_VIOLATION);
+  private static final List<AnomalyType> MEASURED = List.of(AnomalyType.PORT_SCAN, AnomalyType.POLICY_VIOLATION);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--rates", split = ",", defaultValue = "2000,50000", description = "Flows per second of the paced simulator, one run each.")
@@ -143,7 +143,7 @@ final class LatencyBench implements Callable<Integer> {
     System.out.printf("%nLatency (ms), window %s, Flink checkpoint %s, Kafka Streams commit %s, episode every %s, measured %s per run%n",
         Durations.format(window), Durations.format(checkpointInterval), Durations.format(commitInterval), Durations.format(every),
         Durations.format(measure));
-    System.out.printf("%-13s %7s  %-40s %5s %8s %8s %8s %11s %15s%n", "engine", "flows/s", "path", "n", "p50", "p99", "max",
+    System.out.printf("%-13s %7s  %-46s %5s %8s %8s %8s %11s %15s%n", "engine", "flows/s", "path", "n", "p50", "p99", "max",
         "p99/window", "p99/visibility");
     rows.forEach(System.out::println);
     return 0;
@@ -156,8 +156,10 @@ final class LatencyBench implements Callable<Integer> {
     private final String engine;
     private final double rate;
     private final Path folder;
-    private final Map<String, Long> anomalyOnTopic = new ConcurrentHashMap<>();
-    private final Map<String, Long> anomalyInEs = new ConcurrentHashMap<>();
+    /** Per anomaly type, anomaly id to latency. */
+    private final Map<AnomalyType, Map<String, Long>> anomalyOnTopic = new ConcurrentHashMap<>();
+    private final Map<AnomalyType, Map<String, Long>> anomalyInEs = new ConcurrentHashMap<>();
+    private final Map<String, AnomalyType> typeOf = new ConcurrentHashMap<>();
     private final Map<String, Long> windowOnTopic = new ConcurrentHashMap<>();
     private final Map<String, Long> windowInEs = new ConcurrentHashMap<>();
     /** Documents still to be found in Elasticsearch, to the time measured from. */
@@ -224,22 +226,26 @@ final class LatencyBench implements Callable<Integer> {
       System.out.printf("[bench] %s at %,.0f flows/s: %,d flows sent, event time at most %,d ms behind the wall clock%n", engine, rate,
           sent.get(), maxEventLagMillis.get());
       long visibility = (engine.equals("flink") ? checkpointInterval : commitInterval).toMillis();
-      return List.of(
-          row("evidence -> anomaly on topic", anomalyOnTopic, visibility),
-          row("evidence -> anomaly in Elasticsearch", anomalyInEs, visibility),
-          row("window end -> traffic on topic", windowOnTopic, visibility),
-          row("window end -> traffic in Elasticsearch", windowInEs, visibility));
+      List<String> rows = new ArrayList<>();
+      for (AnomalyType type : MEASURED) {
+        String name = type.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        rows.add(row("evidence -> " + name + " on topic", anomalyOnTopic.getOrDefault(type, Map.of()), visibility));
+        rows.add(row("evidence -> " + name + " in Elasticsearch", anomalyInEs.getOrDefault(type, Map.of()), visibility));
+      }
+      rows.add(row("window end -> traffic on topic", windowOnTopic, visibility));
+      rows.add(row("window end -> traffic in Elasticsearch", windowInEs, visibility));
+      return rows;
     }
 
     private String row(String path, Map<String, Long> latencies, long visibilityMillis) {
       List<Long> sorted = new ArrayList<>(latencies.values());
       Collections.sort(sorted);
       if (sorted.isEmpty()) {
-        return String.format(Locale.ROOT, "%-13s %,7.0f  %-40s %5d  (none measured)", engine, rate, path, 0);
+        return String.format(Locale.ROOT, "%-13s %,7.0f  %-46s %5d  (none measured)", engine, rate, path, 0);
       }
       long p50 = percentile(sorted, 0.50);
       long p99 = percentile(sorted, 0.99);
-      return String.format(Locale.ROOT, "%-13s %,7.0f  %-40s %5d %,8d %,8d %,8d %11.2f %15.2f", engine, rate, path, sorted.size(), p50, p99,
+      return String.format(Locale.ROOT, "%-13s %,7.0f  %-46s %5d %,8d %,8d %,8d %11.2f %15.2f", engine, rate, path, sorted.size(), p50, p99,
           sorted.get(sorted.size() - 1), (double) p99 / window.toMillis(), (double) p99 / visibilityMillis);
     }
 
@@ -334,8 +340,10 @@ final class LatencyBench implements Callable<Integer> {
             PolicyAnomaly a = decoded.record();
             long completed = a.getLastSeen().toEpochMilli();
             if (seen.add(a.getId()) && MEASURED.contains(a.getType()) && completed >= from && completed < until) {
-              anomalyOnTopic.put(a.getId(), now - completed);
-              pendingAnomalies.put(DocumentRef.of(documents.build(a)), completed);
+              anomalyOnTopic.computeIfAbsent(a.getType(), k -> new ConcurrentHashMap<>()).put(a.getId(), now - completed);
+              DocumentRef doc = DocumentRef.of(documents.build(a));
+              typeOf.put(doc.toString(), a.getType());
+              pendingAnomalies.put(doc, completed);
             }
           }
         }
@@ -373,7 +381,8 @@ final class LatencyBench implements Callable<Integer> {
       HttpClient http = HttpClient.newHttpClient();
       while (running.get()) {
         try {
-          find(http, url, pendingAnomalies, (doc, from) -> anomalyInEs.put(doc.toString(), System.currentTimeMillis() - from));
+          find(http, url, pendingAnomalies, (doc, from) -> anomalyInEs.computeIfAbsent(typeOf.get(doc.toString()),
+              k -> new ConcurrentHashMap<>()).put(doc.toString(), System.currentTimeMillis() - from));
           find(http, url, pendingWindows, (doc, from) -> windowInEs.put(doc.toString(), System.currentTimeMillis() - from));
           Thread.sleep(100);
         } catch (InterruptedException e) {

@@ -114,10 +114,6 @@ final class LatencyBench implements Callable<Integer> {
   @Option(names = "--window", defaultValue = "10s", converter = DurationOption.class, description = "Traffic window (the jobs' default).")
   Duration window;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationOption.class,
-      description = "Flink checkpoint interval: exactly-once output is visible at each checkpoint (the jobs' default).")
-  Duration checkpointInterval;
-
   @Option(names = "--commit-interval", defaultValue = "5s", converter = DurationOption.class,
       description = "Kafka Streams commit interval: exactly_once_v2 output is visible at each commit (the app's default).")
   Duration commitInterval;
@@ -140,9 +136,11 @@ final class LatencyBench implements Callable<Integer> {
         }
       }
     }
-    System.out.printf("%nLatency (ms), window %s, Flink checkpoint %s, Kafka Streams commit %s, episode every %s, measured %s per run%n",
-        Durations.format(window), Durations.format(checkpointInterval), Durations.format(commitInterval), Durations.format(every),
-        Durations.format(measure));
+    System.out.printf("%nLatency (ms), window %s, Flink checkpoints at each job's default (traffic %s, detection %s), Kafka Streams"
+        + " commit %s, episode every %s, measured %s per run%n", Durations.format(window),
+        Durations.format(TrafficAggregationConfig.parse().job().checkpointInterval()),
+        Durations.format(PolicyAnomalyConfig.parse().job().checkpointInterval()), Durations.format(commitInterval),
+        Durations.format(every), Durations.format(measure));
     System.out.printf("%-13s %7s  %-46s %5s %8s %8s %8s %11s %15s%n", "engine", "flows/s", "path", "n", "p50", "p99", "max",
         "p99/window", "p99/visibility");
     rows.forEach(System.out::println);
@@ -225,15 +223,17 @@ final class LatencyBench implements Callable<Integer> {
       engineRun.close();
       System.out.printf("[bench] %s at %,.0f flows/s: %,d flows sent, event time at most %,d ms behind the wall clock%n", engine, rate,
           sent.get(), maxEventLagMillis.get());
-      long visibility = (engine.equals("flink") ? checkpointInterval : commitInterval).toMillis();
+      boolean flink = engine.equals("flink");
+      long anomalyVisibility = (flink ? PolicyAnomalyConfig.parse().job().checkpointInterval() : commitInterval).toMillis();
+      long trafficVisibility = (flink ? TrafficAggregationConfig.parse().job().checkpointInterval() : commitInterval).toMillis();
       List<String> rows = new ArrayList<>();
       for (AnomalyType type : MEASURED) {
         String name = type.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        rows.add(row("evidence -> " + name + " on topic", anomalyOnTopic.getOrDefault(type, Map.of()), visibility));
-        rows.add(row("evidence -> " + name + " in Elasticsearch", anomalyInEs.getOrDefault(type, Map.of()), visibility));
+        rows.add(row("evidence -> " + name + " on topic", anomalyOnTopic.getOrDefault(type, Map.of()), anomalyVisibility));
+        rows.add(row("evidence -> " + name + " in Elasticsearch", anomalyInEs.getOrDefault(type, Map.of()), anomalyVisibility));
       }
-      rows.add(row("window end -> traffic on topic", windowOnTopic, visibility));
-      rows.add(row("window end -> traffic in Elasticsearch", windowInEs, visibility));
+      rows.add(row("window end -> traffic on topic", windowOnTopic, trafficVisibility));
+      rows.add(row("window end -> traffic in Elasticsearch", windowInEs, trafficVisibility));
       return rows;
     }
 
@@ -249,25 +249,34 @@ final class LatencyBench implements Callable<Integer> {
           sorted.get(sorted.size() - 1), (double) p99 / window.toMillis(), (double) p99 / visibilityMillis);
     }
 
+    /** The two jobs as they are deployed: each on its own (mini) cluster, at its own checkpoint interval. */
     private AutoCloseable startFlink(String bootstrap) throws Exception {
       String checkpoints = folder.resolve("checkpoints").toUri().toString();
       TrafficAggregationConfig traffic = TrafficAggregationConfig.parse("--bootstrap-servers", bootstrap,
           "--flows-topic", topic(FlowtelTopics.FLOWS), "--traffic-topic", topic(FlowtelTopics.SERVICE_TRAFFIC),
           "--dlq-topic", topic(FlowtelTopics.DLQ), "--group-id", prefix + "-traffic", "--window", Durations.format(window),
-          "--checkpoint-interval", Durations.format(checkpointInterval), "--checkpoint-dir", checkpoints);
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2,
+          "--checkpoint-dir", checkpoints + "/traffic");
+      StreamExecutionEnvironment trafficEnv = StreamExecutionEnvironment.createLocalEnvironment(2,
           Configuration.fromMap(traffic.flinkConfiguration()));
-      TrafficAggregationJob job = TrafficAggregationJob.onKafka(traffic);
-      job.configure(env);
-      job.attachTo(env);
+      TrafficAggregationJob trafficJob = TrafficAggregationJob.onKafka(traffic);
+      trafficJob.configure(trafficEnv);
+      trafficJob.attachTo(trafficEnv);
       PolicyAnomalyConfig detection = PolicyAnomalyConfig.parse("--bootstrap-servers", bootstrap,
           "--flows-topic", topic(FlowtelTopics.FLOWS), "--cluster-state-topic", topic(FlowtelTopics.CLUSTER_STATE),
           "--anomalies-topic", topic(FlowtelTopics.ANOMALIES), "--dlq-topic", topic(FlowtelTopics.DLQ),
-          "--group-id", prefix + "-anomalies", "--checkpoint-interval", Durations.format(checkpointInterval),
+          "--group-id", prefix + "-anomalies", "--checkpoint-dir", checkpoints + "/detection",
           "--learning-period", Durations.format(warmUp));
-      PolicyAnomalyJob.onKafka(detection).attachTo(env);
-      JobClient client = env.executeAsync(prefix);
-      return () -> client.cancel().get(30, TimeUnit.SECONDS);
+      StreamExecutionEnvironment detectionEnv = StreamExecutionEnvironment.createLocalEnvironment(2,
+          Configuration.fromMap(detection.flinkConfiguration()));
+      PolicyAnomalyJob detectionJob = PolicyAnomalyJob.onKafka(detection);
+      detectionJob.configure(detectionEnv);
+      detectionJob.attachTo(detectionEnv);
+      JobClient trafficClient = trafficEnv.executeAsync(prefix + "-traffic");
+      JobClient detectionClient = detectionEnv.executeAsync(prefix + "-detection");
+      return () -> {
+        trafficClient.cancel().get(30, TimeUnit.SECONDS);
+        detectionClient.cancel().get(30, TimeUnit.SECONDS);
+      };
     }
 
     private AutoCloseable startStreams(String bootstrap) throws Exception {

@@ -4,7 +4,7 @@
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -Dmaven.test.skip=true -pl collector -am package
+RUN mvn -B -q -DskipTests -pl collector -am package
 
 FROM eclipse-temurin:25-jre
 # libbpf1 is the only native library the agent calls (over the FFM API, no JNI).

@@ -4,7 +4,7 @@
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -Dmaven.test.skip=true -pl stream-jobs/flink -am package
+RUN mvn -B -q -DskipTests -pl stream-jobs/flink -am package
 
 # The job is compiled for Java 17, so it runs on the Java 17 images of every Flink 2.x.
 FROM flink:2.3.0-java17

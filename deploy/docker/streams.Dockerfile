@@ -3,7 +3,7 @@
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -Dmaven.test.skip=true -pl stream-jobs/kafka-streams -am package
+RUN mvn -B -q -DskipTests -pl stream-jobs/kafka-streams -am package
 
 FROM eclipse-temurin:21-jre
 RUN useradd --uid 10001 --no-create-home flowtel

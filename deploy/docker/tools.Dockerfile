@@ -4,7 +4,7 @@
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -Dmaven.test.skip=true -pl cli -am package \
+RUN mvn -B -q -DskipTests -pl cli -am package \
  && mvn -B -q -pl cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/opt/flowtel/lib \
  && cp cli/target/flowtel-cli-*.jar /opt/flowtel/lib/
 

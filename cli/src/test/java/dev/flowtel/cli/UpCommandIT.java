@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flowtel.localstack.LocalPorts;
 import dev.flowtel.wire.FlowtelTopics;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -169,29 +168,6 @@ class UpCommandIT {
         throw new AssertionError("no " + what + " after " + AT_MOST.toMinutes() + " min:\n" + printed);
       }
       Thread.sleep(200);
-    }
-  }
-
-  /** Writes to the console and keeps a copy for the assertions. */
-  private static final class TeeStream extends OutputStream {
-    private final OutputStream first;
-    private final OutputStream second;
-
-    TeeStream(OutputStream first, OutputStream second) {
-      this.first = first;
-      this.second = second;
-    }
-
-    @Override
-    public synchronized void write(int b) throws java.io.IOException {
-      first.write(b);
-      second.write(b);
-    }
-
-    @Override
-    public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
-      first.write(b, off, len);
-      second.write(b, off, len);
     }
   }
 }

@@ -9,7 +9,9 @@ import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -47,7 +49,9 @@ public final class AnomalyDocuments implements DocumentBuilder<PolicyAnomaly> {
         .put("event.reason", a.getSummary())
         .put("event.start", a.getFirstSeen().toString())
         .put("event.end", a.getLastSeen().toString())
-        .put("destination.port", a.getDestinationPort());
+        .put("destination.port", a.getDestinationPort())
+        .put("source.ip", sharedAddress(a.getEvidence().getSampleFlows(), FlowSample::getSrcAddr))
+        .put("destination.ip", sharedAddress(a.getEvidence().getSampleFlows(), FlowSample::getDstAddr));
     if (a.getProtocol() != null) {
       f.put("network.transport", Ecs.transport(a.getProtocol())).put("network.iana_number", a.getProtocol().toString());
     }
@@ -81,6 +85,16 @@ public final class AnomalyDocuments implements DocumentBuilder<PolicyAnomaly> {
         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
     String text = counters.isEmpty() || measurements.isEmpty() ? counters + measurements : counters + "; " + measurements;
     return text.isEmpty() ? null : text;
+  }
+
+  /**
+   * The address every sample flow has on one side, or null: a port scan's scanner and target, an
+   * egress's client; never a pick among several (an IP sweep's targets, a spike's many clients).
+   * Lets a SIEM rule or a Kibana filter on {@code source.ip} find the alerts about one host.
+   */
+  private static String sharedAddress(List<FlowSample> samples, Function<FlowSample, String> side) {
+    Set<String> addresses = samples.stream().map(side).collect(Collectors.toSet());
+    return addresses.size() == 1 ? addresses.iterator().next() : null;
   }
 
   private static List<Map<String, Object>> sampleFlows(List<FlowSample> samples) {

@@ -3,8 +3,11 @@ package dev.flowtel.sink.elasticsearch.document;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.schema.FlowSample;
+import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.sink.elasticsearch.SampleRecords;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,22 @@ class AnomalyAndFlowDocumentsTest {
         .containsEntry("text", "distinctPorts=40 flows=41; zScore=4.5")
         .containsEntry("counters", new java.util.TreeMap<>(Map.of("distinctPorts", 40L, "flows", 41L)));
     assertThat((Map<String, Object>) doc.source().get("network")).containsEntry("direction", "outbound");
+    assertThat((Map<String, Object>) doc.source().get("source")).containsEntry("ip", "10.244.1.5");
+    assertThat((Map<String, Object>) doc.source().get("destination")).containsEntry("ip", "203.0.113.7").containsEntry("port", 22);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anAnomalyNamesAnAddressInEcsOnlyWhenEverySampleFlowHasIt() {
+    PolicyAnomaly sweep = SampleRecords.anomaly("sweep-1", 0, "10.244.1.5");
+    FlowSample first = sweep.getEvidence().getSampleFlows().get(0);
+    sweep.getEvidence().setSampleFlows(List.of(first,
+        FlowSample.newBuilder(first).setDstAddr("203.0.113.8").build(), FlowSample.newBuilder(first).setDstAddr("203.0.113.9").build()));
+
+    IndexDocument doc = new AnomalyDocuments(IndexNames.defaults()).build(sweep);
+
+    assertThat((Map<String, Object>) doc.source().get("source")).containsEntry("ip", "10.244.1.5");
+    assertThat((Map<String, Object>) doc.source().get("destination")).doesNotContainKey("ip").containsEntry("port", 22);
   }
 
   @Test

@@ -9,7 +9,7 @@ public final class Detectors {
 
   public static List<Detector<?>> all(DetectionConfig config) {
     return List.of(new PolicyViolationDetector(config), new DeniedSpikeDetector(config), new NewEdgeDetector(config),
-        new VolumeAnomalyDetector(config), new PortScanDetector(config), new IpSweepDetector(config),
+        new VolumeAnomalyDetector(config), DistinctTargetsDetector.portScan(config), DistinctTargetsDetector.ipSweep(config),
         new ExternalEgressDetector(config));
   }
 

@@ -1,6 +1,12 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyEpisode;
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
+import dev.flowtel.core.anomaly.lifecycle.Finding;
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.flow.FlowSampleView;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
@@ -168,7 +174,7 @@ public final class DistinctTargetsDetector<G, T, A extends DistinctTargetsDetect
       window.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey(keying.order()))
           .forEach(e -> report(state, e.getKey(), e.getValue(), out));
     }
-    state.tracker().expire(watermark, config, out);
+    state.tracker().expire(watermark, config.pacing(), out);
   }
 
   private void report(S state, G group, A attempts, Consumer<PolicyAnomaly> out) {
@@ -182,12 +188,13 @@ public final class DistinctTargetsDetector<G, T, A extends DistinctTargetsDetect
     state.tracker().report(new Finding(type(), keying.key(group, attempts), attempts.first(), attempts.last(),
         Severity.HIGH, state.client(), keying.destination(attempts), keying.destinationPort(group), 6,
         Map.of("attempts", (long) targets, "failed" + name, failed, "windows", 1L),
-        Map.of("distinct" + name, (long) targets), Map.of("failedShare", share), attempts.samples(), null), config, out);
+        Map.of("distinct" + name, (long) targets), Map.of("failedShare", share), attempts.samples(), null),
+        config.pacing(), out);
   }
 
   @Override
   public long nextDeadline(S state) {
-    long next = state.tracker().nextExpiry(config);
+    long next = state.tracker().nextExpiry(config.pacing());
     if (!state.windows().isEmpty()) {
       next = Math.min(next, state.windows().firstKey() + config.scanWindow().toMillis() - 1);
     }

@@ -1,6 +1,9 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.flow.FlowSampleView;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.AnomalyType;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.core.edge.ServiceEdge;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.NetworkClass;

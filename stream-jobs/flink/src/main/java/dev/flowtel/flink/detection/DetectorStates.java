@@ -2,8 +2,8 @@ package dev.flowtel.flink.detection;
 
 import dev.flowtel.core.anomaly.Detector;
 import dev.flowtel.core.anomaly.DetectorGroup;
-import dev.flowtel.core.anomaly.ObservedFlow;
-import dev.flowtel.core.anomaly.PolicyJudgement;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.PolicyAnomaly;
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,6 +1,6 @@
 package dev.flowtel.flink.detection;
 
-import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.intake.FlowIntake;
 import dev.flowtel.core.intake.FlowIntakeResult;
 import dev.flowtel.flink.input.DeadLetter;

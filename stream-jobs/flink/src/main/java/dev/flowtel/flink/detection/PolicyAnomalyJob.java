@@ -5,7 +5,7 @@ import dev.flowtel.core.anomaly.Detector;
 import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
-import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.flink.config.FlowtelJob;
 import dev.flowtel.flink.config.JobEnvironment;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;

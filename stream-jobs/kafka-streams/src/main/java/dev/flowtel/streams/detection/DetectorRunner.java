@@ -1,8 +1,8 @@
 package dev.flowtel.streams.detection;
 
 import dev.flowtel.core.anomaly.DetectorGroup;
-import dev.flowtel.core.anomaly.ObservedFlow;
-import dev.flowtel.core.anomaly.PolicyJudgement;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.streams.store.TimeOrderedKeys;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.flowtel.streams.detection;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyEpisode;
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
+import dev.flowtel.core.flow.FlowSampleView;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,8 +23,14 @@ import java.util.Map;
  */
 final class KeyStateBytes {
 
-  /** Classes kept in detector state that moved package, by the binary name older changelogs record. */
-  static final Map<String, Class<?>> MOVED = Map.of();
+  /**
+   * Classes kept in detector state that moved package, by the binary name older changelogs record
+   * (issue 20 split {@code core.anomaly} along the data's route; the detectors' own state classes stayed).
+   */
+  static final Map<String, Class<?>> MOVED = Map.of(
+      "dev.flowtel.core.anomaly.AnomalyTracker", AnomalyTracker.class,
+      "dev.flowtel.core.anomaly.AnomalyEpisode", AnomalyEpisode.class,
+      "dev.flowtel.core.anomaly.FlowSampleView", FlowSampleView.class);
 
   /** What the store holds for one key. */
   record Stored(long registered, Serializable[] slots) {}

@@ -1,6 +1,12 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyEpisode;
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
+import dev.flowtel.core.anomaly.lifecycle.Finding;
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.flow.FlowSampleView;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.Severity;
@@ -118,12 +124,13 @@ public final class DeniedSpikeDetector implements Detector<DeniedSpikeDetector.S
         String key = edgeKey(state);
         state.tracker.report(new Finding(type(), key, b.first, b.last, severity, state.client, state.server, state.port,
             state.protocol, Map.of("droppedFlows", b.dropped, "windows", 1L), Map.of("peakDroppedFlows", b.dropped),
-            Map.of("baselineDroppedFlows", mean, "threshold", threshold), b.samples, b.explanation), config, out);
+            Map.of("baselineDroppedFlows", mean, "threshold", threshold), b.samples, b.explanation),
+            config.pacing(), out);
       } else {
         state.baseline.add(b.dropped, config.volumeEwmaAlpha());
       }
     }
-    state.tracker.expire(watermark, config, out);
+    state.tracker.expire(watermark, config.pacing(), out);
   }
 
   private static String edgeKey(State s) {
@@ -132,7 +139,7 @@ public final class DeniedSpikeDetector implements Detector<DeniedSpikeDetector.S
 
   @Override
   public long nextDeadline(State state) {
-    long next = state.tracker.nextExpiry(config);
+    long next = state.tracker.nextExpiry(config.pacing());
     if (!state.buckets.isEmpty()) {
       next = Math.min(next, state.buckets.firstKey() + config.deniedWindow().toMillis() - 1);
     }

@@ -1,5 +1,6 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyPacing;
 import dev.flowtel.core.policy.Cidr;
 import java.io.Serializable;
 import java.time.Duration;
@@ -163,6 +164,11 @@ public record DetectionConfig(
         deniedSpikeFactor, newEdgeMinConnections, edgeRetention, volumeBucket, volumeEwmaAlpha, volumeMinHistory,
         volumeMinBytes, volumeZScore, volumeMinRatio, scanWindow, scanMinPorts, sweepMinHosts, scanMinFailedShare,
         value, externalMaxLearned);
+  }
+
+  /** The anomaly lifecycle's thresholds: {@link #cooldown} and {@link #reportInterval}. */
+  public AnomalyPacing pacing() {
+    return new AnomalyPacing(cooldown, reportInterval);
   }
 
   /** The parsed {@link #clusterCidrs}. */

@@ -1,5 +1,7 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.PolicyAnomaly;
 import java.io.Serializable;
 import java.util.List;

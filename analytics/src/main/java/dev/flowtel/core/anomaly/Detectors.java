@@ -9,8 +9,8 @@ public final class Detectors {
 
   public static List<Detector<?>> all(DetectionConfig config) {
     return List.of(new PolicyViolationDetector(config), new DeniedSpikeDetector(config), new NewEdgeDetector(config),
-        new VolumeAnomalyDetector(config), new PortScanDetector(config), new IpSweepDetector(config),
-        new ExternalEgressDetector(config));
+        new VolumeAnomalyDetector(config), DistinctTargetsDetector.portScan(config),
+        DistinctTargetsDetector.ipSweep(config), new ExternalEgressDetector(config));
   }
 
   public static List<Detector<?>> of(Grouping grouping, DetectionConfig config) {

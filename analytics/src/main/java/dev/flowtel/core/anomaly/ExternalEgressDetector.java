@@ -1,5 +1,9 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
+import dev.flowtel.core.anomaly.lifecycle.Finding;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.core.policy.Cidr;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.AnomalyType;
@@ -90,7 +94,7 @@ public final class ExternalEgressDetector implements Detector<ExternalEgressDete
     if (state.known.contains(address) || !flow.established()) {
       return;
     }
-    state.tracker.report(finding(key, flow), config, out);
+    state.tracker.report(finding(key, flow), config.pacing(), out);
   }
 
   private Finding finding(String key, ObservedFlow flow) {
@@ -102,12 +106,12 @@ public final class ExternalEgressDetector implements Detector<ExternalEgressDete
 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    state.tracker.expire(watermark, config, out);
+    state.tracker.expire(watermark, config.pacing(), out);
   }
 
   @Override
   public long nextDeadline(State state) {
-    return state.tracker.nextExpiry(config);
+    return state.tracker.nextExpiry(config.pacing());
   }
 
   @Override

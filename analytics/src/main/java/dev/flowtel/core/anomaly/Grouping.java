@@ -1,5 +1,7 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.flow.ObservedFlow;
+
 /** What a detector keys its state by; engines partition flows by this key before the detector. */
 public enum Grouping {
   /** The service edge: {@code client>server:port/protocol}. Policy judgements are made in this grouping. */

@@ -1,29 +1,33 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.flow.FlowSampleView;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.AnomalyType;
-import dev.flowtel.schema.PolicyAnomaly;
-import dev.flowtel.schema.Severity;
-import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
- * IP_SWEEP: one client address attempts TCP connections to one port on at least {@code
- * sweepMinHosts} distinct addresses within one {@code scanWindow}, and at least {@code
- * scanMinFailedShare} of those addresses saw only failed attempts (unanswered, refused, or reset).
+ * The IP-sweep keying of the {@link DistinctTargetsDetector} (IP_SWEEP): attempts grouped by port,
+ * counting its distinct destination addresses against {@code sweepMinHosts}; and the state it keeps.
+ * The class keeps the name it had while it was a detector of its own: savepoints (Kryo) and Kafka
+ * Streams changelogs (Java serialization) record {@code IpSweepDetector$State}, and the changelogs
+ * {@code IpSweepDetector$PortTargets}, with these fields.
  */
-public final class IpSweepDetector implements Detector<IpSweepDetector.State> {
+final class IpSweepDetector
+    implements DistinctTargetsDetector.Keying<Integer, IpAddress, IpSweepDetector.PortTargets, IpSweepDetector.State> {
 
   private static final long serialVersionUID = 1L;
 
   /** Attempts on one port in one window. */
-  static final class PortTargets implements Serializable {
+  static final class PortTargets implements DistinctTargetsDetector.Attempts<IpAddress> {
     private static final long serialVersionUID = 1L;
     final HashSet<IpAddress> hosts = new HashSet<>();
     final HashSet<IpAddress> answeredHosts = new HashSet<>();
@@ -31,21 +35,76 @@ public final class IpSweepDetector implements Detector<IpSweepDetector.State> {
     long last = Long.MIN_VALUE;
     String clientAddress;
     final ArrayList<FlowSampleView> samples = new ArrayList<>();
+
+    @Override
+    public Set<IpAddress> targets() {
+      return hosts;
+    }
+
+    @Override
+    public Set<IpAddress> answered() {
+      return answeredHosts;
+    }
+
+    @Override
+    public List<FlowSampleView> samples() {
+      return samples;
+    }
+
+    @Override
+    public long first() {
+      return first;
+    }
+
+    @Override
+    public long last() {
+      return last;
+    }
+
+    @Override
+    public void attemptedAt(long t) {
+      first = Math.min(first, t);
+      last = Math.max(last, t);
+    }
   }
 
   /** Open windows and open anomalies of one client address. */
-  public static final class State implements Serializable {
+  public static final class State implements DistinctTargetsDetector.Windows<Integer, PortTargets> {
     private static final long serialVersionUID = 1L;
     final TreeMap<Long, HashMap<Integer, PortTargets>> windows = new TreeMap<>();
     long closedUntil = Long.MIN_VALUE;
     EdgeEnd client;
     final AnomalyTracker tracker = new AnomalyTracker();
-  }
 
-  private final DetectionConfig config;
+    @Override
+    public TreeMap<Long, HashMap<Integer, PortTargets>> windows() {
+      return windows;
+    }
 
-  public IpSweepDetector(DetectionConfig config) {
-    this.config = config;
+    @Override
+    public long closedUntil() {
+      return closedUntil;
+    }
+
+    @Override
+    public void closeUntil(long end) {
+      closedUntil = end;
+    }
+
+    @Override
+    public EdgeEnd client() {
+      return client;
+    }
+
+    @Override
+    public void seenFrom(EdgeEnd client) {
+      this.client = client;
+    }
+
+    @Override
+    public AnomalyTracker tracker() {
+      return tracker;
+    }
   }
 
   @Override
@@ -54,73 +113,58 @@ public final class IpSweepDetector implements Detector<IpSweepDetector.State> {
   }
 
   @Override
-  public Grouping grouping() {
-    return Grouping.CLIENT_ADDRESS;
-  }
-
-  @Override
-  public boolean accepts(ObservedFlow flow) {
-    return flow.connectionAttempt();
-  }
-
-  @Override
   public State newState() {
     return new State();
   }
 
   @Override
-  public void onFlow(State state, ObservedFlow flow, PolicyJudgement judgement, long learningUntilMillis,
-      Consumer<PolicyAnomaly> out) {
-    long size = config.scanWindow().toMillis();
-    long t = flow.flowEndMillis();
-    long start = Math.max(t - Math.floorMod(t, size), state.closedUntil);
-    PortTargets targets = state.windows.computeIfAbsent(start, s -> new HashMap<>())
-        .computeIfAbsent(flow.serverPort(), p -> new PortTargets());
-    if (targets.hosts.add(flow.serverIp()) && targets.samples.size() < AnomalyEpisode.MAX_SAMPLES) {
-      targets.samples.add(flow.sample());
-    }
-    if (!flow.failedAttempt()) {
-      targets.answeredHosts.add(flow.serverIp());
-    }
+  public PortTargets newAttempts() {
+    return new PortTargets();
+  }
+
+  @Override
+  public Integer group(ObservedFlow flow) {
+    return flow.serverPort();
+  }
+
+  @Override
+  public IpAddress target(ObservedFlow flow) {
+    return flow.serverIp();
+  }
+
+  @Override
+  public Comparator<Integer> order() {
+    return Comparator.naturalOrder();
+  }
+
+  @Override
+  public int minTargets(DetectionConfig config) {
+    return config.sweepMinHosts();
+  }
+
+  @Override
+  public void remember(PortTargets targets, ObservedFlow flow) {
     targets.clientAddress = flow.clientIp().toString();
-    targets.first = Math.min(targets.first, t);
-    targets.last = Math.max(targets.last, t);
-    state.client = flow.client();
+  }
+
+  /** {@code client>*:port/6}. */
+  @Override
+  public String key(Integer port, PortTargets targets) {
+    return targets.clientAddress + ">*:" + port + "/6";
   }
 
   @Override
-  public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    long size = config.scanWindow().toMillis();
-    while (!state.windows.isEmpty() && watermark >= state.windows.firstKey() + size - 1) {
-      Map.Entry<Long, HashMap<Integer, PortTargets>> window = state.windows.pollFirstEntry();
-      state.closedUntil = window.getKey() + size;
-      window.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-        PortTargets targets = e.getValue();
-        int hosts = targets.hosts.size();
-        long failed = targets.hosts.stream().filter(h -> !targets.answeredHosts.contains(h)).count();
-        double share = (double) failed / hosts;
-        if (hosts >= config.sweepMinHosts() && share >= config.scanMinFailedShare()) {
-          String key = targets.clientAddress + ">*:" + e.getKey() + "/6";
-          state.tracker.report(new Finding(type(), key, targets.first, targets.last, Severity.HIGH, state.client, null,
-              e.getKey(), 6, Map.of("attempts", (long) hosts, "failedHosts", failed, "windows", 1L),
-              Map.of("distinctHosts", (long) hosts), Map.of("failedShare", share), targets.samples, null), config, out);
-        }
-      });
-    }
-    state.tracker.expire(watermark, config, out);
+  public EdgeEnd destination(PortTargets targets) {
+    return null;
   }
 
   @Override
-  public long nextDeadline(State state) {
-    long next = state.tracker.nextExpiry(config);
-    if (!state.windows.isEmpty()) {
-      next = Math.min(next, state.windows.firstKey() + config.scanWindow().toMillis() - 1);
-    }
-    return next;
+  public Integer destinationPort(Integer port) {
+    return port;
   }
 
   @Override
-  public boolean isEmpty(State state) {
-    return state.windows.isEmpty() && state.tracker.isEmpty();
+  public String targetsName() {
+    return "Hosts";
   }
 }

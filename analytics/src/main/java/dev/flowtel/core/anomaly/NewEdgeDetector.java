@@ -1,6 +1,10 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
+import dev.flowtel.core.anomaly.lifecycle.Finding;
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.Severity;
@@ -70,14 +74,14 @@ public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
     if (state.known || !flow.established() || judgement.denied()) {
       return;
     }
-    if (state.tracker.openAt(flow.edgeKey(), t, config) != null) {
-      state.tracker.report(finding(flow, t, t, flow.connectionAttempt() ? 1 : 0), config, out);
+    if (state.tracker.openAt(flow.edgeKey(), t, config.pacing()) != null) {
+      state.tracker.report(finding(flow, t, t, flow.connectionAttempt() ? 1 : 0), config.pacing(), out);
       return;
     }
     state.pendingConnections.add(flow.connectionId());
     state.pendingSince = Math.min(state.pendingSince, t);
     if (state.pendingConnections.size() >= config.newEdgeMinConnections()) {
-      state.tracker.report(finding(flow, state.pendingSince, t, state.pendingConnections.size()), config, out);
+      state.tracker.report(finding(flow, state.pendingSince, t, state.pendingConnections.size()), config.pacing(), out);
       state.pendingConnections.clear();
       state.pendingSince = Long.MAX_VALUE;
     }
@@ -91,7 +95,7 @@ public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    state.tracker.expire(watermark, config, out);
+    state.tracker.expire(watermark, config.pacing(), out);
     if (state.pendingSince != Long.MAX_VALUE && state.pendingSince + config.cooldown().toMillis() < watermark) {
       state.pendingConnections.clear();
       state.pendingSince = Long.MAX_VALUE;
@@ -106,7 +110,7 @@ public final class NewEdgeDetector implements Detector<NewEdgeDetector.State> {
 
   @Override
   public long nextDeadline(State state) {
-    long next = state.tracker.nextExpiry(config);
+    long next = state.tracker.nextExpiry(config.pacing());
     if (state.lastSeenMillis != Long.MIN_VALUE) {
       next = Math.min(next, state.lastSeenMillis + config.edgeRetention().toMillis() + 1);
     }

@@ -1,5 +1,9 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
+import dev.flowtel.core.anomaly.lifecycle.Finding;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.Severity;
@@ -62,7 +66,7 @@ public final class PolicyViolationDetector implements Detector<PolicyViolationDe
     }
     long t = flow.flowEndMillis();
     long first = t;
-    if (state.tracker.openAt(flow.edgeKey(), t, config) == null) {
+    if (state.tracker.openAt(flow.edgeKey(), t, config.pacing()) == null) {
       state.pendingConnections.add(flow.connectionId());
       state.pendingSince = Math.min(state.pendingSince, t);
       if (state.pendingConnections.size() < config.violationMinConnections()) {
@@ -75,12 +79,12 @@ public final class PolicyViolationDetector implements Detector<PolicyViolationDe
     state.tracker.report(new Finding(type(), flow.edgeKey(), first, t, Severity.HIGH,
         flow.client(), flow.server(), flow.serverPort(), flow.protocol(),
         Map.of("flows", 1L, "bytes", flow.bytes(), "connections", flow.connectionAttempt() ? 1L : 0L), Map.of(),
-        Map.of(), List.of(flow.sample()), judgement.explanation()), config, out);
+        Map.of(), List.of(flow.sample()), judgement.explanation()), config.pacing(), out);
   }
 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    state.tracker.expire(watermark, config, out);
+    state.tracker.expire(watermark, config.pacing(), out);
     if (state.pendingSince != Long.MAX_VALUE && state.pendingSince + config.cooldown().toMillis() < watermark) {
       state.pendingConnections.clear();
       state.pendingSince = Long.MAX_VALUE;
@@ -89,7 +93,7 @@ public final class PolicyViolationDetector implements Detector<PolicyViolationDe
 
   @Override
   public long nextDeadline(State state) {
-    long next = state.tracker.nextExpiry(config);
+    long next = state.tracker.nextExpiry(config.pacing());
     return state.pendingSince == Long.MAX_VALUE ? next : Math.min(next, state.pendingSince + config.cooldown().toMillis() + 1);
   }
 

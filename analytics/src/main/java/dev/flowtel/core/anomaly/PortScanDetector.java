@@ -1,29 +1,33 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.flow.FlowSampleView;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.AnomalyType;
-import dev.flowtel.schema.PolicyAnomaly;
-import dev.flowtel.schema.Severity;
-import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
- * PORT_SCAN: one client address attempts TCP connections to at least {@code scanMinPorts}
- * distinct ports of one destination address within one {@code scanWindow}, and at least {@code
- * scanMinFailedShare} of those ports saw only failed attempts (unanswered, refused, or reset).
+ * The port-scan keying of the {@link DistinctTargetsDetector} (PORT_SCAN): attempts grouped by
+ * destination address, counting its distinct ports against {@code scanMinPorts}; and the state it
+ * keeps. The class keeps the name it had while it was a detector of its own: savepoints (Kryo) and
+ * Kafka Streams changelogs (Java serialization) record {@code PortScanDetector$State}, and the
+ * changelogs {@code PortScanDetector$Target}, with these fields.
  */
-public final class PortScanDetector implements Detector<PortScanDetector.State> {
+final class PortScanDetector
+    implements DistinctTargetsDetector.Keying<IpAddress, Integer, PortScanDetector.Target, PortScanDetector.State> {
 
   private static final long serialVersionUID = 1L;
 
   /** Attempts on one destination address in one window. */
-  static final class Target implements Serializable {
+  static final class Target implements DistinctTargetsDetector.Attempts<Integer> {
     private static final long serialVersionUID = 1L;
     final HashSet<Integer> ports = new HashSet<>();
     final HashSet<Integer> answeredPorts = new HashSet<>();
@@ -31,21 +35,76 @@ public final class PortScanDetector implements Detector<PortScanDetector.State> 
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     final ArrayList<FlowSampleView> samples = new ArrayList<>();
+
+    @Override
+    public Set<Integer> targets() {
+      return ports;
+    }
+
+    @Override
+    public Set<Integer> answered() {
+      return answeredPorts;
+    }
+
+    @Override
+    public List<FlowSampleView> samples() {
+      return samples;
+    }
+
+    @Override
+    public long first() {
+      return first;
+    }
+
+    @Override
+    public long last() {
+      return last;
+    }
+
+    @Override
+    public void attemptedAt(long t) {
+      first = Math.min(first, t);
+      last = Math.max(last, t);
+    }
   }
 
   /** Open windows and open anomalies of one client address. */
-  public static final class State implements Serializable {
+  public static final class State implements DistinctTargetsDetector.Windows<IpAddress, Target> {
     private static final long serialVersionUID = 1L;
     final TreeMap<Long, HashMap<IpAddress, Target>> windows = new TreeMap<>();
     long closedUntil = Long.MIN_VALUE;
     EdgeEnd client;
     final AnomalyTracker tracker = new AnomalyTracker();
-  }
 
-  private final DetectionConfig config;
+    @Override
+    public TreeMap<Long, HashMap<IpAddress, Target>> windows() {
+      return windows;
+    }
 
-  public PortScanDetector(DetectionConfig config) {
-    this.config = config;
+    @Override
+    public long closedUntil() {
+      return closedUntil;
+    }
+
+    @Override
+    public void closeUntil(long end) {
+      closedUntil = end;
+    }
+
+    @Override
+    public EdgeEnd client() {
+      return client;
+    }
+
+    @Override
+    public void seenFrom(EdgeEnd client) {
+      this.client = client;
+    }
+
+    @Override
+    public AnomalyTracker tracker() {
+      return tracker;
+    }
   }
 
   @Override
@@ -54,84 +113,60 @@ public final class PortScanDetector implements Detector<PortScanDetector.State> 
   }
 
   @Override
-  public Grouping grouping() {
-    return Grouping.CLIENT_ADDRESS;
-  }
-
-  @Override
-  public boolean accepts(ObservedFlow flow) {
-    return flow.connectionAttempt();
-  }
-
-  @Override
   public State newState() {
     return new State();
   }
 
   @Override
-  public void onFlow(State state, ObservedFlow flow, PolicyJudgement judgement, long learningUntilMillis,
-      Consumer<PolicyAnomaly> out) {
-    long size = config.scanWindow().toMillis();
-    long t = flow.flowEndMillis();
-    long start = Math.max(t - Math.floorMod(t, size), state.closedUntil);
-    Target target = state.windows.computeIfAbsent(start, s -> new HashMap<>())
-        .computeIfAbsent(flow.serverIp(), a -> new Target());
-    if (target.ports.add(flow.serverPort()) && target.samples.size() < AnomalyEpisode.MAX_SAMPLES) {
-      target.samples.add(flow.sample());
-    }
-    if (!flow.failedAttempt()) {
-      target.answeredPorts.add(flow.serverPort());
-    }
+  public Target newAttempts() {
+    return new Target();
+  }
+
+  @Override
+  public IpAddress group(ObservedFlow flow) {
+    return flow.serverIp();
+  }
+
+  @Override
+  public Integer target(ObservedFlow flow) {
+    return flow.serverPort();
+  }
+
+  @Override
+  public Comparator<IpAddress> order() {
+    return Comparator.comparing(IpAddress::toString);
+  }
+
+  @Override
+  public int minTargets(DetectionConfig config) {
+    return config.scanMinPorts();
+  }
+
+  @Override
+  public void remember(Target target, ObservedFlow flow) {
     if (target.destination == null) {
       target.destination = flow.server();
     }
-    target.first = Math.min(target.first, t);
-    target.last = Math.max(target.last, t);
-    state.client = flow.client();
+  }
+
+  /** {@code client>destination}; the client as the first sample shows it. */
+  @Override
+  public String key(IpAddress destination, Target target) {
+    return (target.samples.isEmpty() ? "?" : target.samples.get(0).srcAddr()) + ">" + destination;
   }
 
   @Override
-  public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    long size = config.scanWindow().toMillis();
-    while (!state.windows.isEmpty() && watermark >= state.windows.firstKey() + size - 1) {
-      Map.Entry<Long, HashMap<IpAddress, Target>> window = state.windows.pollFirstEntry();
-      state.closedUntil = window.getKey() + size;
-      window.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(IpAddress::toString)))
-          .forEach(e -> {
-            Target target = e.getValue();
-            int ports = target.ports.size();
-            long failed = target.ports.stream().filter(p -> !target.answeredPorts.contains(p)).count();
-            double share = (double) failed / ports;
-            if (ports >= config.scanMinPorts() && share >= config.scanMinFailedShare()) {
-              String key = clientAddress(target) + ">" + e.getKey();
-              state.tracker.report(new Finding(type(), key, target.first, target.last, Severity.HIGH, state.client,
-                  target.destination, null, 6, Map.of("attempts", (long) ports, "failedPorts", failed, "windows", 1L),
-                  Map.of("distinctPorts", (long) ports), Map.of("failedShare", share), target.samples, null), config, out);
-            }
-          });
-    }
-    state.tracker.expire(watermark, config, out);
-  }
-
-  private static String clientAddress(Target target) {
-    return target.samples.isEmpty() ? "?" : clientOf(target.samples.get(0));
-  }
-
-  static String clientOf(FlowSampleView sample) {
-    return sample.srcAddr();
+  public EdgeEnd destination(Target target) {
+    return target.destination;
   }
 
   @Override
-  public long nextDeadline(State state) {
-    long next = state.tracker.nextExpiry(config);
-    if (!state.windows.isEmpty()) {
-      next = Math.min(next, state.windows.firstKey() + config.scanWindow().toMillis() - 1);
-    }
-    return next;
+  public Integer destinationPort(IpAddress destination) {
+    return null;
   }
 
   @Override
-  public boolean isEmpty(State state) {
-    return state.windows.isEmpty() && state.tracker.isEmpty();
+  public String targetsName() {
+    return "Ports";
   }
 }

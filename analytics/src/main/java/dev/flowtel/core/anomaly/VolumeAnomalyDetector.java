@@ -1,6 +1,12 @@
 package dev.flowtel.core.anomaly;
 
+import dev.flowtel.core.anomaly.lifecycle.AnomalyEpisode;
+import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
+import dev.flowtel.core.anomaly.lifecycle.Finding;
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.flow.FlowSampleView;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.Severity;
@@ -123,12 +129,12 @@ public final class VolumeAnomalyDetector implements Detector<VolumeAnomalyDetect
         state.tracker.report(new Finding(type(), state.edgeKey, b.first, b.last, severity, state.client, state.server,
             state.port, state.protocol, Map.of("bytes", b.bytes, "windows", 1L), Map.of("peakBytes", b.bytes),
             Map.of("baselineBytes", mean, "baselineStddev", state.baseline.stddev(), "zScore", z,
-                "ratio", Double.isInfinite(ratio) ? 0.0 : ratio), b.samples, null), config, out);
+                "ratio", Double.isInfinite(ratio) ? 0.0 : ratio), b.samples, null), config.pacing(), out);
       } else {
         state.baseline.add(b.bytes, alpha);
       }
     }
-    state.tracker.expire(watermark, config, out);
+    state.tracker.expire(watermark, config.pacing(), out);
     if (state.buckets.isEmpty() && state.lastSeenMillis != Long.MIN_VALUE
         && state.lastSeenMillis + config.edgeRetention().toMillis() < watermark) {
       state.lastSeenMillis = Long.MIN_VALUE;
@@ -137,7 +143,7 @@ public final class VolumeAnomalyDetector implements Detector<VolumeAnomalyDetect
 
   @Override
   public long nextDeadline(State state) {
-    long next = state.tracker.nextExpiry(config);
+    long next = state.tracker.nextExpiry(config.pacing());
     if (!state.buckets.isEmpty()) {
       next = Math.min(next, state.buckets.firstKey() + config.volumeBucket().toMillis() - 1);
     } else if (state.lastSeenMillis != Long.MIN_VALUE) {

@@ -2,6 +2,8 @@ package dev.flowtel.core.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import java.io.Serializable;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.core.edge.ServiceEdge;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.NetworkClass;
@@ -54,7 +56,7 @@ class DetectorScenariosTest {
     for (int port = 1; port <= 60; port++) {
       flows.add(flow(T0 + port * 500L, SCANNER, DB, "10.244.0.21", "10.244.2.10", port, 0x02, 60, false));
     }
-    List<PolicyAnomaly> anomalies = run(new PortScanDetector(DetectionConfig.defaults()), flows, T0 + 60_000);
+    List<PolicyAnomaly> anomalies = run(DistinctTargetsDetector.portScan(DetectionConfig.defaults()), flows, T0 + 60_000);
     assertThat(anomalies).singleElement().satisfies(a -> {
       assertThat(a.getId()).isEqualTo("PORT_SCAN:10.244.0.21>10.244.2.10@2025-01-06T01:00:00.500Z");
       assertThat(a.getType()).isEqualTo(AnomalyType.PORT_SCAN);
@@ -71,7 +73,7 @@ class DetectorScenariosTest {
     for (int port = 1; port <= 60; port++) {
       flows.add(flow(T0 + port * 500L, SCANNER, DB, "10.244.0.21", "10.244.2.10", port, 0x12 | 0x08, 600, false));
     }
-    assertThat(run(new PortScanDetector(DetectionConfig.defaults()), flows, T0 + 60_000)).isEmpty();
+    assertThat(run(DistinctTargetsDetector.portScan(DetectionConfig.defaults()), flows, T0 + 60_000)).isEmpty();
   }
 
   @Test

@@ -1,19 +1,15 @@
 package dev.flowtel.flink.detection;
 
 import dev.flowtel.flink.kafka.FlowtelKafka;
+import dev.flowtel.flink.kafka.WireRecordSerializer;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
-import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** The detection job's own Kafka sources and sink; the rest of its wiring is {@link FlowtelKafka}'s, as the traffic job's. */
 public final class DetectionKafka {
@@ -54,28 +50,25 @@ public final class DetectionKafka {
   }
 
   /** PolicyAnomaly keyed by its id, so revisions of one anomaly share a key and compaction keeps the newest. */
-  static final class PolicyAnomalyRecordSerializer implements KafkaRecordSerializationSchema<PolicyAnomaly> {
+  static final class PolicyAnomalyRecordSerializer extends WireRecordSerializer<PolicyAnomaly> {
     private static final long serialVersionUID = 1L;
-    private final String topic;
-    private transient WireCodec<PolicyAnomaly> codec;
 
     PolicyAnomalyRecordSerializer(String topic) {
-      this.topic = topic;
+      super(topic, RecordType.POLICY_ANOMALY);
     }
 
     @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-      codec = WireCodec.of(RecordType.POLICY_ANOMALY);
+    protected String recordKey(PolicyAnomaly anomaly) {
+      return anomaly.getId();
     }
 
+    /**
+     * The time the anomaly is produced, not its event time, so topic retention keeps anomalies found
+     * in replayed or simulated past traffic.
+     */
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(PolicyAnomaly anomaly, KafkaSinkContext context, Long timestamp) {
-      if (codec == null) {
-        codec = WireCodec.of(RecordType.POLICY_ANOMALY);
-      }
-      // The record time is when the anomaly was produced, not its event time, so topic retention
-      // keeps anomalies found in replayed or simulated past traffic.
-      return new ProducerRecord<>(topic, null, null, anomaly.getId().getBytes(StandardCharsets.UTF_8), codec.encode(anomaly));
+    protected Long recordTime(PolicyAnomaly anomaly) {
+      return null;
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.flowtel.flink.detection;
 
-import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.flink.input.DeadLetter;
 
 /** What the flows source hands the detection job for one Kafka record: a counted flow, or a dead letter. */

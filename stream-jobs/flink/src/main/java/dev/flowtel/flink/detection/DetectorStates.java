@@ -2,8 +2,8 @@ package dev.flowtel.flink.detection;
 
 import dev.flowtel.core.anomaly.Detector;
 import dev.flowtel.core.anomaly.DetectorGroup;
-import dev.flowtel.core.anomaly.ObservedFlow;
-import dev.flowtel.core.anomaly.PolicyJudgement;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.PolicyAnomaly;
 import java.io.IOException;
 import java.io.Serializable;
@@ -36,6 +36,8 @@ final class DetectorStates {
     this.states = new ValueState[detectors.size()];
     for (int i = 0; i < detectors.size(); i++) {
       Detector<?> d = detectors.get(i);
+      // Kryo records the state class's name in savepoints, and restoring loads it by that name: a
+      // detector's state class keeps its name and fields (docs/development.md), as does the state name.
       Class<Serializable> stateClass = (Class<Serializable>) d.newState().getClass();
       states[i] = context.getState(new ValueStateDescriptor<>(d.type().name().toLowerCase(java.util.Locale.ROOT),
           TypeInformation.of(stateClass)));

@@ -1,12 +1,12 @@
 package dev.flowtel.flink.detection;
 
-import dev.flowtel.core.anomaly.ClusterStateVersions;
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
-import dev.flowtel.core.anomaly.ObservedFlow;
-import dev.flowtel.core.anomaly.PolicyJudgement;
-import dev.flowtel.core.anomaly.PolicyTimeline;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.ClusterStateVersions;
+import dev.flowtel.core.judgement.PolicyJudgement;
+import dev.flowtel.core.judgement.PolicyTimeline;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.wire.RecordType;
@@ -86,7 +86,8 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
     }
     // Until both inputs have a watermark, the cluster state may still be arriving: a policy set
     // read halfway would deny what the rest of it allows, so flows are not judged yet.
-    PolicyJudgement judgement = judge.judge(flow, horizon.advance(ctx.timerService().currentWatermark()), config);
+    PolicyJudgement judgement = judge.judge(flow, horizon.advance(ctx.timerService().currentWatermark()),
+        config.policyChangeGrace());
     detectors.onFlow(flow, judgement, clock.learningUntil(flow.flowEndMillis()), ctx.timerService(), out::collect);
   }
 

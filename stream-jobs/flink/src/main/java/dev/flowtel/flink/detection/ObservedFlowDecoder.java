@@ -1,6 +1,6 @@
 package dev.flowtel.flink.detection;
 
-import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.intake.FlowIntake;
 import dev.flowtel.core.intake.FlowIntakeResult;
 import dev.flowtel.flink.input.DeadLetter;
@@ -22,7 +22,7 @@ public final class ObservedFlowDecoder {
     FlowIntakeResult result = intake.read(value);
     if (result instanceof FlowIntakeResult.Undecodable bad) {
       return Optional.of(DetectionRecord.dead(
-          new DeadLetter(key, value, bad.reason(), bad.detail(), topic, partition, offset, PRODUCER)));
+          DeadLetter.undecodable(bad, key, value, topic, partition, offset, PRODUCER)));
     }
     return observed(result);
   }

@@ -6,6 +6,7 @@ import dev.flowtel.core.config.EventTimeOptions;
 import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.flink.config.FlinkJobOptions;
+import dev.flowtel.flink.config.FlowInputOptions;
 import dev.flowtel.wire.FlowtelTopics;
 import java.io.Serializable;
 import java.util.Map;
@@ -31,8 +32,8 @@ public final class PolicyAnomalyConfig implements Serializable {
   @Mixin
   KafkaClientOptions kafka = new KafkaClientOptions();
 
-  @Option(names = "--flows-topic", defaultValue = FlowtelTopics.FLOWS, description = "Topic of FlowEvents to read.")
-  String flowsTopic;
+  @Mixin
+  FlowInputOptions input = new FlowInputOptions("flowtel-policy-anomaly");
 
   @Option(names = "--cluster-state-topic", defaultValue = FlowtelTopics.CLUSTER_STATE,
       description = "Compacted topic of ClusterState (namespaces, NetworkPolicies), read from the start as broadcast state.")
@@ -41,14 +42,8 @@ public final class PolicyAnomalyConfig implements Serializable {
   @Option(names = "--anomalies-topic", defaultValue = FlowtelTopics.ANOMALIES, description = "Topic to write PolicyAnomaly to, keyed by anomaly id.")
   String anomaliesTopic;
 
-  @Option(names = "--dlq-topic", defaultValue = FlowtelTopics.DLQ, description = "Dead-letter topic for undecodable records.")
-  String deadLetterTopic;
-
   @Mixin
   ElasticsearchOutputOptions elasticsearch = new ElasticsearchOutputOptions();
-
-  @Option(names = "--group-id", defaultValue = "flowtel-policy-anomaly", description = "Kafka consumer group (offsets are committed on checkpoints).")
-  String groupId;
 
   @Mixin
   EventTimeOptions eventTime = new EventTimeOptions();
@@ -96,8 +91,8 @@ public final class PolicyAnomalyConfig implements Serializable {
     return detection;
   }
 
-  public String flowsTopic() {
-    return flowsTopic;
+  public FlowInputOptions input() {
+    return input;
   }
 
   public String clusterStateTopic() {
@@ -108,12 +103,5 @@ public final class PolicyAnomalyConfig implements Serializable {
     return anomaliesTopic;
   }
 
-  public String deadLetterTopic() {
-    return deadLetterTopic;
-  }
-
-  public String groupId() {
-    return groupId;
-  }
 
 }

@@ -5,7 +5,9 @@ import dev.flowtel.core.anomaly.Detector;
 import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
-import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.flink.config.FlinkJobOptions;
+import dev.flowtel.flink.config.FlowInputOptions;
 import dev.flowtel.flink.config.FlowtelJob;
 import dev.flowtel.flink.config.JobEnvironment;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
@@ -82,14 +84,16 @@ public final class PolicyAnomalyJob implements FlowtelJob {
   /** The job wired to Kafka as configured: what a Flink cluster runs. */
   public static PolicyAnomalyJob onKafka(PolicyAnomalyConfig config) {
     Properties client = config.kafka().properties();
+    FlowInputOptions input = config.input();
+    FlinkJobOptions run = config.job();
     PolicyAnomalyJob job = new PolicyAnomalyJob(config,
-        DetectionKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.job().startingOffsets(), config.job().bounded()),
-        DetectionKafka.clusterStateSource(client, config.clusterStateTopic(), config.groupId() + "-cluster-state",
-            config.job().bounded()),
-        DetectionKafka.anomalySink(client, config.anomaliesTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
-            config.groupId() + "-anomalies"),
-        FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
-            config.groupId() + "-dlq"));
+        DetectionKafka.flowSource(client, input.flowsTopic(), input.groupId(), run.startingOffsets(), run.bounded()),
+        DetectionKafka.clusterStateSource(client, config.clusterStateTopic(), input.groupId() + "-cluster-state",
+            run.bounded()),
+        DetectionKafka.anomalySink(client, config.anomaliesTopic(), run.exactlyOnce(), run.transactionTimeout(),
+            input.groupId() + "-anomalies"),
+        FlowtelKafka.deadLetterSink(client, input.deadLetterTopic(), run.exactlyOnce(), run.transactionTimeout(),
+            input.groupId() + "-dlq"));
     ElasticsearchSink.asConfigured(config.elasticsearch(), AnomalyDocuments::new).ifPresent(job::alsoTo);
     return job;
   }

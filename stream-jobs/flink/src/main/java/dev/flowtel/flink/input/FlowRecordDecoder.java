@@ -20,7 +20,7 @@ public final class FlowRecordDecoder {
     FlowIntakeResult result = intake.read(value);
     if (result instanceof FlowIntakeResult.Undecodable bad) {
       return Optional.of(SourceRecord.dead(
-          new DeadLetter(key, value, bad.reason(), bad.detail(), topic, partition, offset, PRODUCER)));
+          DeadLetter.undecodable(bad, key, value, topic, partition, offset, PRODUCER)));
     }
     return result instanceof FlowIntakeResult.CountedFlow counted
         ? Optional.of(SourceRecord.of(counted.flow(), value))

@@ -4,6 +4,7 @@ import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.core.config.TrafficWindowOptions;
 import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.flink.config.FlinkJobOptions;
+import dev.flowtel.flink.config.FlowInputOptions;
 import dev.flowtel.wire.FlowtelTopics;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -27,20 +28,14 @@ public final class TrafficAggregationConfig implements Serializable {
   @Mixin
   KafkaClientOptions kafka = new KafkaClientOptions();
 
-  @Option(names = "--flows-topic", defaultValue = FlowtelTopics.FLOWS, description = "Topic of FlowEvents to read.")
-  String flowsTopic;
+  @Mixin
+  FlowInputOptions input = new FlowInputOptions("flowtel-traffic-aggregation");
 
   @Option(names = "--traffic-topic", defaultValue = FlowtelTopics.SERVICE_TRAFFIC, description = "Topic to write ServiceTraffic to.")
   String trafficTopic;
 
-  @Option(names = "--dlq-topic", defaultValue = FlowtelTopics.DLQ, description = "Dead-letter topic for undecodable and late flows.")
-  String deadLetterTopic;
-
   @Mixin
   ElasticsearchOutputOptions elasticsearch = new ElasticsearchOutputOptions();
-
-  @Option(names = "--group-id", defaultValue = "flowtel-traffic-aggregation", description = "Kafka consumer group (offsets are committed on checkpoints).")
-  String groupId;
 
   @Mixin
   TrafficWindowOptions windows = new TrafficWindowOptions();
@@ -78,20 +73,13 @@ public final class TrafficAggregationConfig implements Serializable {
     return job;
   }
 
-  public String flowsTopic() {
-    return flowsTopic;
+  public FlowInputOptions input() {
+    return input;
   }
 
   public String trafficTopic() {
     return trafficTopic;
   }
 
-  public String deadLetterTopic() {
-    return deadLetterTopic;
-  }
-
-  public String groupId() {
-    return groupId;
-  }
 
 }

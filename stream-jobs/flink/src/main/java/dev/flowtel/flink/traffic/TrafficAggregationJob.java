@@ -1,6 +1,8 @@
 package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
+import dev.flowtel.flink.config.FlinkJobOptions;
+import dev.flowtel.flink.config.FlowInputOptions;
 import dev.flowtel.flink.config.FlowtelJob;
 import dev.flowtel.flink.config.JobEnvironment;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
@@ -80,12 +82,14 @@ public final class TrafficAggregationJob implements FlowtelJob {
   public static TrafficAggregationJob onKafka(TrafficAggregationConfig config,
       UnaryOperator<DataStream<ClassifiedFlow>> flowsTap) {
     Properties client = config.kafka().properties();
+    FlowInputOptions input = config.input();
+    FlinkJobOptions run = config.job();
     TrafficAggregationJob job = new TrafficAggregationJob(config,
-        FlowtelKafka.flowSource(client, config.flowsTopic(), config.groupId(), config.job().startingOffsets(), config.job().bounded()),
-        FlowtelKafka.trafficSink(client, config.trafficTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
-            config.groupId() + "-traffic"),
-        FlowtelKafka.deadLetterSink(client, config.deadLetterTopic(), config.job().exactlyOnce(), config.job().transactionTimeout(),
-            config.groupId() + "-dlq"), flowsTap);
+        FlowtelKafka.flowSource(client, input.flowsTopic(), input.groupId(), run.startingOffsets(), run.bounded()),
+        FlowtelKafka.trafficSink(client, config.trafficTopic(), run.exactlyOnce(), run.transactionTimeout(),
+            input.groupId() + "-traffic"),
+        FlowtelKafka.deadLetterSink(client, input.deadLetterTopic(), run.exactlyOnce(), run.transactionTimeout(),
+            input.groupId() + "-dlq"), flowsTap);
     ElasticsearchSink.asConfigured(config.elasticsearch(), TrafficDocuments::new).ifPresent(job::alsoTo);
     return job;
   }

@@ -2,7 +2,7 @@ package dev.flowtel.flink.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.flink.testing.CheckpointOnDemandCluster;
 import dev.flowtel.flink.testing.FailOnceAfterCheckpoint;

@@ -1,7 +1,7 @@
 package dev.flowtel.streams.detection;
 
-import dev.flowtel.core.anomaly.ClusterStateVersions;
-import dev.flowtel.core.anomaly.PolicyTimeline;
+import dev.flowtel.core.judgement.ClusterStateVersions;
+import dev.flowtel.core.judgement.PolicyTimeline;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.wire.DecodeResult;

@@ -1,17 +1,12 @@
 package dev.flowtel.streams.detection;
 
 import dev.flowtel.core.anomaly.DetectorGroup;
-import dev.flowtel.core.anomaly.ObservedFlow;
-import dev.flowtel.core.anomaly.PolicyJudgement;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.streams.store.TimeOrderedKeys;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -22,8 +17,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Runs core's {@link DetectorGroup} over Kafka Streams stores, with Flink's keyed-timer semantics:
- * per key, the detectors' states (Java-serialized, as plain serializable core objects) and the one
- * event-time deadline registered for the key; a timer store ordered by deadline, so event time
+ * per key, the detectors' states (Java-serialized, as plain serializable core objects: {@link
+ * KeyStateBytes}) and the one event-time deadline registered for the key; a timer store ordered by deadline, so event time
  * reaching {@code W} runs every due key in deadline order (including deadlines that come due while
  * doing so), as Flink's timer service does.
  */
@@ -97,11 +92,10 @@ final class DetectorRunner {
     byte[] stored = states.get(key);
     KeyState state = new KeyState(group.detectors().size());
     if (stored != null) {
-      ByteBuffer buffer = ByteBuffer.wrap(stored);
-      state.registered = buffer.getLong();
-      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(stored, 8, stored.length - 8))) {
-        Serializable[] slots = (Serializable[]) in.readObject();
-        System.arraycopy(slots, 0, state.slots, 0, Math.min(slots.length, state.slots.length));
+      try {
+        KeyStateBytes.Stored read = KeyStateBytes.read(stored);
+        state.registered = read.registered();
+        System.arraycopy(read.slots(), 0, state.slots, 0, Math.min(read.slots().length, state.slots.length));
       } catch (IOException | ClassNotFoundException e) {
         throw new IllegalStateException("unreadable detector state of " + key + ": " + e, e);
       }
@@ -114,16 +108,11 @@ final class DetectorRunner {
       states.delete(key);
       return;
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
     try {
-      bytes.write(ByteBuffer.allocate(8).putLong(state.registered).array());
-      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-        out.writeObject(state.slots);
-      }
+      states.put(key, KeyStateBytes.write(state.registered, state.slots));
     } catch (IOException e) {
       throw new IllegalStateException("cannot store detector state of " + key + ": " + e, e);
     }
-    states.put(key, bytes.toByteArray());
   }
 
   /** One key's detector states and its registered deadline (Long.MAX_VALUE: none). */

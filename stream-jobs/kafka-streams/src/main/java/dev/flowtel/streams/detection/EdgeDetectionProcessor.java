@@ -1,19 +1,19 @@
 package dev.flowtel.streams.detection;
 
-import dev.flowtel.core.anomaly.ClusterStateVersions;
 import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
-import dev.flowtel.core.anomaly.ObservedFlow;
-import dev.flowtel.core.anomaly.PolicyJudgement;
-import dev.flowtel.core.anomaly.PolicyTimeline;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.ClusterStateVersions;
+import dev.flowtel.core.judgement.PolicyJudgement;
+import dev.flowtel.core.judgement.PolicyTimeline;
 import dev.flowtel.schema.ClusterState;
-import dev.flowtel.streams.metrics.AppMetrics;
-import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
 import dev.flowtel.streams.input.DecodedFlow;
 import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.time.PartitionClock;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +80,7 @@ public final class EdgeDetectionProcessor implements Processor<byte[], Routed, b
       return;
     }
     ObservedFlow flow = decoded.observed();
-    PolicyJudgement judgement = judge().judge(flow, clock.watermark(), settings.config());
+    PolicyJudgement judgement = judge().judge(flow, clock.watermark(), settings.config().policyChangeGrace());
     runner.onFlow(flow.edgeKey(), flow, judgement, learning.learningUntil(flow.flowEndMillis()), output::emit);
     advance(clock.onFlow(flow.flowEndMillis(), context.currentSystemTimeMs()));
   }

@@ -3,7 +3,7 @@ package dev.flowtel.streams.detection;
 import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
-import dev.flowtel.core.anomaly.ObservedFlow;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.streams.input.DecodedFlow;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.time.PartitionClock;

@@ -1,7 +1,7 @@
 package dev.flowtel.streams.input;
 
-import dev.flowtel.core.anomaly.ObservedFlow;
 import dev.flowtel.core.edge.ClassifiedFlow;
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.schema.FlowEvent;
 
 /**

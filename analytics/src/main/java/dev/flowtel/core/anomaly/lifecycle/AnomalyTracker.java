@@ -1,4 +1,4 @@
-package dev.flowtel.core.anomaly;
+package dev.flowtel.core.anomaly.lifecycle;
 
 import dev.flowtel.schema.PolicyAnomaly;
 import java.io.Serializable;
@@ -20,9 +20,9 @@ public final class AnomalyTracker implements Serializable {
   private final HashMap<String, AnomalyEpisode> open = new HashMap<>();
 
   /** Records {@code finding}; emits the anomaly's new revision to {@code out} when one is due. */
-  public void report(Finding finding, DetectionConfig config, Consumer<PolicyAnomaly> out) {
+  public void report(Finding finding, AnomalyPacing pacing, Consumer<PolicyAnomaly> out) {
     AnomalyEpisode episode = open.get(finding.key());
-    if (episode != null && finding.firstMillis() > episode.lastSeenMillis + config.cooldown().toMillis()) {
+    if (episode != null && finding.firstMillis() > episode.lastSeenMillis + pacing.cooldownMillis()) {
       episode = null;
     }
     if (episode == null) {
@@ -38,7 +38,7 @@ public final class AnomalyTracker implements Serializable {
       episode.severity = finding.severity();
     }
     episode.add(finding);
-    if (rose || finding.lastMillis() >= episode.lastEmittedAtMillis + config.reportInterval().toMillis()) {
+    if (rose || finding.lastMillis() >= episode.lastEmittedAtMillis + pacing.reportIntervalMillis()) {
       emit(episode, finding.lastMillis(), out);
     } else {
       episode.pending = true;
@@ -46,36 +46,36 @@ public final class AnomalyTracker implements Serializable {
   }
 
   /** The anomaly open for {@code key} at {@code atMillis} (within the cooldown of its last finding), if any. */
-  public AnomalyEpisode openAt(String key, long atMillis, DetectionConfig config) {
+  public AnomalyEpisode openAt(String key, long atMillis, AnomalyPacing pacing) {
     AnomalyEpisode episode = open.get(key);
-    return episode != null && atMillis <= episode.lastSeenMillis + config.cooldown().toMillis() ? episode : null;
+    return episode != null && atMillis <= episode.lastSeenMillis + pacing.cooldownMillis() ? episode : null;
   }
 
   /**
    * Emits the revision an anomaly still owes (findings held back by the report interval) once the
    * interval has passed, and forgets anomalies whose cooldown ended before {@code watermark}.
    */
-  public void expire(long watermark, DetectionConfig config, Consumer<PolicyAnomaly> out) {
+  public void expire(long watermark, AnomalyPacing pacing, Consumer<PolicyAnomaly> out) {
     Iterator<AnomalyEpisode> it = open.values().iterator();
     while (it.hasNext()) {
       AnomalyEpisode e = it.next();
-      if (e.pending && (e.lastEmittedAtMillis + config.reportInterval().toMillis() <= watermark
-          || e.lastSeenMillis + config.cooldown().toMillis() < watermark)) {
+      if (e.pending && (e.lastEmittedAtMillis + pacing.reportIntervalMillis() <= watermark
+          || e.lastSeenMillis + pacing.cooldownMillis() < watermark)) {
         emit(e, Math.max(e.lastSeenMillis, e.lastEmittedAtMillis), out);
       }
-      if (e.lastSeenMillis + config.cooldown().toMillis() < watermark) {
+      if (e.lastSeenMillis + pacing.cooldownMillis() < watermark) {
         it.remove();
       }
     }
   }
 
   /** The earliest time {@link #expire} has something to do, or Long.MAX_VALUE. */
-  public long nextExpiry(DetectionConfig config) {
+  public long nextExpiry(AnomalyPacing pacing) {
     long next = Long.MAX_VALUE;
     for (AnomalyEpisode e : open.values()) {
-      next = Math.min(next, e.lastSeenMillis + config.cooldown().toMillis() + 1);
+      next = Math.min(next, e.lastSeenMillis + pacing.cooldownMillis() + 1);
       if (e.pending) {
-        next = Math.min(next, e.lastEmittedAtMillis + config.reportInterval().toMillis());
+        next = Math.min(next, e.lastEmittedAtMillis + pacing.reportIntervalMillis());
       }
     }
     return next;

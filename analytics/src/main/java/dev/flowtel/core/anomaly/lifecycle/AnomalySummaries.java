@@ -1,4 +1,4 @@
-package dev.flowtel.core.anomaly;
+package dev.flowtel.core.anomaly.lifecycle;
 
 import dev.flowtel.core.edge.EdgeEnd;
 import java.util.Locale;

@@ -1,6 +1,7 @@
-package dev.flowtel.core.anomaly;
+package dev.flowtel.core.anomaly.lifecycle;
 
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.flow.FlowSampleView;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.Evidence;
 import dev.flowtel.schema.FlowSample;

@@ -1,4 +1,4 @@
-package dev.flowtel.core.anomaly;
+package dev.flowtel.core.judgement;
 
 /**
  * What the NetworkPolicies in force said about one request flow.

@@ -1,8 +1,10 @@
-package dev.flowtel.core.anomaly;
+package dev.flowtel.core.judgement;
 
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -81,14 +83,18 @@ public final class ClusterStateVersions {
       this.compactedAt = 0;
     }
 
-    public PolicyJudgement judge(ObservedFlow flow, long watermark, DetectionConfig config) {
-      long horizon = watermark - config.policyChangeGrace().toMillis() - 60_000;
+    /**
+     * Judges {@code flow} at {@code watermark}; a denial that the policies in force within {@code
+     * policyChangeGrace} before allowed is marked recently allowed.
+     */
+    public PolicyJudgement judge(ObservedFlow flow, long watermark, Duration policyChangeGrace) {
+      long horizon = watermark - policyChangeGrace.toMillis() - 60_000;
       if (watermark != Long.MIN_VALUE && horizon > compactedAt + 60_000) {
         timeline.compactBefore(horizon);
         compactedAt = horizon;
       }
       return flow.reply() || watermark == Long.MIN_VALUE ? PolicyJudgement.UNKNOWN
-          : timeline.judge(flow, config.policyChangeGrace().toMillis());
+          : timeline.judge(flow, policyChangeGrace.toMillis());
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.flowtel.core.anomaly;
+package dev.flowtel.core.flow;
 
 import dev.flowtel.schema.FlowSample;
 import java.io.Serializable;

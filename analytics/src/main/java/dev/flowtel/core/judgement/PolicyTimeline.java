@@ -1,5 +1,6 @@
-package dev.flowtel.core.anomaly;
+package dev.flowtel.core.judgement;
 
+import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.policy.ClusterStatePolicies;
 import dev.flowtel.core.policy.ContainerPort;
 import dev.flowtel.core.policy.ExternalPeer;

@@ -1,4 +1,4 @@
-package dev.flowtel.core.anomaly;
+package dev.flowtel.core.flow;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.core.edge.EdgeEnd;

@@ -154,6 +154,7 @@ public final class DistinctTargetsDetector<G, T, A extends DistinctTargetsDetect
     A attempts = state.windows().computeIfAbsent(start, s -> new HashMap<>())
         .computeIfAbsent(keying.group(flow), g -> keying.newAttempts());
     T target = keying.target(flow);
+    boolean qualifiedBefore = qualifies(attempts);
     if (attempts.targets().add(target) && attempts.samples().size() < AnomalyEpisode.MAX_SAMPLES) {
       attempts.samples().add(flow.sample());
     }
@@ -163,6 +164,9 @@ public final class DistinctTargetsDetector<G, T, A extends DistinctTargetsDetect
     keying.remember(attempts, flow);
     attempts.attemptedAt(t);
     state.seenFrom(flow.client());
+    if (!qualifiedBefore && qualifies(attempts)) {
+      reportCrossing(state, keying.group(flow), attempts, t, out);
+    }
   }
 
   @Override
@@ -177,18 +181,43 @@ public final class DistinctTargetsDetector<G, T, A extends DistinctTargetsDetect
     state.tracker().expire(watermark, config.pacing(), out);
   }
 
-  private void report(S state, G group, A attempts, Consumer<PolicyAnomaly> out) {
+  /** Whether the window's attempts on one group are a scan (or sweep): enough targets, enough of them failed. */
+  private boolean qualifies(A attempts) {
     int targets = attempts.targets().size();
-    long failed = attempts.targets().stream().filter(t -> !attempts.answered().contains(t)).count();
-    double share = (double) failed / targets;
-    if (targets < keying.minTargets(config) || share < config.scanMinFailedShare()) {
+    return targets >= keying.minTargets(config) && failedShare(attempts) >= config.scanMinFailedShare();
+  }
+
+  /** Targets that saw only failed attempts, of all targets; every answered target is a target. */
+  private static double failedShare(Attempts<?> attempts) {
+    int targets = attempts.targets().size();
+    return targets == 0 ? 0 : (double) (targets - attempts.answered().size()) / targets;
+  }
+
+  /**
+   * The flow that made the window's attempts a scan: reported at once, so the scan is known seconds
+   * after it crossed the threshold instead of when its window closes. It carries what is known at that
+   * flow (distinct targets, failed share, samples) and no summed counters: the window's close reports
+   * the attempts, failed targets and window once, so no attempt is counted twice.
+   */
+  private void reportCrossing(S state, G group, A attempts, long t, Consumer<PolicyAnomaly> out) {
+    state.tracker().report(new Finding(type(), keying.key(group, attempts), attempts.first(), t,
+        Severity.HIGH, state.client(), keying.destination(attempts), keying.destinationPort(group), 6,
+        Map.of(), Map.of("distinct" + keying.targetsName(), (long) attempts.targets().size()),
+        Map.of("failedShare", failedShare(attempts)), attempts.samples(), null), config.pacing(), out);
+  }
+
+  /** A window closed: the whole window's evidence, as one finding. */
+  private void report(S state, G group, A attempts, Consumer<PolicyAnomaly> out) {
+    if (!qualifies(attempts)) {
       return;
     }
+    int targets = attempts.targets().size();
+    long failed = targets - attempts.answered().size();
     String name = keying.targetsName();
     state.tracker().report(new Finding(type(), keying.key(group, attempts), attempts.first(), attempts.last(),
         Severity.HIGH, state.client(), keying.destination(attempts), keying.destinationPort(group), 6,
         Map.of("attempts", (long) targets, "failed" + name, failed, "windows", 1L),
-        Map.of("distinct" + name, (long) targets), Map.of("failedShare", share), attempts.samples(), null),
+        Map.of("distinct" + name, (long) targets), Map.of("failedShare", failedShare(attempts)), attempts.samples(), null),
         config.pacing(), out);
   }
 

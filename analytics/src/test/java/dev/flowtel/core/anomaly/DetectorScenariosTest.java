@@ -56,15 +56,61 @@ class DetectorScenariosTest {
     for (int port = 1; port <= 60; port++) {
       flows.add(flow(T0 + port * 500L, SCANNER, DB, "10.244.0.21", "10.244.2.10", port, 0x02, 60, false));
     }
-    List<PolicyAnomaly> anomalies = run(DistinctTargetsDetector.portScan(DetectionConfig.defaults()), flows, T0 + 60_000);
-    assertThat(anomalies).singleElement().satisfies(a -> {
-      assertThat(a.getId()).isEqualTo("PORT_SCAN:10.244.0.21>10.244.2.10@2025-01-06T01:00:00.500Z");
-      assertThat(a.getType()).isEqualTo(AnomalyType.PORT_SCAN);
-      assertThat(a.getEvidence().getCounters()).containsEntry("distinctPorts", 60L).containsEntry("failedPorts", 60L);
-      assertThat(a.getEvidence().getSampleFlows()).hasSize(5);
-      assertThat(a.getSummary()).isEqualTo(
-          "port scan: shop/web (10.244.0.21) probed 60 ports of 10.244.2.10 in one window, 100% failed");
+    // Past the window's end (T0 + 60 s) and the report interval after the first revision (T0 + 25 s + 1 min).
+    List<PolicyAnomaly> anomalies = run(DistinctTargetsDetector.portScan(DetectionConfig.defaults()), flows, T0 + 90_000);
+    assertThat(anomalies).extracting(PolicyAnomaly::getId).containsOnly("PORT_SCAN:10.244.0.21>10.244.2.10@2025-01-06T01:00:00.500Z");
+    assertThat(anomalies).hasSize(2);
+    PolicyAnomaly last = anomalies.get(1);
+    assertThat(last.getType()).isEqualTo(AnomalyType.PORT_SCAN);
+    assertThat(last.getEvidence().getCounters()).containsEntry("distinctPorts", 60L).containsEntry("failedPorts", 60L)
+        .containsEntry("attempts", 60L).containsEntry("windows", 1L);
+    assertThat(last.getEvidence().getSampleFlows()).hasSize(5);
+    assertThat(last.getSummary()).isEqualTo(
+        "port scan: shop/web (10.244.0.21) probed 60 ports of 10.244.2.10 in one window, 100% failed");
+  }
+
+  @Test
+  void aScanIsReportedOnTheFlowThatCrossesTheThresholdNotWhenItsWindowCloses() {
+    List<ObservedFlow> flows = new ArrayList<>();
+    for (int port = 1; port <= 2000; port++) {
+      flows.add(flow(T0 + port * 10L, SCANNER, DB, "10.244.0.21", "10.244.2.10", port, 0x02, 60, false));
+    }
+    DistinctTargetsDetector<?, ?, ?, ?> detector = DistinctTargetsDetector.portScan(DetectionConfig.defaults());
+    List<PolicyAnomaly> out = new ArrayList<>();
+    runWithoutWatermark(detector, flows, out);
+
+    // No watermark has passed: the 50th distinct failed port (the default --scan-min-ports) alone made it a scan.
+    assertThat(out).singleElement().satisfies(first -> {
+      assertThat(first.getRevision()).isZero();
+      assertThat(first.getLastSeen().toEpochMilli()).isEqualTo(T0 + 50 * 10L);
+      assertThat(first.getEvidence().getCounters()).containsEntry("distinctPorts", 50L).doesNotContainKey("attempts");
+      assertThat(first.getSummary()).contains("probed 50 ports of 10.244.2.10");
     });
+  }
+
+  @Test
+  void anIpSweepIsReportedOnTheFlowThatCrossesTheThreshold() {
+    List<ObservedFlow> flows = new ArrayList<>();
+    for (int host = 1; host <= 80; host++) {
+      flows.add(flow(T0 + host * 10L, SCANNER, DB, "10.244.0.21", "10.244.3." + host, 22, 0x02, 60, false));
+    }
+    List<PolicyAnomaly> out = new ArrayList<>();
+    runWithoutWatermark(DistinctTargetsDetector.ipSweep(DetectionConfig.defaults()), flows, out);
+    assertThat(out).singleElement().satisfies(first -> {
+      assertThat(first.getType()).isEqualTo(AnomalyType.IP_SWEEP);
+      assertThat(first.getLastSeen().toEpochMilli()).isEqualTo(T0 + 50 * 10L);
+      assertThat(first.getEvidence().getCounters()).containsEntry("distinctHosts", 50L);
+    });
+  }
+
+  private static <S extends java.io.Serializable> void runWithoutWatermark(Detector<S> detector, List<ObservedFlow> flows,
+      List<PolicyAnomaly> out) {
+    S state = detector.newState();
+    for (ObservedFlow f : flows) {
+      if (detector.accepts(f)) {
+        detector.onFlow(state, f, PolicyJudgement.UNKNOWN, T0, out::add);
+      }
+    }
   }
 
   @Test

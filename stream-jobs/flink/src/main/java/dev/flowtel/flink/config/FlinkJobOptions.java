@@ -1,6 +1,7 @@
 package dev.flowtel.flink.config;
 
 import dev.flowtel.core.config.DurationOption;
+import dev.flowtel.core.config.Durations;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,9 +25,11 @@ public final class FlinkJobOptions implements Serializable {
   @Option(names = "--bounded", description = "Stop at the end offsets present at start (benchmarks, replays, tests).")
   boolean bounded;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationOption.class,
+  // No defaultValue: picocli takes the field's initial value, the job's own interval, as the default
+  // (and shows it). Read as text so the help shows "2s", not Duration's "PT2S".
+  @Option(names = "--checkpoint-interval",
       description = "Checkpoint interval; output becomes visible to read_committed consumers at each checkpoint.")
-  Duration checkpointInterval;
+  String checkpointInterval;
 
   @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI (file://, s3://, ...); the cluster's default when absent (a MiniCluster's default keeps checkpoints in JobManager memory, at most 5 MB).")
   String checkpointDir;
@@ -76,8 +79,23 @@ public final class FlinkJobOptions implements Serializable {
     return bounded;
   }
 
+  /** @param defaultCheckpointInterval the job's checkpoint interval unless {@code --checkpoint-interval} says another */
+  public FlinkJobOptions(Duration defaultCheckpointInterval) {
+    this.checkpointInterval = Durations.format(defaultCheckpointInterval);
+  }
+
+  /** @throws IllegalArgumentException naming the option when it is no positive duration */
   public Duration checkpointInterval() {
-    return checkpointInterval;
+    Duration interval;
+    try {
+      interval = Durations.parse(checkpointInterval);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--checkpoint-interval: " + e.getMessage(), e);
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("--checkpoint-interval " + checkpointInterval + ": must be positive");
+    }
+    return interval;
   }
 
   public Duration transactionTimeout() {

@@ -7,6 +7,7 @@ import dev.flowtel.flink.config.FlinkJobOptions;
 import dev.flowtel.flink.config.FlowInputOptions;
 import dev.flowtel.wire.FlowtelTopics;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -41,12 +42,13 @@ public final class TrafficAggregationConfig implements Serializable {
   TrafficWindowOptions windows = new TrafficWindowOptions();
 
   @Mixin
-  FlinkJobOptions job = new FlinkJobOptions();
+  FlinkJobOptions job = new FlinkJobOptions(Duration.ofSeconds(10));
 
   /** Parses options; throws picocli's ParameterException (with a usage message) on bad input. */
   public static TrafficAggregationConfig parse(String... args) {
     TrafficAggregationConfig config = new TrafficAggregationConfig();
     new CommandLine(config).parseArgs(args);
+    config.job.checkpointInterval();
     return config;
   }
 

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The detection topology in a TopologyTestDriver, through the repartition by client address: given
  * one frontend pod sending bare SYNs to 60 ports of the checkout pod within one minute (each seen at
- * both nodes), when event time passes the scan window, then one PORT_SCAN anomaly comes out with
- * exact evidence, keyed by its id, and stays in the open-anomalies store until its cooldown ends.
+ * both nodes), then one PORT_SCAN anomaly comes out on the flow that made it a scan (the 50th port),
+ * keyed by its id; when event time passes the scan window and the report interval, its revision with
+ * the whole window's exact evidence follows, and it stays in the open-anomalies store until its
+ * cooldown ends.
  */
 class DetectionTopologyTest {
 
@@ -53,9 +55,9 @@ class DetectionTopologyTest {
       assertThat(scan.getType()).isEqualTo(AnomalyType.PORT_SCAN);
       assertThat(scan.getSeverity()).isEqualTo(Severity.HIGH);
       assertThat(scan.getRevision()).isZero();
-      assertThat(scan.getEvidence().getCounters()).containsEntry("attempts", 60L).containsEntry("failedPorts", 60L);
+      assertThat(scan.getEvidence().getCounters()).containsEntry("distinctPorts", 50L).doesNotContainKey("attempts");
       assertThat(scan.getFirstSeen()).isEqualTo(ScriptedFlows.T0.plusSeconds(1));
-      assertThat(scan.getLastSeen()).isEqualTo(ScriptedFlows.T0.plusMillis(30_500));
+      assertThat(scan.getLastSeen()).as("the 50th distinct port's flow").isEqualTo(ScriptedFlows.T0.plusMillis(25_500));
       assertThat(scan.getEvidence().getSampleFlows()).hasSize(5);
 
       KeyValueStore<String, byte[]> open = app.driver().getKeyValueStore(KeyedDetectionProcessor.openStore(
@@ -67,7 +69,13 @@ class DetectionTopologyTest {
       assertThat(ids).containsExactly(scan.getId());
 
       app.finish();
-      assertThat(app.anomalies()).isEmpty();
+      assertThat(app.anomalies()).singleElement().satisfies(whole -> {
+        assertThat(whole.getId()).isEqualTo(scan.getId());
+        assertThat(whole.getRevision()).isEqualTo(1);
+        assertThat(whole.getEvidence().getCounters()).containsEntry("attempts", 60L).containsEntry("failedPorts", 60L)
+            .containsEntry("distinctPorts", 60L).containsEntry("windows", 1L);
+        assertThat(whole.getLastSeen()).isEqualTo(ScriptedFlows.T0.plusMillis(30_500));
+      });
       try (var it = open.all()) {
         assertThat(it.hasNext()).as("open anomalies after the cooldown").isFalse();
       }

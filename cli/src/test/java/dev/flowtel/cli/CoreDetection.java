@@ -1,14 +1,14 @@
 package dev.flowtel.cli;
 
-import dev.flowtel.core.anomaly.ClusterStateVersions;
+import dev.flowtel.core.judgement.ClusterStateVersions;
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.core.anomaly.LearningPeriod;
-import dev.flowtel.core.anomaly.ObservedFlow;
-import dev.flowtel.core.anomaly.PolicyJudgement;
-import dev.flowtel.core.anomaly.PolicyTimeline;
+import dev.flowtel.core.flow.ObservedFlow;
+import dev.flowtel.core.judgement.PolicyJudgement;
+import dev.flowtel.core.judgement.PolicyTimeline;
 import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
@@ -126,7 +126,7 @@ final class CoreDetection {
       if (!p.group.accepts(flow)) {
         continue;
       }
-      PolicyJudgement judgement = p.grouping == Grouping.EDGE ? judge.judge(flow, watermark, config) : PolicyJudgement.UNKNOWN;
+      PolicyJudgement judgement = p.grouping == Grouping.EDGE ? judge.judge(flow, watermark, config.policyChangeGrace()) : PolicyJudgement.UNKNOWN;
       String key = p.grouping.key(flow);
       KeyState state = p.states.computeIfAbsent(key, k -> new KeyState(p.group.detectors().size()));
       long at = watermark;

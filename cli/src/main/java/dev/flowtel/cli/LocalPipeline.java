@@ -140,8 +140,11 @@ final class LocalPipeline implements AutoCloseable {
 
   private void startFlinkJobs(Progress progress) throws Exception {
     progress.step("starting the traffic aggregation and policy anomaly jobs on an embedded Flink MiniCluster");
+    // One job holds both pipelines, so one checkpoint interval: the detection job's default (2 s),
+    // at which anomalies become visible, also makes local windows visible sooner.
+    String checkpointInterval = Durations.format(PolicyAnomalyConfig.parse().job().checkpointInterval());
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
-        "--window", Durations.format(settings.window()), "--checkpoint-interval", "5s",
+        "--window", Durations.format(settings.window()), "--checkpoint-interval", checkpointInterval,
         "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
         "--checkpoint-dir", stack.kafka().settings().directory().getParent().resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
@@ -150,7 +153,7 @@ final class LocalPipeline implements AutoCloseable {
     job.configure(env);
     job.attachTo(env);
     List<String> detectionArgs = new ArrayList<>(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(),
-        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", "5s", "--max-out-of-orderness", "3s"));
+        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", checkpointInterval, "--max-out-of-orderness", "3s"));
     detectionArgs.addAll(settings.detectionArguments());
     PolicyAnomalyConfig detection = PolicyAnomalyConfig.parse(detectionArgs.toArray(String[]::new));
     PolicyAnomalyJob.onKafka(detection).attachTo(env);

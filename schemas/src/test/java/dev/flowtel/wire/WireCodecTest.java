@@ -90,7 +90,7 @@ class WireCodecTest {
     DecodeResult<FlowEvent> result = flows.decode(traffic);
     assertThat(result).isInstanceOfSatisfying(DecodeResult.Failed.class, failed -> {
       assertThat(failed.cause()).isEqualTo(FailureCause.WRONG_RECORD_TYPE);
-      assertThat(failed.detail()).isEqualTo("record is a ServiceTraffic v1, expected FlowEvent");
+      assertThat(failed.detail()).isEqualTo("record is a ServiceTraffic v2, expected FlowEvent");
     });
   }
 

@@ -34,16 +34,24 @@ import java.util.List;
  *       changes when it is serialized (serializing compresses it), so keeping the live object would
  *       make the percentiles depend on when an engine happened to serialize its state (Flink at
  *       checkpoints, Kafka Streams on every update). This way they depend on the flows alone.</li>
+ *   <li>on the folded edge of failed attempts only ({@link FailedAttempts}): failed attempts are the
+ *       distinct connections whose request was one; distinct destination ports and addresses count
+ *       those of every flow on the edge (attempts and refusals). Ports are exact; attempts and
+ *       addresses exact up to {@value #EXACT_ATTEMPT_LIMIT}, then an UltraLogLog estimate.</li>
  * </ul>
  * Not thread-safe; engines give each key its own instance.
  */
 public final class TrafficAccumulator {
 
   public static final int EXACT_POD_LIMIT = 1024;
+  public static final int EXACT_ATTEMPT_LIMIT = 4096;
+  /** Above every port number, so port counts never become estimates. */
+  private static final int EXACT_PORT_LIMIT = 1 << 16;
   static final int ULL_PRECISION = 12;
   static final double TDIGEST_COMPRESSION = 100;
   static final int RTT_FOLD = 256;
-  private static final byte FORMAT = 2;
+  /** 3 added the failed-attempt counts; 1 and 2 are still read (an edge without attempts). */
+  private static final byte FORMAT = 3;
 
   private ServiceEdge edge;
   private long bytesToDestination;
@@ -61,6 +69,9 @@ public final class TrafficAccumulator {
   private byte[] rttDigest;
   private long[] rttSamples = new long[0];
   private int rttCount;
+  private DistinctCounter failedAttempts = new DistinctCounter(EXACT_ATTEMPT_LIMIT);
+  private DistinctCounter destinationPorts = new DistinctCounter(EXACT_PORT_LIMIT);
+  private DistinctCounter destinationAddresses = new DistinctCounter(EXACT_ATTEMPT_LIMIT);
 
   public ServiceEdge edge() {
     return edge;
@@ -98,6 +109,13 @@ public final class TrafficAccumulator {
     if (flow.clientPodId() != 0) {
       addPod(flow.clientPodId());
     }
+    if (edge.portsFolded()) {
+      if (!flow.reply()) {
+        failedAttempts.add(flow.attemptId());
+      }
+      destinationPorts.add(flow.serverPort());
+      destinationAddresses.add(flow.serverAddress());
+    }
   }
 
   public void merge(TrafficAccumulator other) {
@@ -131,6 +149,9 @@ public final class TrafficAccumulator {
     for (int i = 0; i < other.rttCount; i++) {
       addRtt(other.rttSamples[i]);
     }
+    failedAttempts.addAll(other.failedAttempts);
+    destinationPorts.addAll(other.destinationPorts);
+    destinationAddresses.addAll(other.destinationAddresses);
   }
 
   public long flows() {
@@ -150,7 +171,7 @@ public final class TrafficAccumulator {
         .setWindowEnd(Instant.ofEpochMilli(windowEndMillis))
         .setSource(edge.source().toAvro())
         .setDestination(edge.destination().toAvro())
-        .setDestinationPort(edge.destinationPort())
+        .setDestinationPort(edge.portsFolded() ? 0 : edge.destinationPort())
         .setProtocol(edge.protocol())
         .setBytesToDestination(bytesToDestination)
         .setBytesToSource(bytesToSource)
@@ -168,6 +189,10 @@ public final class TrafficAccumulator {
         .setRttP99Micros(hasRtt ? Math.round(rtt.quantile(0.99)) : null)
         .setRttSketch(hasRtt ? ByteBuffer.wrap(digestBytes(rtt)) : null)
         .setRevision(revision)
+        .setPortsFolded(edge.portsFolded())
+        .setFailedAttempts(failedAttempts.count())
+        .setDistinctDestinationPorts(destinationPorts.count())
+        .setDistinctDestinationAddresses(destinationAddresses.count())
         .build();
   }
 
@@ -260,11 +285,14 @@ public final class TrafficAccumulator {
     for (int i = 0; i < rttCount; i++) {
       out.writeLong(rttSamples[i]);
     }
+    failedAttempts.writeTo(out);
+    destinationPorts.writeTo(out);
+    destinationAddresses.writeTo(out);
   }
 
   public static TrafficAccumulator readFrom(DataInput in) throws IOException {
     byte format = in.readByte();
-    if (format != FORMAT && format != 1) {
+    if (format < 1 || format > FORMAT) {
       throw new IOException("unknown TrafficAccumulator state format " + format);
     }
     TrafficAccumulator acc = new TrafficAccumulator();
@@ -296,6 +324,11 @@ public final class TrafficAccumulator {
       for (int i = 0; i < acc.rttCount; i++) {
         acc.rttSamples[i] = in.readLong();
       }
+    }
+    if (format >= 3) {
+      acc.failedAttempts = DistinctCounter.readFrom(in, EXACT_ATTEMPT_LIMIT);
+      acc.destinationPorts = DistinctCounter.readFrom(in, EXACT_PORT_LIMIT);
+      acc.destinationAddresses = DistinctCounter.readFrom(in, EXACT_ATTEMPT_LIMIT);
     }
     return acc;
   }

@@ -1,5 +1,6 @@
 package dev.flowtel.core.traffic;
 
+import dev.flowtel.core.edge.ServiceEdge;
 import dev.flowtel.schema.EdgeEndpoint;
 import dev.flowtel.schema.ServiceTraffic;
 import java.time.Instant;
@@ -43,7 +44,8 @@ public final class TrafficWindows {
 
   /** The service edge key of a ServiceTraffic record, as {@code ServiceEdge.key()} spells it. */
   public static String edgeKey(ServiceTraffic t) {
-    return end(t.getSource()) + '>' + end(t.getDestination()) + ':' + t.getDestinationPort() + '/' + t.getProtocol();
+    return end(t.getSource()) + '>' + end(t.getDestination()) + ':'
+        + ServiceEdge.portKey(t.getDestinationPort(), t.getPortsFolded()) + '/' + t.getProtocol();
   }
 
   private static String end(EdgeEndpoint e) {

@@ -91,6 +91,9 @@ class EngineParityTest {
     assertThat(input.clusterState().stream().filter(r -> r.at().isAfter(START))).isNotEmpty();
     assertThat(flinkLate).isPositive();
     assertThat(flink.traffic()).anySatisfy(t -> assertThat(t.getRevision()).isPositive());
+    // The port scan and IP sweep episodes: failed attempts on folded edges, after Kafka Streams' repartition.
+    assertThat(flink.traffic()).anySatisfy(t -> assertThat(t.getDistinctDestinationPorts()).isGreaterThan(10));
+    assertThat(flink.traffic()).anySatisfy(t -> assertThat(t.getDistinctDestinationAddresses()).isGreaterThan(10));
     Set<AnomalyType> found = flink.anomalies().stream().map(PolicyAnomaly::getType)
         .collect(Collectors.toCollection(() -> EnumSet.noneOf(AnomalyType.class)));
     System.out.printf("parity input: %d records, %d moved later, %d cluster-state records; Flink: %d traffic records, "

@@ -62,6 +62,33 @@ public final class SampleRecords {
         .build();
   }
 
+  /**
+   * The window of a scanner's failed attempts: frontend probed {@code ports} ports of {@code
+   * addresses} addresses in the External/PRIVATE class, every one refused.
+   */
+  public static ServiceTraffic failedAttempts(Instant windowStart, long ports, long addresses) {
+    long attempts = ports * addresses;
+    return ServiceTraffic.newBuilder(traffic("frontend", "checkout", windowStart, 0, attempts * 60))
+        .setDestination(EdgeEndpoint.newBuilder().setNamespace(null).setKind("External").setName("PRIVATE")
+            .setNetworkClass(NetworkClass.PRIVATE).build())
+        .setDestinationPort(0)
+        .setBytesToSource(attempts * 40)
+        .setPacketsToDestination(attempts)
+        .setPacketsToSource(attempts)
+        .setFlows(attempts)
+        .setConnectionsOpened(attempts)
+        .setConnectionsClosed(0)
+        .setDistinctSourcePods(1)
+        .setTcpResets(attempts)
+        .setDrops(0)
+        .setRttP50Micros(null).setRttP90Micros(null).setRttP99Micros(null).setRttSketch(null)
+        .setPortsFolded(true)
+        .setFailedAttempts(attempts)
+        .setDistinctDestinationPorts(ports)
+        .setDistinctDestinationAddresses(addresses)
+        .build();
+  }
+
   public static PolicyAnomaly anomaly(String id, int revision, String sampleSourceIp) {
     return PolicyAnomaly.newBuilder()
         .setId(id)

@@ -1,6 +1,7 @@
 package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
+import dev.flowtel.core.traffic.FailedAttempts;
 import dev.flowtel.core.traffic.TrafficWindows;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,7 +14,9 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Groups each source task's flows by edge and pane before the shuffle. Window results stay exactly
+ * Puts each flow on its traffic edge (a failed connection attempt on its client's folded edge,
+ * core's {@link FailedAttempts}) and groups each source task's flows by edge and pane before the
+ * shuffle, which is keyed by that edge. Window results stay exactly
  * those of flow-by-flow input because:
  * <ul>
  *   <li>a pane is never split by a window boundary (its size divides every window size), so a
@@ -71,7 +74,7 @@ final class EdgePreCombiner extends AbstractStreamOperator<EdgeFlowBatch>
 
   @Override
   public void processElement(StreamRecord<ClassifiedFlow> element) {
-    ClassifiedFlow flow = element.getValue();
+    ClassifiedFlow flow = FailedAttempts.onTrafficEdge(element.getValue());
     long paneStart = TrafficWindows.start(flow.eventTimeMillis(), paneMillis);
     if (closed(paneStart)) {
       output.collect(new StreamRecord<>(new EdgeFlowBatch(flow.edgeKey(), paneStart, List.of(flow)), paneStart));

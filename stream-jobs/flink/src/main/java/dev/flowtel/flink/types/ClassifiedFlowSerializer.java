@@ -40,11 +40,14 @@ public final class ClassifiedFlowSerializer extends ImmutableValueSerializer<Cla
     out.writeShort(f.tcpFlags());
     out.writeLong(f.drops());
     out.writeLong(f.rttMicros());
+    out.writeShort(f.serverPort());
+    out.writeLong(f.serverAddress());
   }
 
   public static ClassifiedFlow readWithEdgeKey(String edgeKey, DataInputView in) throws IOException {
     return new ClassifiedFlow(edgeKey, in.readShort() & 0xFFFF, in.readLong(), in.readBoolean(), in.readLong(),
-        in.readLong(), in.readLong(), in.readLong(), in.readShort() & 0xFFFF, in.readLong(), in.readLong());
+        in.readLong(), in.readLong(), in.readLong(), in.readShort() & 0xFFFF, in.readLong(), in.readLong(),
+        in.readShort() & 0xFFFF, in.readLong());
   }
 
   @Override
@@ -52,7 +55,7 @@ public final class ClassifiedFlowSerializer extends ImmutableValueSerializer<Cla
     return new Snapshot();
   }
 
-  /** The format has one version so far. */
+  /** Shuffle only, never state, so its format changes without a version (the server port and address came later). */
   public static final class Snapshot extends SimpleTypeSerializerSnapshot<ClassifiedFlow> {
     public Snapshot() {
       super(() -> INSTANCE);

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.input.FlowRecordDecoder;
 import dev.flowtel.flink.input.SourceRecord;
+import dev.flowtel.core.traffic.TrafficWindows;
+import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.ServiceTraffic;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,8 @@ class TrafficAggregationJobTest {
   private static final int SYN_ACK = 0x12;
   private static final int FIN = 0x01;
   private static final int RST = 0x04;
+  private static final int SYN = 0x02;
+  private static final int ACK = 0x10;
 
   @Test
   void scriptedFlowsAggregateToExactWindowsWithRevisionsAndDeadLetters() throws Exception {
@@ -88,6 +92,44 @@ class TrafficAggregationJobTest {
             "shop/Deployment/frontend>shop/Service/checkout:8080/6 @60s+60s r0: bytes 800/1600 packets 1/1 flows 1 opened 1 closed 0 resets 0 pods 1 rtt p50 900 p99 900");
     assertThat(result.traffic()).filteredOn(t -> t.getWindowEnd().toEpochMilli() - t.getWindowStart().toEpochMilli() == 10_000)
         .hasSize(3);
+  }
+
+  /**
+   * Given frontend-1 probing 2,000 ports of checkout's pod, where no Service exposes them, each
+   * refused, half in each of two windows, beside a real call to the checkout Service, then each
+   * window holds one edge of failed attempts with their counts, and the real edge is as it was.
+   */
+  @Test
+  void aPortScanIsOneEdgeOfFailedAttemptsPerWindow() throws Exception {
+    Endpoint bareCheckout = Endpoint.newBuilder(CHECKOUT_0).setServices(List.of()).build();
+    ScriptedFlows script = new ScriptedFlows()
+        .exchange(FRONTEND_2, FRONTEND_2_IP, 42000, CHECKOUT_0, CHECKOUT_0_IP, 8080, 4.0, 700, 120, SYN_ACK, SYN_ACK, 200L);
+    for (int port = 1; port <= 2_000; port++) {
+      script.exchange(FRONTEND_1, FRONTEND_1_IP, 40000, bareCheckout, CHECKOUT_0_IP, port, port <= 1_000 ? 2.0 : 12.0,
+          60, 40, SYN, RST | ACK, null);
+    }
+
+    Result result = run(script.arrivals(), "--window", "10s", "--rollup", "1m");
+
+    String scan = "shop/Deployment/frontend>shop/StatefulSet/checkout:*/6";
+    String checkout = "shop/Deployment/frontend>shop/Service/checkout:8080/6";
+    assertThat(result.traffic().stream().map(TrafficAggregationJobTest::describeWithAttempts).toList()).containsExactlyInAnyOrder(
+        scan + " @0s+10s r0: attempts 1000 ports 1000 addresses 1 bytes 60000/40000 flows 1000 opened 1000 resets 1000",
+        scan + " @10s+10s r0: attempts 1000 ports 1000 addresses 1 bytes 60000/40000 flows 1000 opened 1000 resets 1000",
+        scan + " @0s+60s r0: attempts 2000 ports 2000 addresses 1 bytes 120000/80000 flows 2000 opened 2000 resets 2000",
+        checkout + " @0s+10s r0: attempts 0 ports 0 addresses 0 bytes 700/120 flows 1 opened 1 resets 0",
+        checkout + " @0s+60s r0: attempts 0 ports 0 addresses 0 bytes 700/120 flows 1 opened 1 resets 0");
+    assertThat(result.traffic()).filteredOn(ServiceTraffic::getPortsFolded).allSatisfy(t -> assertThat(t.getDestinationPort()).isZero());
+  }
+
+  /** An edge, its window and what the failed attempts' counts and the main sums are. */
+  static String describeWithAttempts(ServiceTraffic t) {
+    long start = (t.getWindowStart().toEpochMilli() - ScriptedFlows.T0.toEpochMilli()) / 1000;
+    long size = (t.getWindowEnd().toEpochMilli() - t.getWindowStart().toEpochMilli()) / 1000;
+    return String.format("%s @%ds+%ds r%d: attempts %d ports %d addresses %d bytes %d/%d flows %d opened %d resets %d",
+        TrafficWindows.edgeKey(t), start, size, t.getRevision(), t.getFailedAttempts(), t.getDistinctDestinationPorts(),
+        t.getDistinctDestinationAddresses(), t.getBytesToDestination(), t.getBytesToSource(), t.getFlows(),
+        t.getConnectionsOpened(), t.getTcpResets());
   }
 
   record Result(List<ServiceTraffic> traffic, List<DeadLetter> deadLetters) {}

@@ -11,6 +11,9 @@ import dev.flowtel.streams.detection.Repartitions;
 import dev.flowtel.streams.input.FlowDecodeProcessor;
 import dev.flowtel.streams.input.Outbound;
 import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.input.ToRepartition;
+import dev.flowtel.streams.time.MarkerPartitioner;
+import dev.flowtel.streams.traffic.FailedAttemptWindowProcessor;
 import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.traffic.TrafficSettings;
 import dev.flowtel.streams.traffic.TrafficWindowProcessor;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -34,10 +38,12 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The whole application as one topology: the flows topic is read and decoded once; the traffic
- * windows and the edge detectors run on it where it is (it is keyed by service edge); the probe and
- * egress detectors run after a repartition by client address and client workload; the cluster
- * state is a global store. Every output (traffic, anomalies, dead letters) leaves through one sink
- * that writes each record to its topic, in the application's exactly-once transactions.
+ * windows and the edge detectors run on it where it is (it is keyed by service edge); the windows of
+ * failed connection attempts (one folded edge per client and destination, whatever the ports) and
+ * the probe and egress detectors run after a repartition by folded edge, client address and client
+ * workload; the cluster state is a global store. Every output (traffic, anomalies, dead letters)
+ * leaves through one sink that writes each record to its topic, in the application's exactly-once
+ * transactions.
  */
 public final class FlowtelTopology {
 
@@ -55,7 +61,8 @@ public final class FlowtelTopology {
   public static Settings settings(StreamsAppConfig config, int flowPartitions, boolean caching, boolean persistent) {
     return new Settings(config.traffic(), config.detection(),
         new TrafficSettings(config.window(), config.rollup(), config.maxOutOfOrderness(), config.idleness(),
-            config.allowedLateness(), config.queryRetention(), config.trafficTopic(), config.deadLetterTopic()),
+            config.allowedLateness(), config.queryRetention(), config.trafficTopic(), config.deadLetterTopic(),
+            flowPartitions),
         new DetectionSettings(config.detectionConfig(), config.learningStartMillis(), config.maxOutOfOrderness(),
             config.idleness(), config.anomaliesTopic(), config.deadLetterTopic(), flowPartitions),
         config.flowsTopic(), config.clusterStateTopic(), caching, persistent);
@@ -70,6 +77,7 @@ public final class FlowtelTopology {
         Named.as("decode"));
     List<KStream<byte[], Routed>> outputs = new ArrayList<>();
     outputs.add(decoded);
+    KStream<byte[], Routed> trafficWindows = null;
 
     if (settings.traffic()) {
       TrafficSettings traffic = settings.trafficSettings();
@@ -80,8 +88,9 @@ public final class FlowtelTopology {
         stores.add(store(builder, TrafficWindowProcessor.firedStore(size), settings));
       }
       stores.add(store(builder, TrafficWindowProcessor.LATEST_STORE, settings));
-      outputs.add(decoded.process(() -> new TrafficWindowProcessor(sizes, traffic, metrics), Named.as("traffic-windows"),
-          stores.toArray(String[]::new)));
+      trafficWindows = decoded.process(() -> new TrafficWindowProcessor(sizes, traffic, metrics), Named.as("traffic-windows"),
+          stores.toArray(String[]::new));
+      outputs.add(trafficWindows);
     }
 
     if (settings.detection()) {
@@ -110,6 +119,11 @@ public final class FlowtelTopology {
       }
     }
 
+    if (trafficWindows != null) {
+      // Built after the detectors' repartitions so that their sub-topologies keep their numbers.
+      outputs.add(failedAttemptWindows(builder, trafficWindows, settings, metrics));
+    }
+
     KStream<byte[], Routed> all = outputs.get(0);
     for (int i = 1; i < outputs.size(); i++) {
       all = all.merge(outputs.get(i), Named.as("outputs-" + i));
@@ -118,6 +132,29 @@ public final class FlowtelTopology {
         .mapValues(value -> (Outbound) value, Named.as("as-outbound"))
         .to((key, value, context) -> value.topic(), Produced.with(Serdes.ByteArray(), outboundSerde()).withName("outputs"));
     return builder.build();
+  }
+
+  /**
+   * The windows of failed attempts' folded edges, whose flows come from every flows partition: they
+   * go through a repartition by edge, with each partition's event time as watermark markers.
+   */
+  private static KStream<byte[], Routed> failedAttemptWindows(StreamsBuilder builder, KStream<byte[], Routed> trafficWindows,
+      Settings settings, AppMetrics metrics) {
+    TrafficSettings traffic = settings.trafficSettings();
+    long[] sizes = traffic.sizes();
+    List<String> stores = new ArrayList<>();
+    for (long size : sizes) {
+      stores.add(store(builder, FailedAttemptWindowProcessor.openStore(size), settings));
+      stores.add(store(builder, FailedAttemptWindowProcessor.firedStore(size), settings));
+    }
+    String name = FailedAttemptWindowProcessor.REPARTITION;
+    return trafficWindows
+        .<String, byte[]>flatMap((key, value) -> value instanceof ToRepartition r
+            ? List.of(KeyValue.pair(r.key(), r.value())) : List.<KeyValue<String, byte[]>>of(), Named.as(name + "-route"))
+        .repartition(Repartitioned.<String, byte[]>as(name).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
+            .withStreamPartitioner(new MarkerPartitioner()))
+        .process(() -> new FailedAttemptWindowProcessor(sizes, traffic, metrics), Named.as(name + "-windows"),
+            stores.toArray(String[]::new));
   }
 
   /** Every store is RocksDB with a changelog (the default), so a task restores on any instance. */

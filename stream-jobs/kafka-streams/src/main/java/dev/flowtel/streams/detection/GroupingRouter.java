@@ -6,6 +6,7 @@ import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.streams.input.DecodedFlow;
 import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.time.WatermarkMarker;
 import dev.flowtel.streams.time.PartitionClock;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -9,6 +9,7 @@ import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.time.WatermarkMarker;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package dev.flowtel.streams.detection;
 
 import dev.flowtel.core.anomaly.Grouping;
 import java.util.Locale;
+import dev.flowtel.streams.time.MarkerPartitioner;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /** The repartitions of the probe and egress detectors: names and the marker-multicasting partitioner. */

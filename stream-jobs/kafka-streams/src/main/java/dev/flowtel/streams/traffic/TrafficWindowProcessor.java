@@ -1,118 +1,80 @@
 package dev.flowtel.streams.traffic;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
-import dev.flowtel.core.traffic.TrafficAccumulator;
+import dev.flowtel.core.traffic.FailedAttempts;
 import dev.flowtel.core.traffic.TrafficWindows;
-import dev.flowtel.schema.ServiceTraffic;
-import dev.flowtel.streams.metrics.AppMetrics;
-import dev.flowtel.streams.store.TimeOrderedKeys;
 import dev.flowtel.streams.input.DeadLetters;
 import dev.flowtel.streams.input.DecodedFlow;
-import dev.flowtel.streams.input.Outbound;
 import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.input.ToRepartition;
+import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.time.PartitionClock;
+import dev.flowtel.streams.time.WatermarkMarker;
 import dev.flowtel.wire.DeadLetterHeaders;
-import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Service-edge traffic windows with the Flink job's semantics, on core's {@link TrafficAccumulator}
- * and {@link TrafficWindows}: a flow too late for its base window goes to the DLQ as {@code late};
- * otherwise it is added to its window of every size. A window is emitted (revision 0) when the
- * partition's watermark reaches its end - 1; a flow arriving after that, within the allowed
- * lateness, updates it, and all such updates between two watermark advances become one revision;
- * the window is forgotten once the watermark passes end - 1 + allowed lateness.
+ * Service-edge traffic windows of one input partition (the flows topic is keyed by service edge),
+ * on core's {@link dev.flowtel.core.traffic.TrafficAccumulator} and {@link TrafficWindows} in
+ * {@link TrafficWindowState}: a flow too late for its base window goes to the DLQ as {@code late};
+ * otherwise it is added to its window of every size, and windows close as this partition's
+ * watermark passes them.
  *
- * <p>Kafka Streams' own windowed aggregation emits either on every update or once at close, not
- * revisions after close, so this processor keeps its own stores (RocksDB, changelogged): per window
- * size, open windows keyed by their last timestamp, and emitted windows within the allowed lateness
- * keyed by their cleanup time, so both are found by a scan from the start. The base windows' latest
- * records are also kept for {@link #LATEST_STORE} queries for {@code --query-retention}.
+ * <p>A failed connection attempt belongs to its client's folded edge (core's {@link
+ * FailedAttempts}), whose flows come from every partition: it is handed on, with this partition's
+ * event time as {@link WatermarkMarker}s after it, to the failed attempts' repartition topic,
+ * where {@link FailedAttemptWindowProcessor} sums it as the Flink job's keyed windows do.
  */
 public final class TrafficWindowProcessor implements Processor<byte[], Routed, byte[], Routed> {
 
   public static final String LATEST_STORE = "traffic-latest";
+  private static final String STORE_PREFIX = "traffic";
 
   private final long[] sizes;
+  private final TrafficSettings settings;
   private final long allowedLateness;
-  private final long queryRetention;
-  private final String trafficTopic;
-  private final String dlqTopic;
   private final AppMetrics metrics;
   private final PartitionClock clock;
-  private final WireCodec<ServiceTraffic> codec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
   private ProcessorContext<byte[], Routed> context;
-  private KeyValueStore<Bytes, byte[]>[] open;
-  private KeyValueStore<Bytes, byte[]>[] fired;
-  private KeyValueStore<Bytes, byte[]> latest;
-  private List<Set<Bytes>> pending;
+  private TrafficWindowState windows;
+  private int partition;
+  private long started;
+  private boolean idleMarked;
 
   public TrafficWindowProcessor(long[] sizes, TrafficSettings settings, AppMetrics metrics) {
     this.sizes = sizes.clone();
+    this.settings = settings;
     this.allowedLateness = settings.allowedLateness().toMillis();
-    this.queryRetention = settings.queryRetention().toMillis();
-    this.trafficTopic = settings.trafficTopic();
-    this.dlqTopic = settings.dlqTopic();
     this.metrics = metrics;
     this.clock = new PartitionClock(settings.maxOutOfOrderness(), settings.idleness());
   }
 
   public static String openStore(long size) {
-    return "traffic-open-" + size;
+    return TrafficWindowState.openStore(STORE_PREFIX, size);
   }
 
   public static String firedStore(long size) {
-    return "traffic-fired-" + size;
+    return TrafficWindowState.firedStore(STORE_PREFIX, size);
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void init(ProcessorContext<byte[], Routed> context) {
     this.context = context;
-    open = new KeyValueStore[sizes.length];
-    fired = new KeyValueStore[sizes.length];
-    pending = new ArrayList<>();
-    for (int i = 0; i < sizes.length; i++) {
-      open[i] = context.getStateStore(openStore(sizes[i]));
-      fired[i] = context.getStateStore(firedStore(sizes[i]));
-      // Late updates not yet emitted when the task last stopped.
-      Set<Bytes> due = new LinkedHashSet<>();
-      try (KeyValueIterator<Bytes, byte[]> it = fired[i].all()) {
-        while (it.hasNext()) {
-          KeyValue<Bytes, byte[]> e = it.next();
-          if (e.value[4] == 1) {
-            due.add(e.key);
-          }
-        }
-      }
-      pending.add(due);
-    }
-    latest = context.getStateStore(LATEST_STORE);
+    this.windows = new TrafficWindowState(context, sizes, settings, metrics, STORE_PREFIX, LATEST_STORE);
+    this.partition = context.taskId().partition();
+    this.started = context.currentSystemTimeMs();
     context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
       long next = clock.onPunctuation(now);
       if (next != PartitionClock.NONE) {
-        advance(next);
+        advance(next, now);
+      } else if (clock.watermark() == Long.MIN_VALUE && !idleMarked && now - started >= settings.idleness().toMillis()) {
+        // No flow at all since start: stop holding back the failed attempts' windows (Flink's idleness).
+        idleMarked = true;
+        mark(Long.MAX_VALUE, now);
       }
     });
   }
@@ -127,143 +89,31 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
     long watermark = clock.watermark();
     if (TrafficWindows.tooLate(t, sizes[0], allowedLateness, watermark)) {
       metrics.lateFlows.increment();
-      context.forward(DeadLetters.of(dlqTopic, flow.edgeKey().getBytes(StandardCharsets.UTF_8), decoded.original(),
+      context.forward(DeadLetters.of(settings.dlqTopic(), flow.edgeKey().getBytes(StandardCharsets.UTF_8), decoded.original(),
           DeadLetterHeaders.REASON_LATE, TrafficWindows.lateDetail(t, watermark, allowedLateness),
           context.recordMetadata().orElse(null), record.timestamp()));
     } else {
-      for (int i = 0; i < sizes.length; i++) {
-        add(i, flow, watermark);
+      ClassifiedFlow onEdge = FailedAttempts.onTrafficEdge(flow);
+      if (onEdge == flow) {
+        windows.add(flow, watermark);
+      } else {
+        context.forward(new Record<>(null, new ToRepartition(onEdge.edgeKey(), ClassifiedFlowCodec.encode(onEdge)),
+            record.timestamp()));
       }
     }
     long next = clock.onFlow(t, context.currentSystemTimeMs());
     if (next != PartitionClock.NONE) {
-      advance(next);
+      advance(next, record.timestamp());
     }
   }
 
-  private void add(int i, ClassifiedFlow flow, long watermark) {
-    long maxTs = TrafficWindows.maxTimestamp(flow.eventTimeMillis(), sizes[i]);
-    if (maxTs > watermark) {
-      Bytes key = TimeOrderedKeys.of(maxTs, flow.edgeKey());
-      byte[] stored = open[i].get(key);
-      TrafficAccumulator acc = stored == null ? new TrafficAccumulator() : read(stored, 0);
-      acc.add(flow);
-      open[i].put(key, write(acc, -1));
-      return;
-    }
-    long cleanup = maxTs + allowedLateness;
-    if (cleanup <= watermark) {
-      return; // cannot happen: the base window's check above is the strictest
-    }
-    Bytes key = TimeOrderedKeys.of(cleanup, flow.edgeKey());
-    byte[] stored = fired[i].get(key);
-    int revision = stored == null ? 0 : ByteBuffer.wrap(stored).getInt();
-    TrafficAccumulator acc = stored == null ? new TrafficAccumulator() : read(stored, 5);
-    acc.add(flow);
-    fired[i].put(key, write(acc, revision));
-    pending.get(i).add(key);
+  private void advance(long watermark, long timestamp) {
+    windows.advance(watermark);
+    mark(watermark, timestamp);
   }
 
-  /** Event time reached {@code watermark}: late updates, then closing windows, then cleanup. */
-  private void advance(long watermark) {
-    for (int i = 0; i < sizes.length; i++) {
-      long size = sizes[i];
-      for (Bytes key : pending.get(i)) {
-        byte[] stored = fired[i].get(key);
-        if (stored == null) {
-          continue;
-        }
-        int revision = ByteBuffer.wrap(stored).getInt();
-        TrafficAccumulator acc = read(stored, 5);
-        long maxTs = TimeOrderedKeys.time(key) - allowedLateness;
-        emit(acc, maxTs + 1 - size, maxTs + 1, revision, i == 0);
-        fired[i].put(key, writeFired(acc, revision + 1, false));
-      }
-      pending.get(i).clear();
-
-      List<Bytes> closed = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it = open[i].range(TimeOrderedKeys.first(), TimeOrderedKeys.after(watermark))) {
-        while (it.hasNext()) {
-          KeyValue<Bytes, byte[]> e = it.next();
-          long maxTs = TimeOrderedKeys.time(e.key);
-          if (maxTs > watermark) {
-            break;
-          }
-          closed.add(e.key);
-          TrafficAccumulator acc = read(e.value, 0);
-          emit(acc, maxTs + 1 - size, maxTs + 1, 0, i == 0);
-          if (maxTs + allowedLateness > watermark) {
-            fired[i].put(TimeOrderedKeys.of(maxTs + allowedLateness, TimeOrderedKeys.key(e.key)), writeFired(acc, 1, false));
-          }
-        }
-      }
-      closed.forEach(open[i]::delete);
-
-      deleteUpTo(fired[i], watermark);
-    }
-    if (queryRetention > 0) {
-      deleteUpTo(latest, watermark - queryRetention);
-    }
-  }
-
-  private static void deleteUpTo(KeyValueStore<Bytes, byte[]> store, long time) {
-    List<Bytes> expired = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = store.range(TimeOrderedKeys.first(), TimeOrderedKeys.after(time))) {
-      while (it.hasNext()) {
-        Bytes key = it.next().key;
-        if (TimeOrderedKeys.time(key) > time) {
-          break;
-        }
-        expired.add(key);
-      }
-    }
-    expired.forEach(store::delete);
-  }
-
-  private void emit(TrafficAccumulator acc, long start, long end, int revision, boolean queryable) {
-    ServiceTraffic traffic = acc.toServiceTraffic(start, end, revision);
-    byte[] value = codec.encode(traffic);
-    metrics.trafficRecords.increment();
-    context.forward(new Record<>(TrafficWindows.recordKey(traffic).getBytes(StandardCharsets.UTF_8),
-        new Outbound(trafficTopic, value), end));
-    if (queryable && queryRetention > 0) {
-      latest.put(TimeOrderedKeys.of(start, acc.edge().key()), value);
-    }
-  }
-
-  /** Open windows hold the accumulator alone; emitted ones a revision counter and a pending flag first. */
-  private byte[] write(TrafficAccumulator acc, int revision) {
-    return revision < 0 ? writeOpen(acc) : writeFired(acc, revision, true);
-  }
-
-  private byte[] writeOpen(TrafficAccumulator acc) {
-    buffer.reset();
-    try {
-      acc.writeTo(new DataOutputStream(buffer));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return buffer.toByteArray();
-  }
-
-  private byte[] writeFired(TrafficAccumulator acc, int revision, boolean pendingUpdate) {
-    buffer.reset();
-    try {
-      DataOutputStream out = new DataOutputStream(buffer);
-      out.writeInt(revision);
-      out.writeByte(pendingUpdate ? 1 : 0);
-      acc.writeTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return buffer.toByteArray();
-  }
-
-  private static TrafficAccumulator read(byte[] stored, int offset) {
-    try {
-      return TrafficAccumulator.readFrom(new DataInputStream(new ByteArrayInputStream(stored, offset, stored.length - offset)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable traffic window state", e);
-    }
+  private void mark(long watermark, long timestamp) {
+    context.forward(new Record<>(null, new ToRepartition(WatermarkMarker.KEY,
+        new WatermarkMarker(partition, settings.flowPartitions(), watermark).encode()), timestamp));
   }
 }

@@ -12,6 +12,10 @@ import java.util.List;
  * depends on the edge and the window only, not the revision, so a revision overwrites; the
  * revision is the external version, so a stale lower revision arriving late changes nothing.
  * The mergeable sketches are not written: rollups happen in the stream, not in Elasticsearch.
+ *
+ * <p>The edge of a client's failed connection attempts (ports folded, see {@code
+ * core.traffic.FailedAttempts}) has no {@code destination.port}, is named {@code tcp/*}, and
+ * carries {@code flowtel.attempts.*}; every other edge's document is exactly what it was.
  */
 public final class TrafficDocuments implements DocumentBuilder<ServiceTraffic> {
 
@@ -40,7 +44,7 @@ public final class TrafficDocuments implements DocumentBuilder<ServiceTraffic> {
         .put("event.duration", Duration.between(t.getWindowStart(), t.getWindowEnd()).toNanos())
         .put("source.bytes", t.getBytesToDestination())
         .put("source.packets", t.getPacketsToDestination())
-        .put("destination.port", t.getDestinationPort())
+        .put("destination.port", t.getPortsFolded() ? null : t.getDestinationPort())
         .put("destination.bytes", t.getBytesToSource())
         .put("destination.packets", t.getPacketsToSource())
         .put("network.transport", transport)
@@ -50,7 +54,7 @@ public final class TrafficDocuments implements DocumentBuilder<ServiceTraffic> {
         .put("network.direction", Ecs.direction(src, dst));
     Ecs.putWorkload(f, src.getNamespace(), src.getKind(), src.getName());
     f.put("flowtel.edge.id", edgeId(t))
-        .put("flowtel.edge.name", Ecs.endpointId(src) + " -> " + Ecs.endpointId(dst) + " " + transport + "/" + t.getDestinationPort());
+        .put("flowtel.edge.name", Ecs.endpointId(src) + " -> " + Ecs.endpointId(dst) + " " + transport + "/" + port(t));
     Ecs.putEdgeEndpoint(f, "source", src);
     Ecs.putEdgeEndpoint(f, "destination", dst);
     f.put("flowtel.flows", t.getFlows())
@@ -63,15 +67,25 @@ public final class TrafficDocuments implements DocumentBuilder<ServiceTraffic> {
         .put("flowtel.rtt.p90_us", t.getRttP90Micros())
         .put("flowtel.rtt.p99_us", t.getRttP99Micros())
         .put("flowtel.revision", t.getRevision());
+    if (t.getPortsFolded()) {
+      f.put("flowtel.attempts.failed", t.getFailedAttempts())
+          .put("flowtel.attempts.distinct_destination_ports", t.getDistinctDestinationPorts())
+          .put("flowtel.attempts.distinct_destination_addresses", t.getDistinctDestinationAddresses());
+    }
     return new IndexDocument(names.trafficIndex(t.getWindowStart()), documentId(t), (long) t.getRevision(), f.toMap());
   }
 
-  /** The edge: both ends, destination port and protocol; the same for every window. */
+  /** The edge: both ends, destination port ({@code *} when folded) and protocol; the same for every window. */
   public static String edgeId(ServiceTraffic t) {
     EdgeEndpoint s = t.getSource();
     EdgeEndpoint d = t.getDestination();
     return DocumentIds.of("edge", s.getNamespace(), s.getKind(), s.getName(), d.getNamespace(), d.getKind(), d.getName(),
-        t.getDestinationPort(), t.getProtocol());
+        port(t), t.getProtocol());
+  }
+
+  /** The port as ids and names spell it: its number, or {@code *} for the edge of failed attempts. */
+  private static String port(ServiceTraffic t) {
+    return t.getPortsFolded() ? "*" : Integer.toString(t.getDestinationPort());
   }
 
   /** The edge and the window (start and size), not the revision. */

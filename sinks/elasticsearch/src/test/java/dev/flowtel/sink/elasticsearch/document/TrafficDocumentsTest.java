@@ -37,6 +37,38 @@ class TrafficDocumentsTest {
   }
 
   @Test
+  void theEdgeOfFailedAttemptsHasNoPortAndCarriesTheirCounts() throws Exception {
+    IndexDocument doc = documents.build(SampleRecords.failedAttempts(SampleRecords.WINDOW_START, 2_000, 1));
+
+    assertThat(new ObjectMapper().writeValueAsString(doc.source())).isEqualTo("""
+        {"@timestamp":"2026-11-26T10:00:00Z","ecs":{"version":"8.11.0"},\
+        "event":{"kind":"metric","category":["network"],"type":["connection","info"],"module":"flowtel","dataset":"flowtel.traffic",\
+        "start":"2026-11-26T10:00:00Z","end":"2026-11-26T10:00:10Z","duration":10000000000},\
+        "source":{"bytes":120000,"packets":2000},"destination":{"bytes":80000,"packets":2000},\
+        "network":{"transport":"tcp","iana_number":"6","bytes":200000,"packets":4000,"direction":"outbound"},\
+        "orchestrator":{"type":"kubernetes","namespace":"shop","resource":{"type":"deployment","name":"frontend"}},\
+        "kubernetes":{"namespace":"shop","deployment":{"name":"frontend"}},\
+        "flowtel":{"edge":{"id":"%s","name":"shop/Deployment/frontend -> External/PRIVATE tcp/*"},\
+        "source":{"id":"shop/Deployment/frontend","namespace":"shop","kind":"Deployment","name":"frontend","network_class":"POD"},\
+        "destination":{"id":"External/PRIVATE","kind":"External","name":"PRIVATE","network_class":"PRIVATE"},\
+        "flows":2000,"connections":{"opened":2000,"closed":0},"tcp":{"resets":2000},"drops":0,"distinct_source_pods":1,\
+        "revision":0,"attempts":{"failed":2000,"distinct_destination_ports":2000,"distinct_destination_addresses":1}}}""".formatted(
+        TrafficDocuments.edgeId(SampleRecords.failedAttempts(SampleRecords.WINDOW_START, 1, 1))));
+    ServiceTraffic samePortZero = ServiceTraffic.newBuilder(SampleRecords.failedAttempts(SampleRecords.WINDOW_START, 1, 1))
+        .setPortsFolded(false).build();
+    assertThat(TrafficDocuments.edgeId(samePortZero))
+        .isNotEqualTo(TrafficDocuments.edgeId(SampleRecords.failedAttempts(SampleRecords.WINDOW_START, 1, 1)));
+  }
+
+  @Test
+  void aRealEdgeKeepsTheIdItHadBeforeFailedAttemptsWereFolded() {
+    ServiceTraffic window = SampleRecords.traffic("frontend", "checkout", SampleRecords.WINDOW_START, 0, 1000);
+    // The id as it was computed before: the port as an Integer part.
+    assertThat(TrafficDocuments.edgeId(window)).isEqualTo(DocumentIds.of("edge", "shop", "Deployment", "frontend", "shop",
+        "Service", "checkout", 8080, 6));
+  }
+
+  @Test
   void aRevisionKeepsTheIdAndAnotherWindowOrEdgeChangesIt() {
     ServiceTraffic first = SampleRecords.traffic("frontend", "checkout", SampleRecords.WINDOW_START, 0, 1000);
     ServiceTraffic revised = SampleRecords.traffic("frontend", "checkout", SampleRecords.WINDOW_START, 3, 1500);

@@ -35,7 +35,8 @@ class MappingCompletenessTest {
 
   @Test
   void everyTrafficFieldIsMapped() {
-    assertAllMapped(Kind.TRAFFIC, List.of(), new TrafficDocuments(names).build(SampleRecords.traffic("a", "b", SampleRecords.WINDOW_START, 1, 10)));
+    assertAllMapped(Kind.TRAFFIC, List.of(), new TrafficDocuments(names).build(SampleRecords.traffic("a", "b", SampleRecords.WINDOW_START, 1, 10)),
+        new TrafficDocuments(names).build(SampleRecords.failedAttempts(SampleRecords.WINDOW_START, 2_000, 1)));
   }
 
   @Test

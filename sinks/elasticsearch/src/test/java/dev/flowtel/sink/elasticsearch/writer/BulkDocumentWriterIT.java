@@ -90,6 +90,32 @@ class BulkDocumentWriterIT {
     assertThat(es.sum(traffic, "flowtel.revision")).isEqualTo(secondRevisions.size());
   }
 
+  /**
+   * Given a scanner's two windows of failed attempts (2,000 ports, then 256 addresses on 1 port)
+   * beside one real edge, written twice, the index holds three documents and the attempt counts
+   * land in the mapped fields, where aggregations sum them.
+   */
+  @Test
+  void theFailedAttemptsOfAScanAreOneDocumentPerWindowWithTheirCounts() throws Exception {
+    TrafficDocuments builder = new TrafficDocuments(es.names);
+    List<ServiceTraffic> records = List.of(
+        SampleRecords.failedAttempts(SampleRecords.WINDOW_START, 2_000, 1),
+        SampleRecords.failedAttempts(SampleRecords.WINDOW_START.plusSeconds(10), 1, 256),
+        SampleRecords.traffic("frontend", "checkout", SampleRecords.WINDOW_START, 0, 500));
+    try (BulkDocumentWriter<Void> writer = new BulkDocumentWriter<>(es.client(), WriterSettings.defaults(), (d, o, r) -> { })) {
+      write(writer, builder, records);
+      write(writer, builder, records);   // a replay
+      writer.flush();
+      assertThat(writer.stats().rejected()).isZero();
+    }
+    String traffic = es.names.pattern(Kind.TRAFFIC);
+    assertThat(es.count(traffic)).isEqualTo(3);
+    assertThat(es.sum(traffic, "flowtel.attempts.failed")).isEqualTo(2_000 + 256);
+    assertThat(es.sum(traffic, "flowtel.attempts.distinct_destination_ports")).isEqualTo(2_000 + 1);
+    assertThat(es.sum(traffic, "flowtel.attempts.distinct_destination_addresses")).isEqualTo(1 + 256);
+    assertThat(es.sum(traffic, "destination.port")).isEqualTo(8080);
+  }
+
   @Test
   void aDocumentTheMappingRefusesGoesToTheHandlerWithElasticsearchsReason() throws Exception {
     List<Rejection> rejections = new ArrayList<>();

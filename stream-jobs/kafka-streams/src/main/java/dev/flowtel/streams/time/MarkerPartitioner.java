@@ -1,4 +1,4 @@
-package dev.flowtel.streams.detection;
+package dev.flowtel.streams.time;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -8,7 +8,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /** Flows to the partition of their grouping key; watermark markers to every partition (multicast). */
-final class MarkerPartitioner implements StreamPartitioner<String, byte[]> {
+public final class MarkerPartitioner implements StreamPartitioner<String, byte[]> {
 
   private static int partition(String key, int numPartitions) {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % numPartitions;

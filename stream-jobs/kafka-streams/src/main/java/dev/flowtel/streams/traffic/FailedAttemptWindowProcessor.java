@@ -1,0 +1,74 @@
+package dev.flowtel.streams.traffic;
+
+import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.time.WatermarkMarker;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The traffic windows of the folded edges of failed connection attempts, after the repartition by
+ * that edge (a scanner's probes arrive on as many input partitions as the ports they tried). The
+ * partition-side {@link TrafficWindowProcessor} already sent late flows to the DLQ; event time is
+ * the least watermark of the upstream partitions, from their {@link WatermarkMarker}s, never going
+ * back, as the Flink job's keyed windows see it. Its windows are not kept for queries.
+ */
+public final class FailedAttemptWindowProcessor implements Processor<String, byte[], byte[], Routed> {
+
+  /** The repartition topic's name: {@code <application id>-traffic-failed-attempts-repartition}. */
+  public static final String REPARTITION = "traffic-failed-attempts";
+  private static final String STORE_PREFIX = "traffic-failed-attempts";
+
+  private final long[] sizes;
+  private final TrafficSettings settings;
+  private final AppMetrics metrics;
+  private final Map<Integer, Long> upstream = new HashMap<>();
+  private long watermark = Long.MIN_VALUE;
+  private TrafficWindowState windows;
+
+  public FailedAttemptWindowProcessor(long[] sizes, TrafficSettings settings, AppMetrics metrics) {
+    this.sizes = sizes.clone();
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  public static String openStore(long size) {
+    return TrafficWindowState.openStore(STORE_PREFIX, size);
+  }
+
+  public static String firedStore(long size) {
+    return TrafficWindowState.firedStore(STORE_PREFIX, size);
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], Routed> context) {
+    windows = new TrafficWindowState(context, sizes, settings, metrics, STORE_PREFIX, null);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    if (WatermarkMarker.is(record.value())) {
+      onMarker(WatermarkMarker.decode(record.value()));
+      return;
+    }
+    windows.add(ClassifiedFlowCodec.decode(record.key(), record.value()), watermark);
+  }
+
+  private void onMarker(WatermarkMarker marker) {
+    // An upstream partition idle since start (Long.MAX_VALUE) counts again once it sends event time.
+    upstream.merge(marker.upstreamPartition(), marker.watermark(),
+        (old, next) -> old == Long.MAX_VALUE ? next : Math.max(old, next));
+    if (upstream.size() < marker.upstreamPartitions()) {
+      return;
+    }
+    long least = upstream.values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
+    if (least == Long.MAX_VALUE || least <= watermark) {
+      return;
+    }
+    watermark = least;
+    windows.advance(watermark);
+  }
+}

@@ -143,7 +143,8 @@ final class LiveView implements AutoCloseable {
     private TrafficText() {}
 
     static String edge(ServiceTraffic t) {
-      return end(t.getSource()) + " -> " + end(t.getDestination()) + ":" + t.getDestinationPort() + "/"
+      return end(t.getSource()) + " -> " + end(t.getDestination()) + ":"
+          + dev.flowtel.core.edge.ServiceEdge.portKey(t.getDestinationPort(), t.getPortsFolded()) + "/"
           + dev.flowtel.core.edge.Protocols.transportName(t.getProtocol());
     }
 

@@ -6,12 +6,14 @@ import dev.flowtel.schema.Evidence;
 import dev.flowtel.schema.FlowSample;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +26,8 @@ public final class AnomalyDocuments implements DocumentBuilder<PolicyAnomaly> {
   private static final long serialVersionUID = 1L;
   /** Fields whose keys are data, mapped as {@code flattened} rather than one field per key. */
   public static final List<String> FLATTENED_FIELDS = List.of("flowtel.evidence.counters", "flowtel.evidence.measurements");
+
+  private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
 
   private final IndexNames names;
 
@@ -90,11 +94,30 @@ public final class AnomalyDocuments implements DocumentBuilder<PolicyAnomaly> {
   /**
    * The address every sample flow has on one side, or null: a port scan's scanner and target, an
    * egress's client; never a pick among several (an IP sweep's targets, a spike's many clients).
-   * Lets a SIEM rule or a Kibana filter on {@code source.ip} find the alerts about one host.
+   * Lets a SIEM rule or a Kibana filter on {@code source.ip} find the alerts about one host. Only an
+   * IP literal is copied: a malformed sample stays where it is, and Elasticsearch's refusal names
+   * the sample's field, not an ECS field the detector never wrote.
    */
   private static String sharedAddress(List<FlowSample> samples, Function<FlowSample, String> side) {
     Set<String> addresses = samples.stream().map(side).collect(Collectors.toSet());
-    return addresses.size() == 1 ? addresses.iterator().next() : null;
+    if (addresses.size() != 1) {
+      return null;
+    }
+    String address = addresses.iterator().next();
+    return address != null && (IPV4.matcher(address).matches() || ipv6(address)) ? address : null;
+  }
+
+  /** An IPv6 literal; with a colon in it the JDK parses it as one and never asks DNS. */
+  private static boolean ipv6(String address) {
+    if (address.indexOf(':') < 0 || !address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(address);
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static List<Map<String, Object>> sampleFlows(List<FlowSample> samples) {

@@ -46,6 +46,10 @@ class AnomalyAndFlowDocumentsTest {
 
     assertThat((Map<String, Object>) doc.source().get("source")).containsEntry("ip", "10.244.1.5");
     assertThat((Map<String, Object>) doc.source().get("destination")).doesNotContainKey("ip").containsEntry("port", 22);
+
+    PolicyAnomaly malformed = SampleRecords.anomaly("bad-1", 0, "not-an-address");
+    assertThat((Map<String, Object>) new AnomalyDocuments(IndexNames.defaults()).build(malformed).source().get("source"))
+        .as("a sample address that is no IP literal stays in the sample only").isNull();
   }
 
   @Test

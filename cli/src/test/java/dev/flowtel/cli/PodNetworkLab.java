@@ -81,6 +81,12 @@ final class PodNetworkLab implements AutoCloseable {
 
   @Override
   public void close() {
+    // A namespace outlives `ip netns delete` while a socket or thread still holds it, and with it
+    // the veth: delete the host sides first (a veth's peer goes with it), so no cali* interface is
+    // left for the next test's collector to find.
+    for (Host host : hosts.values()) {
+      runQuietly("ip", "link", "delete", host.hostInterface());
+    }
     for (String namespace : namespaces) {
       runQuietly("ip", "netns", "delete", namespace);
     }

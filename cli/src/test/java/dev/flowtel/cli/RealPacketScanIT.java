@@ -86,7 +86,7 @@ class RealPacketScanIT {
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicLong served = new AtomicLong();
       AtomicLong requests = new AtomicLong();
-      serve(target, running, served);
+      ServerSocket server = serve(target, running, served);
 
       int kafkaPort = LocalPorts.free();
       int esPort = LocalPorts.free();
@@ -170,6 +170,7 @@ class RealPacketScanIT {
         assertThat(requests.get()).as("benign requests answered").isEqualTo(served.get()).isPositive();
       } finally {
         running.set(false);
+        server.close();
         up.interrupt();
         try {
           assertThat(exit.get(AT_MOST.toSeconds(), TimeUnit.SECONDS)).as("up's exit code").isZero();
@@ -180,8 +181,8 @@ class RealPacketScanIT {
     }
   }
 
-  /** A server pod answering every connection on {@link #SERVICE_PORT} with a short response. */
-  private static void serve(PodNetworkLab.Host target, AtomicBoolean running, AtomicLong served) throws Exception {
+  /** A server pod answering every connection on {@link #SERVICE_PORT} with a short response, until its socket is closed. */
+  private static ServerSocket serve(PodNetworkLab.Host target, AtomicBoolean running, AtomicLong served) throws Exception {
     FutureTask<ServerSocket> bound = new FutureTask<>(() -> {
       ServerSocket socket = new ServerSocket();
       socket.bind(new InetSocketAddress(InetAddress.getByName(target.address()), SERVICE_PORT));
@@ -205,6 +206,7 @@ class RealPacketScanIT {
         // The server pod stops with the test.
       }
     });
+    return server;
   }
 
   /** A client pod making one request every 200 ms on a new connection, as a health check or a cron job would. */

@@ -59,7 +59,7 @@ class UpCommandIT {
     // A thread of its own, as ./flowtel's main thread: on two cores the common ForkJoinPool has one
     // worker, and Flink's RPC needs it while the command sleeps through --duration.
     FutureTask<Integer> exit = new FutureTask<>(() -> new CommandLine(new FlowtelCommand()).execute(
-        "up", "--state-dir", state.toString(), "--kafka-port", "" + kafkaPort, "--es-port", "" + esPort,
+        "up", "--source", "synthetic", "--state-dir", state.toString(), "--kafka-port", "" + kafkaPort, "--es-port", "" + esPort,
         "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "30m", "--flows-per-second", "500",
         "--window", "5s", "--episodes-after", "10m"));
     Thread up = new Thread(exit, "flowtel-up");

@@ -9,12 +9,11 @@ import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.time.UpstreamWatermarks;
 import dev.flowtel.streams.time.WatermarkMarker;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -32,8 +31,7 @@ public final class KeyedDetectionProcessor implements Processor<String, byte[], 
   private final AppMetrics metrics;
   private final WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
   private final FlowClassifier classifier = new FlowClassifier();
-  private final Map<Integer, Long> upstream = new HashMap<>();
-  private long watermark = Long.MIN_VALUE;
+  private final UpstreamWatermarks watermark = new UpstreamWatermarks();
   private DetectorRunner runner;
   private AnomalyOutput output;
   private LearningClock learning;
@@ -78,18 +76,11 @@ public final class KeyedDetectionProcessor implements Processor<String, byte[], 
   }
 
   private void onMarker(WatermarkMarker marker) {
-    // An upstream partition idle since start (Long.MAX_VALUE) counts again once it sends event time.
-    upstream.merge(marker.upstreamPartition(), marker.watermark(),
-        (old, next) -> old == Long.MAX_VALUE ? next : Math.max(old, next));
-    if (upstream.size() < marker.upstreamPartitions()) {
+    if (!watermark.advance(marker)) {
       return;
     }
-    long least = upstream.values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
-    if (least == Long.MAX_VALUE || least <= watermark) {
-      return;
-    }
-    watermark = least;
-    runner.onWatermark(watermark, output::emit);
-    output.expire(watermark);
+    runner.onWatermark(watermark.current(), output::emit);
+    output.expire(watermark.current());
   }
+
 }

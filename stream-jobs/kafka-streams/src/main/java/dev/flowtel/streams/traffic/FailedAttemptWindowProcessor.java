@@ -2,9 +2,8 @@ package dev.flowtel.streams.traffic;
 
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.time.UpstreamWatermarks;
 import dev.flowtel.streams.time.WatermarkMarker;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -25,8 +24,7 @@ public final class FailedAttemptWindowProcessor implements Processor<String, byt
   private final long[] sizes;
   private final TrafficSettings settings;
   private final AppMetrics metrics;
-  private final Map<Integer, Long> upstream = new HashMap<>();
-  private long watermark = Long.MIN_VALUE;
+  private final UpstreamWatermarks watermark = new UpstreamWatermarks();
   private TrafficWindowState windows;
 
   public FailedAttemptWindowProcessor(long[] sizes, TrafficSettings settings, AppMetrics metrics) {
@@ -54,21 +52,14 @@ public final class FailedAttemptWindowProcessor implements Processor<String, byt
       onMarker(WatermarkMarker.decode(record.value()));
       return;
     }
-    windows.add(ClassifiedFlowCodec.decode(record.key(), record.value()), watermark);
+    windows.add(ClassifiedFlowCodec.decode(record.key(), record.value()), watermark.current());
   }
 
   private void onMarker(WatermarkMarker marker) {
-    // An upstream partition idle since start (Long.MAX_VALUE) counts again once it sends event time.
-    upstream.merge(marker.upstreamPartition(), marker.watermark(),
-        (old, next) -> old == Long.MAX_VALUE ? next : Math.max(old, next));
-    if (upstream.size() < marker.upstreamPartitions()) {
+    if (!watermark.advance(marker)) {
       return;
     }
-    long least = upstream.values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
-    if (least == Long.MAX_VALUE || least <= watermark) {
-      return;
-    }
-    watermark = least;
-    windows.advance(watermark);
+    windows.advance(watermark.current());
   }
+
 }

@@ -9,7 +9,7 @@ public final class BpfException extends RuntimeException {
   private final int errno;
 
   public BpfException(String call, String subject, int errno) {
-    super(call + " on " + subject + " failed: " + Errno.describe(errno) + Errno.hint(errno));
+    super(call + " on " + subject + " failed: " + Errno.describe(errno) + Errno.hint(call, errno));
     this.errno = errno;
   }
 

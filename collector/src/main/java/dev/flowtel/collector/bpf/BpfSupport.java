@@ -19,7 +19,9 @@ public final class BpfSupport {
       int fd = (int) Libbpf.MAP_CREATE.invokeExact(BPF_MAP_TYPE_ARRAY, arena.allocateFrom("flowtel_probe"), 4, 4, 1, MemorySegment.NULL);
       if (fd < 0) {
         return "bpf_map_create failed: " + Errno.describe(-fd)
-            + (-fd == Errno.EPERM ? " - eBPF is not permitted here (needs CAP_BPF/CAP_SYS_ADMIN)" : "");
+            + (-fd == Errno.EPERM ? " - eBPF is not permitted here: creating maps needs CAP_BPF, and in a container a seccomp"
+                + " profile that allows bpf(2) (Kubernetes' default, Unconfined, does; podman's default profile refuses it"
+                + " even with CAP_BPF); kernels before 5.11 also need CAP_SYS_RESOURCE (RLIMIT_MEMLOCK)" : "");
       }
       Libbpf.closeFd(fd);
       return null;

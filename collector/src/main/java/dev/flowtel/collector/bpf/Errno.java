@@ -39,11 +39,36 @@ public final class Errno {
     return "errno " + e + " (" + text + ")";
   }
 
-  static String hint(int errno) {
+  /**
+   * What to do when the cause is a usual one. A permission error names the capability that the
+   * failing call needs, as measured by dropping each one in turn from the DaemonSet's set
+   * (CollectorContainerIT): a user who trimmed the manifest learns which one to put back.
+   */
+  static String hint(String call, int errno) {
     return switch (Math.abs(errno)) {
-      case EPERM, EACCES -> "; the collector needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (or root)";
+      case EPERM, EACCES -> "; " + permissionHint(call, Math.abs(errno));
       case ENODEV -> "; the interface is gone (a pod went away?)";
       default -> "";
     };
+  }
+
+  private static String permissionHint(String call, int errno) {
+    if (call.startsWith("bpf_object__load")) {
+      // EPERM comes before the verifier (program type not allowed), EACCES from it.
+      return errno == EPERM
+          ? "loading traffic-control (SCHED_CLS) programs needs CAP_NET_ADMIN besides CAP_BPF"
+          : "the verifier refused the programs: they compare pointers, which it allows only with CAP_PERFMON"
+              + " (its log above names the instruction); grant CAP_PERFMON";
+    }
+    if (call.startsWith("bpf_link_create") || call.startsWith("bpf_tc_")) {
+      return "attaching to an interface needs CAP_NET_ADMIN";
+    }
+    if (call.startsWith("bpf_raw_tracepoint_open")) {
+      return "the tracepoints of --drops and --rtt need CAP_PERFMON besides CAP_BPF";
+    }
+    if (call.startsWith("setns") || call.startsWith("open")) {
+      return "entering another network namespace (--netns) needs CAP_SYS_ADMIN";
+    }
+    return "the collector needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (or root)";
   }
 }

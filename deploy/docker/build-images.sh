@@ -91,17 +91,15 @@ declare -A JAR=(
 missing=()
 for image in "${IMAGES[@]}"; do
   case "$image" in
-    tools) [[ -d "$ROOT/cli/target/lib" ]] || missing+=(cli) ;;
+    tools) [[ -f "$ROOT/cli/target/flowtel.classpath" ]] && compgen -G "$ROOT/cli/target/flowtel-cli-*.jar" >/dev/null || missing+=(cli) ;;
     *) [[ -f "$ROOT/${JAR[$image]}" ]] || missing+=("$(dirname "$(dirname "${JAR[$image]}")")") ;;
   esac
 done
 if ((${#missing[@]})); then
   say "building ${missing[*]} (mvn package, tests skipped)"
   modules=$(IFS=,; echo "${missing[*]}")
-  # copy-dependencies in the same reactor as package: sibling jars exist only there (nothing is installed).
-  # It gives every module a target/lib; the tools image takes cli's.
-  JAVA_HOME="$JAVA_HOME" mvn -B -q -f "$ROOT/pom.xml" -DskipTests -pl "$modules" -am package \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
+  # cli's package writes target/flowtel.classpath: its runtime jars, siblings' from their target/.
+  JAVA_HOME="$JAVA_HOME" mvn -B -q -f "$ROOT/pom.xml" -DskipTests -pl "$modules" -am package
 fi
 
 for image in "${IMAGES[@]}"; do
@@ -111,7 +109,11 @@ for image in "${IMAGES[@]}"; do
   case "$image" in
     tools)
       mkdir -p "$context/opt/flowtel/lib"
-      cp "$ROOT"/cli/target/lib/*.jar "$context/opt/flowtel/lib/"
+      IFS=: read -r -a entries <"$ROOT/cli/target/flowtel.classpath" || true  # no newline at its end
+      for entry in "${entries[@]}"; do
+        [[ -f "$entry" ]] || { say "cli's classpath has $entry, not a jar: package cli first"; exit 1; }
+        cp "$entry" "$context/opt/flowtel/lib/"
+      done
       cp "$ROOT"/cli/target/flowtel-cli-*.jar "$context/opt/flowtel/lib/" ;;
     flink-job)
       runtime=localhost/flowtel/flink:2.3.0-java25

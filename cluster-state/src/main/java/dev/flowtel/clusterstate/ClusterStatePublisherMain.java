@@ -3,6 +3,7 @@ package dev.flowtel.clusterstate;
 import dev.flowtel.wire.AvroClassTrust;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -53,6 +54,12 @@ public final class ClusterStatePublisherMain {
               LOG.error("cluster-state: {}; exiting so that a restart resyncs", failure.getMessage());
               exit.complete(1);
             })) {
+      String unreachable = apiServerUnreachable(client);
+      if (unreachable != null) {
+        LOG.error("cluster-state: no Kubernetes API server at {} ({}): in a pod it uses the service account's in-cluster"
+            + " configuration, elsewhere a kubeconfig (KUBECONFIG or ~/.kube/config); exiting", client.getMasterUrl(), unreachable);
+        return 1;
+      }
       Supplier<ClusterStatePublisher> publishers =
           () -> new ClusterStatePublisher(client, sink, Clock.systemUTC(), config.syncTimeout());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> exit.complete(0), "cluster-state-shutdown"));
@@ -83,6 +90,27 @@ public final class ClusterStatePublisherMain {
     } catch (Exception e) {
       LOG.error("cluster-state: {}", e.getMessage(), e);
       return 1;
+    }
+  }
+
+  /**
+   * Null when an API server answered (any HTTP status: a 403 or 404 still proves one is there);
+   * otherwise why none could be reached. Without this the leader election retries an unresolvable
+   * address for ever and the log never says that there is no cluster.
+   */
+  private static String apiServerUnreachable(KubernetesClient client) {
+    try {
+      client.getKubernetesVersion();
+      return null;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() > 0) {
+        return null;
+      }
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
   }
 }

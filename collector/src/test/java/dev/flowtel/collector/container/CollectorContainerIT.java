@@ -8,6 +8,7 @@ import dev.flowtel.collector.bpf.NetworkNamespace;
 import dev.flowtel.collector.publish.PublishedTopics;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.testing.KafkaFixture;
+import dev.flowtel.testing.Podman;
 import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;

@@ -1,4 +1,4 @@
-package dev.flowtel.collector.container;
+package dev.flowtel.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,15 +13,15 @@ import java.util.concurrent.TimeUnit;
  * kind of VM's hybrid cgroup mounts) and ulimits the container may set (podman's defaults are above
  * them). Images come from {@code deploy/docker/build-images.sh --local}, which needs no registry.
  */
-final class Podman {
+public final class Podman {
 
-  static final List<String> RUNTIME = List.of("podman", "--runtime", "runc");
-  static final List<String> LIMITS = List.of("--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024");
+  public static final List<String> RUNTIME = List.of("podman", "--runtime", "runc");
+  public static final List<String> LIMITS = List.of("--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024");
 
   private Podman() {}
 
   /** Null when containers can run here; otherwise the one-line reason a test skips. */
-  static String unavailableReason() {
+  public static String unavailableReason() {
     if (!"root".equals(System.getProperty("user.name"))) {
       return "rootful podman needs root (the collector's capabilities are granted from the host's)";
     }
@@ -34,7 +34,7 @@ final class Podman {
   }
 
   /** The repository's root (the module runs with its own directory as the working directory). */
-  static Path repositoryRoot() {
+  public static Path repositoryRoot() {
     Path here = Path.of("").toAbsolutePath();
     for (Path p = here; p != null; p = p.getParent()) {
       if (Files.isRegularFile(p.resolve("deploy/docker/build-images.sh"))) {
@@ -48,7 +48,7 @@ final class Podman {
    * Builds (or reuses, when the local bases are cached) the named images from the jars this build
    * packaged; returns what the script printed, for a failure message.
    */
-  static String buildImages(String... images) throws IOException, InterruptedException {
+  public static String buildImages(String... images) throws IOException, InterruptedException {
     Path root = repositoryRoot();
     Path log = Files.createTempFile(Path.of("target"), "build-images-", ".log");
     Process p = new ProcessBuilder("bash", root.resolve("deploy/docker/build-images.sh").toString(), "--local",
@@ -62,7 +62,7 @@ final class Podman {
   }
 
   /** Runs podman with {@code args} and returns its output; a non-zero exit is an error. */
-  static String run(List<String> args) throws IOException, InterruptedException {
+  public static String run(List<String> args) throws IOException, InterruptedException {
     Result r = exec(args);
     if (r.exit() != 0) {
       throw new IllegalStateException(String.join(" ", command(args)) + " exited " + r.exit() + ": " + r.output());
@@ -71,15 +71,15 @@ final class Podman {
   }
 
   /** Exit code and output (stdout and stderr) of a finished podman command. */
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {}
 
-  static Result exec(List<String> args) throws IOException, InterruptedException {
+  public static Result exec(List<String> args) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     return new Result(p.waitFor(), out);
   }
 
-  static List<String> command(List<String> args) {
+  public static List<String> command(List<String> args) {
     List<String> command = new ArrayList<>(RUNTIME);
     command.addAll(args);
     return command;

@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The live terminal view of a local run: a status line every two seconds (flows/s, windows and
- * edges out, anomalies, documents in Elasticsearch), the top edges every ten, and each new anomaly
+ * edges out, anomalies, documents in Elasticsearch), the top edges and the latency p50/p99 line
+ * every ten, and each new anomaly
  * as it is committed. Reads the output topics like any subscriber would (read_committed).
  */
 final class LiveView implements AutoCloseable {
@@ -31,6 +32,7 @@ final class LiveView implements AutoCloseable {
   private final LongSupplier flowsSent;
   private final LongSupplier documents;
   private final java.util.function.Supplier<String> jobState;
+  private final java.util.function.Supplier<String> latency;
   private final Thread thread;
   private volatile boolean running = true;
   private long windows;
@@ -40,8 +42,10 @@ final class LiveView implements AutoCloseable {
   private final Set<String> anomalyIds = new HashSet<>();
   private final Map<String, Long> anomaliesByType = new TreeMap<>();
 
-  LiveView(String bootstrap, LongSupplier flowsSent, LongSupplier documents, java.util.function.Supplier<String> jobState) {
+  LiveView(String bootstrap, LongSupplier flowsSent, LongSupplier documents, java.util.function.Supplier<String> jobState,
+      java.util.function.Supplier<String> latency) {
     this.bootstrap = bootstrap;
+    this.latency = latency;
     this.flowsSent = flowsSent;
     this.documents = documents;
     this.jobState = jobState;
@@ -88,6 +92,7 @@ final class LiveView implements AutoCloseable {
           System.out.println("top edges by bytes, latest window:");
           latestWindowBytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
               .limit(5).forEach(e -> System.out.printf("  %,14d B  %s%n", e.getValue(), e.getKey()));
+          System.out.println(latency.get());
           lastTop = now;
         }
       }

@@ -15,6 +15,7 @@ import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.sink.elasticsearch.index.IndexSettings;
 import dev.flowtel.sink.elasticsearch.index.IndexSetup;
 import dev.flowtel.sink.elasticsearch.index.SetupReport;
+import dev.flowtel.sink.elasticsearch.metrics.SinkMetricsServer;
 import dev.flowtel.sink.elasticsearch.service.SinkService;
 import dev.flowtel.sink.elasticsearch.service.SinkServiceSettings;
 import dev.flowtel.simulator.ClusterSimulator;
@@ -72,6 +73,9 @@ final class LocalPipeline implements AutoCloseable {
     }
   }
 
+  /** The Flink PrometheusReporter's ports, as a range: the first free one is taken. */
+  static final String FLINK_METRICS_PORTS = "9249-9259";
+
   private final LocalStack stack;
   private final Settings settings;
   private final AtomicLong flowsSent = new AtomicLong();
@@ -82,6 +86,7 @@ final class LocalPipeline implements AutoCloseable {
   private JobClient trafficJob;
   private FlowtelStreamsApp streamsApp;
   private SinkService sink;
+  private SinkMetricsServer sinkMetrics;
   private Thread sinkThread;
 
   LocalPipeline(LocalStack stack, Settings settings) {
@@ -115,6 +120,8 @@ final class LocalPipeline implements AutoCloseable {
     }, "flowtel-es-sink");
     sinkThread.setDaemon(true);
     sinkThread.start();
+    sinkMetrics = SinkMetricsServer.start(0, sink.latency(), sink::writerStats);
+    progress.step("Elasticsearch sink metrics: http://127.0.0.1:" + sinkMetrics.port() + "/metrics (latency histograms)");
 
     if (settings.source().synthetic()) {
       progress.step(settings.demo().describe());
@@ -147,8 +154,13 @@ final class LocalPipeline implements AutoCloseable {
         "--window", Durations.format(settings.window()), "--checkpoint-interval", checkpointInterval,
         "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
         "--checkpoint-dir", stack.kafka().settings().directory().getParent().resolve("checkpoints").toUri().toString());
+    Map<String, String> flink = new java.util.LinkedHashMap<>(config.flinkConfiguration());
+    // Flink's own metrics (the operators' latency histograms among them) on Prometheus' /metrics,
+    // on the port the deployed jobs use, or the next free one up to 9259.
+    flink.put("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    flink.put("metrics.reporter.prom.port", FLINK_METRICS_PORTS);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
-        Configuration.fromMap(config.flinkConfiguration()));
+        Configuration.fromMap(flink));
     TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
     job.configure(env);
     job.attachTo(env);
@@ -159,6 +171,7 @@ final class LocalPipeline implements AutoCloseable {
     PolicyAnomalyJob.onKafka(detection).attachTo(env);
     // One job holding both pipelines shares the MiniCluster's slots.
     trafficJob = env.executeAsync("flowtel-local");
+    progress.step("Flink metrics: http://127.0.0.1:9249/metrics (Prometheus; the next free port up to 9259 if taken)");
   }
 
   private void startSimulator() {
@@ -237,6 +250,16 @@ final class LocalPipeline implements AutoCloseable {
     return sink == null ? 0 : sink.writerStats().acknowledged();
   }
 
+  /** The live view's latency line (p50/p99 per path, from the sink's histograms). */
+  String latencyLine() {
+    return sink == null ? "latency p50/p99: -" : LatencyText.line(sink.latency());
+  }
+
+  /** The summary's latency lines. */
+  String latencySummary() {
+    return sink == null ? "" : LatencyText.summary(sink.latency());
+  }
+
   @Override
   public void close() {
     if (source != null) {
@@ -267,6 +290,9 @@ final class LocalPipeline implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       sink.close();
+    }
+    if (sinkMetrics != null) {
+      sinkMetrics.close();
     }
   }
 }

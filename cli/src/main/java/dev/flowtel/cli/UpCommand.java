@@ -121,7 +121,7 @@ final class UpCommand implements Callable<Integer> {
     LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
         new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window.window(), episodesAfter, engine, flowSource));
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
-        pipeline::documentsWritten, pipeline::jobState);
+        pipeline::documentsWritten, pipeline::jobState, pipeline::latencyLine);
     CountDownLatch stopped = new CountDownLatch(1);
     // Ctrl-C and the end of --duration stop the same way, and both print the summary: its figures
     // are read before anything stops.
@@ -216,6 +216,7 @@ final class UpCommand implements Callable<Integer> {
     out.append(String.format("  anomalies                 %s%n", live.anomaliesByType().isEmpty() ? "none" : live.anomaliesByType()));
     out.append(String.format("  documents in Elasticsearch %,d traffic, %,d anomalies%n",
         count(elasticsearchUrl, "flowtel-traffic"), count(elasticsearchUrl, "flowtel-anomalies")));
+    out.append(pipeline.latencySummary());
     out.append("\nThe data stays in the state folder; to look at it again, start the servers with ./flowtel up --servers-only, then:\n")
         .append(howToLook(elasticsearchUrl));
     return out.toString();

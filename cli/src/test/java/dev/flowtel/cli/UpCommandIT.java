@@ -45,6 +45,9 @@ class UpCommandIT {
   private static final Pattern STATUS_LINE = Pattern.compile(
       "flows ([\\d,]+) \\([^)]*\\) \\| windows out [\\d,]+ on ([\\d,]+) edges \\| anomalies [\\d,]+ \\| documents in Elasticsearch");
 
+  private static final Pattern LIVE_LATENCY = Pattern.compile(
+      "latency p50/p99: anomaly -> topic \\S+( s)? \\| anomaly -> Elasticsearch \\S+( s)? \\| traffic window -> Elasticsearch [\\d.]+/[\\d.]+ s");
+
   // Under target/, not a JUnit temp folder: those are private to root, and Elasticsearch runs as
   // an unprivileged user that must reach its state folder.
   private final Path state = Path.of("target", "flowtel-it", "up-" + java.util.UUID.randomUUID()).toAbsolutePath();
@@ -99,6 +102,19 @@ class UpCommandIT {
       await(exit, printed, () -> UpCommand.count("http://127.0.0.1:" + esPort, "flowtel-traffic") > 0,
           "traffic documents in Elasticsearch");
       flowsSeen = flows(lastStatus(printed).orElseThrow());
+
+      // Latency: the live view prints p50/p99 from the sink's histograms, which the sink serves on
+      // its /metrics; the Flink operators' own histograms are on the MiniCluster's Prometheus reporter.
+      await(exit, printed, () -> LIVE_LATENCY.matcher(printed.toString()).find(), "a live latency line with traffic windows measured");
+      Matcher sinkMetrics = Pattern.compile("Elasticsearch sink metrics: (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(printed.toString());
+      assertThat(sinkMetrics.find()).as("up names the sink's /metrics").isTrue();
+      String sinkText = get(sinkMetrics.group(1));
+      assertThat(sinkText).contains("# TYPE flowtel_sink_evidence_to_committed_seconds histogram",
+          "# TYPE flowtel_sink_evidence_to_indexed_seconds histogram");
+      assertThat(sinkText).containsPattern("flowtel_sink_evidence_to_indexed_seconds_count\\{kind=\"traffic\"} [1-9]");
+      Optional<String> flinkText = flinkMetrics();
+      assertThat(flinkText).as("Flink's Prometheus reporter on one of " + LocalPipeline.FLINK_METRICS_PORTS).isPresent();
+      assertThat(flinkText.orElseThrow()).containsPattern("evidenceToEmittedMillis_count\\{[^}]*kind=\"traffic\"[^}]*} [1-9]");
       up.interrupt();
       code = exit.get(AT_MOST.toSeconds(), TimeUnit.SECONDS);
       ranSeconds = (System.nanoTime() - began) / 1e9;
@@ -125,11 +141,37 @@ class UpCommandIT {
     assertThat(documents.find()).as("summary counts documents:%n%s", output).isTrue();
     assertThat(Long.parseLong(documents.group(1).replace(",", ""))).as("traffic documents in Elasticsearch").isPositive();
     assertThat(output).containsPattern("edges out\\s+[1-9]");
+    assertThat(output).as("summary's latency lines").contains("latency p50 / p99 over the run")
+        .containsPattern("anomaly -> topic\\s+(none measured|[\\d.]+ s / [\\d.]+ s)")
+        .containsPattern("traffic window -> Elasticsearch\\s+[\\d.]+ s / [\\d.]+ s  \\([\\d,]+ windows\\)");
     assertThat(output.substring(output.lastIndexOf("Summary"))).as("after the summary: how to look at the results")
         .contains("http://127.0.0.1:" + esPort).contains("./flowtel kibana import").contains("./flowtel anomalies tail");
     assertThat(LocalPorts.inUse(kafkaPort)).as("Kafka port free after up ended").isFalse();
     assertThat(LocalPorts.inUse(esPort)).as("Elasticsearch port free after up ended").isFalse();
     assertThat(state.resolve("endpoints.properties")).doesNotExist();
+  }
+
+  private static String get(String url) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(url).isEqualTo(200);
+    return response.body();
+  }
+
+  /** The exposition of the first port of the reporter's range that serves Flink metrics. */
+  private static Optional<String> flinkMetrics() {
+    String[] range = LocalPipeline.FLINK_METRICS_PORTS.split("-");
+    for (int port = Integer.parseInt(range[0]); port <= Integer.parseInt(range[1]); port++) {
+      try {
+        String body = get("http://127.0.0.1:" + port + "/metrics");
+        if (body.contains("flink_")) {
+          return Optional.of(body);
+        }
+      } catch (Exception | AssertionError notThisOne) {
+        // a closed port, or another program's
+      }
+    }
+    return Optional.empty();
   }
 
   /** The live view's latest status line (flows, windows and edges out, anomalies, documents). */

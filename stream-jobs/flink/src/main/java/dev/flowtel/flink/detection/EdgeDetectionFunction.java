@@ -8,6 +8,7 @@ import dev.flowtel.core.judgement.ClusterStateVersions;
 import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.core.judgement.PolicyTimeline;
 import dev.flowtel.schema.ClusterState;
+import dev.flowtel.flink.metrics.EvidenceLatencyHistogram;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -49,6 +50,7 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
   private final DetectionConfig config;
   private final long learningStart;
   private transient DetectorStates detectors;
+  private transient AnomalyEmission emission;
   private transient ClusterStateVersions.Judge judge;
   private transient WireCodec<ClusterState> codec;
   private transient LearningClock clock;
@@ -61,6 +63,7 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
 
   @Override
   public void open(OpenContext openContext) {
+    emission = new AnomalyEmission(EvidenceLatencyHistogram.register(getRuntimeContext(), "anomaly"));
     detectors = new DetectorStates(Detectors.of(Grouping.EDGE, config), getRuntimeContext());
     codec = WireCodec.of(RecordType.CLUSTER_STATE);
   }
@@ -88,7 +91,7 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
     // read halfway would deny what the rest of it allows, so flows are not judged yet.
     PolicyJudgement judgement = judge.judge(flow, horizon.advance(ctx.timerService().currentWatermark()),
         config.policyChangeGrace());
-    detectors.onFlow(flow, judgement, clock.learningUntil(flow.flowEndMillis()), ctx.timerService(), out::collect);
+    detectors.onFlow(flow, judgement, clock.learningUntil(flow.flowEndMillis()), ctx.timerService(), emission.to(out));
   }
 
   @Override
@@ -111,7 +114,7 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyAnomaly> out) throws Exception {
-    detectors.onTimer(timestamp, ctx.timerService(), out::collect);
+    detectors.onTimer(timestamp, ctx.timerService(), emission.to(out));
   }
 
   /** Keeps the newest versions of {@code key}; a checkpoint holds no more than the timeline needs. */

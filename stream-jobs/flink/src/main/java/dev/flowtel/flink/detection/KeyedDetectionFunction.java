@@ -5,6 +5,7 @@ import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.judgement.PolicyJudgement;
+import dev.flowtel.flink.metrics.EvidenceLatencyHistogram;
 import dev.flowtel.schema.PolicyAnomaly;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -23,6 +24,7 @@ final class KeyedDetectionFunction extends KeyedProcessFunction<String, Observed
   private final Grouping grouping;
   private final long learningStart;
   private transient DetectorStates detectors;
+  private transient AnomalyEmission emission;
   private transient LearningClock clock;
 
   KeyedDetectionFunction(DetectionConfig config, Grouping grouping, long learningStart) {
@@ -33,6 +35,7 @@ final class KeyedDetectionFunction extends KeyedProcessFunction<String, Observed
 
   @Override
   public void open(OpenContext openContext) {
+    emission = new AnomalyEmission(EvidenceLatencyHistogram.register(getRuntimeContext(), "anomaly"));
     detectors = new DetectorStates(Detectors.of(grouping, config), getRuntimeContext());
   }
 
@@ -50,11 +53,11 @@ final class KeyedDetectionFunction extends KeyedProcessFunction<String, Observed
   @Override
   public void processElement(ObservedFlow flow, Context ctx, Collector<PolicyAnomaly> out) throws Exception {
     detectors.onFlow(flow, PolicyJudgement.UNKNOWN, clock.learningUntil(flow.flowEndMillis()), ctx.timerService(),
-        out::collect);
+        emission.to(out));
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyAnomaly> out) throws Exception {
-    detectors.onTimer(timestamp, ctx.timerService(), out::collect);
+    detectors.onTimer(timestamp, ctx.timerService(), emission.to(out));
   }
 }

@@ -1,7 +1,9 @@
 package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.traffic.TrafficAccumulator;
+import dev.flowtel.flink.metrics.EvidenceLatencyHistogram;
 import dev.flowtel.schema.ServiceTraffic;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -18,6 +20,13 @@ final class TrafficWindowResult extends ProcessWindowFunction<TrafficAccumulator
   private static final long serialVersionUID = 1L;
   private static final ValueStateDescriptor<Integer> EMISSIONS = new ValueStateDescriptor<>("emissions", Types.INT);
 
+  private transient EvidenceLatencyHistogram latency;
+
+  @Override
+  public void open(OpenContext openContext) {
+    latency = EvidenceLatencyHistogram.register(getRuntimeContext(), "traffic");
+  }
+
   @Override
   public void process(String edgeKey, Context context, Iterable<TrafficAccumulator> results, Collector<ServiceTraffic> out)
       throws Exception {
@@ -27,6 +36,9 @@ final class TrafficWindowResult extends ProcessWindowFunction<TrafficAccumulator
     TimeWindow window = context.window();
     for (TrafficAccumulator accumulator : results) {
       out.collect(accumulator.toServiceTraffic(window.getStart(), window.getEnd(), revision));
+      if (revision == 0) {
+        latency.emittedNow(window.getEnd());
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.flowtel.streams.detection;
 
 import dev.flowtel.core.anomaly.DetectionConfig;
+import dev.flowtel.core.latency.EvidenceEnd;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.input.Outbound;
@@ -42,6 +43,9 @@ final class AnomalyOutput {
   void emit(PolicyAnomaly anomaly) {
     byte[] value = codec.encode(anomaly);
     metrics.anomalyRevisions.increment();
+    if (anomaly.getRevision() == 0) {
+      metrics.producedLatency.of("anomaly").recordSince(EvidenceEnd.of(anomaly), System.currentTimeMillis());
+    }
     // Record time is when the anomaly was produced, as the Flink job's, so retention keeps
     // anomalies found in replayed past traffic.
     context.forward(new Record<>(anomaly.getId().getBytes(StandardCharsets.UTF_8), new Outbound(topic, value),

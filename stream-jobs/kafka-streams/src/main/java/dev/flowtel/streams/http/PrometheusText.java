@@ -15,6 +15,7 @@ final class PrometheusText {
     StringBuilder out = new StringBuilder();
     app.counters().forEach((name, counter) -> out.append("# HELP ").append(name).append(' ').append(counter.help()).append('\n')
         .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(counter.value()).append('\n'));
+    app.producedLatency.appendPrometheusText(out);
     Map<String, Map<String, Object>> byName = new TreeMap<>();
     Map<String, String> help = new TreeMap<>();
     for (Map.Entry<MetricName, ? extends Metric> e : streams.entrySet()) {

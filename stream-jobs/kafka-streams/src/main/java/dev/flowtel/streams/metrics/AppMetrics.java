@@ -1,5 +1,6 @@
 package dev.flowtel.streams.metrics;
 
+import dev.flowtel.core.latency.LatencyHistograms;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,6 +15,13 @@ public final class AppMetrics {
   public final LongAdder trafficRecords = new LongAdder();
   public final LongAdder anomalyRevisions = new LongAdder();
   public final LongAdder clusterStateSkipped = new LongAdder();
+  /**
+   * From the end of a record's evidence (anomaly lastSeen, traffic windowEnd) to the moment the
+   * app produced it, for first revisions, by {@code kind} (anomaly, traffic). Produced is not yet
+   * visible: with exactly_once_v2 a read_committed reader sees it after the commit that follows.
+   */
+  public final LatencyHistograms producedLatency = new LatencyHistograms("flowtel_streams_evidence_to_produced_seconds",
+      "From the end of a record's evidence (anomaly lastSeen, traffic windowEnd; first revisions) to the app producing it.", "kind");
 
   /** Name (Prometheus style) to value and help text. */
   public Map<String, Counter> counters() {

@@ -188,6 +188,9 @@ final class TrafficWindowState {
     ServiceTraffic traffic = acc.toServiceTraffic(start, end, revision);
     byte[] value = codec.encode(traffic);
     metrics.trafficRecords.increment();
+    if (revision == 0) {
+      metrics.producedLatency.of("traffic").recordSince(end, System.currentTimeMillis());
+    }
     context.forward(new Record<>(TrafficWindows.recordKey(traffic).getBytes(StandardCharsets.UTF_8),
         new Outbound(trafficTopic, value), end));
     if (queryable && latest != null && queryRetention > 0) {

@@ -123,6 +123,12 @@ class FlowtelStreamsAppIT {
       assertThat(metrics).contains("flowtel_streams_flows_in_total " + flowRecords.size());
       assertThat(metrics).contains("flowtel_streams_undecodable_total 1");
       assertThat(metrics).contains("kafka_stream_thread_process_total");
+      // Each first revision on the topic was measured once, when produced (no transaction was aborted in this run).
+      assertThat(metrics).contains("# TYPE flowtel_streams_evidence_to_produced_seconds histogram\n",
+          "flowtel_streams_evidence_to_produced_seconds_count{kind=\"traffic\"} "
+              + actualTraffic.stream().filter(t -> t.getRevision() == 0).count() + "\n",
+          "flowtel_streams_evidence_to_produced_seconds_count{kind=\"anomaly\"} "
+              + actualAnomalies.stream().filter(a -> a.getRevision() == 0).count() + "\n");
 
       List<ServiceTraffic> finalBase = FinalRevisions.traffic(expectedTraffic).values().stream()
           .filter(t -> t.getWindowEnd().toEpochMilli() - t.getWindowStart().toEpochMilli() == 10_000).toList();

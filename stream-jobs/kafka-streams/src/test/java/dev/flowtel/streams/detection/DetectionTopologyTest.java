@@ -6,6 +6,7 @@ import static dev.flowtel.streams.ScriptedFlows.FRONTEND_1;
 import static dev.flowtel.streams.ScriptedFlows.FRONTEND_1_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.core.latency.LatencyHistogram;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.Direction;
 import dev.flowtel.schema.PolicyAnomaly;
@@ -36,6 +37,7 @@ class DetectionTopologyTest {
   @Test
   void aPortScanThroughTheRepartitionBecomesOneAnomalyWithExactEvidence() throws Exception {
     WireCodec<dev.flowtel.schema.FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
+    long startedAt = System.currentTimeMillis();
     try (Driver app = new Driver("--no-traffic", "--scan-min-ports", "50")) {
       for (int i = 0; i < 60; i++) {
         double second = 1 + i * 0.5;
@@ -59,6 +61,11 @@ class DetectionTopologyTest {
       assertThat(scan.getFirstSeen()).isEqualTo(ScriptedFlows.T0.plusSeconds(1));
       assertThat(scan.getLastSeen()).as("the 50th distinct port's flow").isEqualTo(ScriptedFlows.T0.plusMillis(25_500));
       assertThat(scan.getEvidence().getSampleFlows()).hasSize(5);
+      // One first revision produced: one latency, from its lastSeen to the wall clock when it was produced.
+      LatencyHistogram.Snapshot produced = app.metrics.producedLatency.snapshot("anomaly");
+      assertThat(produced.count()).isEqualTo(1);
+      assertThat(produced.sumMillis()).isBetween(startedAt - scan.getLastSeen().toEpochMilli(),
+          System.currentTimeMillis() - scan.getLastSeen().toEpochMilli());
 
       KeyValueStore<String, byte[]> open = app.driver().getKeyValueStore(KeyedDetectionProcessor.openStore(
           dev.flowtel.core.anomaly.Grouping.CLIENT_ADDRESS));
@@ -69,6 +76,7 @@ class DetectionTopologyTest {
       assertThat(ids).containsExactly(scan.getId());
 
       app.finish();
+      assertThat(app.metrics.producedLatency.snapshot("anomaly").count()).as("revision 1 is not measured").isEqualTo(1);
       assertThat(app.anomalies()).singleElement().satisfies(whole -> {
         assertThat(whole.getId()).isEqualTo(scan.getId());
         assertThat(whole.getRevision()).isEqualTo(1);

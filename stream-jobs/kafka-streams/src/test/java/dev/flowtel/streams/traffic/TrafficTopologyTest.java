@@ -11,6 +11,7 @@ import static dev.flowtel.streams.ScriptedFlows.INTERNET_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.core.traffic.TrafficWindows;
+import dev.flowtel.core.latency.LatencyHistogram;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.streams.Driver;
@@ -52,6 +53,7 @@ class TrafficTopologyTest {
         .exchange(FRONTEND_2, FRONTEND_2_IP, 42003, CHECKOUT_0, CHECKOUT_0_IP, 8080, 30.0, 10, 20, SYN_ACK, SYN_ACK, null)
         .exchange(FRONTEND_1, FRONTEND_1_IP, 41003, CHECKOUT_0, CHECKOUT_0_IP, 8080, 3.0, 5, 5, SYN_ACK, SYN_ACK, null);
 
+    long startedAt = System.currentTimeMillis();
     try (Driver app = new Driver("--window", "10s", "--rollup", "0", "--max-out-of-orderness", "2s",
         "--allowed-lateness", "5s", "--no-detection")) {
       script.arrivals().forEach(bytes -> app.flow("edge".getBytes(StandardCharsets.UTF_8), bytes));
@@ -84,6 +86,10 @@ class TrafficTopologyTest {
       assertThat(header(garbage, DeadLetterHeaders.PRODUCER)).isEqualTo("kafka-streams");
       assertThat(app.metrics.lateFlows.sum()).isEqualTo(2);
       assertThat(app.metrics.duplicateObservations.sum()).isEqualTo(18);
+      // Four first revisions (r0) produced, each measured once from its window's end (at most 10:00:40) to the wall clock.
+      LatencyHistogram.Snapshot produced = app.metrics.producedLatency.snapshot("traffic");
+      assertThat(produced.count()).isEqualTo(4);
+      assertThat(produced.sumMillis()).isGreaterThanOrEqualTo(4 * (startedAt - ScriptedFlows.T0.plusSeconds(40).toEpochMilli()));
     }
   }
 

@@ -65,6 +65,17 @@ public final class SinkConfig {
       description = "Documents not yet acknowledged (retries included) before reading pauses; bounds memory.")
   int maxPending;
 
+  @Option(names = "--metrics-port", defaultValue = "" + DEFAULT_METRICS_PORT,
+      description = "Port of the Prometheus endpoint /metrics (latency histograms, writer counters); 0 any free port, -1 none.")
+  int metricsPort;
+
+  public static final int DEFAULT_METRICS_PORT = 9465;
+
+  /** The port for /metrics: 0 any free port, negative for none. */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
   /** Parses options; throws picocli's ParameterException (with a usage message) on bad input. */
   public static SinkConfig parse(String... args) {
     SinkConfig config = new SinkConfig();

@@ -1,5 +1,6 @@
 package dev.flowtel.sink.elasticsearch.service;
 
+import dev.flowtel.sink.elasticsearch.metrics.SinkMetricsServer;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 
@@ -28,6 +29,8 @@ public final class SinkMain {
   public static int run(SinkConfig config) throws InterruptedException {
     SinkServiceSettings settings = config.settings();
     SinkService sink = new SinkService(settings);
+    SinkMetricsServer metrics = config.metricsPort() < 0 ? null
+        : SinkMetricsServer.start(config.metricsPort(), sink.latency(), sink::writerStats);
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       sink.stop();
@@ -38,11 +41,14 @@ public final class SinkMain {
       }
     }, "flowtel-sink-stop"));
     System.out.println("Indexing " + String.join(", ", sink.topics()) + " into " + settings.elasticsearch().describe()
-        + "; Ctrl-C stops.");
+        + (metrics == null ? "" : "; metrics on http://0.0.0.0:" + metrics.port() + "/metrics") + "; Ctrl-C stops.");
     try {
       sink.run();
     } finally {
       sink.close();
+      if (metrics != null) {
+        metrics.close();
+      }
       System.out.println("Stopped: " + sink.writerStats());
       closed.countDown();
     }

@@ -1,11 +1,14 @@
 package dev.flowtel.sink.elasticsearch.service;
 
 import dev.flowtel.schema.FlowEvent;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
 import dev.flowtel.sink.elasticsearch.document.DocumentBuilder;
 import dev.flowtel.sink.elasticsearch.document.FlowDocuments;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
+import dev.flowtel.sink.elasticsearch.metrics.SinkLatency;
 import dev.flowtel.sink.elasticsearch.writer.BulkDocumentWriter;
 import dev.flowtel.sink.elasticsearch.writer.DocumentWriter;
 import dev.flowtel.sink.elasticsearch.writer.WriterStats;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -49,7 +53,8 @@ public final class SinkService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SinkService.class);
 
   /** How the records of one topic become documents. */
-  private record Route<T extends SpecificRecordBase>(WireCodec<T> codec, DocumentBuilder<T> builder, Predicate<T> keep) {}
+  private record Route<T extends SpecificRecordBase>(WireCodec<T> codec, DocumentBuilder<T> builder, Predicate<T> keep,
+      Function<T, SinkLatency.Measured> measure) {}
 
   private final SinkServiceSettings settings;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -58,6 +63,7 @@ public final class SinkService implements AutoCloseable {
   private final ElasticsearchClients elasticsearch;
   private final DocumentWriter<KafkaOrigin> writer;
   private final Map<String, Route<?>> routes = new HashMap<>();
+  private final SinkLatency latency = new SinkLatency();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean waitingForElasticsearch;
@@ -82,12 +88,18 @@ public final class SinkService implements AutoCloseable {
     this.producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
     this.deadLetters = new KafkaDeadLetters(producer, settings.deadLetterTopic());
     this.elasticsearch = ElasticsearchClients.open(settings.elasticsearch());
-    this.writer = new BulkDocumentWriter<>(elasticsearch.client(), settings.writer(), deadLetters);
-    routes.put(settings.trafficTopic(), new Route<>(WireCodec.of(RecordType.SERVICE_TRAFFIC), new TrafficDocuments(settings.names()), t -> true));
-    routes.put(settings.anomaliesTopic(), new Route<>(WireCodec.of(RecordType.POLICY_ANOMALY), new AnomalyDocuments(settings.names()), a -> true));
+    this.writer = new BulkDocumentWriter<>(elasticsearch.client(), settings.writer(), deadLetters, (document, origin) -> {
+      if (origin.measured() != null) {
+        latency.indexed(origin.measured(), System.currentTimeMillis());
+      }
+    });
+    routes.put(settings.trafficTopic(), new Route<ServiceTraffic>(WireCodec.of(RecordType.SERVICE_TRAFFIC),
+        new TrafficDocuments(settings.names()), t -> true, SinkLatency::of));
+    routes.put(settings.anomaliesTopic(), new Route<PolicyAnomaly>(WireCodec.of(RecordType.POLICY_ANOMALY),
+        new AnomalyDocuments(settings.names()), a -> true, SinkLatency::of));
     if (settings.indexFlows()) {
       FlowDocuments flows = new FlowDocuments(settings.names(), settings.flowSampleOneIn());
-      routes.put(settings.flowsTopic(), new Route<FlowEvent>(WireCodec.of(RecordType.FLOW_EVENT), flows, flows::keeps));
+      routes.put(settings.flowsTopic(), new Route<FlowEvent>(WireCodec.of(RecordType.FLOW_EVENT), flows, flows::keeps, f -> null));
     }
   }
 
@@ -125,6 +137,11 @@ public final class SinkService implements AutoCloseable {
     consumer.wakeup();
   }
 
+  /** Latency from each record's evidence end to the topic and to Elasticsearch; also what /metrics serves. */
+  public SinkLatency latency() {
+    return latency;
+  }
+
   public WriterStats writerStats() {
     return writer.stats();
   }
@@ -158,17 +175,19 @@ public final class SinkService implements AutoCloseable {
   }
 
   private void addAll(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, OffsetAndMetadata> offsets) throws InterruptedException {
+    // A read_committed poll returns a record once its transaction committed: when it became visible.
+    long polledAt = System.currentTimeMillis();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       KafkaOrigin origin = new KafkaOrigin(record.topic(), record.partition(), record.offset(), record.key(), record.value());
       Route<?> route = routes.get(record.topic());
       if (route != null && record.value() != null) {
-        write(route, origin);
+        write(route, origin, polledAt);
       }
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
   }
 
-  private <T extends SpecificRecordBase> void write(Route<T> route, KafkaOrigin origin) throws InterruptedException {
+  private <T extends SpecificRecordBase> void write(Route<T> route, KafkaOrigin origin, long polledAt) throws InterruptedException {
     DecodeResult<T> result = route.codec().decode(origin.value());
     if (result instanceof DecodeResult.Failed<T> failed) {
       deadLetters.send(origin, failed.cause().reason(), failed.detail());
@@ -177,7 +196,11 @@ public final class SinkService implements AutoCloseable {
     }
     T record = result.orElseThrow();
     if (route.keep().test(record)) {
-      writer.add(route.builder().build(record), origin);
+      SinkLatency.Measured measured = route.measure().apply(record);
+      if (measured != null) {
+        latency.committed(measured, polledAt);
+      }
+      writer.add(route.builder().build(record), origin.withMeasured(measured));
     }
   }
 

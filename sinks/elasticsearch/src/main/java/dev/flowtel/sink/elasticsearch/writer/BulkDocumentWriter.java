@@ -47,6 +47,7 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
 
   private final WriterSettings settings;
   private final RejectedDocumentHandler<O> rejectedHandler;
+  private final WrittenDocumentListener<O> writtenListener;
   private final BulkIngester<Pending<O>> ingester;
   private final ScheduledExecutorService retries;
   private final ExecutorService completions;
@@ -62,8 +63,15 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
   private volatile boolean closed;
 
   public BulkDocumentWriter(ElasticsearchClient client, WriterSettings settings, RejectedDocumentHandler<O> rejectedHandler) {
+    this(client, settings, rejectedHandler, WrittenDocumentListener.none());
+  }
+
+  /** Like the other constructor; {@code writtenListener} hears of every document Elasticsearch stored. */
+  public BulkDocumentWriter(ElasticsearchClient client, WriterSettings settings, RejectedDocumentHandler<O> rejectedHandler,
+      WrittenDocumentListener<O> writtenListener) {
     this.settings = settings;
     this.rejectedHandler = rejectedHandler;
+    this.writtenListener = writtenListener;
     this.capacity = new Semaphore(settings.maxPendingDocuments());
     this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "flowtel-es-retry");
@@ -219,6 +227,7 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
         ErrorCause error = item.error();
         int status = item.status();
         if (error == null && status >= 200 && status < 300) {
+          writtenListener.written(pending.document(), pending.origin());
           acknowledge(written);
         } else if (status == 409 && pending.document().externalVersion() != null) {
           acknowledge(superseded);

@@ -18,7 +18,16 @@ import dev.flowtel.testing.WithKafka;
 import dev.flowtel.wire.DeadLetterHeaders;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
+import dev.flowtel.core.latency.LatencyHistogram;
+import dev.flowtel.sink.elasticsearch.metrics.SinkLatency;
+import dev.flowtel.sink.elasticsearch.metrics.SinkMetricsServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -197,6 +206,70 @@ class SinkServiceIT {
     assertThat(undecodable.value()).isEqualTo(garbage);
     assertThat(header(undecodable, DeadLetterHeaders.REASON)).isEqualTo("not-single-object");
     assertThat(header(undecodable, DeadLetterHeaders.DETAIL)).contains("C3 01");
+  }
+
+  /**
+   * Given first revisions whose evidence ended a known time ago and later revisions beside them,
+   * then each first revision is counted once in both histograms of its kind, later revisions not
+   * at all, every latency lies between (first send - evidence end) and (checked - evidence end), no
+   * document is acknowledged before its record was read, and /metrics serves the same counts.
+   */
+  @Test
+  void latencyHistogramsCountEachFirstRevisionFromItsEvidenceEnd() throws Exception {
+    Instant evidenceEnd = Instant.now().minusSeconds(3).truncatedTo(ChronoUnit.MILLIS);
+    long sent = System.currentTimeMillis();
+    for (int i = 0; i < 20; i++) {
+      PolicyAnomaly first = PolicyAnomaly.newBuilder(SampleRecords.anomaly("lat-" + i, 0, "10.244.1.5")).setLastSeen(evidenceEnd).build();
+      producer.send(new ProducerRecord<>(anomaliesTopic, first.getId().getBytes(StandardCharsets.UTF_8), anomalyCodec.encode(first)));
+    }
+    for (int i = 0; i < 5; i++) {
+      PolicyAnomaly later = PolicyAnomaly.newBuilder(SampleRecords.anomaly("lat-" + i, 1, "10.244.1.5")).setLastSeen(evidenceEnd).build();
+      producer.send(new ProducerRecord<>(anomaliesTopic, later.getId().getBytes(StandardCharsets.UTF_8), anomalyCodec.encode(later)));
+    }
+    Instant windowStart = evidenceEnd.minusSeconds(10);
+    for (int i = 0; i < 10; i++) {
+      sendTraffic(SampleRecords.traffic("lat-client-" + i, "checkout", windowStart, 0, 10));
+    }
+    for (int i = 0; i < 3; i++) {
+      sendTraffic(SampleRecords.traffic("lat-client-" + i, "checkout", windowStart, 1, 11));
+    }
+    producer.flush();
+    awaitCommitted(anomaliesTopic, 25);
+    awaitCommitted(trafficTopic, 13);
+    long checked = System.currentTimeMillis();
+
+    SinkLatency latency = sink.latency();
+    long lower = sent - evidenceEnd.toEpochMilli();
+    long upper = checked - evidenceEnd.toEpochMilli();
+    for (String kind : List.of(SinkLatency.ANOMALY, SinkLatency.TRAFFIC)) {
+      long records = kind.equals(SinkLatency.ANOMALY) ? 20 : 10;
+      LatencyHistogram.Snapshot committed = latency.committed(kind);
+      LatencyHistogram.Snapshot indexed = latency.indexed(kind);
+      assertThat(committed.count()).as(kind + " records read").isEqualTo(records);
+      assertThat(indexed.count()).as(kind + " documents acknowledged").isEqualTo(records);
+      for (LatencyHistogram.Snapshot s : List.of(committed, indexed)) {
+        assertThat(s.sumMillis()).as(kind + " latency sum").isBetween(records * lower, records * upper);
+        assertThat(s.maxMillis()).as(kind + " largest latency").isBetween(lower, upper);
+      }
+      assertThat(indexed.sumMillis()).as(kind + ": acknowledged after read").isGreaterThanOrEqualTo(committed.sumMillis());
+    }
+
+    try (SinkMetricsServer metrics = SinkMetricsServer.start(0, latency, sink::writerStats)) {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+      assertThat(response.body()).contains(
+          "# TYPE flowtel_sink_evidence_to_committed_seconds histogram\n",
+          "flowtel_sink_evidence_to_committed_seconds_bucket{kind=\"anomaly\",le=\"+Inf\"} 20\n",
+          "flowtel_sink_evidence_to_committed_seconds_count{kind=\"traffic\"} 10\n",
+          "# TYPE flowtel_sink_evidence_to_indexed_seconds histogram\n",
+          "flowtel_sink_evidence_to_indexed_seconds_count{kind=\"anomaly\"} 20\n",
+          "flowtel_sink_evidence_to_indexed_seconds_bucket{kind=\"traffic\",le=\"+Inf\"} 10\n",
+          "# TYPE flowtel_sink_documents_written_total counter\n");
+      // Nothing of the evidence is younger than the 3 s the records were old when sent.
+      assertThat(response.body()).contains("flowtel_sink_evidence_to_committed_seconds_bucket{kind=\"anomaly\",le=\"2.0\"} 0\n");
+    }
   }
 
   private void sendTraffic(ServiceTraffic t) {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Kafka jars of this build. Data survives {@link #stop()} and {@link #start()}, so tests can take
  * the broker away and bring it back on the same port.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements LocalKafka, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
   private static final String CLASSPATH_RESOURCE = "/dev/flowtel/localstack/broker.classpath";
@@ -108,12 +108,25 @@ public final class KafkaBroker implements AutoCloseable {
    * hook {@link #start} registers would stop it at the same moment as the caller's own, while that
    * one may still need it (up reads its summary from the servers, then stops the jobs, then them).
    */
+  @Override
   public void stopOnlyWhenAsked() {
     Runtime.getRuntime().removeShutdownHook(stopAtExit);
   }
 
+  @Override
   public String bootstrapServers() {
     return "127.0.0.1:" + settings.port();
+  }
+
+  /** One broker: one replica of everything. */
+  @Override
+  public short replicationFactor() {
+    return 1;
+  }
+
+  @Override
+  public List<Path> logFiles() {
+    return List.of(logFile());
   }
 
   public Settings settings() {
@@ -192,6 +205,7 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /** Stops the broker process (SIGTERM, SIGKILL after 20 s); data stays for a later {@link #start()}. */
+  @Override
   public synchronized void stop() {
     if (process == null) {
       return;
@@ -229,7 +243,7 @@ public final class KafkaBroker implements AutoCloseable {
     stop();
   }
 
-  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  @Override
   public void createTopics(Collection<NewTopic> topics) {
     try (Admin admin = admin()) {
       for (NewTopic topic : topics) {

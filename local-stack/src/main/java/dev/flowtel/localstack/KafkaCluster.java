@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * role would be six JVMs on a laptop). Nodes can be killed (SIGKILL) and restarted with their data,
  * for fault tests; their logs stay under {@code <directory>/node-<id>/logs}.
  */
-public final class KafkaCluster implements AutoCloseable {
+public final class KafkaCluster implements LocalKafka, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
   private static final Duration READY_WITHIN = Duration.ofSeconds(120);
@@ -112,8 +112,9 @@ public final class KafkaCluster implements AutoCloseable {
     }
     KafkaCluster cluster = new KafkaCluster(nodes);
     try {
-      // No node serves before a majority of voters runs: launch them all, then wait for each.
-      nodes.values().forEach(KafkaBroker::launch);
+      // No node serves before a majority of voters runs: launch them all, then wait for each. In
+      // parallel: each first formats its storage in a JVM of its own, seconds on a busy machine.
+      parallel(nodes.values(), KafkaBroker::launch);
       nodes.values().forEach(node -> node.awaitReady(READY_WITHIN));
       cluster.awaitFullyReplicated(READY_WITHIN);
     } catch (RuntimeException e) {
@@ -149,6 +150,7 @@ public final class KafkaCluster implements AutoCloseable {
   }
 
   /** Every node's address, as clients should be given it: any live node tells them about the others. */
+  @Override
   public String bootstrapServers() {
     return nodes.values().stream().map(KafkaBroker::bootstrapServers).collect(Collectors.joining(","));
   }
@@ -167,6 +169,21 @@ public final class KafkaCluster implements AutoCloseable {
 
   public Path logFile(int id) {
     return node(id).logFile();
+  }
+
+  @Override
+  public List<Path> logFiles() {
+    return nodes.values().stream().map(KafkaBroker::logFile).toList();
+  }
+
+  @Override
+  public short replicationFactor() {
+    return Settings.REPLICATION_FACTOR;
+  }
+
+  @Override
+  public void stop() {
+    close();
   }
 
   public boolean isRunning(int id) {
@@ -275,7 +292,8 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
-  /** Creates the topics that do not exist yet, replicated three times; existing ones are left as they are. */
+  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  @Override
   public void createTopics(Collection<NewTopic> topics) {
     try (Admin admin = admin()) {
       for (NewTopic topic : topics) {
@@ -295,7 +313,7 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
-  /** Leaves stopping to the caller; see {@link KafkaBroker#stopOnlyWhenAsked}. */
+  @Override
   public void stopOnlyWhenAsked() {
     try {
       Runtime.getRuntime().removeShutdownHook(stopAtExit);
@@ -311,19 +329,34 @@ public final class KafkaCluster implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<Thread> stopping = new ArrayList<>();
-    for (KafkaBroker node : nodes.values()) {
-      Thread t = new Thread(node::stop, "stop-kafka-node");
+    parallel(nodes.values(), KafkaBroker::stop);
+  }
+
+  /** Runs {@code action} on every node at once, each on a thread of its own; rethrows the first failure. */
+  private static void parallel(Collection<KafkaBroker> nodes, java.util.function.Consumer<KafkaBroker> action) {
+    List<Thread> threads = new ArrayList<>();
+    List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (KafkaBroker node : nodes) {
+      Thread t = new Thread(() -> {
+        try {
+          action.accept(node);
+        } catch (RuntimeException e) {
+          failures.add(e);
+        }
+      }, "kafka-node-" + node.bootstrapServers());
       t.start();
-      stopping.add(t);
+      threads.add(t);
     }
-    for (Thread t : stopping) {
+    for (Thread t : threads) {
       try {
         t.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        throw new IllegalStateException("interrupted while starting or stopping Kafka nodes", e);
       }
+    }
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
     }
   }
 

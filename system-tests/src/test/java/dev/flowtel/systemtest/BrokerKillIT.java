@@ -59,8 +59,9 @@ import org.junit.jupiter.api.Timeout;
  * consumer sees hold each (edge, window) once and sum to exactly the bytes and packets of the flows.
  *
  * <p>Every step waits for a state: the job's first checkpoint covering part of the input (its
- * committed offsets), a new leader elected, every flow acknowledged, a checkpoint covering all of
- * it with the node still down, then the node back in every ISR, then the bounded job's end.
+ * committed offsets), a new leader elected, every flow acknowledged, the job's progress with the
+ * node still down (a later checkpoint, or its end), then the node back in every ISR, then the
+ * bounded job's end.
  */
 @WithKafkaCluster
 @Timeout(420)
@@ -110,24 +111,33 @@ class BrokerKillIT {
     FlowPublisher publisher = new FlowPublisher(PublisherSettings.defaults().withTopics(flowsTopic, "it.kill.state." + run),
         ProducerSettings.forPublisher(KafkaClientProperties.load(cluster.bootstrapServers(), null), "zstd"),
         DiskSpool.open(SpoolSettings.defaults(spool)), metrics).start();
+    TopicPartition p0 = new TopicPartition(flowsTopic, 0);
+    long committedAtKill;
     int killed;
     try {
       hand(publisher, flows.subList(0, FLOWS / 2));
       // Mid-run: the job has read part of partition 0 and a checkpoint has committed it.
-      TopicPartition p0 = new TopicPartition(flowsTopic, 0);
       await().atMost(LIMIT).until(() -> committed(cluster, group).getOrDefault(p0, 0L) > 0);
+      committedAtKill = committed(cluster, group).get(p0);
       killed = cluster.leaderOf(flowsTopic, 0);
       cluster.kill(killed);
       hand(publisher, flows.subList(FLOWS / 2, FLOWS));
       int newLeader = cluster.awaitNewLeader(flowsTopic, 0, killed, LIMIT);
       assertThat(newLeader).isNotEqualTo(killed);
+      System.out.printf("[BrokerKillIT] killed node %d, leader of %s-0, with offset %d committed there; node %d leads it now%n",
+          killed, flowsTopic, committedAtKill, newLeader);
       await().atMost(LIMIT).until(() -> metrics.publishedCount() >= FLOWS);
     } finally {
       publisher.close();
     }
-    // The job reads to the end and checkpoints it with one node down (two replicas in sync: min ISR).
-    await().atMost(LIMIT).until(() -> committed(cluster, group).entrySet().containsAll(ends.entrySet()));
+    // With one node down (two replicas in sync: what min ISR asks), the job goes on: a checkpoint
+    // commits offsets past those of the kill, or the job reaches the input's end and finishes (a
+    // finished split commits no more offsets, so the end itself is not waited for in them).
+    await().atMost(LIMIT).until(() -> running.getJobStatus().get().isTerminalState()
+        || committed(cluster, group).getOrDefault(p0, 0L) > committedAtKill);
     assertThat(cluster.isRunning(killed)).isFalse();
+    System.out.printf("[BrokerKillIT] with node %d down: %d flows published, %d of them through the spool; job %s%n",
+        killed, metrics.publishedCount(), metrics.spooledCount(), running.getJobStatus().get());
     cluster.restart(killed);
     running.getJobExecutionResult().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
 

@@ -128,10 +128,10 @@ public final class KafkaCluster implements LocalKafka, AutoCloseable {
   }
 
   /**
-   * The properties that make node {@code id} one of three: its id, the voters, and replication
-   * factor 3 with min ISR 2 for new topics and for the internal ones, which would otherwise be
-   * created with replication factor 3 but min ISR 1 (transactions) or, for consumer offsets, be
-   * written with acks=all by an ISR of one.
+   * The properties that make node {@code id} one of three, over a single broker's: its id, the
+   * voters, and replication factor 3 with min ISR 2 for new topics and for the internal ones (a
+   * single broker has them at 1). Kafka's own default for the transaction state's min ISR is 2, but
+   * for topics it is 1: a write acknowledged by a lone leader would be lost with it.
    */
   static Map<String, String> replicatedProperties(int id, String voters) {
     Map<String, String> p = new LinkedHashMap<>();

@@ -137,7 +137,7 @@ final class LocalPipeline implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(),
         "--application-id", "flowtel-local-streams", "--window", Durations.format(settings.window()),
         "--max-out-of-orderness", "3s", "--commit-interval", "5s", "--http-port", "0", "--http-host", "127.0.0.1",
-        "--state-dir", stack.kafka().settings().directory().getParent().resolve("streams").toString()));
+        "--state-dir", stack.stateDirectory().resolve("streams").toString()));
     args.addAll(settings.detectionArguments());
     StreamsAppConfig config = StreamsAppConfig.parse(args.toArray(String[]::new));
     streamsApp = FlowtelStreamsApp.start(config);
@@ -153,7 +153,7 @@ final class LocalPipeline implements AutoCloseable {
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
         "--window", Durations.format(settings.window()), "--checkpoint-interval", checkpointInterval,
         "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
-        "--checkpoint-dir", stack.kafka().settings().directory().getParent().resolve("checkpoints").toUri().toString());
+        "--checkpoint-dir", stack.stateDirectory().resolve("checkpoints").toUri().toString());
     Map<String, String> flink = new java.util.LinkedHashMap<>(config.flinkConfiguration());
     // Flink's own metrics (the operators' latency histograms among them) on Prometheus' /metrics,
     // on the port the deployed jobs use, or the next free one up to 9259.
@@ -202,7 +202,7 @@ final class LocalPipeline implements AutoCloseable {
 
   /** The node agent in this JVM, publishing to the local broker with its spool in the state folder. */
   private void startCollector(Progress progress) throws Exception {
-    Path state = stack.kafka().settings().directory().getParent();
+    Path state = stack.stateDirectory();
     List<String> args = new ArrayList<>(List.of("--source=" + settings.source().collectorSource(),
         "--bootstrap-servers=" + stack.kafka().bootstrapServers(), "--spool-dir=" + state.resolve("spool"),
         "--metrics-port=0"));

@@ -77,10 +77,15 @@ final class UpCommand implements Callable<Integer> {
       description = "HTTP port of the local Elasticsearch on 127.0.0.1.")
   int elasticsearchPort;
 
+  @Option(names = "--kafka-brokers", defaultValue = "1",
+      description = "1, or 3 for a KRaft cluster of three brokers on --kafka-port and the two ports after it, where"
+          + " every topic is replicated 3 times with min.insync.replicas 2 (each broker gets --kafka-heap).")
+  int kafkaBrokers;
+
   @Option(names = "--partitions", defaultValue = "2", description = "Partitions of each Flowtel topic it creates.")
   int partitions;
 
-  @Option(names = "--kafka-heap", defaultValue = "1g", description = "Heap of the Kafka broker JVM.")
+  @Option(names = "--kafka-heap", defaultValue = "1g", description = "Heap of the Kafka broker JVM (of each, with --kafka-brokers 3).")
   String kafkaHeap;
 
   @Option(names = "--es-heap", defaultValue = "1g", description = "Heap of the Elasticsearch JVM.")
@@ -103,15 +108,20 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("--engine " + engine + ": expected flink or kafka-streams");
       return 2;
     }
+    if (kafkaBrokers != 1 && kafkaBrokers != 3) {
+      System.err.println("--kafka-brokers " + kafkaBrokers + ": expected 1, or 3 for a replicated cluster");
+      return 2;
+    }
     Path state = stateDir.toAbsolutePath().normalize();
     Files.createDirectories(state);
     Path log = PipelineLog.routeToStateDirectory(state);
     Progress progress = new Progress();
-    LocalStack stack = LocalStack.start(new LocalStack.Settings(state, kafkaPort, elasticsearchPort, kafkaHeap, elasticsearchHeap),
+    LocalStack stack = LocalStack.start(new LocalStack.Settings(state, kafkaPort, elasticsearchPort, kafkaHeap, elasticsearchHeap, kafkaBrokers),
         progress::step);
     progress.step("creating topics");
     List<NewTopic> topics = FlowtelTopics.layouts().stream()
-        .map(t -> new NewTopic(t.name(), t.name().equals(FlowtelTopics.CLUSTER_STATE) ? 1 : partitions, (short) 1).configs(t.config()))
+        .map(t -> new NewTopic(t.name(), t.name().equals(FlowtelTopics.CLUSTER_STATE) ? 1 : partitions, stack.kafka().replicationFactor())
+            .configs(t.config()))
         .toList();
     stack.kafka().createTopics(topics);
 
@@ -187,7 +197,9 @@ final class UpCommand implements Callable<Integer> {
   private static void printWhere(LocalStack stack, List<NewTopic> topics, Path state, Path log) {
     System.out.println();
     System.out.println("Flowtel is running locally:");
-    System.out.println("  Kafka          " + stack.kafka().bootstrapServers());
+    System.out.println("  Kafka          " + stack.kafka().bootstrapServers() + (stack.kafka().replicationFactor() > 1
+        ? "  (" + stack.kafka().replicationFactor() + " brokers; topics replicated " + stack.kafka().replicationFactor()
+            + " times, min.insync.replicas 2)" : ""));
     for (NewTopic topic : topics) {
       System.out.printf("    topic        %s (%d partitions%s)%n", topic.name(), topic.numPartitions(),
           "compact".equals(topic.configs().get("cleanup.policy")) ? ", compacted" : "");
@@ -195,7 +207,8 @@ final class UpCommand implements Callable<Integer> {
     System.out.println("  Elasticsearch  " + stack.elasticsearch().url() + "  (indices flowtel-traffic-*, flowtel-anomalies-*)");
     System.out.println("  State          " + state);
     System.out.println("  Logs           " + log + "   (this run's jobs, sink and libraries)\n                 "
-        + stack.kafka().logFile() + "\n                 " + stack.elasticsearch().logFile());
+        + stack.kafka().logFiles().stream().map(f -> f + "\n                 ").collect(java.util.stream.Collectors.joining())
+        + stack.elasticsearch().logFile());
     System.out.print(howToLook(stack.elasticsearch().url()));
     System.out.println();
   }

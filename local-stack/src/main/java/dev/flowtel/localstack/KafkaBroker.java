@@ -31,38 +31,50 @@ import org.slf4j.LoggerFactory;
  * Kafka jars of this build. Data survives {@link #stop()} and {@link #start()}, so tests can take
  * the broker away and bring it back on the same port.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements LocalKafka, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
   private static final String CLASSPATH_RESOURCE = "/dev/flowtel/localstack/broker.classpath";
 
   /**
    * Where and how the broker runs. {@code saslSsl} adds a SASL_SSL listener (PLAIN) next to the
-   * plaintext one; {@code overrides} are extra server properties.
+   * plaintext one; {@code overrides} are extra server properties. {@code clusterId} is the id its
+   * storage is formatted with: null for a new random one (a single node), the same for every node
+   * of a {@link KafkaCluster}, whose nodes refuse each other otherwise.
    */
   public record Settings(Path directory, int port, int controllerPort, SaslSslListener saslSsl,
-      Map<String, String> overrides, String heap) {
+      Map<String, String> overrides, String heap, String clusterId) {
+
+    /** A single node's settings, formatted with a cluster id of its own. */
+    public Settings(Path directory, int port, int controllerPort, SaslSslListener saslSsl,
+        Map<String, String> overrides, String heap) {
+      this(directory, port, controllerPort, saslSsl, overrides, heap, null);
+    }
 
     public static Settings in(Path directory) {
       return new Settings(directory, LocalPorts.free(), LocalPorts.free(), null, Map.of(), "512m");
     }
 
     public Settings withPort(int newPort) {
-      return new Settings(directory, newPort, controllerPort, saslSsl, overrides, heap);
+      return new Settings(directory, newPort, controllerPort, saslSsl, overrides, heap, clusterId);
     }
 
     public Settings withSaslSsl(SaslSslListener listener) {
-      return new Settings(directory, port, controllerPort, listener, overrides, heap);
+      return new Settings(directory, port, controllerPort, listener, overrides, heap, clusterId);
     }
 
     public Settings withOverrides(Map<String, String> more) {
       Map<String, String> merged = new LinkedHashMap<>(overrides);
       merged.putAll(more);
-      return new Settings(directory, port, controllerPort, saslSsl, Map.copyOf(merged), heap);
+      return new Settings(directory, port, controllerPort, saslSsl, Map.copyOf(merged), heap, clusterId);
     }
 
     public Settings withHeap(String newHeap) {
-      return new Settings(directory, port, controllerPort, saslSsl, overrides, newHeap);
+      return new Settings(directory, port, controllerPort, saslSsl, overrides, newHeap, clusterId);
+    }
+
+    public Settings withClusterId(String id) {
+      return new Settings(directory, port, controllerPort, saslSsl, overrides, heap, id);
     }
   }
 
@@ -86,17 +98,35 @@ public final class KafkaBroker implements AutoCloseable {
     return broker;
   }
 
+  /** A broker not started yet, with no shutdown hook: its {@link KafkaCluster} starts and stops it. */
+  static KafkaBroker create(Settings settings) {
+    return new KafkaBroker(settings);
+  }
+
   /**
    * Leaves stopping to the caller, who stops the server itself when the JVM exits: the shutdown
    * hook {@link #start} registers would stop it at the same moment as the caller's own, while that
    * one may still need it (up reads its summary from the servers, then stops the jobs, then them).
    */
+  @Override
   public void stopOnlyWhenAsked() {
     Runtime.getRuntime().removeShutdownHook(stopAtExit);
   }
 
+  @Override
   public String bootstrapServers() {
     return "127.0.0.1:" + settings.port();
+  }
+
+  /** One broker: one replica of everything. */
+  @Override
+  public short replicationFactor() {
+    return 1;
+  }
+
+  @Override
+  public List<Path> logFiles() {
+    return List.of(logFile());
   }
 
   public Settings settings() {
@@ -113,6 +143,18 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Starts (or restarts, keeping its data) the broker process and waits until it serves metadata. */
   public synchronized void start() {
+    startProcess(Duration.ofSeconds(90));
+  }
+
+  /**
+   * Starts the process without waiting for it to serve: a node of a three-voter quorum cannot
+   * serve metadata before a second voter runs, so {@link KafkaCluster} starts all of them first.
+   */
+  synchronized void launch() {
+    startProcess(null);
+  }
+
+  private void startProcess(Duration readyWithin) {
     if (isRunning()) {
       return;
     }
@@ -139,7 +181,7 @@ public final class KafkaBroker implements AutoCloseable {
       if (!Files.exists(dir.resolve("data/meta.properties"))) {
         runToCompletion(List.of(ChildProcess.javaExecutable(), "-Xmx256m", "-cp", classpath,
             "-Dlog4j2.configurationFile=" + log4j.toUri(), "kafka.tools.StorageTool", "format",
-            "-t", Uuid.randomUuid().toString(), "-c", config.toString()), dir.resolve("logs/format.log"));
+            "-t", settings.clusterId() != null ? settings.clusterId() : Uuid.randomUuid().toString(), "-c", config.toString()), dir.resolve("logs/format.log"));
       }
       List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(),
           "-Xms" + settings.heap(), "-Xmx" + settings.heap(), "-XX:+UseG1GC",
@@ -154,12 +196,16 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start Kafka broker in " + dir, e);
     }
-    awaitReady(Duration.ofSeconds(90));
+    if (readyWithin == null) {
+      return;
+    }
+    awaitReady(readyWithin);
     log.info("Kafka broker ready at {} in {} ms (data in {})", bootstrapServers(),
         Duration.between(begin, Instant.now()).toMillis(), dir);
   }
 
   /** Stops the broker process (SIGTERM, SIGKILL after 20 s); data stays for a later {@link #start()}. */
+  @Override
   public synchronized void stop() {
     if (process == null) {
       return;
@@ -170,12 +216,34 @@ public final class KafkaBroker implements AutoCloseable {
     process = null;
   }
 
+  /**
+   * SIGKILL, as the OOM killer or a node failure stops a broker: no controlled shutdown, so its
+   * partitions' leadership is not handed over and the others learn of it only when its session
+   * with the controller expires. What it wrote stays in the page cache (the machine does not
+   * crash), and its data stays for {@link #start()}. Returns once the process is gone.
+   */
+  public synchronized void kill() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("Kafka broker pid " + process.pid() + " survived SIGKILL for 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing a Kafka broker", e);
+    }
+    process = null;
+  }
+
   @Override
   public void close() {
     stop();
   }
 
-  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  @Override
   public void createTopics(Collection<NewTopic> topics) {
     try (Admin admin = admin()) {
       for (NewTopic topic : topics) {
@@ -208,7 +276,7 @@ public final class KafkaBroker implements AutoCloseable {
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
   }
 
-  private void awaitReady(Duration timeout) {
+  void awaitReady(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {

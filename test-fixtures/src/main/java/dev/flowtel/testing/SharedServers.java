@@ -2,6 +2,7 @@ package dev.flowtel.testing;
 
 import dev.flowtel.localstack.ElasticsearchServer;
 import dev.flowtel.localstack.KafkaBroker;
+import dev.flowtel.localstack.KafkaCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ public final class SharedServers {
 
   private static KafkaFixture kafka;
   private static ElasticsearchFixture elasticsearch;
+  private static KafkaCluster kafkaCluster;
 
   private SharedServers() {}
 
@@ -26,6 +28,20 @@ public final class SharedServers {
       kafka = CONTAINERS ? ContainerServers.kafka() : localKafka();
     }
     return kafka;
+  }
+
+  /**
+   * The JVM's three-node Kafka cluster, for tests that kill a broker under replicated topics;
+   * started on first use only, so JVMs whose tests need one broker never pay for three.
+   */
+  public static synchronized KafkaCluster kafkaCluster() {
+    if (kafkaCluster == null) {
+      Instant begin = Instant.now();
+      kafkaCluster = KafkaCluster.start(KafkaCluster.Settings.in(scratch("kafka-cluster")));
+      System.out.printf("[flowtel-it] Kafka cluster %s started in %d ms%n", kafkaCluster.bootstrapServers(),
+          Duration.between(begin, Instant.now()).toMillis());
+    }
+    return kafkaCluster;
   }
 
   public static synchronized ElasticsearchFixture elasticsearch() {

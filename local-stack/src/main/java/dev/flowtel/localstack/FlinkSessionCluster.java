@@ -287,14 +287,21 @@ public final class FlinkSessionCluster implements AutoCloseable {
     stop();
   }
 
-  /** Stops the JobManager and TaskManagers a killed run left behind in {@code directory}. */
-  public static void stopLeftovers(Path directory) {
+  /** Stops the JobManager and TaskManagers a killed run left behind in {@code directory}; says which. */
+  public static List<String> stopLeftovers(Path directory) {
+    List<String> stopped = new ArrayList<>();
     try (var files = Files.list(directory)) {
-      files.filter(f -> f.getFileName().toString().endsWith(".pid"))
-          .forEach(pid -> ChildProcess.fromPidFile(pid).ifPresent(p -> ChildProcess.terminate(p, Duration.ofSeconds(10))));
+      for (Path pid : files.filter(f -> f.getFileName().toString().endsWith(".pid")).sorted().toList()) {
+        String name = pid.getFileName().toString().replace(".pid", "");
+        ChildProcess.fromPidFile(pid).ifPresent(p -> {
+          boolean killed = ChildProcess.terminate(p, Duration.ofSeconds(20));
+          stopped.add("Flink " + name + " (pid " + p.pid() + ")" + (killed ? " killed" : " stopped"));
+        });
+      }
     } catch (IOException ignored) {
-      // No directory, nothing left behind.
+      // No cluster folder: nothing was left behind.
     }
+    return stopped;
   }
 
   private Process launch(String name, String mainClass, List<String> memory) {

@@ -77,8 +77,8 @@ class SessionClusterIT {
 
   @Test
   void aTaskManagerKilledMidWindowNeitherLosesNorDuplicatesAWindow(KafkaFixture kafka) throws Exception {
-    Run run = Run.create(kafka, "tmkill");
-    Input input = Input.generate();
+    Run run = Run.create(kafka, "tmkill", 2);
+    Input input = Input.generate(2);
     int secondPart = input.firstEndingAtOrAfter(FIRST_PART_ENDS);
     int thirdPart = input.firstEndingAtOrAfter(SECOND_PART_ENDS);
 
@@ -106,6 +106,42 @@ class SessionClusterIT {
     client.cancel(job);
     // The next scenario needs the slots back: a replacement TaskManager joins.
     cluster.startTaskManager();
+  }
+
+  /**
+   * Stop-with-savepoint over REST while flows keep coming, then the job started again from the
+   * savepoint with parallelism 3 instead of 2 (on three partitions, so every subtask reads one and
+   * every watermark moves): windows open at the savepoint close with every flow, none twice.
+   */
+  @Test
+  void stopWithSavepointAndRestartWiderNeitherLosesNorDuplicatesAWindow(KafkaFixture kafka) throws Exception {
+    Run run = Run.create(kafka, "upgrade", 3);
+    Input input = Input.generate(3);
+    int secondPart = input.firstEndingAtOrAfter(FIRST_PART_ENDS);
+    int thirdPart = input.firstEndingAtOrAfter(SECOND_PART_ENDS);
+
+    run.produce(input, 0, secondPart);
+    String jar = client.uploadJar(JOB_JAR);
+    Submission submission = Submission.of(JOB_JAR, TrafficAggregationMain.class.getName(), run.jobArgs(2));
+    String before = client.runJar(jar, submission);
+    client.awaitRunning(before, Duration.ofMinutes(3));
+    awaitCommitted(run, input.ends(run.flows, secondPart));
+
+    run.produce(input, secondPart, thirdPart);
+    run.topics.awaitUncommitted(run.traffic, "window of the second part", r -> windowStart(r) >= FIRST_PART_ENDS);
+    String savepoint = client.stopWithSavepoint(before, cluster.savepointDir(), Duration.ofMinutes(3));
+    client.awaitState(before, "FINISHED", Duration.ofMinutes(1));
+
+    // Flows keep coming while no job runs; the next one starts from the savepoint's offsets.
+    run.produce(input, thirdPart, input.size());
+    String after = client.runJar(jar, new Submission(JOB_JAR, TrafficAggregationMain.class.getName(), run.jobArgs(3), savepoint, 3));
+    client.awaitRunning(after, Duration.ofMinutes(3));
+    run.produceClosingFlows();
+    awaitCommitted(run, run.endsWithClosing(input));
+
+    assertThat(client.checkpoints(after).restoredId()).as("the new job restored the savepoint").isPresent();
+    assertConserved(run, input);
+    client.cancel(after);
   }
 
   private static void awaitRestored(String job) {
@@ -187,13 +223,13 @@ class SessionClusterIT {
   }
 
   /** One scenario's topics and consumer group, fresh per run. */
-  private record Run(KafkaTopics topics, String bootstrap, String flows, String traffic, String dlq, String group, String id) {
+  private record Run(KafkaTopics topics, String bootstrap, String flows, String traffic, String dlq, String group, int partitions) {
 
-    static Run create(KafkaFixture kafka, String scenario) throws Exception {
+    static Run create(KafkaFixture kafka, String scenario, int partitions) throws Exception {
       String id = scenario + "-" + UUID.randomUUID().toString().substring(0, 8);
       Run run = new Run(new KafkaTopics(kafka.bootstrapServers()), kafka.bootstrapServers(), "it.cluster.flows." + id,
-          "it.cluster.traffic." + id, "it.cluster.dlq." + id, "it-cluster-" + id, id);
-      run.topics.create(2, run.flows, run.traffic, run.dlq);
+          "it.cluster.traffic." + id, "it.cluster.dlq." + id, "it-cluster-" + id, partitions);
+      run.topics.create(partitions, run.flows, run.traffic, run.dlq);
       return run;
     }
 
@@ -216,10 +252,11 @@ class SessionClusterIT {
     void produceClosingFlows() throws Exception {
       List<byte[]> closing = new ArrayList<>();
       double second = (CLOSING - ScriptedFlows.T0.toEpochMilli()) / 1000.0;
-      for (int p = 0; p < 2; p++) {
+      for (int p = 0; p < partitions; p++) {
         closing.addAll(closingExchange(p, second).arrivals());
       }
-      topics.produce(flows, closing, i -> i < closing.size() / 2 ? 0 : 1);
+      int perPartition = closing.size() / partitions;
+      topics.produce(flows, closing, i -> i / perPartition);
     }
 
     Map<TopicPartition, Long> endsWithClosing(Input input) {
@@ -239,7 +276,7 @@ class SessionClusterIT {
 
   /** The arrivals in order, the partition and flow end of each, and the windows they sum to. */
   private record Input(List<byte[]> arrivals, List<Integer> partitions, List<Long> flowEnds,
-      Map<String, TrafficAccumulator> expected) {
+      Map<String, TrafficAccumulator> expected, int partitionCount) {
 
     int size() {
       return arrivals.size();
@@ -257,7 +294,7 @@ class SessionClusterIT {
     /** The offsets of each partition after the first {@code count} arrivals (the topic is new, the producer idempotent). */
     Map<TopicPartition, Long> ends(String topic, int count) {
       Map<TopicPartition, Long> ends = new HashMap<>();
-      for (int p = 0; p < 2; p++) {
+      for (int p = 0; p < partitionCount; p++) {
         ends.put(new TopicPartition(topic, p), 0L);
       }
       for (int i = 0; i < count; i++) {
@@ -267,7 +304,7 @@ class SessionClusterIT {
     }
 
     /** 6,000 exchanges (24,000 observations: each direction seen at both ends) on 40 edges, in event-time order per partition. */
-    static Input generate() {
+    static Input generate(int partitionCount) {
       List<byte[]> arrivals = new ArrayList<>();
       List<Integer> partitions = new ArrayList<>();
       List<Long> flowEnds = new ArrayList<>();
@@ -287,12 +324,12 @@ class SessionClusterIT {
         for (byte[] bytes : exchange.arrivals()) {
           FlowEvent flow = codec.decode(bytes).orElseThrow();
           arrivals.add(bytes);
-          partitions.add(client % 2);
+          partitions.add(client % partitionCount);
           flowEnds.add(flow.getFlowEnd().toEpochMilli());
           classifier.classify(flow).ifPresent(c -> accumulate(expected, c));
         }
       }
-      return new Input(arrivals, partitions, flowEnds, expected);
+      return new Input(arrivals, partitions, flowEnds, expected, partitionCount);
     }
 
     private static void accumulate(Map<String, TrafficAccumulator> expected, ClassifiedFlow flow) {

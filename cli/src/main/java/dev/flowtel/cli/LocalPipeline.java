@@ -54,7 +54,12 @@ final class LocalPipeline implements AutoCloseable {
 
   /** What the local run does; {@code ./flowtel up} options fill it. */
   record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter, String engine,
-      FlowSourceChoice source) {
+      FlowSourceChoice source, int flinkClusterUiPort, Path flinkJobJar) {
+
+    /** {@code --flink-cluster}: the Flink jobs on a local session cluster, its web UI on this port (0: MiniCluster). */
+    boolean flinkCluster() {
+      return flinkClusterUiPort > 0;
+    }
 
     boolean kafkaStreams() {
       return "kafka-streams".equals(engine);
@@ -84,6 +89,7 @@ final class LocalPipeline implements AutoCloseable {
   private SyntheticFlowSource source;
   private Collector collector;
   private JobClient trafficJob;
+  private FlinkClusterJobs clusterJobs;
   private FlowtelStreamsApp streamsApp;
   private SinkService sink;
   private SinkMetricsServer sinkMetrics;
@@ -146,14 +152,25 @@ final class LocalPipeline implements AutoCloseable {
   }
 
   private void startFlinkJobs(Progress progress) throws Exception {
-    progress.step("starting the traffic aggregation and policy anomaly jobs on an embedded Flink MiniCluster");
     // One job holds both pipelines, so one checkpoint interval: the detection job's default (2 s),
     // at which anomalies become visible, also makes local windows visible sooner.
     String checkpointInterval = Durations.format(PolicyAnomalyConfig.parse().job().checkpointInterval());
-    TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", stack.kafka().bootstrapServers(),
+    List<String> trafficArgs = List.of("--bootstrap-servers", stack.kafka().bootstrapServers(),
         "--window", Durations.format(settings.window()), "--checkpoint-interval", checkpointInterval,
         "--max-out-of-orderness", "3s", "--group-id", "flowtel-local-traffic",
         "--checkpoint-dir", stack.stateDirectory().resolve("checkpoints").toUri().toString());
+    List<String> detectionArgs = new ArrayList<>(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(),
+        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", checkpointInterval, "--max-out-of-orderness", "3s"));
+    detectionArgs.addAll(settings.detectionArguments());
+    if (settings.flinkCluster()) {
+      Path jar = FlinkClusterJobs.jobJar(settings.flinkJobJar());
+      clusterJobs = FlinkClusterJobs.start(stack.stateDirectory().resolve("flink"),
+          settings.flinkClusterUiPort(), settings.parallelism(), progress);
+      clusterJobs.submit(jar, trafficArgs, detectionArgs, settings.parallelism(), progress);
+      return;
+    }
+    progress.step("starting the traffic aggregation and policy anomaly jobs on an embedded Flink MiniCluster");
+    TrafficAggregationConfig config = TrafficAggregationConfig.parse(trafficArgs.toArray(String[]::new));
     Map<String, String> flink = new java.util.LinkedHashMap<>(config.flinkConfiguration());
     // Flink's own metrics (the operators' latency histograms among them) on Prometheus' /metrics,
     // on the port the deployed jobs use, or the next free one up to 9259.
@@ -164,9 +181,6 @@ final class LocalPipeline implements AutoCloseable {
     TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
     job.configure(env);
     job.attachTo(env);
-    List<String> detectionArgs = new ArrayList<>(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(),
-        "--group-id", "flowtel-local-anomalies", "--checkpoint-interval", checkpointInterval, "--max-out-of-orderness", "3s"));
-    detectionArgs.addAll(settings.detectionArguments());
     PolicyAnomalyConfig detection = PolicyAnomalyConfig.parse(detectionArgs.toArray(String[]::new));
     PolicyAnomalyJob.onKafka(detection).attachTo(env);
     // One job holding both pipelines shares the MiniCluster's slots.
@@ -216,6 +230,9 @@ final class LocalPipeline implements AutoCloseable {
   String jobState() {
     if (streamsApp != null) {
       return streamsApp.streams().state().name();
+    }
+    if (clusterJobs != null) {
+      return clusterJobs.jobState();
     }
     if (trafficJob == null) {
       return "not started";
@@ -281,6 +298,9 @@ final class LocalPipeline implements AutoCloseable {
       } catch (Exception ignored) {
         // The MiniCluster goes down with this JVM anyway.
       }
+    }
+    if (clusterJobs != null) {
+      clusterJobs.close();
     }
     if (sink != null) {
       sink.stop();

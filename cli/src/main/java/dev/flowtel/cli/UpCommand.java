@@ -65,6 +65,18 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the embedded Flink jobs.")
   int parallelism;
 
+  @Option(names = "--flink-cluster", description = {"Run the Flink jobs on a local Flink session cluster (a JobManager and",
+      "2 TaskManagers, each a JVM of its own), submitted from the job jar with flink run, instead of on a MiniCluster",
+      "in this JVM; its web UI is at --flink-ui-port. Needs the job jar: ./flowtel build."})
+  boolean flinkCluster;
+
+  @Option(names = "--flink-ui-port", defaultValue = "8081", description = "Port of the Flink web UI and REST API with --flink-cluster.")
+  int flinkUiPort;
+
+  @Option(names = "--flink-job-jar", defaultValue = "${env:FLOWTEL_ROOT:-.}/stream-jobs/flink/target/flowtel-flink-job.jar",
+      description = "The shaded job jar --flink-cluster submits (./flowtel build makes it).")
+  Path flinkJobJar;
+
   @Option(names = "--state-dir", defaultValue = StateDirectory.DEFAULT,
       description = "Folder for all local state: server data, logs, pid files (env FLOWTEL_STATE_DIR).")
   Path stateDir;
@@ -112,6 +124,18 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("--kafka-brokers " + kafkaBrokers + ": expected 1, or 3 for a replicated cluster");
       return 2;
     }
+    if (flinkCluster && !engine.equals("flink")) {
+      System.err.println("--flink-cluster runs the Flink jobs: it cannot go with --engine " + engine);
+      return 2;
+    }
+    if (flinkCluster && !serversOnly) {
+      try {
+        FlinkClusterJobs.jobJar(flinkJobJar);
+      } catch (IllegalStateException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
+    }
     Path state = stateDir.toAbsolutePath().normalize();
     Files.createDirectories(state);
     Path log = PipelineLog.routeToStateDirectory(state);
@@ -129,7 +153,8 @@ final class UpCommand implements Callable<Integer> {
       progress.step("flow source: " + flowSource.describe());
     }
     LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
-        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window.window(), episodesAfter, engine, flowSource));
+        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window.window(), episodesAfter, engine, flowSource,
+            flinkCluster ? flinkUiPort : 0, flinkJobJar));
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
         pipeline::documentsWritten, pipeline::jobState, pipeline::latencyLine);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -163,6 +188,11 @@ final class UpCommand implements Callable<Integer> {
     }
     StateDirectory.writeEndpoints(state, stack.kafka().bootstrapServers(), stack.elasticsearch().url());
     printWhere(stack, topics, state, log);
+    if (pipeline != null && flinkCluster) {
+      System.out.println("  Flink web UI   http://127.0.0.1:" + flinkUiPort + "   (JobManager and TaskManager logs in "
+          + state.resolve("flink/log") + ")");
+      System.out.println();
+    }
 
     if (duration.isPresent()) {
       progress.step("running for " + Durations.format(duration.get()));

@@ -128,6 +128,8 @@ public final class LocalStack implements AutoCloseable {
         stopped.add(server[0] + " (pid " + process.pid() + ")" + (killed ? " killed" : " stopped"));
       });
     }
+    // ./flowtel up --flink-cluster keeps its session cluster under flink/.
+    stopped.addAll(FlinkSessionCluster.stopLeftovers(stateDirectory.resolve("flink")));
     return stopped;
   }
 }

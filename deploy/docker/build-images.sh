@@ -49,6 +49,10 @@ BUILD_LIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 EPOCH=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 mkdir -p "$CACHE"
+# One build at a time per cache: two test modules building at once must not share a half-made root
+# filesystem or both import a base image.
+exec 9>"$CACHE/.lock"
+flock 9
 
 debian=localhost/flowtel/debian:bookworm-minbase
 if ! "${PODMAN[@]}" image exists "$debian"; then

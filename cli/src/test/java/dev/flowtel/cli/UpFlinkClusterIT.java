@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -31,6 +32,7 @@ import picocli.CommandLine;
  * early once it has seen what it waits for.
  */
 @Timeout(600)
+@Tag("nightly") // a long end-to-end run; CI covers its subject elsewhere (README, "Tests")
 class UpFlinkClusterIT {
 
   /** A safety net only: every wait below ends when its state is reached. */

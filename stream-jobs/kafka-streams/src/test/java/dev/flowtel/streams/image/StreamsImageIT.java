@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @WithKafka
 @Timeout(600)
+@Tag("nightly") // a long end-to-end run; CI covers its subject elsewhere (README, "Tests")
 class StreamsImageIT {
 
   @Test

@@ -14,14 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -294,26 +291,6 @@ public final class KafkaCluster implements LocalKafka, AutoCloseable {
 
   /** Creates the topics that do not exist yet; existing ones are left as they are. */
   @Override
-  public void createTopics(Collection<NewTopic> topics) {
-    try (Admin admin = admin()) {
-      for (NewTopic topic : topics) {
-        try {
-          admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("Kafka did not create topics within 30 s", e);
-    }
-  }
-
-  @Override
   public void stopOnlyWhenAsked() {
     try {
       Runtime.getRuntime().removeShutdownHook(stopAtExit);
@@ -358,11 +335,6 @@ public final class KafkaCluster implements LocalKafka, AutoCloseable {
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
-  }
-
-  public Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
   }
 
   private static List<Integer> ids(List<Node> nodes) {

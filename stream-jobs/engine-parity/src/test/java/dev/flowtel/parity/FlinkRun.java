@@ -8,6 +8,7 @@ import dev.flowtel.flink.detection.PolicyAnomalyJob;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.input.FlowRecordDecoder;
 import dev.flowtel.flink.input.SourceRecord;
+import dev.flowtel.flink.testing.CollectingSink;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.schema.PolicyAnomaly;
@@ -20,11 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -55,8 +52,8 @@ final class FlinkRun {
       }
       List<Integer> indices = List.copyOf(counted);
 
-      Collect<ServiceTraffic> traffic = new Collect<>("traffic-" + run);
-      Collect<DeadLetter> trafficDlq = new Collect<>("traffic-dlq-" + run);
+      CollectingSink<ServiceTraffic> traffic = new CollectingSink<>("traffic-" + run);
+      CollectingSink<DeadLetter> trafficDlq = new CollectingSink<>("traffic-dlq-" + run);
       TrafficAggregationConfig trafficConfig = TrafficAggregationConfig.parse(trafficOptions);
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           Configuration.fromMap(trafficConfig.flinkConfiguration()));
@@ -68,8 +65,8 @@ final class FlinkRun {
       new TrafficAggregationJob(trafficConfig, flows, traffic, trafficDlq).attachTo(env);
       env.execute("parity traffic");
 
-      Collect<PolicyAnomaly> anomalies = new Collect<>("anomalies-" + run);
-      Collect<DeadLetter> detectionDlq = new Collect<>("detection-dlq-" + run);
+      CollectingSink<PolicyAnomaly> anomalies = new CollectingSink<>("anomalies-" + run);
+      CollectingSink<DeadLetter> detectionDlq = new CollectingSink<>("detection-dlq-" + run);
       PolicyAnomalyConfig detectionConfig = PolicyAnomalyConfig.parse(detectionOptions);
       StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment(
           Configuration.fromMap(detectionConfig.flinkConfiguration()));
@@ -89,45 +86,11 @@ final class FlinkRun {
       new PolicyAnomalyJob(detectionConfig, observed, state, anomalies, detectionDlq).attachTo(env2);
       env2.execute("parity detection");
 
-      List<DeadLetter> dead = new ArrayList<>(trafficDlq.collected());
-      dead.addAll(detectionDlq.collected());
-      return new Result(traffic.collected(), anomalies.collected(), dead);
+      List<DeadLetter> dead = new ArrayList<>(trafficDlq.take());
+      dead.addAll(detectionDlq.take());
+      return new Result(traffic.take(), anomalies.take(), dead);
     } finally {
       INPUTS.remove(run);
-    }
-  }
-
-  /** Collects what a job wrote, in this JVM (the MiniCluster's). */
-  static final class Collect<T> implements Sink<T> {
-    private static final long serialVersionUID = 1L;
-    private static final Map<String, List<Object>> COLLECTED = new ConcurrentHashMap<>();
-    private final String name;
-
-    Collect(String name) {
-      this.name = name;
-      COLLECTED.put(name, new CopyOnWriteArrayList<>());
-    }
-
-    @SuppressWarnings("unchecked")
-    List<T> collected() {
-      return (List<T>) COLLECTED.remove(name);
-    }
-
-    @Override
-    public SinkWriter<T> createWriter(WriterInitContext context) {
-      List<Object> target = COLLECTED.get(name);
-      return new SinkWriter<>() {
-        @Override
-        public void write(T element, Context context) {
-          target.add(element);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {}
-
-        @Override
-        public void close() {}
-      };
     }
   }
 }

@@ -2,12 +2,13 @@ package dev.flowtel.flink.detection;
 
 import dev.flowtel.core.edge.ObservationPoint;
 import dev.flowtel.flink.input.DeadLetter;
+import dev.flowtel.flink.testing.CollectingSink;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
-import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
+import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.util.ArrayList;
@@ -60,8 +61,8 @@ final class SimulatedRun {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         Configuration.fromMap(config.flinkConfiguration()));
     env.setParallelism(1);
-    AnomalyCollector<PolicyAnomaly> anomalies = new AnomalyCollector<>("anomalies-" + run);
-    AnomalyCollector<DeadLetter> deadLetters = new AnomalyCollector<>("dlq-" + run);
+    CollectingSink<PolicyAnomaly> anomalies = new CollectingSink<>("anomalies-" + run);
+    CollectingSink<DeadLetter> deadLetters = new CollectingSink<>("dlq-" + run);
     DataGeneratorSource<DetectionRecord> flows = new DataGeneratorSource<>(new SimulatorFlows(run), counted,
         TypeInformation.of(DetectionRecord.class));
     List<ClusterStateChange> changeList = List.copyOf(changes);

@@ -1,5 +1,6 @@
 package dev.flowtel.flink.traffic;
 
+import dev.flowtel.flink.testing.CollectingSink;
 import static dev.flowtel.flink.traffic.ScriptedFlows.CHECKOUT_0;
 import static dev.flowtel.flink.traffic.ScriptedFlows.CHECKOUT_0_IP;
 import static dev.flowtel.flink.traffic.ScriptedFlows.FRONTEND_1;

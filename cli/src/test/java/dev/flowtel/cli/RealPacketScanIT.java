@@ -15,10 +15,8 @@ import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.FlowtelTopics;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.kafka.WireDeserializer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -47,7 +45,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * Real packets through the whole local pipeline, as a user meets it on a node: three pods (network
@@ -92,24 +89,17 @@ class RealPacketScanIT {
       int esPort = LocalPorts.free();
       String es = "http://127.0.0.1:" + esPort;
       String bootstrap = "127.0.0.1:" + kafkaPort;
-      ByteArrayOutputStream printed = new ByteArrayOutputStream();
-      PrintStream console = System.out;
-      System.setOut(new PrintStream(new TeeStream(console, printed), true));
-      FutureTask<Integer> exit = new FutureTask<>(() -> new CommandLine(new FlowtelCommand()).execute(
-          "up", "--source", "ebpf", "--state-dir", state.toString(), "--kafka-port", "" + kafkaPort, "--es-port", "" + esPort,
-          "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "30m", "--window", "5s"));
-      Thread up = new Thread(exit, "flowtel-up");
-      up.start();
-      Waits waits = new Waits(exit, printed);
+      UpRun up = UpRun.start(AT_MOST, "--source", "ebpf", "--state-dir", state.toString(), "--kafka-port", "" + kafkaPort,
+          "--es-port", "" + esPort, "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "30m", "--window", "5s");
       try {
-        waits.until(() -> Files.exists(state.resolve("endpoints.properties")), "up to write where its servers are");
-        waits.until(() -> printed.toString().contains("] running for "), "up to run");
+        up.until(() -> Files.exists(state.resolve("endpoints.properties")), "up to write where its servers are");
+        up.until(() -> up.printed().contains("] running for "), "up to run");
         benignClient(client, target, running, requests);
 
         // The capture is live once the benign client's own flows are on the flows topic.
         try (KafkaConsumer<String, DecodeResult<FlowEvent>> flows = consumer(bootstrap, RecordType.FLOW_EVENT)) {
           flows.subscribe(List.of(FlowtelTopics.FLOWS));
-          waits.until(() -> received(flows).stream().anyMatch(f ->
+          up.until(() -> received(flows).stream().anyMatch(f ->
               address(f.getSrcAddr().array()).equals(client.address()) && address(f.getDstAddr().array()).equals(target.address())
                   && f.getDstPort() == SERVICE_PORT), "a captured flow of the benign client");
         }
@@ -129,7 +119,7 @@ class RealPacketScanIT {
           topic.subscribe(List.of(FlowtelTopics.ANOMALIES));
           Predicate<PolicyAnomaly> isTheScan = a -> a.getType() == AnomalyType.PORT_SCAN
               && a.getSummary().contains(scanner.address()) && a.getSummary().contains(target.address());
-          waits.until(() -> {
+          up.until(() -> {
             anomalies.addAll(received(topic));
             return anomalies.stream().anyMatch(isTheScan);
           }, "a PORT_SCAN anomaly naming " + scanner.address() + " and " + target.address());
@@ -144,7 +134,7 @@ class RealPacketScanIT {
             });
 
         // ... and Elasticsearch, as one alert document with the addresses in ECS fields.
-        JsonNode alert = waits.forValue(() -> firstHit(es, "flowtel-anomalies",
+        JsonNode alert = up.forValue(() -> firstHit(es, "flowtel-anomalies",
             "{\"query\":{\"term\":{\"event.id\":\"" + scan.getId() + "\"}}}"), "the scan's anomaly document");
         assertThat(alert.path("flowtel").path("anomaly").path("type").asText()).isEqualTo("PORT_SCAN");
         assertThat(alert.path("source").path("ip").asText()).isEqualTo(scanner.address());
@@ -157,7 +147,7 @@ class RealPacketScanIT {
             + "{\"term\":{\"destination.port\":" + SERVICE_PORT + "}},"
             + "{\"term\":{\"event.duration\":" + Duration.ofMinutes(1).toNanos() + "}},"
             + "{\"range\":{\"event.end\":{\"gt\":\"" + scanEnded + "\"}}}]}}}";
-        waits.forValue(() -> firstHit(es, "flowtel-traffic", benignRollupAfterScan), "the benign edge's rollup after the scan");
+        up.forValue(() -> firstHit(es, "flowtel-traffic", benignRollupAfterScan), "the benign edge's rollup after the scan");
         assertThat(anomalies).as("anomalies naming the benign client " + client.address())
             .noneMatch(a -> names(a, client.address()));
 
@@ -171,11 +161,10 @@ class RealPacketScanIT {
       } finally {
         running.set(false);
         server.close();
-        up.interrupt();
         try {
-          assertThat(exit.get(AT_MOST.toSeconds(), TimeUnit.SECONDS)).as("up's exit code").isZero();
+          assertThat(up.stop()).as("up's exit code").isZero();
         } finally {
-          System.setOut(console);
+          up.close();
         }
       }
     }
@@ -288,30 +277,5 @@ class RealPacketScanIT {
       }
     }
     return false;
-  }
-
-  /** Polls a state until it holds; fails at once, with what up printed, when up ended first. */
-  private record Waits(FutureTask<Integer> exit, ByteArrayOutputStream printed) {
-
-    void until(java.util.function.BooleanSupplier state, String what) throws InterruptedException {
-      forValue(() -> state.getAsBoolean() ? Boolean.TRUE : null, what);
-    }
-
-    <T> T forValue(java.util.function.Supplier<T> state, String what) throws InterruptedException {
-      long deadline = System.nanoTime() + AT_MOST.toNanos();
-      while (true) {
-        T value = state.get();
-        if (value != null) {
-          return value;
-        }
-        if (exit.isDone()) {
-          throw new AssertionError("up ended before " + what + ":\n" + printed);
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("no " + what + " after " + AT_MOST.toMinutes() + " min:\n" + printed);
-        }
-        Thread.sleep(250);
-      }
-    }
   }
 }

@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.localstack.LocalPorts;
 import dev.flowtel.wire.FlowtelTopics;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,7 +19,6 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * Given a fresh state folder, when a user runs {@code ./flowtel up}, then Kafka and Elasticsearch
@@ -42,9 +33,6 @@ class UpCommandIT {
 
   /** A safety net only: every wait below ends when its state is reached. */
   private static final Duration AT_MOST = Duration.ofMinutes(5);
-  private static final Pattern STATUS_LINE = Pattern.compile(
-      "flows ([\\d,]+) \\([^)]*\\) \\| windows out [\\d,]+ on ([\\d,]+) edges \\| anomalies [\\d,]+ \\| documents in Elasticsearch");
-
   private static final Pattern LIVE_LATENCY = Pattern.compile(
       "latency p50/p99: anomaly -> topic \\S+( s)? \\| anomaly -> Elasticsearch \\S+( s)? \\| traffic window -> Elasticsearch [\\d.]+/[\\d.]+ s");
 
@@ -56,24 +44,16 @@ class UpCommandIT {
   void upStartsKafkaAndElasticsearchWithTheTopicsAndStopsCleanly() throws Exception {
     int kafkaPort = LocalPorts.free();
     int esPort = LocalPorts.free();
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream console = System.out;
-    System.setOut(new PrintStream(new TeeStream(console, printed), true));
-    // A thread of its own, as ./flowtel's main thread: on two cores the common ForkJoinPool has one
-    // worker, and Flink's RPC needs it while the command sleeps through --duration.
-    FutureTask<Integer> exit = new FutureTask<>(() -> new CommandLine(new FlowtelCommand()).execute(
-        "up", "--source", "synthetic", "--state-dir", state.toString(), "--kafka-port", "" + kafkaPort, "--es-port", "" + esPort,
-        "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "30m", "--flows-per-second", "500",
-        "--window", "5s", "--episodes-after", "10m"));
-    Thread up = new Thread(exit, "flowtel-up");
     long began = System.nanoTime();
-    up.start();
     int code;
     long flowsSeen;
     double ranSeconds;
-    try {
+    String output;
+    try (UpRun up = UpRun.start(AT_MOST, "--source", "synthetic", "--state-dir", state.toString(), "--kafka-port", "" + kafkaPort,
+        "--es-port", "" + esPort, "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "30m", "--flows-per-second", "500",
+        "--window", "5s", "--episodes-after", "10m")) {
       Path endpoints = state.resolve("endpoints.properties");
-      await(exit, printed, () -> Files.exists(endpoints), "up to write where its servers are");
+      up.until(() -> Files.exists(endpoints), "up to write where its servers are");
       Properties where = new Properties();
       try (var in = Files.newBufferedReader(endpoints)) {
         where.load(in);
@@ -88,45 +68,33 @@ class UpCommandIT {
         Config config = admin.describeConfigs(List.of(clusterState)).all().get(30, TimeUnit.SECONDS).get(clusterState);
         assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
       }
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + esPort + "/_cluster/health")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(health.statusCode()).isEqualTo(200);
-      assertThat(health.body()).contains("\"cluster_name\":\"flowtel-local\"");
+      assertThat(UpRun.get("http://127.0.0.1:" + esPort + "/_cluster/health")).contains("\"cluster_name\":\"flowtel-local\"");
 
       // The states the summary reports: at least 10,000 flows sent (20 s of the source), an edge out
       // of the jobs, and traffic documents searchable in Elasticsearch. All only grow.
-      await(exit, printed, () -> printed.toString().contains("] running for "), "up to run");
-      await(exit, printed, () -> lastStatus(printed).map(s -> flows(s) >= 10_000 && edges(s) >= 1).orElse(false),
+      up.until(() -> up.printed().contains("] running for "), "up to run");
+      up.until(() -> up.lastStatus().map(s -> UpRun.flows(s) >= 10_000 && UpRun.edges(s) >= 1).orElse(false),
           "a status line with 10,000 flows and an edge out");
-      await(exit, printed, () -> UpCommand.count("http://127.0.0.1:" + esPort, "flowtel-traffic") > 0,
-          "traffic documents in Elasticsearch");
-      flowsSeen = flows(lastStatus(printed).orElseThrow());
+      up.until(() -> UpCommand.count("http://127.0.0.1:" + esPort, "flowtel-traffic") > 0, "traffic documents in Elasticsearch");
+      flowsSeen = UpRun.flows(up.lastStatus().orElseThrow());
 
       // Latency: the live view prints p50/p99 from the sink's histograms, which the sink serves on
       // its /metrics; the Flink operators' own histograms are on the MiniCluster's Prometheus reporter.
-      await(exit, printed, () -> LIVE_LATENCY.matcher(printed.toString()).find(), "a live latency line with traffic windows measured");
-      Matcher sinkMetrics = Pattern.compile("Elasticsearch sink metrics: (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(printed.toString());
+      up.until(() -> LIVE_LATENCY.matcher(up.printed()).find(), "a live latency line with traffic windows measured");
+      Matcher sinkMetrics = Pattern.compile("Elasticsearch sink metrics: (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(up.printed());
       assertThat(sinkMetrics.find()).as("up names the sink's /metrics").isTrue();
-      String sinkText = get(sinkMetrics.group(1));
+      String sinkText = UpRun.get(sinkMetrics.group(1));
       assertThat(sinkText).contains("# TYPE flowtel_sink_evidence_to_committed_seconds histogram",
           "# TYPE flowtel_sink_evidence_to_indexed_seconds histogram");
       assertThat(sinkText).containsPattern("flowtel_sink_evidence_to_indexed_seconds_count\\{kind=\"traffic\"} [1-9]");
       Optional<String> flinkText = flinkMetrics();
       assertThat(flinkText).as("Flink's Prometheus reporter on one of " + LocalPipeline.FLINK_METRICS_PORTS).isPresent();
       assertThat(flinkText.orElseThrow()).containsPattern("evidenceToEmittedMillis_count\\{[^}]*kind=\"traffic\"[^}]*} [1-9]");
-      up.interrupt();
-      code = exit.get(AT_MOST.toSeconds(), TimeUnit.SECONDS);
+      code = up.stop();
       ranSeconds = (System.nanoTime() - began) / 1e9;
-    } finally {
-      if (!exit.isDone()) {   // a failed check above: stop the servers all the same
-        up.interrupt();
-        exit.get(AT_MOST.toSeconds(), TimeUnit.SECONDS);
-      }
-      System.setOut(console);
+      output = up.printed();
     }
     assertThat(code).isZero();
-    String output = printed.toString();
     Matcher flows = Pattern.compile("flows in\\s+([\\d,]+)").matcher(output);
     assertThat(flows.find()).as("summary names the flows in:%n%s", output).isTrue();
     // The source is paced: no flow goes out before the wall clock reaches its event time, and event
@@ -151,19 +119,12 @@ class UpCommandIT {
     assertThat(state.resolve("endpoints.properties")).doesNotExist();
   }
 
-  private static String get(String url) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(url).isEqualTo(200);
-    return response.body();
-  }
-
   /** The exposition of the first port of the reporter's range that serves Flink metrics. */
   private static Optional<String> flinkMetrics() {
     String[] range = LocalPipeline.FLINK_METRICS_PORTS.split("-");
     for (int port = Integer.parseInt(range[0]); port <= Integer.parseInt(range[1]); port++) {
       try {
-        String body = get("http://127.0.0.1:" + port + "/metrics");
+        String body = UpRun.get("http://127.0.0.1:" + port + "/metrics");
         if (body.contains("flink_")) {
           return Optional.of(body);
         }
@@ -172,44 +133,5 @@ class UpCommandIT {
       }
     }
     return Optional.empty();
-  }
-
-  /** The live view's latest status line (flows, windows and edges out, anomalies, documents). */
-  private static Optional<String> lastStatus(ByteArrayOutputStream printed) {
-    Matcher m = STATUS_LINE.matcher(printed.toString());
-    String last = null;
-    while (m.find()) {
-      last = m.group();
-    }
-    return Optional.ofNullable(last);
-  }
-
-  private static long flows(String statusLine) {
-    return number(statusLine, 1);
-  }
-
-  private static long edges(String statusLine) {
-    return number(statusLine, 2);
-  }
-
-  private static long number(String statusLine, int group) {
-    Matcher m = STATUS_LINE.matcher(statusLine);
-    assertThat(m.find()).isTrue();
-    return Long.parseLong(m.group(group).replace(",", ""));
-  }
-
-  /** Polls {@code state} until it holds; fails at once, with what up printed, when up ended first. */
-  private static void await(FutureTask<Integer> exit, ByteArrayOutputStream printed, BooleanSupplier state, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + AT_MOST.toNanos();
-    while (!state.getAsBoolean()) {
-      if (exit.isDone()) {
-        throw new AssertionError("up ended before " + what + ":\n" + printed);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + what + " after " + AT_MOST.toMinutes() + " min:\n" + printed);
-      }
-      Thread.sleep(200);
-    }
   }
 }

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Timeout;
  * a strict part of it.
  */
 @WithKafka
-@Timeout(300)
+@Timeout(900) // a safety net: idle ~30 s, but minutes on a machine whose cores are busy
 class WholeApplicationQueriesIT {
 
   private static final int FLOWS_PARTITIONS = 2;
@@ -82,7 +82,7 @@ class WholeApplicationQueriesIT {
       // Once both instances have processed and committed every record (the clock flows last), their
       // stores no longer change: nothing moves event time but records. Then every answer is taken
       // once all eight are given (an instance answers 503 during a rebalance).
-      AppProgress.awaitAllInputCommitted(kafka.bootstrapServers(), applicationId, flows, Duration.ofSeconds(180));
+      AppProgress.awaitAllInputCommitted(kafka.bootstrapServers(), applicationId, flows, Duration.ofSeconds(600));
       Snapshot s = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (s == null && System.nanoTime() < deadline) {
@@ -152,7 +152,7 @@ class WholeApplicationQueriesIT {
 
   /** Both running, each with one of the flows topic's partitions, before any flow is written. */
   private static void awaitOneFlowsPartitionEach(String flows, FlowtelStreamsApp a, FlowtelStreamsApp b) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
     Set<TopicPartition> ofA = Set.of();
     Set<TopicPartition> ofB = Set.of();
     while (System.nanoTime() < deadline) {

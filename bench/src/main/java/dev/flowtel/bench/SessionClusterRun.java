@@ -35,13 +35,15 @@ final class SessionClusterRun {
 
   /**
    * Runs {@code mainClass} of {@code jobJar} with {@code args} (whose {@code --checkpoint-dir} is the
-   * cluster's) at {@code parallelism}, spread over {@code taskManagers} TaskManagers with just enough
-   * slots each.
+   * cluster's) at {@code parallelism}, spread over {@code taskManagers} TaskManagers of
+   * {@code taskManagerMemory} (Flink's process size) with just enough slots each.
    */
-  static Result run(Path jobJar, Path directory, int taskManagers, int parallelism, String mainClass, List<String> args) {
+  static Result run(Path jobJar, Path directory, int taskManagers, String taskManagerMemory, int parallelism,
+      String mainClass, List<String> args) {
     int slots = (parallelism + taskManagers - 1) / taskManagers;
     FlinkSessionCluster.Settings settings = FlinkSessionCluster.Settings.in(directory)
-        .withTaskManagers(taskManagers).withSlotsPerTaskManager(slots);
+        .withTaskManagers(taskManagers).withSlotsPerTaskManager(slots)
+        .withConfig(Map.of("taskmanager.memory.process.size", taskManagerMemory));
     try (FlinkSessionCluster cluster = FlinkSessionCluster.start(settings)) {
       FlinkJobClient client = cluster.client();
       String jar = client.uploadJar(jobJar);

@@ -104,6 +104,10 @@ public final class TrafficBench implements Callable<Integer> {
           + "another on the same input. Each gets just enough slots for parallelism --partitions.")
   List<Integer> taskManagers;
 
+  @Option(names = "--task-manager-memory", defaultValue = "2048m",
+      description = "With --flink-cluster: taskmanager.memory.process.size of each TaskManager (the MiniCluster shares this JVM's heap).")
+  String taskManagerMemory;
+
   @Option(names = "--flink-job-jar", defaultValue = "${env:FLOWTEL_ROOT:-.}/stream-jobs/flink/target/flowtel-flink-job.jar",
       description = "With --flink-cluster: the shaded job jar to submit.")
   Path flinkJobJar;
@@ -170,7 +174,7 @@ public final class TrafficBench implements Callable<Integer> {
     double first = Double.NaN;
     for (int count : taskManagers) {
       Path clusterDir = dir.toAbsolutePath().resolve("flink-cluster-" + System.currentTimeMillis());
-      SessionClusterRun.Result run = SessionClusterRun.run(flinkJobJar.toAbsolutePath(), clusterDir, count, partitions,
+      SessionClusterRun.Result run = SessionClusterRun.run(flinkJobJar.toAbsolutePath(), clusterDir, count, taskManagerMemory, partitions,
           dev.flowtel.flink.traffic.TrafficAggregationMain.class.getName(), jobArgs(bootstrap, topic));
       System.out.printf("Flink traffic aggregation on a session cluster of %d TaskManager(s) x %d slot(s): %,.0f flows/s "
           + "(%.1f s from the run request to FINISHED, parallelism %d, exactly-once, rollup %s)%n", count,

@@ -20,7 +20,7 @@ import java.util.Map;
  * label's: the destination service and port, the probed address or port, the external address.
  * Recall: labels matched by at least one anomaly. Precision: anomalies matching at least one label.
  */
-public final class DetectionScore {
+final class DetectionScore {
 
   static final Duration SLACK = Duration.ofMinutes(2);
 
@@ -85,7 +85,7 @@ public final class DetectionScore {
     return scores;
   }
 
-  public static boolean matches(PolicyAnomaly a, GroundTruthLabel label) {
+  static boolean matches(PolicyAnomaly a, GroundTruthLabel label) {
     Instant from = label.start().minus(SLACK);
     Instant to = label.end().plus(SLACK);
     if (a.getLastSeen().isBefore(from) || a.getFirstSeen().isAfter(to)) {

@@ -50,6 +50,16 @@ public record DetectionTopics(String bootstrap, String run, String flows, String
   /** A flow of a simulation as the collector sends it (keyed by edge, on its key's partition), and when it ended. */
   public record KeyedFlow(ProducerRecord<byte[], byte[]> record, long flowEndMillis) {}
 
+  /** The index of the first of {@code flows} that ends at or after {@code millis}: where a part of the input begins. */
+  public static int firstEndingAtOrAfter(List<KeyedFlow> flows, long millis) {
+    for (int i = 0; i < flows.size(); i++) {
+      if (flows.get(i).flowEndMillis() >= millis) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no flow ends at or after " + millis);
+  }
+
   /**
    * The simulation's cluster state, then {@code before} on flows partition 0, then its flows keyed
    * by edge over both partitions, as the collector keys them; returns the number of flows sent.

@@ -3,7 +3,7 @@ package dev.flowtel.flink.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.flowtel.flink.detection.DetectionScore;
+import dev.flowtel.flink.detection.AnomalyConservation;
 import dev.flowtel.flink.detection.DetectionTopics;
 import dev.flowtel.flink.detection.PolicyAnomalyMain;
 import dev.flowtel.flink.testing.KafkaTopics;
@@ -12,7 +12,6 @@ import dev.flowtel.localstack.FlinkJobClient;
 import dev.flowtel.localstack.FlinkJobClient.Submission;
 import dev.flowtel.localstack.FlinkSessionCluster;
 import dev.flowtel.schema.Endpoint;
-import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.episode.EpisodeType;
@@ -20,18 +19,14 @@ import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.SharedServers;
 import dev.flowtel.testing.WithKafka;
-import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,8 +166,8 @@ class SessionClusterIT {
         .findFirst().orElseThrow();
     topics.loadClusterState(sim);
     List<DetectionTopics.KeyedFlow> flows = topics.flows(sim);
-    int secondPart = firstEndingAtOrAfter(flows, violation.start().toEpochMilli() - 2_000);
-    int thirdPart = firstEndingAtOrAfter(flows, violation.end().toEpochMilli());
+    int secondPart = DetectionTopics.firstEndingAtOrAfter(flows, violation.start().toEpochMilli() - 2_000);
+    int thirdPart = DetectionTopics.firstEndingAtOrAfter(flows, violation.end().toEpochMilli());
     String group = "it-cluster-det-" + topics.run();
     List<String> args = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--flows-topic", topics.flows(),
         "--cluster-state-topic", topics.state(), "--anomalies-topic", topics.anomalies(), "--dlq-topic", topics.dlq(),
@@ -184,11 +179,7 @@ class SessionClusterIT {
     client.awaitRunning(job, Duration.ofMinutes(3));
     awaitCommitted(reader, group, topics.flowsEnds(flows.subList(0, secondPart)));
     topics.send(flows.subList(secondPart, thirdPart));
-    WireCodec<PolicyAnomaly> codec = WireCodec.of(RecordType.POLICY_ANOMALY);
-    reader.awaitUncommitted(topics.anomalies(), "anomaly of " + violation, r -> {
-      PolicyAnomaly a = codec.decode(r.value()).orElseThrow();
-      return DetectionScore.matches(a, violation) && a.getType() == violation.type().expectedFinding();
-    });
+    AnomalyConservation.awaitSent(reader, topics, violation);
     cluster.killTaskManager(0);
 
     awaitRestored(job);
@@ -196,27 +187,9 @@ class SessionClusterIT {
     topics.send(flows.subList(thirdPart, flows.size()));
     awaitCommitted(reader, group, topics.flowsEnds(flows));
 
-    List<PolicyAnomaly> found = reader.readCommitted(topics.anomalies()).stream()
-        .map(r -> codec.decode(r.value()).orElseThrow()).toList();
-    for (GroundTruthLabel label : sim.episodes()) {
-      assertThat(found).as(label.toString())
-          .anyMatch(a -> DetectionScore.matches(a, label) && a.getType() == label.type().expectedFinding());
-    }
-    Map<String, List<Integer>> revisions = new TreeMap<>();
-    found.forEach(a -> revisions.computeIfAbsent(a.getId(), id -> new ArrayList<>()).add(a.getRevision()));
-    revisions.forEach((id, seen) -> assertThat(seen).as("revisions of %s, in the order written", id)
-        .containsExactlyElementsOf(IntStream.range(0, seen.size()).boxed().toList()));
+    AnomalyConservation.assertConserved(reader, topics, sim.episodes());
     client.cancel(job);
     cluster.startTaskManager();
-  }
-
-  private static int firstEndingAtOrAfter(List<DetectionTopics.KeyedFlow> flows, long millis) {
-    for (int i = 0; i < flows.size(); i++) {
-      if (flows.get(i).flowEndMillis() >= millis) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no flow ends at or after " + millis);
   }
 
   /** A job submitted, and how many checkpoints it had completed once one covered the first part. */

@@ -51,20 +51,40 @@ final class SessionClusterRun {
       withCheckpoints.addAll(List.of("--checkpoint-dir", cluster.checkpointDir().toUri().toString()));
       long begin = System.nanoTime();
       String job = client.runJar(jar, Submission.of(jobJar, mainClass, withCheckpoints).withParallelism(parallelism));
-      awaitFinished(client, job);
+      List<CheckpointRecord> seenRunning = awaitFinished(client, job);
       double seconds = (System.nanoTime() - begin) / 1e9;
       long sourceMillis = client.vertexDurations(job).entrySet().stream().filter(v -> v.getKey().startsWith("Source"))
           .mapToLong(Map.Entry::getValue).max().orElse(-1);
-      return new Result(taskManagers, slots, seconds, sourceMillis / 1e3, client.checkpointHistory(job));
+      List<CheckpointRecord> checkpoints = checkpointHistory(client, job);
+      return new Result(taskManagers, slots, seconds, sourceMillis / 1e3,
+          checkpoints.size() >= seenRunning.size() ? checkpoints : seenRunning);
     }
   }
 
-  /** Polls the job until it FINISHED; a failed or cancelled job stops the bench with the job's exceptions. */
-  private static void awaitFinished(FlinkJobClient client, String job) {
+  private static List<CheckpointRecord> checkpointHistory(FlinkJobClient client, String job) {
+    try {
+      return client.checkpointHistory(job);
+    } catch (RuntimeException e) {
+      System.out.println("  (checkpoint history of job " + job + " not available: " + e.getMessage() + ")");
+      return List.of();
+    }
+  }
+
+  /**
+   * Polls the job until it FINISHED, and its checkpoint history once a second meanwhile (in case a
+   * finished job's is no longer served); a failed or cancelled job stops the bench with the job's exceptions.
+   */
+  private static List<CheckpointRecord> awaitFinished(FlinkJobClient client, String job) {
+    List<CheckpointRecord> history = List.of();
+    long nextHistory = System.nanoTime();
     while (true) {
       String state = client.jobState(job);
       if ("FINISHED".equals(state)) {
-        return;
+        return history;
+      }
+      if (System.nanoTime() - nextHistory >= 0) {
+        history = checkpointHistory(client, job);
+        nextHistory = System.nanoTime() + 1_000_000_000L;
       }
       if ("FAILED".equals(state) || "CANCELED".equals(state)) {
         throw new IllegalStateException("the traffic job on the session cluster is " + state + ": " + client.exceptions(job));

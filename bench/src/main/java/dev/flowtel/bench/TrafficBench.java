@@ -21,10 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,6 +166,25 @@ public final class TrafficBench implements Callable<Integer> {
   private record Load(long flows, int edges, int pods, int services, double seconds) {}
 
   /**
+   * Key skew of the input: the busiest edge key's share of the flows, and the busiest partition's
+   * (the producer's default partitioner hashes the edge key, as the collector's does), against an
+   * even 1 / partitions.
+   */
+  private void printSkew(Map<String, long[]> edges, long flows) {
+    long busiestEdge = 0;
+    long[] perPartition = new long[partitions];
+    for (Map.Entry<String, long[]> edge : edges.entrySet()) {
+      busiestEdge = Math.max(busiestEdge, edge.getValue()[0]);
+      byte[] key = edge.getKey().getBytes(StandardCharsets.UTF_8);
+      perPartition[org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions]
+          += edge.getValue()[0];
+    }
+    long busiestPartition = java.util.Arrays.stream(perPartition).max().orElse(0);
+    System.out.printf("key skew: the busiest edge key carries %.2f%% of the flows; the busiest partition %.1f%% (even: %.1f%%)%n",
+        100.0 * busiestEdge / flows, 100.0 * busiestPartition / flows, 100.0 / partitions);
+  }
+
+  /**
    * The job jar on one fresh session cluster per entry of --task-managers, one after the other on the
    * same input (each with a consumer group of its own, from earliest); returns the first run's seconds.
    */
@@ -208,7 +226,8 @@ public final class TrafficBench implements Callable<Integer> {
         .withStart(java.time.Instant.now().minus(Duration.ofHours(25)));
     ClusterSimulator simulator = ClusterSimulator.of(settings);
     WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
-    Set<String> edges = new HashSet<>();
+    // Flows per edge key (at most a million keys), for the count and the skew.
+    Map<String, long[]> edges = new HashMap<>();
     long begin = System.nanoTime();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all",
         "linger.ms", 20, "batch.size", 512 * 1024, "compression.type", "lz4", "buffer.memory", 256L * 1024 * 1024),
@@ -216,8 +235,11 @@ public final class TrafficBench implements Callable<Integer> {
       long sent = simulator.run(flows, new SimulationSink() {
         @Override
         public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
-          if (edges.size() < 1_000_000) {
-            edges.add(edgeKey);
+          long[] count = edges.get(edgeKey);
+          if (count != null) {
+            count[0]++;
+          } else if (edges.size() < 1_000_000) {
+            edges.put(edgeKey, new long[] {1});
           }
           producer.send(new ProducerRecord<>(topic, edgeKey.getBytes(StandardCharsets.UTF_8), codec.encode(flow)));
         }
@@ -225,6 +247,7 @@ public final class TrafficBench implements Callable<Integer> {
       producer.flush();
       double seconds = (System.nanoTime() - begin) / 1e9;
       int pods = simulator.cluster().workloads().stream().mapToInt(w -> simulator.cluster().pods(w).size()).sum();
+      printSkew(edges, sent);
       return new Load(sent, edges.size(), pods, simulator.cluster().services().size(), seconds);
     }
   }

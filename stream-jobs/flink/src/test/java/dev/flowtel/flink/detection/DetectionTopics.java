@@ -24,9 +24,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /** The four topics of a detection IT on the real broker, named for one run, and a simulation loaded onto them. */
-public record DetectionTopics(String bootstrap, String run, String flows, String state, String anomalies, String dlq) {
+record DetectionTopics(String bootstrap, String run, String flows, String state, String anomalies, String dlq) {
 
-  public static DetectionTopics create(String bootstrap, String prefix) throws Exception {
+  static DetectionTopics create(String bootstrap, String prefix) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     DetectionTopics topics = new DetectionTopics(bootstrap, run, prefix + ".flows." + run, prefix + ".cluster-state." + run,
         prefix + ".anomalies." + run, prefix + ".dlq." + run);
@@ -40,7 +40,7 @@ public record DetectionTopics(String bootstrap, String run, String flows, String
   }
 
   /** 14 minutes at 150 flows/s: a port scan at minute 8 and a policy violation at minute 10, after 5 minutes of learning. */
-  public static ClusterSimulator portScanThenViolation(long seed) {
+  static ClusterSimulator portScanThenViolation(long seed) {
     return ClusterSimulator.of(SimulatorSettings.defaults().withSeed(seed).withFlowsPerSecond(150)
         .withDuration(Duration.ofMinutes(14)).withEpisodesPerType(0).withEpisodes(List.of(
             new EpisodeSpec(EpisodeType.PORT_SCAN, Duration.ofMinutes(8), Duration.ofMinutes(1), null),
@@ -48,23 +48,13 @@ public record DetectionTopics(String bootstrap, String run, String flows, String
   }
 
   /** A flow of a simulation as the collector sends it (keyed by edge, on its key's partition), and when it ended. */
-  public record KeyedFlow(ProducerRecord<byte[], byte[]> record, long flowEndMillis) {}
-
-  /** The index of the first of {@code flows} that ends at or after {@code millis}: where a part of the input begins. */
-  public static int firstEndingAtOrAfter(List<KeyedFlow> flows, long millis) {
-    for (int i = 0; i < flows.size(); i++) {
-      if (flows.get(i).flowEndMillis() >= millis) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no flow ends at or after " + millis);
-  }
+  record KeyedFlow(ProducerRecord<byte[], byte[]> record, long flowEndMillis) {}
 
   /**
    * The simulation's cluster state, then {@code before} on flows partition 0, then its flows keyed
    * by edge over both partitions, as the collector keys them; returns the number of flows sent.
    */
-  public long load(ClusterSimulator sim, byte[]... before) {
+  long load(ClusterSimulator sim, byte[]... before) {
     loadClusterState(sim);
     List<KeyedFlow> flows = flows(sim);
     try (var producer = InputProducer.create(bootstrap)) {
@@ -76,7 +66,7 @@ public record DetectionTopics(String bootstrap, String run, String flows, String
     return flows.size();
   }
 
-  public void loadClusterState(ClusterSimulator sim) {
+  void loadClusterState(ClusterSimulator sim) {
     WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
     try (var producer = InputProducer.create(bootstrap)) {
       for (ClusterStateRecord r : sim.clusterState()) {
@@ -87,7 +77,7 @@ public record DetectionTopics(String bootstrap, String run, String flows, String
   }
 
   /** The simulation's flows in delivery order, for the flows topic. */
-  public List<KeyedFlow> flows(ClusterSimulator sim) {
+  List<KeyedFlow> flows(ClusterSimulator sim) {
     WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
     List<KeyedFlow> flows = new ArrayList<>();
     sim.run((flow, edgeKey, label) -> flows.add(new KeyedFlow(new ProducerRecord<>(this.flows,
@@ -96,14 +86,14 @@ public record DetectionTopics(String bootstrap, String run, String flows, String
     return flows;
   }
 
-  public void send(List<KeyedFlow> flows) {
+  void send(List<KeyedFlow> flows) {
     try (var producer = InputProducer.create(bootstrap)) {
       flows.forEach(flow -> producer.send(flow.record()));
     }
   }
 
   /** The offsets of each flows partition once {@code flows} (from a new topic's start) are on it. */
-  public Map<TopicPartition, Long> flowsEnds(List<KeyedFlow> flows) {
+  Map<TopicPartition, Long> flowsEnds(List<KeyedFlow> flows) {
     Map<TopicPartition, Long> ends = new HashMap<>();
     for (int p = 0; p < 2; p++) {
       ends.put(new TopicPartition(this.flows, p), 0L);

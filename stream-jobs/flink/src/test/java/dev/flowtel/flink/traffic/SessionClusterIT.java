@@ -3,9 +3,6 @@ package dev.flowtel.flink.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.flowtel.flink.detection.AnomalyConservation;
-import dev.flowtel.flink.detection.DetectionTopics;
-import dev.flowtel.flink.detection.PolicyAnomalyMain;
 import dev.flowtel.flink.testing.KafkaTopics;
 import dev.flowtel.flink.testing.NextFlowEventRelease;
 import dev.flowtel.localstack.FlinkJobClient;
@@ -13,9 +10,6 @@ import dev.flowtel.localstack.FlinkJobClient.Submission;
 import dev.flowtel.localstack.FlinkSessionCluster;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.ServiceTraffic;
-import dev.flowtel.simulator.ClusterSimulator;
-import dev.flowtel.simulator.episode.EpisodeType;
-import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.SharedServers;
 import dev.flowtel.testing.WithKafka;
@@ -30,7 +24,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * window of the input.
  *
  * <p>The upgrade scenario upgrades to the next release of the job, whose input carries the next
- * release's FlowEvent schema ({@link NextFlowEventRelease}). A third scenario, nightly, kills a
- * TaskManager under the policy anomaly job. One cluster start serves them all.
+ * release's FlowEvent schema ({@link NextFlowEventRelease}). One cluster start serves both scenarios.
  */
 @WithKafka
 @Timeout(600)
@@ -147,51 +139,6 @@ class SessionClusterIT {
     client.cancel(after);
   }
 
-  /**
-   * The policy anomaly job (parallelism 2, a subtask on each TaskManager) on a simulation with a port
-   * scan and a policy violation after the learning period: once the job has sent the violation's
-   * anomaly, after a checkpoint that covers the flows to 2 s before the violation, a TaskManager is
-   * SIGKILLed. The job restores on the survivor's slots with its detectors' and cluster state: a
-   * read_committed consumer then sees both anomalies, and each anomaly's revisions 0, 1, 2, ... once
-   * each, none missing. Nightly (about a minute more on this cluster), beside DetectionRecoveryIT's
-   * failure on a MiniCluster in CI.
-   */
-  @Test
-  @Tag("nightly")
-  void theDetectionJobAfterATaskManagerKillNeitherLosesNorRepeatsAnAnomalyRevision(KafkaFixture kafka) throws Exception {
-    DetectionTopics topics = DetectionTopics.create(kafka.bootstrapServers(), "it.cluster.det");
-    KafkaTopics reader = new KafkaTopics(kafka.bootstrapServers());
-    ClusterSimulator sim = DetectionTopics.portScanThenViolation(9202);
-    GroundTruthLabel violation = sim.episodes().stream().filter(l -> l.type() == EpisodeType.POLICY_VIOLATION)
-        .findFirst().orElseThrow();
-    topics.loadClusterState(sim);
-    List<DetectionTopics.KeyedFlow> flows = topics.flows(sim);
-    int secondPart = DetectionTopics.firstEndingAtOrAfter(flows, violation.start().toEpochMilli() - 2_000);
-    int thirdPart = DetectionTopics.firstEndingAtOrAfter(flows, violation.end().toEpochMilli());
-    String group = "it-cluster-det-" + topics.run();
-    List<String> args = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--flows-topic", topics.flows(),
-        "--cluster-state-topic", topics.state(), "--anomalies-topic", topics.anomalies(), "--dlq-topic", topics.dlq(),
-        "--group-id", group, "--starting-offsets", "earliest", "--idleness", "1h", "--learning-period", "5m",
-        "--checkpoint-interval", "2s", "--restart-attempts", "20", "--restart-delay", "1s", "--parallelism", "2");
-
-    topics.send(flows.subList(0, secondPart));
-    String job = client.runWithRest(Submission.of(JOB_JAR, PolicyAnomalyMain.class.getName(), args));
-    client.awaitRunning(job, Duration.ofMinutes(3));
-    awaitCommitted(reader, group, topics.flowsEnds(flows.subList(0, secondPart)));
-    topics.send(flows.subList(secondPart, thirdPart));
-    AnomalyConservation.awaitSent(reader, topics, violation);
-    cluster.killTaskManager(0);
-
-    awaitRestored(job);
-    client.awaitRunning(job, Duration.ofMinutes(3));
-    topics.send(flows.subList(thirdPart, flows.size()));
-    awaitCommitted(reader, group, topics.flowsEnds(flows));
-
-    AnomalyConservation.assertConserved(reader, topics, sim.episodes());
-    client.cancel(job);
-    cluster.startTaskManager();
-  }
-
   /** A job submitted, and how many checkpoints it had completed once one covered the first part. */
   private record Started(String id, long checkpointsAfterFirstPart) {}
 
@@ -227,12 +174,8 @@ class SessionClusterIT {
 
   /** Waits until a completed checkpoint committed the job's input offsets up to {@code ends}. */
   private static void awaitCommitted(Run run, Map<TopicPartition, Long> ends) {
-    awaitCommitted(run.topics, run.group, ends);
-  }
-
-  private static void awaitCommitted(KafkaTopics topics, String group, Map<TopicPartition, Long> ends) {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (!topics.committedUpTo(group, ends)) {
+    while (!run.topics.committedUpTo(run.group, ends)) {
       if (Instant.now().isAfter(deadline)) {
         fail("the job did not commit input offsets " + ends + " within 3 minutes");
       }

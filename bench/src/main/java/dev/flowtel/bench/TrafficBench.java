@@ -6,6 +6,7 @@ import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
+import dev.flowtel.localstack.FlinkJobClient;
 import dev.flowtel.localstack.KafkaBroker;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
@@ -20,10 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,7 +49,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./flowtel bench traffic}: loads simulator flows into a real local broker, then measures,
  * side by side in one run, a decode-only pass over the topic (the ceiling: what just reading and
- * decoding costs) and the Flink traffic aggregation job from earliest to the end.
+ * decoding costs) and the Flink traffic aggregation job from earliest to the end: on a MiniCluster in
+ * this JVM or, with {@code --flink-cluster}, the shaded job jar on local session clusters of one or
+ * more TaskManagers.
  */
 @Command(name = "traffic", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = "Flows/s of the Flink traffic aggregation job (and, with --engines, the Kafka Streams app) against a "
@@ -86,6 +88,29 @@ public final class TrafficBench implements Callable<Integer> {
       description = "Engines to measure on the same input, side by side: flink, kafka-streams, or both (flink,kafka-streams).")
   List<String> engines;
 
+  @Option(names = "--extra-edges", defaultValue = "3",
+      description = "Simulator: API-to-API calls across namespaces on top of its fixed pattern, each a service edge of its own "
+          + "(e.g. 100000, with --namespaces 300, for about 100k edges of state).")
+  int extraEdges;
+
+  @Option(names = "--flink-cluster",
+      description = "Run the Flink job jar on a local Flink session cluster (a JobManager and --task-managers TaskManagers, "
+          + "each its own JVM) instead of the MiniCluster: same input, same measurement, plus its checkpoints' size and time.")
+  boolean flinkCluster;
+
+  @Option(names = "--task-managers", split = ",", defaultValue = "1",
+      description = "With --flink-cluster: TaskManagers of the session cluster; a list (1,2) runs one fresh cluster after "
+          + "another on the same input. Each gets just enough slots for parallelism --partitions.")
+  List<Integer> taskManagers;
+
+  @Option(names = "--task-manager-memory", defaultValue = "2048m",
+      description = "With --flink-cluster: taskmanager.memory.process.size of each TaskManager (the MiniCluster shares this JVM's heap).")
+  String taskManagerMemory;
+
+  @Option(names = "--flink-job-jar", defaultValue = "${env:FLOWTEL_ROOT:-.}/stream-jobs/flink/target/flowtel-flink-job.jar",
+      description = "With --flink-cluster: the shaded job jar to submit.")
+  Path flinkJobJar;
+
   @Option(names = "--streams-commit-interval", defaultValue = "5s",
       description = "Commit interval of the Kafka Streams app (its default; exactly_once_v2 commits a transaction each).")
   String streamsCommitInterval;
@@ -113,7 +138,9 @@ public final class TrafficBench implements Callable<Integer> {
           load.flows / skimSeconds, skimSeconds, partitions);
 
       double jobSeconds = Double.NaN;
-      if (engines.contains("flink")) {
+      if (engines.contains("flink") && flinkCluster) {
+        jobSeconds = runOnSessionClusters(bootstrap, topic, load, decodeSeconds);
+      } else if (engines.contains("flink")) {
         jobSeconds = runJob(bootstrap, topic);
         System.out.printf("Flink traffic aggregation: %,.0f flows/s (%.1f s, parallelism %d, exactly-once, rollup %s)%n",
             load.flows / jobSeconds, jobSeconds, partitions, rollup());
@@ -138,15 +165,69 @@ public final class TrafficBench implements Callable<Integer> {
 
   private record Load(long flows, int edges, int pods, int services, double seconds) {}
 
+  /**
+   * Key skew of the input: the busiest edge key's share of the flows, and the busiest partition's
+   * (the producer's default partitioner hashes the edge key, as the collector's does), against an
+   * even 1 / partitions.
+   */
+  private void printSkew(Map<String, long[]> edges, long flows) {
+    long busiestEdge = 0;
+    long[] perPartition = new long[partitions];
+    for (Map.Entry<String, long[]> edge : edges.entrySet()) {
+      busiestEdge = Math.max(busiestEdge, edge.getValue()[0]);
+      byte[] key = edge.getKey().getBytes(StandardCharsets.UTF_8);
+      perPartition[org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions]
+          += edge.getValue()[0];
+    }
+    long busiestPartition = java.util.Arrays.stream(perPartition).max().orElse(0);
+    System.out.printf("key skew: the busiest edge key carries %.2f%% of the flows; the busiest partition %.1f%% (even: %.1f%%)%n",
+        100.0 * busiestEdge / flows, 100.0 * busiestPartition / flows, 100.0 / partitions);
+  }
+
+  /**
+   * The job jar on one fresh session cluster per entry of --task-managers, one after the other on the
+   * same input (each with a consumer group of its own, from earliest); returns the first run's seconds.
+   */
+  private double runOnSessionClusters(String bootstrap, String topic, Load load, double decodeSeconds) {
+    double first = Double.NaN;
+    for (int count : taskManagers) {
+      Path clusterDir = dir.toAbsolutePath().resolve("flink-cluster-" + System.currentTimeMillis());
+      SessionClusterRun.Result run = SessionClusterRun.run(flinkJobJar.toAbsolutePath(), clusterDir, count, taskManagerMemory, partitions,
+          dev.flowtel.flink.traffic.TrafficAggregationMain.class.getName(), jobArgs(bootstrap, topic));
+      System.out.printf("Flink traffic aggregation on a session cluster of %d TaskManager(s) x %d slot(s): %,.0f flows/s "
+          + "(%.1f s from the run request to FINISHED, parallelism %d, exactly-once, rollup %s)%n", count,
+          run.slotsPerTaskManager(), load.flows / run.seconds(), run.seconds(), partitions, rollup());
+      System.out.printf("  source vertex ran %.1f s (deployed to end of input): %,.0f flows/s%n", run.sourceSeconds(),
+          load.flows / run.sourceSeconds());
+      System.out.printf("  ratio job / decode-only ceiling: %.2f%n", decodeSeconds / run.seconds());
+      if (Double.isNaN(first)) {
+        first = run.seconds();
+      } else {
+        System.out.printf("  ratio to the first cluster (%d TaskManager(s)): %.2f%n", taskManagers.get(0), first / run.seconds());
+      }
+      for (FlinkJobClient.CheckpointRecord c : run.checkpoints()) {
+        System.out.printf("  checkpoint %d %s%s: %,d bytes of state, %d ms end to end%n", c.id(), c.status(),
+            c.savepoint() ? " (savepoint)" : "", c.stateSizeBytes(), c.endToEndMillis());
+      }
+      FlinkJobClient.CheckpointRecord largest = run.largestCheckpoint();
+      if (largest != null) {
+        System.out.printf("  largest checkpoint: %,d bytes (%,.0f bytes per distinct edge key of the input), %d ms%n",
+            largest.stateSizeBytes(), (double) largest.stateSizeBytes() / load.edges, largest.endToEndMillis());
+      }
+    }
+    return first;
+  }
+
   private Load load(String bootstrap, String topic) {
     // Real timestamps (now minus the run) keep the broker's retention from deleting the input.
     SimulatorSettings settings = SimulatorSettings.defaults()
-        .withSeed(seed).withNamespaces(namespaces).withPodsPerWorkload(podsPerWorkload).withNodes(40)
+        .withSeed(seed).withNamespaces(namespaces).withPodsPerWorkload(podsPerWorkload).withNodes(40).withExtraEdges(extraEdges)
         .withFlowsPerSecond(50_000).withDuration(Duration.ofHours(24)).withEpisodesPerType(0)
         .withStart(java.time.Instant.now().minus(Duration.ofHours(25)));
     ClusterSimulator simulator = ClusterSimulator.of(settings);
     WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
-    Set<String> edges = new HashSet<>();
+    // Flows per edge key (at most a million keys), for the count and the skew.
+    Map<String, long[]> edges = new HashMap<>();
     long begin = System.nanoTime();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all",
         "linger.ms", 20, "batch.size", 512 * 1024, "compression.type", "lz4", "buffer.memory", 256L * 1024 * 1024),
@@ -154,8 +235,11 @@ public final class TrafficBench implements Callable<Integer> {
       long sent = simulator.run(flows, new SimulationSink() {
         @Override
         public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
-          if (edges.size() < 1_000_000) {
-            edges.add(edgeKey);
+          long[] count = edges.get(edgeKey);
+          if (count != null) {
+            count[0]++;
+          } else if (edges.size() < 1_000_000) {
+            edges.put(edgeKey, new long[] {1});
           }
           producer.send(new ProducerRecord<>(topic, edgeKey.getBytes(StandardCharsets.UTF_8), codec.encode(flow)));
         }
@@ -163,6 +247,7 @@ public final class TrafficBench implements Callable<Integer> {
       producer.flush();
       double seconds = (System.nanoTime() - begin) / 1e9;
       int pods = simulator.cluster().workloads().stream().mapToInt(w -> simulator.cluster().pods(w).size()).sum();
+      printSkew(edges, sent);
       return new Load(sent, edges.size(), pods, simulator.cluster().services().size(), seconds);
     }
   }
@@ -254,13 +339,19 @@ public final class TrafficBench implements Callable<Integer> {
     }
   }
 
-  private double runJob(String bootstrap, String topic) throws Exception {
-    TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", bootstrap,
+  /** The job's options in every Flink run of the bench (bounded, from earliest, a group of its own), but its checkpoint dir. */
+  private List<String> jobArgs(String bootstrap, String topic) {
+    return List.of("--bootstrap-servers", bootstrap,
         "--flows-topic", topic, "--traffic-topic", "bench.traffic", "--dlq-topic", "bench.dlq",
         "--group-id", "bench-" + System.currentTimeMillis(), "--starting-offsets", "earliest", "--bounded",
-        "--parallelism", Integer.toString(partitions), "--rollup", rollup(),
-        // The JobManager's in-memory checkpoint storage refuses state over 5 MB.
-        "--checkpoint-dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString());
+        "--parallelism", Integer.toString(partitions), "--rollup", rollup());
+  }
+
+  private double runJob(String bootstrap, String topic) throws Exception {
+    List<String> args = new ArrayList<>(jobArgs(bootstrap, topic));
+    // The JobManager's in-memory checkpoint storage refuses state over 5 MB.
+    args.addAll(List.of("--checkpoint-dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString()));
+    TrafficAggregationConfig config = TrafficAggregationConfig.parse(args.toArray(String[]::new));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         Configuration.fromMap(config.flinkConfiguration()));
     FlowClock.reset();

@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -269,6 +272,36 @@ public final class FlinkJobClient {
     return new Checkpoints(node.path("counts").path("completed").asLong(),
         restored.isObject() ? Optional.of(restored.path("id").asLong()) : Optional.empty(),
         completed.isObject() ? Optional.of(completed.path("id").asLong()) : Optional.empty());
+  }
+
+  /**
+   * One checkpoint in {@code /jobs/<id>/checkpoints}' history: its status, the size of its state
+   * (full, not incremental) and the time from its trigger to its last acknowledgement.
+   */
+  public record CheckpointRecord(long id, String status, boolean savepoint, long stateSizeBytes, long endToEndMillis) {}
+
+  /** The checkpoints the JobManager remembers of the job (its history, 10 by default), oldest first; also after it ended. */
+  public List<CheckpointRecord> checkpointHistory(String jobId) {
+    List<CheckpointRecord> history = new ArrayList<>();
+    for (JsonNode checkpoint : get("/jobs/" + jobId + "/checkpoints").path("history")) {
+      history.add(new CheckpointRecord(checkpoint.path("id").asLong(), checkpoint.path("status").asText(),
+          checkpoint.path("is_savepoint").asBoolean(), checkpoint.path("state_size").asLong(),
+          checkpoint.path("end_to_end_duration").asLong()));
+    }
+    history.sort(Comparator.comparingLong(CheckpointRecord::id));
+    return history;
+  }
+
+  /**
+   * How long each vertex of the job ran, by name, in milliseconds ({@code GET /jobs/<id>}: from the
+   * first subtask's start to the last one's end).
+   */
+  public Map<String, Long> vertexDurations(String jobId) {
+    Map<String, Long> durations = new LinkedHashMap<>();
+    for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+      durations.put(vertex.path("name").asText(), vertex.path("duration").asLong());
+    }
+    return durations;
   }
 
   /** Waits until the job has completed more than {@code count} checkpoints; returns the new count. */

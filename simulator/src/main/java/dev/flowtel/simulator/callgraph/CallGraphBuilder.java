@@ -82,7 +82,10 @@ public final class CallGraphBuilder {
       call(web, firstApis.get(i + 1), "http", TrafficShape.HTTP);
     }
     List<Workload> allApis = cluster.workloads().stream().filter(w -> w.role() == Role.API).toList();
-    for (int attempts = 0, added = 0; added < settings.extraEdges() && attempts < 100 && allApis.size() > 1; attempts++) {
+    // Random pairs repeat and some are taken: allow a fixed number of misses per edge asked for, so a
+    // large extraEdges (a benchmark's 100k edges) is met whenever the APIs have that many pairs.
+    long maxAttempts = 100 + 20L * settings.extraEdges();
+    for (long attempts = 0, added = 0; added < settings.extraEdges() && attempts < maxAttempts && allApis.size() > 1; attempts++) {
       Workload from = allApis.get(random.nextInt(allApis.size()));
       Workload to = allApis.get(random.nextInt(allApis.size()));
       if (from != to && call(from, to, "grpc", TrafficShape.GRPC)) {

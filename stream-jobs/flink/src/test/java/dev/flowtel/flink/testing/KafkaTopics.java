@@ -101,6 +101,11 @@ public final class KafkaTopics {
     }
   }
 
+  /** The window start of one record of a traffic topic, in epoch millis. */
+  public static long trafficWindowStart(ConsumerRecord<byte[], byte[]> record) {
+    return decodeTraffic(List.of(record)).get(0).getWindowStart().toEpochMilli();
+  }
+
   public static List<ServiceTraffic> decodeTraffic(List<ConsumerRecord<byte[], byte[]>> records) {
     WireCodec<ServiceTraffic> codec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
     return records.stream().map(r -> codec.decode(r.value()).orElseThrow()).toList();

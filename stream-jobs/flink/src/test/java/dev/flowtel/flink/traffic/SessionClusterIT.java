@@ -3,38 +3,30 @@ package dev.flowtel.flink.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.flowtel.core.edge.ClassifiedFlow;
-import dev.flowtel.core.edge.FlowClassifier;
-import dev.flowtel.core.traffic.TrafficAccumulator;
-import dev.flowtel.flink.kafka.ServiceTrafficRecordSerializer;
 import dev.flowtel.flink.testing.KafkaTopics;
+import dev.flowtel.flink.testing.NextFlowEventRelease;
 import dev.flowtel.localstack.FlinkJobClient;
 import dev.flowtel.localstack.FlinkJobClient.Submission;
 import dev.flowtel.localstack.FlinkSessionCluster;
 import dev.flowtel.schema.Endpoint;
-import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.SharedServers;
 import dev.flowtel.testing.WithKafka;
-import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded job jar on a real Flink session cluster (a JobManager and two TaskManagers, each its own
@@ -47,6 +39,9 @@ import org.junit.jupiter.api.Timeout;
  * has written a window of them, SIGKILLs a TaskManager. The job restarts from the last checkpoint on the
  * surviving TaskManager; the rest of the input follows, and a flow per partition far later closes every
  * window of the input.
+ *
+ * <p>The upgrade scenario upgrades to the next release of the job, whose input carries the next
+ * release's FlowEvent schema ({@link NextFlowEventRelease}). One cluster start serves both scenarios.
  */
 @WithKafka
 @Timeout(600)
@@ -78,70 +73,92 @@ class SessionClusterIT {
   @Test
   void aTaskManagerKilledMidWindowNeitherLosesNorDuplicatesAWindow(KafkaFixture kafka) throws Exception {
     Run run = Run.create(kafka, "tmkill", 2);
-    Input input = Input.generate(2);
-    int secondPart = input.firstEndingAtOrAfter(FIRST_PART_ENDS);
+    TrafficInput input = TrafficInput.generate(2);
     int thirdPart = input.firstEndingAtOrAfter(SECOND_PART_ENDS);
 
-    run.produce(input, 0, secondPart);
     // As the README's deploy lines do it: the flink run front end, detached.
-    String job = client.runWithCli(Submission.of(JOB_JAR, TrafficAggregationMain.class.getName(), run.jobArgs(2)));
-    client.awaitRunning(job, Duration.ofMinutes(3));
-    awaitCommitted(run, input.ends(run.flows, secondPart));
-    long checkpointsBeforeKill = client.checkpoints(job).completed();
-
-    run.produce(input, secondPart, thirdPart);
-    run.topics.awaitUncommitted(run.traffic, "window of the second part", r -> windowStart(r) >= FIRST_PART_ENDS);
+    Started job = runThroughSecondPart(run, input,
+        () -> client.runWithCli(Submission.of(JOB_JAR, TrafficAggregationMain.class.getName(), run.jobArgs(2))));
     cluster.killTaskManager(0);
 
     // The job restores the last completed checkpoint on the surviving TaskManager's two slots.
-    awaitRestored(job);
-    client.awaitRunning(job, Duration.ofMinutes(3));
-    run.produce(input, thirdPart, input.size());
+    awaitRestored(job.id());
+    client.awaitRunning(job.id(), Duration.ofMinutes(3));
+    run.produce(input.arrivals(), input, thirdPart, input.size());
     run.produceClosingFlows();
     awaitCommitted(run, run.endsWithClosing(input));
 
-    assertThat(checkpointsBeforeKill).as("a checkpoint completed before the kill").isPositive();
-    assertThat(client.checkpoints(job).restoredId()).as("the job restored a checkpoint").isPresent();
+    assertThat(job.checkpointsAfterFirstPart()).as("a checkpoint completed before the kill").isPositive();
+    assertThat(client.checkpoints(job.id()).restoredId()).as("the job restored a checkpoint").isPresent();
     assertConserved(run, input);
-    client.cancel(job);
+    client.cancel(job.id());
     // The next scenario needs the slots back: a replacement TaskManager joins.
     cluster.startTaskManager();
   }
 
   /**
-   * Stop-with-savepoint over REST while flows keep coming, then the job started again from the
-   * savepoint with parallelism 3 instead of 2 (on three partitions, so every subtask reads one and
-   * every watermark moves): windows open at the savepoint close with every flow, none twice.
+   * The upgrade the deploy README describes, to the next release: stop-with-savepoint over REST while
+   * flows keep coming, then the next release's job jar (which publishes the next FlowEvent version,
+   * {@link NextFlowEventRelease}) started from the savepoint with parallelism 3 instead of 2 (on three
+   * partitions, so every subtask reads one and every watermark moves).
+   *
+   * <p>Collectors upgrade as the job does, node by node: until the savepoint every flow is written
+   * with today's schema; while no job runs, the first half of the rest still is (collectors not yet
+   * upgraded), the second half and the closing flows are written by the next release's collector.
+   * The new job reads both from the savepoint's offsets: windows open at the savepoint close with
+   * every flow, none twice, and nothing goes to the dead-letter topic.
    */
   @Test
-  void stopWithSavepointAndRestartWiderNeitherLosesNorDuplicatesAWindow(KafkaFixture kafka) throws Exception {
+  void upgradeFromASavepointToTheNextReleaseWiderAndWithTheNextFlowSchemaNeitherLosesNorDuplicatesAWindow(
+      KafkaFixture kafka, @TempDir Path jars) throws Exception {
+    NextFlowEventRelease next = new NextFlowEventRelease();
+    assertThat(next.knownToThisBuild()).as("the job before the upgrade does not know the next FlowEvent version").isFalse();
+    Path nextJar = next.jobJar(JOB_JAR, jars.resolve("flowtel-flink-job-next.jar"));
     Run run = Run.create(kafka, "upgrade", 3);
-    Input input = Input.generate(3);
-    int secondPart = input.firstEndingAtOrAfter(FIRST_PART_ENDS);
+    TrafficInput input = TrafficInput.generate(3);
     int thirdPart = input.firstEndingAtOrAfter(SECOND_PART_ENDS);
+    int nextWritersFrom = (thirdPart + input.size()) / 2;
+    List<byte[]> nextRelease = next.rewrite(input.arrivals());
 
-    run.produce(input, 0, secondPart);
-    String jar = client.uploadJar(JOB_JAR);
-    Submission submission = Submission.of(JOB_JAR, TrafficAggregationMain.class.getName(), run.jobArgs(2));
-    String before = client.runJar(jar, submission);
-    client.awaitRunning(before, Duration.ofMinutes(3));
-    awaitCommitted(run, input.ends(run.flows, secondPart));
-
-    run.produce(input, secondPart, thirdPart);
-    run.topics.awaitUncommitted(run.traffic, "window of the second part", r -> windowStart(r) >= FIRST_PART_ENDS);
-    String savepoint = client.stopWithSavepoint(before, cluster.savepointDir(), Duration.ofMinutes(3));
-    client.awaitState(before, "FINISHED", Duration.ofMinutes(1));
+    Started before = runThroughSecondPart(run, input, () -> client.runWithRest(
+        Submission.of(JOB_JAR, TrafficAggregationMain.class.getName(), run.jobArgs(2))));
+    String savepoint = client.stopWithSavepoint(before.id(), cluster.savepointDir(), Duration.ofMinutes(3));
+    client.awaitState(before.id(), "FINISHED", Duration.ofMinutes(1));
 
     // Flows keep coming while no job runs; the next one starts from the savepoint's offsets.
-    run.produce(input, thirdPart, input.size());
-    String after = client.runJar(jar, new Submission(JOB_JAR, TrafficAggregationMain.class.getName(), run.jobArgs(3), savepoint, 3));
+    run.produce(input.arrivals(), input, thirdPart, nextWritersFrom);
+    run.produce(nextRelease, input, nextWritersFrom, input.size());
+    String after = client.runWithRest(new Submission(nextJar, TrafficAggregationMain.class.getName(), run.jobArgs(3), savepoint, 3));
     client.awaitRunning(after, Duration.ofMinutes(3));
-    run.produceClosingFlows();
+    run.produceClosingFlows(next);
     awaitCommitted(run, run.endsWithClosing(input));
 
     assertThat(client.checkpoints(after).restoredId()).as("the new job restored the savepoint").isPresent();
     assertConserved(run, input);
+    assertThat(run.topics.readCommitted(run.dlq)).as("dead letters of either job").isEmpty();
     client.cancel(after);
+  }
+
+  /** A job submitted, and how many checkpoints it had completed once one covered the first part. */
+  private record Started(String id, long checkpointsAfterFirstPart) {}
+
+  /**
+   * What both scenarios begin with: the first part produced, the job submitted and running, a
+   * checkpoint committing the first part's offsets; then the second part produced and a window of
+   * it sent by the job (in a transaction no checkpoint has committed yet).
+   */
+  private static Started runThroughSecondPart(Run run, TrafficInput input, Supplier<String> submit) {
+    int secondPart = input.firstEndingAtOrAfter(FIRST_PART_ENDS);
+    int thirdPart = input.firstEndingAtOrAfter(SECOND_PART_ENDS);
+    run.produce(input.arrivals(), input, 0, secondPart);
+    String job = submit.get();
+    client.awaitRunning(job, Duration.ofMinutes(3));
+    awaitCommitted(run, input.ends(run.flows, secondPart));
+    long checkpoints = client.checkpoints(job).completed();
+    run.produce(input.arrivals(), input, secondPart, thirdPart);
+    run.topics.awaitUncommitted(run.traffic, "window of the second part",
+        r -> KafkaTopics.trafficWindowStart(r) >= FIRST_PART_ENDS);
+    return new Started(job, checkpoints);
   }
 
   private static void awaitRestored(String job) {
@@ -170,47 +187,20 @@ class SessionClusterIT {
    * Every window of the input, read with read_committed, once, with the input's sums. The window
    * results of the checkpoint that committed the last input offsets may commit a moment after
    * those offsets, so this reads until every expected window is there (the deadline is a safety net).
+   * The closing flows' own windows are left out.
    */
-  private static void assertConserved(Run run, Input input) {
-    Map<String, TrafficAccumulator> expected = input.expected();
+  private static void assertConserved(Run run, TrafficInput input) {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    Map<String, List<ServiceTraffic>> byWindow;
+    List<ServiceTraffic> written;
     do {
-      byWindow = new TreeMap<>();
-      for (ServiceTraffic t : KafkaTopics.decodeTraffic(run.topics.readCommitted(run.traffic))) {
-        if (t.getWindowStart().toEpochMilli() < CLOSING - 60_000) {
-          byWindow.computeIfAbsent(ServiceTrafficRecordSerializer.key(t), k -> new ArrayList<>()).add(t);
-        }
-      }
-      if (byWindow.keySet().containsAll(expected.keySet())) {
+      written = KafkaTopics.decodeTraffic(run.topics.readCommitted(run.traffic)).stream()
+          .filter(t -> t.getWindowStart().toEpochMilli() < CLOSING - 60_000).toList();
+      if (input.hasEveryWindow(written)) {
         break;
       }
       pause();
     } while (Instant.now().isBefore(deadline));
-    assertThat(byWindow.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-    long outputBytes = 0;
-    long outputPackets = 0;
-    for (Map.Entry<String, List<ServiceTraffic>> window : byWindow.entrySet()) {
-      assertThat(window.getValue()).as("records of %s", window.getKey()).hasSize(1);
-      ServiceTraffic actual = window.getValue().get(0);
-      long start = actual.getWindowStart().toEpochMilli();
-      assertThat(actual).as(window.getKey()).isEqualTo(expected.get(window.getKey()).toServiceTraffic(start, start + 10_000, 0));
-      outputBytes += actual.getBytesToDestination() + actual.getBytesToSource();
-      outputPackets += actual.getPacketsToDestination() + actual.getPacketsToSource();
-    }
-    long inputBytes = 0;
-    long inputPackets = 0;
-    for (TrafficAccumulator a : expected.values()) {
-      ServiceTraffic sums = a.toServiceTraffic(0, 1, 0);
-      inputBytes += sums.getBytesToDestination() + sums.getBytesToSource();
-      inputPackets += sums.getPacketsToDestination() + sums.getPacketsToSource();
-    }
-    assertThat(outputBytes).as("bytes out = bytes in").isEqualTo(inputBytes);
-    assertThat(outputPackets).as("packets out = packets in").isEqualTo(inputPackets);
-  }
-
-  private static long windowStart(ConsumerRecord<byte[], byte[]> record) {
-    return KafkaTopics.decodeTraffic(List.of(record)).get(0).getWindowStart().toEpochMilli();
+    input.assertConserved(written);
   }
 
   private static void pause() {
@@ -244,22 +234,40 @@ class SessionClusterIT {
           "--parallelism", Integer.toString(parallelism));
     }
 
-    void produce(Input input, int from, int to) throws Exception {
-      topics.produce(flows, input.arrivals().subList(from, to), i -> input.partitions().get(from + i));
+    /** Sends {@code records} {@code from} to {@code to} (the input's arrivals, as one writer or another wrote them) to their partitions. */
+    void produce(List<byte[]> records, TrafficInput input, int from, int to) {
+      try {
+        topics.produce(flows, records.subList(from, to), i -> input.partitions().get(from + i));
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot produce the input to " + flows, e);
+      }
     }
 
-    /** One exchange per partition far after the input, which moves both partitions' watermarks past every input window. */
+    /** One exchange per partition far after the input, which moves every partition's watermark past every input window. */
     void produceClosingFlows() throws Exception {
+      produceClosing(closing());
+    }
+
+    /** The closing flows as the next release's collector writes them. */
+    void produceClosingFlows(NextFlowEventRelease next) throws Exception {
+      produceClosing(next.rewrite(closing()));
+    }
+
+    private void produceClosing(List<byte[]> closing) throws Exception {
+      int perPartition = closing.size() / partitions;
+      topics.produce(flows, closing, i -> i / perPartition);
+    }
+
+    private List<byte[]> closing() {
       List<byte[]> closing = new ArrayList<>();
       double second = (CLOSING - ScriptedFlows.T0.toEpochMilli()) / 1000.0;
       for (int p = 0; p < partitions; p++) {
         closing.addAll(closingExchange(p, second).arrivals());
       }
-      int perPartition = closing.size() / partitions;
-      topics.produce(flows, closing, i -> i / perPartition);
+      return closing;
     }
 
-    Map<TopicPartition, Long> endsWithClosing(Input input) {
+    Map<TopicPartition, Long> endsWithClosing(TrafficInput input) {
       Map<TopicPartition, Long> ends = input.ends(flows, input.size());
       int perPartition = closingExchange(0, 0).arrivals().size();
       ends.replaceAll((tp, offset) -> offset + perPartition);
@@ -271,71 +279,6 @@ class SessionClusterIT {
       Endpoint to = ScriptedFlows.pod("server-0-0", "server-0", "Deployment", "node-b", List.of("server-0"));
       return new ScriptedFlows().exchange(from, new byte[] {10, (byte) 244, 3, (byte) partition}, 50_000, to,
           new byte[] {10, (byte) 244, 2, 0}, 8080, second, 100, 1_000, 0x12, 0x12, 100L);
-    }
-  }
-
-  /** The arrivals in order, the partition and flow end of each, and the windows they sum to. */
-  private record Input(List<byte[]> arrivals, List<Integer> partitions, List<Long> flowEnds,
-      Map<String, TrafficAccumulator> expected, int partitionCount) {
-
-    int size() {
-      return arrivals.size();
-    }
-
-    int firstEndingAtOrAfter(long millis) {
-      for (int i = 0; i < size(); i++) {
-        if (flowEnds.get(i) >= millis) {
-          return i;
-        }
-      }
-      throw new IllegalArgumentException("no flow ends at or after " + millis);
-    }
-
-    /** The offsets of each partition after the first {@code count} arrivals (the topic is new, the producer idempotent). */
-    Map<TopicPartition, Long> ends(String topic, int count) {
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      for (int p = 0; p < partitionCount; p++) {
-        ends.put(new TopicPartition(topic, p), 0L);
-      }
-      for (int i = 0; i < count; i++) {
-        ends.merge(new TopicPartition(topic, partitions.get(i)), 1L, Long::sum);
-      }
-      return ends;
-    }
-
-    /** 6,000 exchanges (24,000 observations: each direction seen at both ends) on 40 edges, in event-time order per partition. */
-    static Input generate(int partitionCount) {
-      List<byte[]> arrivals = new ArrayList<>();
-      List<Integer> partitions = new ArrayList<>();
-      List<Long> flowEnds = new ArrayList<>();
-      WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
-      FlowClassifier classifier = new FlowClassifier();
-      Map<String, TrafficAccumulator> expected = new HashMap<>();
-      for (int i = 0; i < 6_000; i++) {
-        int client = i % 40;
-        double second = i * 0.02;
-        Endpoint from = ScriptedFlows.pod("client-" + client + "-0", "client-" + client, "Deployment", "node-a", List.of());
-        Endpoint to = ScriptedFlows.pod("server-" + (client % 5) + "-0", "server-" + (client % 5), "Deployment", "node-b",
-            List.of("server-" + (client % 5)));
-        byte[] fromIp = {10, (byte) 244, 1, (byte) client};
-        byte[] toIp = {10, (byte) 244, 2, (byte) (client % 5)};
-        ScriptedFlows exchange = new ScriptedFlows().exchange(from, fromIp, 40_000 + i % 20_000, to, toIp, 8080, second,
-            100 + i % 900, 1_000 + i % 9_000, 0x12, 0x12, 100L + i % 1000);
-        for (byte[] bytes : exchange.arrivals()) {
-          FlowEvent flow = codec.decode(bytes).orElseThrow();
-          arrivals.add(bytes);
-          partitions.add(client % partitionCount);
-          flowEnds.add(flow.getFlowEnd().toEpochMilli());
-          classifier.classify(flow).ifPresent(c -> accumulate(expected, c));
-        }
-      }
-      return new Input(arrivals, partitions, flowEnds, expected, partitionCount);
-    }
-
-    private static void accumulate(Map<String, TrafficAccumulator> expected, ClassifiedFlow flow) {
-      long start = flow.eventTimeMillis() - Math.floorMod(flow.eventTimeMillis(), 10_000L);
-      String key = flow.edgeKey() + '@' + start + "/10000";
-      expected.computeIfAbsent(key, k -> new TrafficAccumulator()).add(flow);
     }
   }
 }

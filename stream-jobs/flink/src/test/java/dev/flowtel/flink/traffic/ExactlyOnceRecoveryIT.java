@@ -3,23 +3,17 @@ package dev.flowtel.flink.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
-import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.core.traffic.TrafficAccumulator;
 import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.flink.testing.CheckpointOnDemandCluster;
 import dev.flowtel.flink.testing.FailOnceAfterCheckpoint;
 import dev.flowtel.flink.testing.KafkaTopics;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
-import dev.flowtel.schema.Endpoint;
-import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.WithKafka;
-import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,7 +23,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -64,7 +57,7 @@ class ExactlyOnceRecoveryIT {
     KafkaTopics topics = new KafkaTopics(kafka.bootstrapServers());
     topics.create(2, flows, traffic, dlq);
 
-    Input input = generate();
+    ScriptedTraffic input = ScriptedTraffic.generate(2, 6_000);
     int secondPart = input.firstEndingAtOrAfter(CHECKPOINTED_TO);
     int thirdPart = input.firstEndingAtOrAfter(FAILS_AT);
 
@@ -130,70 +123,5 @@ class ExactlyOnceRecoveryIT {
 
   private static long windowStart(ConsumerRecord<byte[], byte[]> record) {
     return KafkaTopics.decodeTraffic(List.of(record)).get(0).getWindowStart().toEpochMilli();
-  }
-
-  /** The arrivals in order, the partition and flow end of each, and the windows they sum to. */
-  private record Input(List<byte[]> arrivals, List<Integer> partitions, List<Long> flowEnds,
-      Map<String, TrafficAccumulator> expected) {
-
-    int size() {
-      return arrivals.size();
-    }
-
-    int firstEndingAtOrAfter(long millis) {
-      for (int i = 0; i < size(); i++) {
-        if (flowEnds.get(i) >= millis) {
-          return i;
-        }
-      }
-      throw new IllegalArgumentException("no flow ends at or after " + millis);
-    }
-
-    /** The offsets of each partition after the first {@code count} arrivals (the topic is new, the producer idempotent). */
-    Map<TopicPartition, Long> ends(String topic, int count) {
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      for (int p = 0; p < 2; p++) {
-        ends.put(new TopicPartition(topic, p), 0L);
-      }
-      for (int i = 0; i < count; i++) {
-        ends.merge(new TopicPartition(topic, partitions.get(i)), 1L, Long::sum);
-      }
-      return ends;
-    }
-  }
-
-  /** 6,000 exchanges (24,000 observations: each direction seen at both ends) on 40 edges, in event-time order per partition. */
-  private static Input generate() {
-    List<byte[]> arrivals = new ArrayList<>();
-    List<Integer> partitions = new ArrayList<>();
-    List<Long> flowEnds = new ArrayList<>();
-    WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
-    FlowClassifier classifier = new FlowClassifier();
-    Map<String, TrafficAccumulator> expected = new HashMap<>();
-    for (int i = 0; i < 6_000; i++) {
-      int client = i % 40;
-      double second = i * 0.02;
-      Endpoint from = ScriptedFlows.pod("client-" + client + "-0", "client-" + client, "Deployment", "node-a", List.of());
-      Endpoint to = ScriptedFlows.pod("server-" + (client % 5) + "-0", "server-" + (client % 5), "Deployment", "node-b",
-          List.of("server-" + (client % 5)));
-      byte[] fromIp = {10, (byte) 244, 1, (byte) client};
-      byte[] toIp = {10, (byte) 244, 2, (byte) (client % 5)};
-      ScriptedFlows exchange = new ScriptedFlows().exchange(from, fromIp, 40_000 + i % 20_000, to, toIp, 8080, second,
-          100 + i % 900, 1_000 + i % 9_000, 0x12, 0x12, 100L + i % 1000);
-      for (byte[] bytes : exchange.arrivals()) {
-        FlowEvent flow = codec.decode(bytes).orElseThrow();
-        arrivals.add(bytes);
-        partitions.add(client % 2);
-        flowEnds.add(flow.getFlowEnd().toEpochMilli());
-        classifier.classify(flow).ifPresent(c -> accumulate(expected, c));
-      }
-    }
-    return new Input(arrivals, partitions, flowEnds, expected);
-  }
-
-  private static void accumulate(Map<String, TrafficAccumulator> expected, ClassifiedFlow flow) {
-    long start = flow.eventTimeMillis() - Math.floorMod(flow.eventTimeMillis(), 10_000L);
-    String key = flow.edgeKey() + '@' + start + "/10000";
-    expected.computeIfAbsent(key, k -> new TrafficAccumulator()).add(flow);
   }
 }

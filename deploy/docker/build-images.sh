@@ -3,7 +3,8 @@
 #
 #   deploy/docker/build-images.sh                 docker or podman, public base images, Maven inside the build
 #   deploy/docker/build-images.sh --local         podman on a machine without a registry: jars built on the
-#                                                 host, a Debian minbase (debootstrap) + jlinked JDK 25 as base
+#                                                 host, a Debian minbase (debootstrap) + jlinked JDK 25 as base,
+#                                                 and for flink-job a local Flink 2.3 on it (local-flink.Dockerfile)
 #   options: --images "collector tools"  --version 0.1.0  --cache DIR (local bases, default /var/tmp/flowtel-images)
 #
 # --local needs podman, runc and debootstrap (apt-get install podman runc debootstrap), root, and
@@ -21,7 +22,7 @@ while (($#)); do
     --images) read -r -a IMAGES <<<"$2"; shift ;;
     --version) VERSION="$2"; shift ;;
     --cache) CACHE="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "build-images: unknown option $1" >&2; exit 2 ;;
   esac
   shift

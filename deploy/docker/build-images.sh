@@ -22,7 +22,7 @@ while (($#)); do
     --images) read -r -a IMAGES <<<"$2"; shift ;;
     --version) VERSION="$2"; shift ;;
     --cache) CACHE="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "build-images: unknown option $1" >&2; exit 2 ;;
   esac
   shift

@@ -3,7 +3,8 @@
 #
 #   deploy/docker/build-images.sh                 docker or podman, public base images, Maven inside the build
 #   deploy/docker/build-images.sh --local         podman on a machine without a registry: jars built on the
-#                                                 host, a Debian minbase (debootstrap) + jlinked JDK 25 as base
+#                                                 host, a Debian minbase (debootstrap) + jlinked JDK 25 as base,
+#                                                 and for flink-job a local Flink 2.3 on it (local-flink.Dockerfile)
 #   options: --images "collector tools"  --version 0.1.0  --cache DIR (local bases, default /var/tmp/flowtel-images)
 #
 # --local needs podman, runc and debootstrap (apt-get install podman runc debootstrap), root, and
@@ -99,11 +100,46 @@ for image in "${IMAGES[@]}"; do
     *) [[ -f "$ROOT/${JAR[$image]}" ]] || missing+=("$(dirname "$(dirname "${JAR[$image]}")")") ;;
   esac
 done
+# The local Flink base's lib/ and opt/: the jars local-stack-flink-lib resolves (classpath files).
+FLINK_LIB=local-stack-flink-lib/target/generated-resources/flink-lib/dev/flowtel/localstack/flink-cluster.classpath
+FLINK_OPT=local-stack-flink-lib/target/flink-opt.classpath
+if [[ " ${IMAGES[*]} " == *" flink-job "* ]] && [[ ! -f "$ROOT/$FLINK_LIB" || ! -f "$ROOT/$FLINK_OPT" ]]; then
+  missing+=(local-stack-flink-lib)
+fi
 if ((${#missing[@]})); then
   say "building ${missing[*]} (mvn package, tests skipped)"
   modules=$(IFS=,; echo "${missing[*]}")
   # cli's package writes target/flowtel.classpath: its runtime jars, siblings' from their target/.
   JAVA_HOME="$JAVA_HOME" mvn -B -q -f "$ROOT/pom.xml" -DskipTests -pl "$modules" -am package
+fi
+
+# Copies the jars a classpath file names into a directory (a missing one means a stale build).
+copy_classpath() {
+  local file="$1" dir="$2" entries entry
+  mkdir -p "$dir"
+  IFS=: read -r -a entries <"$file" || true  # no newline at its end
+  for entry in "${entries[@]}"; do
+    [[ -f "$entry" ]] || { say "$file names $entry, not a jar: package its module again"; exit 1; }
+    cp "$entry" "$dir/"
+  done
+}
+
+# The local Flink base, rebuilt when its lib/ changes (another Flink version): the image is labelled
+# with a digest of the classpath files and the entrypoint.
+flink=localhost/flowtel/flink:2.3.0-java25
+if [[ " ${IMAGES[*]} " == *" flink-job "* ]]; then
+  flink_inputs=$(cat "$ROOT/$FLINK_LIB" "$ROOT/$FLINK_OPT" "$ROOT"/deploy/docker/local-flink/* "$ROOT/deploy/docker/local-flink.Dockerfile" | sha256sum | cut -c1-16)
+  if [[ "$("${PODMAN[@]}" image inspect --format '{{index .Labels "dev.flowtel.inputs"}}' "$flink" 2>/dev/null)" != "$flink_inputs" ]]; then
+    context="$CACHE/flink-context"
+    rm -rf "$context" && mkdir -p "$context"
+    copy_classpath "$ROOT/$FLINK_LIB" "$context/lib"
+    copy_classpath "$ROOT/$FLINK_OPT" "$context/opt"
+    cp -r "$ROOT/deploy/docker/local-flink" "$context/"
+    say "building $flink (Flink's lib/ from local-stack-flink-lib's jars)"
+    "${PODMAN[@]}" build "${BUILD_LIMITS[@]}" --timestamp "$EPOCH" --build-arg JRE_IMAGE="$jre" --label "dev.flowtel.inputs=$flink_inputs" \
+      -f "$ROOT/deploy/docker/local-flink.Dockerfile" -t "$flink" "$context" >"$CACHE/build-flink.log" 2>&1 \
+      || { tail -30 "$CACHE/build-flink.log" >&2; exit 1; }
+  fi
 fi
 
 for image in "${IMAGES[@]}"; do
@@ -112,15 +148,10 @@ for image in "${IMAGES[@]}"; do
   runtime=$jre
   case "$image" in
     tools)
-      mkdir -p "$context/opt/flowtel/lib"
-      IFS=: read -r -a entries <"$ROOT/cli/target/flowtel.classpath" || true  # no newline at its end
-      for entry in "${entries[@]}"; do
-        [[ -f "$entry" ]] || { say "cli's classpath has $entry, not a jar: package cli first"; exit 1; }
-        cp "$entry" "$context/opt/flowtel/lib/"
-      done
+      copy_classpath "$ROOT/cli/target/flowtel.classpath" "$context/opt/flowtel/lib"
       cp "$ROOT"/cli/target/flowtel-cli-*.jar "$context/opt/flowtel/lib/" ;;
     flink-job)
-      runtime=localhost/flowtel/flink:2.3.0-java25
+      runtime=$flink
       mkdir -p "$context/$(dirname "${JAR[$image]}")"
       cp "$ROOT/${JAR[$image]}" "$context/${JAR[$image]}" ;;
     *)

@@ -8,20 +8,15 @@ import dev.flowtel.flink.testing.NextFlowEventRelease;
 import dev.flowtel.localstack.FlinkJobClient;
 import dev.flowtel.localstack.FlinkJobClient.Submission;
 import dev.flowtel.localstack.FlinkSessionCluster;
-import dev.flowtel.schema.Endpoint;
-import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.testing.KafkaFixture;
 import dev.flowtel.testing.SharedServers;
 import dev.flowtel.testing.WithKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +46,6 @@ class SessionClusterIT {
   private static final long FIRST_PART_ENDS = ScriptedFlows.T0.toEpochMilli() + 40_000;
   private static final long SECOND_PART_ENDS = ScriptedFlows.T0.toEpochMilli() + 80_000;
   /** Flows at this time close every window of the input; their own windows are not checked. */
-  private static final long CLOSING = ScriptedFlows.T0.toEpochMilli() + 600_000;
 
   private static FlinkSessionCluster cluster;
   private static FlinkJobClient client;
@@ -85,12 +79,12 @@ class SessionClusterIT {
     awaitRestored(job.id());
     client.awaitRunning(job.id(), Duration.ofMinutes(3));
     run.produce(input.arrivals(), input, thirdPart, input.size());
-    run.produceClosingFlows();
-    awaitCommitted(run, run.endsWithClosing(input));
+    run.produceClosingFlows(input);
+    TrafficInput.awaitCommitted(run.topics, run.group, input.endsWithClosing(run.flows));
 
     assertThat(job.checkpointsAfterFirstPart()).as("a checkpoint completed before the kill").isPositive();
     assertThat(client.checkpoints(job.id()).restoredId()).as("the job restored a checkpoint").isPresent();
-    assertConserved(run, input);
+    input.awaitConserved(() -> KafkaTopics.decodeTraffic(run.topics.readCommitted(run.traffic)));
     client.cancel(job.id());
     // The next scenario needs the slots back: a replacement TaskManager joins.
     cluster.startTaskManager();
@@ -130,11 +124,11 @@ class SessionClusterIT {
     run.produce(nextRelease, input, nextWritersFrom, input.size());
     String after = client.runWithRest(new Submission(nextJar, TrafficAggregationMain.class.getName(), run.jobArgs(3), savepoint, 3));
     client.awaitRunning(after, Duration.ofMinutes(3));
-    run.produceClosingFlows(next);
-    awaitCommitted(run, run.endsWithClosing(input));
+    run.produceClosingFlows(input, next);
+    TrafficInput.awaitCommitted(run.topics, run.group, input.endsWithClosing(run.flows));
 
     assertThat(client.checkpoints(after).restoredId()).as("the new job restored the savepoint").isPresent();
-    assertConserved(run, input);
+    input.awaitConserved(() -> KafkaTopics.decodeTraffic(run.topics.readCommitted(run.traffic)));
     assertThat(run.topics.readCommitted(run.dlq)).as("dead letters of either job").isEmpty();
     client.cancel(after);
   }
@@ -153,7 +147,7 @@ class SessionClusterIT {
     run.produce(input.arrivals(), input, 0, secondPart);
     String job = submit.get();
     client.awaitRunning(job, Duration.ofMinutes(3));
-    awaitCommitted(run, input.ends(run.flows, secondPart));
+    TrafficInput.awaitCommitted(run.topics, run.group, input.ends(run.flows, secondPart));
     long checkpoints = client.checkpoints(job).completed();
     run.produce(input.arrivals(), input, secondPart, thirdPart);
     run.topics.awaitUncommitted(run.traffic, "window of the second part",
@@ -168,47 +162,7 @@ class SessionClusterIT {
         fail("job " + job + " restored no checkpoint within 3 minutes of the kill (state " + client.jobState(job)
             + ", exceptions " + client.exceptions(job) + ")");
       }
-      pause();
-    }
-  }
-
-  /** Waits until a completed checkpoint committed the job's input offsets up to {@code ends}. */
-  private static void awaitCommitted(Run run, Map<TopicPartition, Long> ends) {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (!run.topics.committedUpTo(run.group, ends)) {
-      if (Instant.now().isAfter(deadline)) {
-        fail("the job did not commit input offsets " + ends + " within 3 minutes");
-      }
-      pause();
-    }
-  }
-
-  /**
-   * Every window of the input, read with read_committed, once, with the input's sums. The window
-   * results of the checkpoint that committed the last input offsets may commit a moment after
-   * those offsets, so this reads until every expected window is there (the deadline is a safety net).
-   * The closing flows' own windows are left out.
-   */
-  private static void assertConserved(Run run, TrafficInput input) {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    List<ServiceTraffic> written;
-    do {
-      written = KafkaTopics.decodeTraffic(run.topics.readCommitted(run.traffic)).stream()
-          .filter(t -> t.getWindowStart().toEpochMilli() < CLOSING - 60_000).toList();
-      if (input.hasEveryWindow(written)) {
-        break;
-      }
-      pause();
-    } while (Instant.now().isBefore(deadline));
-    input.assertConserved(written);
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(250);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      TrafficInput.pause();
     }
   }
 
@@ -243,42 +197,18 @@ class SessionClusterIT {
       }
     }
 
-    /** One exchange per partition far after the input, which moves every partition's watermark past every input window. */
-    void produceClosingFlows() throws Exception {
-      produceClosing(closing());
+    /** The closing flows (see {@link TrafficInput#closingArrivals}), as today's collector writes them. */
+    void produceClosingFlows(TrafficInput input) throws Exception {
+      produceClosing(input, input.closingArrivals());
     }
 
     /** The closing flows as the next release's collector writes them. */
-    void produceClosingFlows(NextFlowEventRelease next) throws Exception {
-      produceClosing(next.rewrite(closing()));
+    void produceClosingFlows(TrafficInput input, NextFlowEventRelease next) throws Exception {
+      produceClosing(input, next.rewrite(input.closingArrivals()));
     }
 
-    private void produceClosing(List<byte[]> closing) throws Exception {
-      int perPartition = closing.size() / partitions;
-      topics.produce(flows, closing, i -> i / perPartition);
-    }
-
-    private List<byte[]> closing() {
-      List<byte[]> closing = new ArrayList<>();
-      double second = (CLOSING - ScriptedFlows.T0.toEpochMilli()) / 1000.0;
-      for (int p = 0; p < partitions; p++) {
-        closing.addAll(closingExchange(p, second).arrivals());
-      }
-      return closing;
-    }
-
-    Map<TopicPartition, Long> endsWithClosing(TrafficInput input) {
-      Map<TopicPartition, Long> ends = input.ends(flows, input.size());
-      int perPartition = closingExchange(0, 0).arrivals().size();
-      ends.replaceAll((tp, offset) -> offset + perPartition);
-      return ends;
-    }
-
-    private static ScriptedFlows closingExchange(int partition, double second) {
-      Endpoint from = ScriptedFlows.pod("closer-" + partition, "closer-" + partition, "Deployment", "node-a", List.of());
-      Endpoint to = ScriptedFlows.pod("server-0-0", "server-0", "Deployment", "node-b", List.of("server-0"));
-      return new ScriptedFlows().exchange(from, new byte[] {10, (byte) 244, 3, (byte) partition}, 50_000, to,
-          new byte[] {10, (byte) 244, 2, 0}, 8080, second, 100, 1_000, 0x12, 0x12, 100L);
+    private void produceClosing(TrafficInput input, List<byte[]> closing) throws Exception {
+      topics.produce(flows, closing, i -> i / input.closingPerPartition());
     }
   }
 }

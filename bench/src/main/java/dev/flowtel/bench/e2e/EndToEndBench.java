@@ -84,9 +84,9 @@ public final class EndToEndBench implements Callable<Integer> {
           new NewTopic(topics.traffic(), partitions, (short) 1), new NewTopic(topics.anomalies(), 1, (short) 1),
           new NewTopic(topics.deadLetters(), 1, (short) 1)));
       FlowInput input = FlowInput.load(new FlowInput.Shape(flows, span, namespaces, podsPerWorkload, nodes, seed), bootstrap, topics.flows());
-      System.out.printf(Locale.ROOT, "[e2e] loaded %,d flows (%,d services, %,d distinct flow keys) over %s of event time ending %s, "
-          + "%,.0f flows/s of event time, in %.1f s%n", input.flows(), input.services(), input.flowKeys(), Durations.format(span),
-          input.end(), (double) input.flows() / span.toSeconds(), input.seconds());
+      System.out.printf(Locale.ROOT, "[e2e] loaded %,d flows (%,d pods, %,d services, %,d distinct flow keys) over %s of event time "
+          + "ending %s, %,.0f flows/s of event time, in %.1f s%n", input.flows(), input.load().pods(), input.load().services(),
+          input.load().flowKeys(), Durations.format(span), input.end(), (double) input.flows() / span.toSeconds(), input.load().seconds());
 
       ElasticsearchConnection connection = ElasticsearchConnection.to(stack.elasticsearch().url());
       try (ElasticsearchClients clients = ElasticsearchClients.open(connection)) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         "exactly-once, and the sink) from one topic, the top-10-edges query on both indices, and their sizes."})
 public final class EndToEndBench implements Callable<Integer> {
 
-  @Option(names = "--flows", defaultValue = "2000000", description = "Simulator flows to load (both paths read all of them).")
+  @Option(names = "--flows", defaultValue = "1000000", description = "Simulator flows to load (both paths read all of them).")
   long flows;
 
   @Option(names = "--span", defaultValue = "20m", converter = DurationOption.class,

@@ -33,7 +33,7 @@ class RawFlowDocumentsTest {
   @Test
   void everyFieldOfEveryRawDocumentIsMappedAndTheCountedFlagIsTheObservationPointRule() {
     List<LabeledFlow> flows = ClusterSimulator.of(SimulatorSettings.defaults().withNamespaces(3).withNodes(3).withPodsPerWorkload(2)
-        .withFlowsPerSecond(500).withDuration(Duration.ofMinutes(1)).withEpisodeDuration(Duration.ofSeconds(5))).generate(100_000);
+        .withFlowsPerSecond(2_000).withDuration(Duration.ofMinutes(6)).withEpisodeDuration(Duration.ofSeconds(30))).generate(500_000);
     JsonNode mappings = RawFlowDocuments.mappings();
     RawFlowDocuments documents = new RawFlowDocuments();
     Set<String> unmapped = new HashSet<>();

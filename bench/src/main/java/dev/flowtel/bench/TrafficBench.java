@@ -1,5 +1,6 @@
 package dev.flowtel.bench;
 
+import dev.flowtel.bench.input.TopicLoad;
 import dev.flowtel.core.config.Durations;
 import dev.flowtel.core.config.RollupOption;
 import dev.flowtel.core.edge.ClassifiedFlow;
@@ -126,16 +127,16 @@ public final class TrafficBench implements Callable<Integer> {
             new NewTopic("bench.traffic", partitions, (short) 1), new NewTopic("bench.dlq", 1, (short) 1)))
             .all().get(30, TimeUnit.SECONDS);
       }
-      Load load = load(bootstrap, topic);
+      TopicLoad load = load(bootstrap, topic);
       System.out.printf("loaded %,d flows (%,d distinct edge keys, %,d pods, %,d services) in %.1f s: %,.0f flows/s%n",
-          load.flows, load.edges, load.pods, load.services, load.seconds, load.flows / load.seconds);
+          load.flows(), load.flowKeys(), load.pods(), load.services(), load.seconds(), load.flows() / load.seconds());
 
       double decodeSeconds = decodeOnly(bootstrap, topic, false);
       System.out.printf("decode-only ceiling: %,.0f flows/s (%.1f s, %d consumer threads)%n",
-          load.flows / decodeSeconds, decodeSeconds, partitions);
+          load.flows() / decodeSeconds, decodeSeconds, partitions);
       double skimSeconds = decodeOnly(bootstrap, topic, true);
       System.out.printf("skim-only ceiling (the Flink job's decoding): %,.0f flows/s (%.1f s, %d consumer threads)%n",
-          load.flows / skimSeconds, skimSeconds, partitions);
+          load.flows() / skimSeconds, skimSeconds, partitions);
 
       double jobSeconds = Double.NaN;
       if (engines.contains("flink") && flinkCluster) {
@@ -143,16 +144,16 @@ public final class TrafficBench implements Callable<Integer> {
       } else if (engines.contains("flink")) {
         jobSeconds = runJob(bootstrap, topic);
         System.out.printf("Flink traffic aggregation: %,.0f flows/s (%.1f s, parallelism %d, exactly-once, rollup %s)%n",
-            load.flows / jobSeconds, jobSeconds, partitions, rollup());
+            load.flows() / jobSeconds, jobSeconds, partitions, rollup());
         System.out.printf("  of which reading, first to last flow: %,.0f flows/s (%.1f s; the rest is start-up and the "
-            + "final checkpoint that commits the output)%n", load.flows / readingSeconds, readingSeconds);
+            + "final checkpoint that commits the output)%n", load.flows() / readingSeconds, readingSeconds);
         System.out.printf("ratio job / ceiling: %.2f (job / skim-only ceiling: %.2f)%n", decodeSeconds / jobSeconds,
             skimSeconds / jobSeconds);
       }
       if (engines.contains("kafka-streams")) {
         double streamsSeconds = runStreams(bootstrap, topic, dir.toAbsolutePath().resolve("streams-" + System.currentTimeMillis()));
         System.out.printf("Kafka Streams traffic aggregation: %,.0f flows/s (%.1f s, %d stream threads, exactly_once_v2, "
-            + "commit interval %s, RocksDB, rollup %s)%n", load.flows / streamsSeconds, streamsSeconds, partitions,
+            + "commit interval %s, RocksDB, rollup %s)%n", load.flows() / streamsSeconds, streamsSeconds, partitions,
             streamsCommitInterval, rollup());
         System.out.printf("ratio Kafka Streams / ceiling: %.2f%n", decodeSeconds / streamsSeconds);
         if (!Double.isNaN(jobSeconds)) {
@@ -162,8 +163,6 @@ public final class TrafficBench implements Callable<Integer> {
     }
     return 0;
   }
-
-  private record Load(long flows, int edges, int pods, int services, double seconds) {}
 
   /**
    * Key skew of the input: the busiest edge key's share of the flows, and the busiest partition's
@@ -188,7 +187,7 @@ public final class TrafficBench implements Callable<Integer> {
    * The job jar on one fresh session cluster per entry of --task-managers, one after the other on the
    * same input (each with a consumer group of its own, from earliest); returns the first run's seconds.
    */
-  private double runOnSessionClusters(String bootstrap, String topic, Load load, double decodeSeconds) {
+  private double runOnSessionClusters(String bootstrap, String topic, TopicLoad load, double decodeSeconds) {
     double first = Double.NaN;
     for (int count : taskManagers) {
       Path clusterDir = dir.toAbsolutePath().resolve("flink-cluster-" + System.currentTimeMillis());
@@ -196,9 +195,9 @@ public final class TrafficBench implements Callable<Integer> {
           dev.flowtel.flink.traffic.TrafficAggregationMain.class.getName(), jobArgs(bootstrap, topic));
       System.out.printf("Flink traffic aggregation on a session cluster of %d TaskManager(s) x %d slot(s): %,.0f flows/s "
           + "(%.1f s from the run request to FINISHED, parallelism %d, exactly-once, rollup %s)%n", count,
-          run.slotsPerTaskManager(), load.flows / run.seconds(), run.seconds(), partitions, rollup());
+          run.slotsPerTaskManager(), load.flows() / run.seconds(), run.seconds(), partitions, rollup());
       System.out.printf("  source vertex ran %.1f s (deployed to end of input): %,.0f flows/s%n", run.sourceSeconds(),
-          load.flows / run.sourceSeconds());
+          load.flows() / run.sourceSeconds());
       System.out.printf("  ratio job / decode-only ceiling: %.2f%n", decodeSeconds / run.seconds());
       if (Double.isNaN(first)) {
         first = run.seconds();
@@ -212,44 +211,21 @@ public final class TrafficBench implements Callable<Integer> {
       FlinkJobClient.CheckpointRecord largest = run.largestCheckpoint();
       if (largest != null) {
         System.out.printf("  largest checkpoint: %,d bytes (%,.0f bytes per distinct edge key of the input), %d ms%n",
-            largest.stateSizeBytes(), (double) largest.stateSizeBytes() / load.edges, largest.endToEndMillis());
+            largest.stateSizeBytes(), (double) largest.stateSizeBytes() / load.flowKeys(), largest.endToEndMillis());
       }
     }
     return first;
   }
 
-  private Load load(String bootstrap, String topic) {
+  private TopicLoad load(String bootstrap, String topic) {
     // Real timestamps (now minus the run) keep the broker's retention from deleting the input.
     SimulatorSettings settings = SimulatorSettings.defaults()
         .withSeed(seed).withNamespaces(namespaces).withPodsPerWorkload(podsPerWorkload).withNodes(40).withExtraEdges(extraEdges)
         .withFlowsPerSecond(50_000).withDuration(Duration.ofHours(24)).withEpisodesPerType(0)
         .withStart(java.time.Instant.now().minus(Duration.ofHours(25)));
-    ClusterSimulator simulator = ClusterSimulator.of(settings);
-    WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
-    // Flows per edge key (at most a million keys), for the count and the skew.
-    Map<String, long[]> edges = new HashMap<>();
-    long begin = System.nanoTime();
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all",
-        "linger.ms", 20, "batch.size", 512 * 1024, "compression.type", "lz4", "buffer.memory", 256L * 1024 * 1024),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      long sent = simulator.run(flows, new SimulationSink() {
-        @Override
-        public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
-          long[] count = edges.get(edgeKey);
-          if (count != null) {
-            count[0]++;
-          } else if (edges.size() < 1_000_000) {
-            edges.put(edgeKey, new long[] {1});
-          }
-          producer.send(new ProducerRecord<>(topic, edgeKey.getBytes(StandardCharsets.UTF_8), codec.encode(flow)));
-        }
-      });
-      producer.flush();
-      double seconds = (System.nanoTime() - begin) / 1e9;
-      int pods = simulator.cluster().workloads().stream().mapToInt(w -> simulator.cluster().pods(w).size()).sum();
-      printSkew(edges, sent);
-      return new Load(sent, edges.size(), pods, simulator.cluster().services().size(), seconds);
-    }
+    TopicLoad load = TopicLoad.write(ClusterSimulator.of(settings), flows, bootstrap, topic);
+    printSkew(load.flowsPerKey(), load.flows());
+    return load;
   }
 
   /**

@@ -54,7 +54,7 @@ public final class TrafficDocuments implements DocumentBuilder<ServiceTraffic> {
         .put("network.direction", Ecs.direction(src, dst));
     Ecs.putWorkload(f, src.getNamespace(), src.getKind(), src.getName());
     f.put("flowtel.edge.id", edgeId(t))
-        .put("flowtel.edge.name", Ecs.endpointId(src) + " -> " + Ecs.endpointId(dst) + " " + transport + "/" + port(t));
+        .put("flowtel.edge.name", edgeName(src, dst, t.getProtocol(), port(t)));
     Ecs.putEdgeEndpoint(f, "source", src);
     Ecs.putEdgeEndpoint(f, "destination", dst);
     f.put("flowtel.flows", t.getFlows())
@@ -81,6 +81,14 @@ public final class TrafficDocuments implements DocumentBuilder<ServiceTraffic> {
     EdgeEndpoint d = t.getDestination();
     return DocumentIds.of("edge", s.getNamespace(), s.getKind(), s.getName(), d.getNamespace(), d.getKind(), d.getName(),
         port(t), t.getProtocol());
+  }
+
+  /**
+   * {@code flowtel.edge.name}, what dashboards group by: e.g. {@code shop/Deployment/web -> shop/Service/api tcp/8080};
+   * {@code port} as ids spell it ({@code *} for the edge of failed attempts).
+   */
+  public static String edgeName(EdgeEndpoint source, EdgeEndpoint destination, int protocol, String port) {
+    return Ecs.endpointId(source) + " -> " + Ecs.endpointId(destination) + " " + Ecs.transport(protocol) + "/" + port;
   }
 
   /** The port as ids and names spell it: its number, or {@code *} for the edge of failed attempts. */

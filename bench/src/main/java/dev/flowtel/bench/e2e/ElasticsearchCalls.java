@@ -1,0 +1,56 @@
+package dev.flowtel.bench.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+
+/** The few REST calls the bench makes besides bulk writes: index settings, refresh, merge, counts, stats, searches. */
+final class ElasticsearchCalls {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  private final RestClient rest;
+
+  ElasticsearchCalls(RestClient rest) {
+    this.rest = rest;
+  }
+
+  JsonNode call(String method, String path, Object body) {
+    Request request = new Request(method, path);
+    try {
+      if (body != null) {
+        request.setJsonEntity(body instanceof String text ? text : JSON.writeValueAsString(body));
+      }
+      Response response = rest.performRequest(request);
+      String text = response.getEntity() == null ? "{}" : EntityUtils.toString(response.getEntity());
+      return JSON.readTree(text);
+    } catch (ResponseException e) {
+      throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  long count(String index) {
+    return call("GET", "/" + index + "/_count", null).path("count").asLong();
+  }
+
+  void refresh(String index) {
+    call("POST", "/" + index + "/_refresh", null);
+  }
+
+  /** Merges each shard into one segment, so store sizes compare data, not merge schedules. */
+  void forceMerge(String index) {
+    call("POST", "/" + index + "/_forcemerge?max_num_segments=1", null);
+  }
+
+  /** Bytes on disk of the primaries of every index {@code index} names. */
+  long storeBytes(String index) {
+    return call("GET", "/" + index + "/_stats/store", null).path("_all").path("primaries").path("store").path("size_in_bytes").asLong();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.flowtel.bench.e2e;
+
+import dev.flowtel.core.config.DurationOption;
+import dev.flowtel.core.config.Durations;
+import dev.flowtel.localstack.LocalPorts;
+import dev.flowtel.localstack.LocalStack;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.wire.FlowtelTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./flowtel bench e2e}: why Flowtel aggregates, side by side in one run on one Kafka broker
+ * and one Elasticsearch. The same simulator flows, loaded once into a topic, go (b) through the
+ * Flink traffic job and the Elasticsearch sink as deployed, and (a) raw into Elasticsearch, one
+ * ECS document per flow; then the most common Kibana question, the top edges by bytes, is timed on
+ * both indices and its answers compared, and the indices' sizes are measured.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+    description = {"Flows/s into Elasticsearch raw (one ECS document per flow, BulkIngester) and through Flowtel (traffic job,",
+        "exactly-once, and the sink) from one topic, the top-10-edges query on both indices, and their sizes."})
+public final class EndToEndBench implements Callable<Integer> {
+
+  @Option(names = "--flows", defaultValue = "1000000", description = "Simulator flows to load (both paths read all of them).")
+  long flows;
+
+  @Option(names = "--span", defaultValue = "20m", converter = DurationOption.class,
+      description = "Event time the flows cover, ending at the last whole minute before the load (so the last 15 minutes hold 3/4 of them).")
+  Duration span;
+
+  @Option(names = "--namespaces", defaultValue = "7", description = "Simulated application namespaces (6 services each), as ./flowtel up.")
+  int namespaces;
+
+  @Option(names = "--pods-per-workload", defaultValue = "3", description = "Replicas per Deployment/StatefulSet.")
+  int podsPerWorkload;
+
+  @Option(names = "--nodes", defaultValue = "4", description = "Simulated nodes.")
+  int nodes;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Simulator seed.")
+  long seed;
+
+  @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the flows topic: the job's parallelism and the raw path's readers.")
+  int partitions;
+
+  @Option(names = "--bulk-documents", defaultValue = "5000", description = "Raw path: flows per bulk request.")
+  int bulkDocuments;
+
+  @Option(names = "--bulk-megabytes", defaultValue = "10", description = "Raw path: largest bulk request, in MB.")
+  int bulkMegabytes;
+
+  @Option(names = "--concurrent-requests", defaultValue = "2", description = "Raw path: bulk requests in flight.")
+  int concurrentRequests;
+
+  @Option(names = "--repeats", defaultValue = "7", description = "Runs of each query on each index; the median is reported.")
+  int repeats;
+
+  @Option(names = "--es-heap", defaultValue = "1g", description = "Heap of the local Elasticsearch (as ./flowtel up).")
+  String esHeap;
+
+  @Option(names = "--dir", defaultValue = "target/bench-e2e", description = "Folder for the servers' data and the job's checkpoints.")
+  Path dir;
+
+  private static final Duration WINDOW = Duration.ofSeconds(10);
+  private static final String RAW_INDEX = "e2e-raw-flows";
+  private static final IndexNames NAMES = new IndexNames("e2e-");
+
+  @Override
+  public Integer call() throws Exception {
+    Path state = dir.toAbsolutePath().resolve("run-" + System.currentTimeMillis());
+    try (LocalStack stack = LocalStack.start(new LocalStack.Settings(state, LocalPorts.free(), LocalPorts.free(), "1g", esHeap),
+        step -> System.out.println("[e2e] " + step))) {
+      String bootstrap = stack.kafka().bootstrapServers();
+      FlowtelPath.Topics topics = new FlowtelPath.Topics("e2e.flows", "e2e.traffic", "e2e.anomalies", "e2e.dlq");
+      stack.kafka().createTopics(List.of(new NewTopic(topics.flows(), partitions, (short) 1),
+          new NewTopic(topics.traffic(), partitions, (short) 1), new NewTopic(topics.anomalies(), 1, (short) 1),
+          new NewTopic(topics.deadLetters(), 1, (short) 1)));
+      FlowInput input = FlowInput.load(new FlowInput.Shape(flows, span, namespaces, podsPerWorkload, nodes, seed), bootstrap, topics.flows());
+      System.out.printf(Locale.ROOT, "[e2e] loaded %,d flows (%,d pods, %,d services, %,d distinct flow keys) over %s of event time "
+          + "ending %s, %,.0f flows/s of event time, in %.1f s%n", input.flows(), input.load().pods(), input.load().services(),
+          input.load().flowKeys(), Durations.format(span), input.end(), (double) input.flows() / span.toSeconds(), input.load().seconds());
+
+      ElasticsearchConnection connection = ElasticsearchConnection.to(stack.elasticsearch().url());
+      try (ElasticsearchClients clients = ElasticsearchClients.open(connection)) {
+        ElasticsearchCalls calls = new ElasticsearchCalls(clients.rest());
+        FlowtelPath flowtel = new FlowtelPath(connection, calls, NAMES);
+        flowtel.setUp(clients.rest());
+        System.out.println("[e2e] (b) Flowtel: traffic job (exactly-once, bounded) and the Elasticsearch sink");
+        FlowtelPath.Result b = flowtel.run(bootstrap, topics, partitions, state.resolve("checkpoints"));
+        System.out.printf(Locale.ROOT, "[e2e] (b) job done after %.1f s, %,d traffic records; %,d aggregates searchable after %.1f s%n",
+            b.jobSeconds(), b.records(), b.documents(), b.searchableSeconds());
+
+        RawPath raw = new RawPath(clients.client(), calls, new RawPath.Tuning(bulkDocuments, bulkMegabytes * 1024L * 1024, concurrentRequests));
+        raw.createIndex(RAW_INDEX);
+        System.out.printf("[e2e] (a) raw: every flow an ECS document, BulkIngester %d documents or %d MB per request, %d in flight%n",
+            bulkDocuments, bulkMegabytes, concurrentRequests);
+        RawPath.Result a = raw.run(bootstrap, topics.flows(), partitions, input.flows(), RAW_INDEX);
+        System.out.printf(Locale.ROOT, "[e2e] (a) acknowledged after %.1f s; %,d documents searchable after %.1f s%n", a.ackedSeconds(),
+            a.documents(), a.searchableSeconds());
+
+        String aggregates = NAMES.pattern(IndexNames.Kind.TRAFFIC);
+        for (String index : List.of(RAW_INDEX, aggregates)) {
+          calls.refresh(index);
+          calls.forceMerge(index);
+        }
+        long rawBytes = calls.storeBytes(RAW_INDEX);
+        long aggregateBytes = calls.storeBytes(aggregates);
+
+        Report report = new Report(input, a, b, rawBytes, aggregateBytes);
+        for (Duration range : List.of(Duration.ofMinutes(15), Duration.ofHours(24))) {
+          // Ends at the next minute boundary after the last flow, a boundary of 10 s windows and of the 1 min rollup alike.
+          java.time.Instant end = input.end().plus(Duration.ofMinutes(1));
+          TopEdgesQuery rawQuery = new TopEdgesQuery(RAW_INDEX, TopEdgesQuery.rawFilter(), range, end, 10);
+          TopEdgesQuery aggregateQuery = new TopEdgesQuery(aggregates, TopEdgesQuery.windowFilter(WINDOW), range, end, 10);
+          TopEdgesQuery.Timing onRaw = rawQuery.time(calls, repeats);
+          TopEdgesQuery.Timing onAggregates = aggregateQuery.time(calls, repeats);
+          report.query(range, onRaw, onAggregates);
+        }
+        report.print(this);
+      }
+    }
+    return 0;
+  }
+
+  String settings() {
+    return String.format(Locale.ROOT, "--flows %d --span %s --namespaces %d --pods-per-workload %d --nodes %d --seed %d --partitions %d "
+        + "--bulk-documents %d --bulk-megabytes %d --concurrent-requests %d --repeats %d --es-heap %s", flows, Durations.format(span),
+        namespaces, podsPerWorkload, nodes, seed, partitions, bulkDocuments, bulkMegabytes, concurrentRequests, repeats, esHeap);
+  }
+}

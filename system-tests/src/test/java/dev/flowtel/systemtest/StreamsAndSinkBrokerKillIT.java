@@ -184,13 +184,14 @@ class StreamsAndSinkBrokerKillIT {
       for (String base : bases) {
         assertLatestWindowAnswer(base, watch, windowsWithANodeDown);
       }
-      watch.close();
-      watch.brokerDown(false);
       System.out.printf("[StreamsAndSinkBrokerKillIT] with node %d down: %d flows published, %d through the spool; answers %s%n",
           killed, metrics.publishedCount(), metrics.spooledCount(), watch.answers().stream()
               .collect(Collectors.groupingBy(Answer::kind, Collectors.counting())));
+      // Queries go on while the node comes back and leaders move back to it.
       cluster.restart(killed);
       killed = -1;
+      watch.brokerDown(false);
+      watch.close();
 
       List<Answer> answers = watch.answers();
       assertThat(answers).as("answers that are neither complete nor say they are partial or to retry")

@@ -5,48 +5,29 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flowtel.collector.metrics.CollectorMetrics;
 import dev.flowtel.collector.publish.FlowPublisher;
-import dev.flowtel.collector.publish.ProducerSettings;
-import dev.flowtel.collector.publish.PublisherSettings;
-import dev.flowtel.collector.spool.DiskSpool;
-import dev.flowtel.collector.spool.SpoolSettings;
-import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.flink.kafka.FlowtelKafka;
-import dev.flowtel.flink.kafka.ServiceTrafficRecordSerializer;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.localstack.KafkaCluster;
-import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
 import dev.flowtel.simulator.settings.SimulatorSettings;
-import dev.flowtel.testing.CommittedRecords;
 import dev.flowtel.testing.NewTopics;
 import dev.flowtel.testing.WithKafkaCluster;
-import dev.flowtel.wire.DecodeResult;
-import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
-import dev.flowtel.wire.kafka.KafkaClientProperties;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -72,7 +53,6 @@ class BrokerKillIT {
   private static final Duration LIMIT = Duration.ofSeconds(180);
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
 
   @Test
   void theLeaderOfAFlowsPartitionKilledMidRunLosesAndDoublesNothing(KafkaCluster cluster) throws Exception {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowtel.collector.metrics.CollectorMetrics;
 import dev.flowtel.collector.publish.FlowPublisher;
 import dev.flowtel.localstack.KafkaCluster;
-import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
@@ -17,8 +16,6 @@ import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
-import dev.flowtel.simulator.episode.GroundTruthLabel;
-import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
@@ -238,7 +235,7 @@ class StreamsAndSinkBrokerKillIT {
     }
   }
 
-  /** The simulated cluster: its state, then six minutes of flows with a port scan and an IP sweep. */
+  /** The simulated cluster: its state, then four minutes of flows with a port scan and an IP sweep. */
   private record Input(List<ClusterStateRecord> state, List<LabeledFlow> flows) {}
 
   private static Input simulate() {
@@ -247,19 +244,10 @@ class StreamsAndSinkBrokerKillIT {
         .withDuration(Duration.ofMinutes(4)).withStart(start)
         .withEpisodes(List.of(new EpisodeSpec(EpisodeType.PORT_SCAN, Duration.ofSeconds(90), Duration.ofMinutes(1), null),
             new EpisodeSpec(EpisodeType.IP_SWEEP, Duration.ofSeconds(120), Duration.ofMinutes(1), null)));
-    List<ClusterStateRecord> state = new ArrayList<>();
-    List<LabeledFlow> flows = new ArrayList<>();
-    ClusterSimulator.of(settings).run(new SimulationSink() {
-      @Override
-      public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
-        flows.add(new LabeledFlow(flow, edgeKey, label));
-      }
-
-      @Override
-      public void clusterState(ClusterStateRecord r) {
-        state.add(r);
-      }
-    });
+    ClusterSimulator simulator = ClusterSimulator.of(settings);
+    List<ClusterStateRecord> state = new ArrayList<>(simulator.clusterState());
+    state.addAll(simulator.clusterStateChanges());
+    List<LabeledFlow> flows = simulator.stream().toList();
     return new Input(state, flows);
   }
 

@@ -9,7 +9,6 @@ import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.localstack.KafkaCluster;
-import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
 import dev.flowtel.simulator.settings.SimulatorSettings;

@@ -5,48 +5,28 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flowtel.collector.metrics.CollectorMetrics;
 import dev.flowtel.collector.publish.FlowPublisher;
-import dev.flowtel.collector.publish.ProducerSettings;
-import dev.flowtel.collector.publish.PublisherSettings;
-import dev.flowtel.collector.spool.DiskSpool;
-import dev.flowtel.collector.spool.SpoolSettings;
-import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.flink.kafka.FlowtelKafka;
-import dev.flowtel.flink.kafka.ServiceTrafficRecordSerializer;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.localstack.KafkaCluster;
-import dev.flowtel.schema.FlowEvent;
-import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
 import dev.flowtel.simulator.settings.SimulatorSettings;
-import dev.flowtel.testing.CommittedRecords;
 import dev.flowtel.testing.NewTopics;
 import dev.flowtel.testing.WithKafkaCluster;
-import dev.flowtel.wire.DecodeResult;
-import dev.flowtel.wire.RecordType;
-import dev.flowtel.wire.WireCodec;
-import dev.flowtel.wire.kafka.KafkaClientProperties;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -72,7 +52,6 @@ class BrokerKillIT {
   private static final Duration LIMIT = Duration.ofSeconds(180);
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
 
   @Test
   void theLeaderOfAFlowsPartitionKilledMidRunLosesAndDoublesNothing(KafkaCluster cluster) throws Exception {
@@ -87,7 +66,7 @@ class BrokerKillIT {
           .map(name -> new NewTopic(name, PARTITIONS, (short) 3).configs(Map.of("retention.ms", "-1"))).toList());
     }
     List<LabeledFlow> flows = ClusterSimulator.of(SimulatorSettings.defaults().withSeed(16)).generate(FLOWS);
-    Map<TopicPartition, Long> ends = endOffsets(flowsTopic, flows);
+    Map<TopicPartition, Long> ends = PublishedFlows.endOffsets(flowsTopic, flows, PARTITIONS);
 
     // The job stops at the input's end offsets, so it reads while the flows are still coming.
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", cluster.bootstrapServers(),
@@ -107,21 +86,18 @@ class BrokerKillIT {
     JobClient running = env.executeAsync("broker kill IT");
 
     CollectorMetrics metrics = new CollectorMetrics();
-    Path spool = Files.createTempDirectory(Path.of("target"), "spool-kill-");
-    FlowPublisher publisher = new FlowPublisher(PublisherSettings.defaults().withTopics(flowsTopic, "it.kill.state." + run),
-        ProducerSettings.forPublisher(KafkaClientProperties.load(cluster.bootstrapServers(), null), "zstd"),
-        DiskSpool.open(SpoolSettings.defaults(spool)), metrics).start();
+    FlowPublisher publisher = PublishedFlows.publisher(cluster, flowsTopic, "it.kill.state." + run, metrics);
     TopicPartition p0 = new TopicPartition(flowsTopic, 0);
     long committedAtKill;
     int killed;
     try {
-      hand(publisher, flows.subList(0, FLOWS / 2));
+      PublishedFlows.hand(publisher, flows.subList(0, FLOWS / 2));
       // Mid-run: the job has read part of partition 0 and a checkpoint has committed it.
-      await().atMost(LIMIT).until(() -> committed(cluster, group).getOrDefault(p0, 0L) > 0);
-      committedAtKill = committed(cluster, group).get(p0);
+      await().atMost(LIMIT).until(() -> PublishedFlows.committed(cluster, group).getOrDefault(p0, 0L) > 0);
+      committedAtKill = PublishedFlows.committed(cluster, group).get(p0);
       killed = cluster.leaderOf(flowsTopic, 0);
       cluster.kill(killed);
-      hand(publisher, flows.subList(FLOWS / 2, FLOWS));
+      PublishedFlows.hand(publisher, flows.subList(FLOWS / 2, FLOWS));
       int newLeader = cluster.awaitNewLeader(flowsTopic, 0, killed, LIMIT);
       assertThat(newLeader).isNotEqualTo(killed);
       System.out.printf("[BrokerKillIT] killed node %d, leader of %s-0, with offset %d committed there; node %d leads it now%n",
@@ -134,7 +110,7 @@ class BrokerKillIT {
     // commits offsets past those of the kill, or the job reaches the input's end and finishes (a
     // finished split commits no more offsets, so the end itself is not waited for in them).
     await().atMost(LIMIT).until(() -> running.getJobStatus().get().isTerminalState()
-        || committed(cluster, group).getOrDefault(p0, 0L) > committedAtKill);
+        || PublishedFlows.committed(cluster, group).getOrDefault(p0, 0L) > committedAtKill);
     assertThat(cluster.isRunning(killed)).isFalse();
     System.out.printf("[BrokerKillIT] with node %d down: %d flows published, %d of them through the spool; job %s%n",
         killed, metrics.publishedCount(), metrics.spooledCount(), running.getJobStatus().get());
@@ -142,74 +118,8 @@ class BrokerKillIT {
     running.getJobExecutionResult().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(metrics.lostCount(CollectorMetrics.LOST_HANDOFF)).isZero();
-    assertFlowsArrivedOnce(cluster, flowsTopic, flows);
-    assertTrafficConservesTheFlows(cluster, trafficTopic, flows);
+    PublishedFlows.assertArrivedOnce(cluster, flowsTopic, flows);
+    CommittedResults.assertConserves(CommittedResults.traffic(cluster, trafficTopic), PublishedFlows.counted(flows));
     assertThat(cluster.underReplicated()).isEmpty();
-  }
-
-  /** Where the publisher's producer puts each flow: Kafka's partitioner hashes the key (murmur2), as the collector keys by edge. */
-  private static Map<TopicPartition, Long> endOffsets(String topic, List<LabeledFlow> flows) {
-    Map<TopicPartition, Long> ends = new HashMap<>();
-    for (int p = 0; p < PARTITIONS; p++) {
-      ends.put(new TopicPartition(topic, p), 0L);
-    }
-    for (LabeledFlow f : flows) {
-      int partition = Utils.toPositive(Utils.murmur2(f.edgeKey().getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-      ends.merge(new TopicPartition(topic, partition), 1L, Long::sum);
-    }
-    return ends;
-  }
-
-  private static void hand(FlowPublisher publisher, List<LabeledFlow> flows) {
-    for (int i = 0; i < flows.size(); i++) {
-      if (i % 500 == 0 && publisher.queued() >= 9_000) {
-        await().atMost(LIMIT).pollInterval(Duration.ofMillis(5)).until(() -> publisher.queued() < 9_000);
-      }
-      publisher.flow(flows.get(i).flow(), flows.get(i).edgeKey());
-    }
-  }
-
-  private static Map<TopicPartition, Long> committed(KafkaCluster cluster, String group) throws Exception {
-    try (Admin admin = cluster.admin()) {
-      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-          .entrySet().stream().filter(e -> e.getValue() != null)
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-  }
-
-  private void assertFlowsArrivedOnce(KafkaCluster cluster, String topic, List<LabeledFlow> flows) {
-    List<ConsumerRecord<byte[], byte[]>> records = CommittedRecords.readToEnd(cluster.bootstrapServers(), topic, LIMIT);
-    long bytes = 0;
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      if (flowCodec.decode(r.value()) instanceof DecodeResult.Decoded<FlowEvent> d) {
-        bytes += d.record().getBytes();
-      }
-    }
-    assertThat(records).as("flows on the topic").hasSize(flows.size());
-    assertThat(bytes).as("bytes of the flows on the topic").isEqualTo(flows.stream().mapToLong(f -> f.flow().getBytes()).sum());
-  }
-
-  private static void assertTrafficConservesTheFlows(KafkaCluster cluster, String topic, List<LabeledFlow> flows) {
-    FlowClassifier classifier = new FlowClassifier();
-    long expectedBytes = 0;
-    long expectedPackets = 0;
-    for (LabeledFlow f : flows) {
-      var counted = classifier.classify(f.flow());
-      if (counted.isPresent()) {
-        expectedBytes += counted.get().bytes();
-        expectedPackets += counted.get().packets();
-      }
-    }
-    WireCodec<ServiceTraffic> codec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
-    List<ServiceTraffic> windows = CommittedRecords.readToEnd(cluster.bootstrapServers(), topic, LIMIT).stream()
-        .map(r -> codec.decode(r.value()).orElseThrow()).toList();
-    Map<String, Long> perWindow = windows.stream()
-        .collect(Collectors.groupingBy(ServiceTrafficRecordSerializer::key, Collectors.counting()));
-    assertThat(perWindow).as("windows written more than once").allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1));
-    assertThat(expectedBytes).isPositive();
-    assertThat(windows.stream().mapToLong(t -> t.getBytesToDestination() + t.getBytesToSource()).sum())
-        .as("bytes in ServiceTraffic").isEqualTo(expectedBytes);
-    assertThat(windows.stream().mapToLong(t -> t.getPacketsToDestination() + t.getPacketsToSource()).sum())
-        .as("packets in ServiceTraffic").isEqualTo(expectedPackets);
   }
 }

@@ -79,7 +79,7 @@ public final class FlowtelStreamsApp implements AutoCloseable {
     StatusServer server = null;
     if (http != null) {
       peers = new PeerQueries(config.peerQueryTimeout());
-      StoreQueries local = new StoreQueries(streams, config.window());
+      StoreQueries local = new StoreQueries(streams, config.window(), topology.describe());
       server = StatusServer.start(http, streams, metrics, local, new FleetQueries(local,
           new InstanceDirectory(streams, advertised)::otherInstances, peers, config.peerQueryTimeout()));
     }

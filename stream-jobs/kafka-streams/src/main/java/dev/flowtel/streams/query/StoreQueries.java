@@ -14,11 +14,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -28,34 +34,52 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * (from the latest ServiceTraffic of each window, kept for {@code --query-retention}), and the
  * anomalies still open (within the cooldown of their last sighting). Only the active tasks held
  * here answer; {@link FleetQueries} asks the other instances and merges.
+ *
+ * <p>Each store is read partition by partition, for the active tasks of its sub-topology that this
+ * instance holds: an instance that holds none of them (more instances than partitions, or only
+ * standbys of it) has no part of the answer and gives an empty one, while a task held here whose
+ * store is not queryable (restoring after a failover) fails the answer, so that the whole
+ * application's answer says it is partial instead of silently leaving that partition out.
  */
 public final class StoreQueries implements FleetQueries.Local {
 
   private final KafkaStreams streams;
   private final long windowMillis;
+  private final Map<String, Integer> subtopologyOfStore;
   private final WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
   private final WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
 
-  public StoreQueries(KafkaStreams streams, Duration window) {
+  public StoreQueries(KafkaStreams streams, Duration window, TopologyDescription topology) {
     this.streams = streams;
     this.windowMillis = window.toMillis();
+    Map<String, Integer> subtopologies = new HashMap<>();
+    for (TopologyDescription.Subtopology subtopology : topology.subtopologies()) {
+      for (TopologyDescription.Node node : subtopology.nodes()) {
+        if (node instanceof TopologyDescription.Processor processor) {
+          processor.stores().forEach(store -> subtopologies.put(store, subtopology.id()));
+        }
+      }
+    }
+    this.subtopologyOfStore = Map.copyOf(subtopologies);
   }
 
   /** {@code window}: {@code latest} or an ISO-8601 instant inside the wanted base window. */
   @Override
   public TopEdges topEdges(int n, String window) {
-    ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
-        TrafficWindowProcessor.LATEST_STORE, QueryableStoreTypes.keyValueStore()));
-    long start = window.equals("latest") ? latestWindowStart() : windowStart(window, windowMillis);
+    long requested = window.equals("latest") ? Long.MIN_VALUE : windowStart(window, windowMillis);
+    List<ReadOnlyKeyValueStore<Bytes, byte[]>> stores = heldPartitions(TrafficWindowProcessor.LATEST_STORE);
+    long start = window.equals("latest") ? latestWindowStart(stores) : requested;
     if (start == Long.MIN_VALUE) {
       return TopEdges.none();
     }
     List<ServiceTraffic> inWindow = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(start), prefix(start + 1))) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> e = it.next();
-        if (time(e.key) == start) {
-          inWindow.add(trafficCodec.decode(e.value).orElseThrow());
+    for (ReadOnlyKeyValueStore<Bytes, byte[]> store : stores) {
+      try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(start), prefix(start + 1))) {
+        while (it.hasNext()) {
+          KeyValue<Bytes, byte[]> e = it.next();
+          if (time(e.key) == start) {
+            inWindow.add(trafficCodec.decode(e.value).orElseThrow());
+          }
         }
       }
     }
@@ -75,23 +99,10 @@ public final class StoreQueries implements FleetQueries.Local {
     }
   }
 
-  /**
-   * The newest window held here: the last key of each local partition's store (keys are ordered
-   * by window start), so no store is scanned whole.
-   */
-  private long latestWindowStart() {
-    java.util.Set<Integer> partitions = new java.util.TreeSet<>();
-    streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(
-        task -> partitions.add(task.taskId().partition())));
+  /** The newest window held here: the last key of each partition's store (keys are ordered by window start), so no store is scanned whole. */
+  private static long latestWindowStart(List<ReadOnlyKeyValueStore<Bytes, byte[]>> stores) {
     long latest = Long.MIN_VALUE;
-    for (int partition : partitions) {
-      ReadOnlyKeyValueStore<Bytes, byte[]> store;
-      try {
-        store = streams.store(StoreQueryParameters.fromNameAndType(TrafficWindowProcessor.LATEST_STORE,
-            QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition));
-      } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
-        continue; // this partition's traffic task runs on another instance
-      }
+    for (ReadOnlyKeyValueStore<Bytes, byte[]> store : stores) {
       try (KeyValueIterator<Bytes, byte[]> it = store.reverseAll()) {
         if (it.hasNext()) {
           latest = Math.max(latest, time(it.next().key));
@@ -101,15 +112,35 @@ public final class StoreQueries implements FleetQueries.Local {
     return latest;
   }
 
+  /**
+   * The store {@code name} of every active task of its sub-topology held here, one per partition;
+   * none when this instance holds no such task.
+   *
+   * @throws InvalidStateStoreException when a task held here cannot be queried yet (e.g. restoring)
+   */
+  private <K> List<ReadOnlyKeyValueStore<K, byte[]>> heldPartitions(String name) {
+    Integer subtopology = subtopologyOfStore.get(name);
+    Set<Integer> partitions = new TreeSet<>();
+    streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().stream()
+        .filter(task -> subtopology != null && task.taskId().subtopology() == subtopology)
+        .forEach(task -> partitions.add(task.taskId().partition())));
+    List<ReadOnlyKeyValueStore<K, byte[]>> stores = new ArrayList<>();
+    for (int partition : partitions) {
+      stores.add(streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, byte[]>keyValueStore())
+          .withPartition(partition)));
+    }
+    return stores;
+  }
+
   @Override
   public List<OpenAnomaly> openAnomalies() {
     List<OpenAnomaly> open = new ArrayList<>();
     for (String name : List.of(EdgeDetectionProcessor.OPEN, KeyedDetectionProcessor.openStore(Grouping.CLIENT_ADDRESS),
         KeyedDetectionProcessor.openStore(Grouping.CLIENT_WORKLOAD))) {
-      ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(name,
-          QueryableStoreTypes.keyValueStore()));
-      try (KeyValueIterator<String, byte[]> it = store.all()) {
-        it.forEachRemaining(e -> open.add(OpenAnomaly.of(anomalyCodec.decode(e.value).orElseThrow())));
+      for (ReadOnlyKeyValueStore<String, byte[]> store : this.<String>heldPartitions(name)) {
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+          it.forEachRemaining(e -> open.add(OpenAnomaly.of(anomalyCodec.decode(e.value).orElseThrow())));
+        }
       }
     }
     open.sort(OpenAnomaly.NEWEST_FIRST);

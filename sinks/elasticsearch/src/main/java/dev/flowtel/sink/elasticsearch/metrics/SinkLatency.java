@@ -48,7 +48,7 @@ public final class SinkLatency {
     committed.of(measured.kind()).recordSince(measured.evidenceEndMillis(), nowMillis);
   }
 
-  /** Elasticsearch acknowledged the record's document at {@code nowMillis}. */
+  /** The record's window or anomaly became searchable at {@code nowMillis}: its document stored, or a later revision already was. */
   public void indexed(Measured measured, long nowMillis) {
     indexed.of(measured.kind()).recordSince(measured.evidenceEndMillis(), nowMillis);
   }

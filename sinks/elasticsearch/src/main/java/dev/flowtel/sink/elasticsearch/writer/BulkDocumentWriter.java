@@ -47,7 +47,7 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
 
   private final WriterSettings settings;
   private final RejectedDocumentHandler<O> rejectedHandler;
-  private final WrittenDocumentListener<O> writtenListener;
+  private final SearchableDocumentListener<O> searchableListener;
   private final BulkIngester<Pending<O>> ingester;
   private final ScheduledExecutorService retries;
   private final ExecutorService completions;
@@ -63,15 +63,15 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
   private volatile boolean closed;
 
   public BulkDocumentWriter(ElasticsearchClient client, WriterSettings settings, RejectedDocumentHandler<O> rejectedHandler) {
-    this(client, settings, rejectedHandler, WrittenDocumentListener.none());
+    this(client, settings, rejectedHandler, SearchableDocumentListener.none());
   }
 
-  /** Like the other constructor; {@code writtenListener} hears of every document Elasticsearch stored. */
+  /** Like the other constructor; {@code searchableListener} hears of every document that became searchable. */
   public BulkDocumentWriter(ElasticsearchClient client, WriterSettings settings, RejectedDocumentHandler<O> rejectedHandler,
-      WrittenDocumentListener<O> writtenListener) {
+      SearchableDocumentListener<O> searchableListener) {
     this.settings = settings;
     this.rejectedHandler = rejectedHandler;
-    this.writtenListener = writtenListener;
+    this.searchableListener = searchableListener;
     this.capacity = new Semaphore(settings.maxPendingDocuments());
     this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "flowtel-es-retry");
@@ -227,9 +227,10 @@ public final class BulkDocumentWriter<O> implements DocumentWriter<O> {
         ErrorCause error = item.error();
         int status = item.status();
         if (error == null && status >= 200 && status < 300) {
-          writtenListener.written(pending.document(), pending.origin());
+          searchableListener.searchable(pending.document(), pending.origin());
           acknowledge(written);
         } else if (status == 409 && pending.document().externalVersion() != null) {
+          searchableListener.searchable(pending.document(), pending.origin());
           acknowledge(superseded);
         } else if (status == 400) {
           String type = error == null ? "unknown" : error.type();

@@ -116,6 +116,29 @@ class BulkDocumentWriterIT {
     assertThat(es.sum(traffic, "destination.port")).isEqualTo(8080);
   }
 
+  /**
+   * Given revision 1 of a window stored before its revision 0 arrives (two bulks in flight can
+   * land in either order), the listener hears of revision 0 as well: the window is searchable,
+   * and the sink's first-revision latency counts it once instead of losing it.
+   */
+  @Test
+  void aFirstRevisionThatArrivesAfterItsLaterRevisionIsHeardOfAsSearchable() throws Exception {
+    TrafficDocuments builder = new TrafficDocuments(es.names);
+    ServiceTraffic first = SampleRecords.traffic("late-client", "checkout", SampleRecords.WINDOW_START, 0, 100);
+    ServiceTraffic second = SampleRecords.traffic("late-client", "checkout", SampleRecords.WINDOW_START, 1, 150);
+    List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (BulkDocumentWriter<String> writer = new BulkDocumentWriter<>(es.client(), WriterSettings.defaults(), (d, o, r) -> { },
+        (document, origin) -> heard.add(origin))) {
+      writer.add(builder.build(second), "revision 1");
+      writer.flush();
+      writer.add(builder.build(first), "revision 0");
+      writer.flush();
+      assertThat(writer.stats()).isEqualTo(new WriterStats(1, 1, 0, 0));
+    }
+    assertThat(heard).containsExactly("revision 1", "revision 0");
+    assertThat(es.sum(es.names.pattern(Kind.TRAFFIC), "source.bytes")).isEqualTo(150);
+  }
+
   @Test
   void aDocumentTheMappingRefusesGoesToTheHandlerWithElasticsearchsReason() throws Exception {
     List<Rejection> rejections = new ArrayList<>();

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Timeout;
  * their manifests run them: non-root, read-only root filesystem, every capability dropped. Here each
  * image starts its program; the tools image does its jobs (es setup, the sink) against the real
  * servers. What the others do end to end has its own tests: CollectorContainerIT (the DaemonSet's
- * privileges), FlinkJobImageIT (an application cluster), StreamsImageIT (nightly).
+ * privileges), FlinkJobImageIT (an application cluster), StreamsImageIT (the app's job in the streams image).
  */
 @WithKafka
 @WithElasticsearch
@@ -143,7 +143,7 @@ class ImagesIT {
     assertThat(result.output()).contains("no Kubernetes API server at");
   }
 
-  /** The streams image starts its program (what it computes: StreamsImageIT, nightly). */
+  /** The streams image starts its program (what it computes: StreamsImageIT). */
   @Test
   void theStreamsImageStartsTheApp() throws Exception {
     Podman.Result help = run(image("streams"), "--help");

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @WithKafka
 @Timeout(600)
-@Tag("nightly") // a long end-to-end run; CI covers its subject elsewhere (README, "Tests")
 class StreamsImageIT {
 
   @Test

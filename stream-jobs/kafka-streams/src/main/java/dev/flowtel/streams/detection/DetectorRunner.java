@@ -4,13 +4,12 @@ import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.streams.store.LiveStates;
 import dev.flowtel.streams.store.TimeOrderedKeys;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
@@ -27,29 +26,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DetectorRunner {
 
   private static final int MAX_TIMER_ROUNDS = 10_000;
-  /** Keys whose last written state is kept live; about the keys busy within one commit interval. */
-  static final int LIVE_STATES = 10_000;
 
   private final DetectorGroup group;
   private final KeyValueStore<String, byte[]> states;
   private final KeyValueStore<Bytes, byte[]> timers;
   /**
-   * The state each recently written key was serialized from, beside the very array handed to the
-   * store. Deserializing a key's state on every flow cost a third of the detection's time (a port
-   * scan's source holds thousands of targets). While the store still returns that array (the
-   * record cache and the in-memory store hand back what was put), the object is what the bytes
-   * say, so it is used as it is; anything else (a restore, a RocksDB read, a revived task) reads
-   * the bytes. An entry is taken out while its state is being changed, so an exception half-way
-   * leaves nothing behind that the store does not hold.
+   * Each recently written key's state as an object: deserializing it on every flow cost a third of
+   * the detection's time (a port scan's source holds thousands of targets).
    */
-  private final Map<String, Written> live = new LinkedHashMap<>(1_024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Written> eldest) {
-      return size() > LIVE_STATES;
-    }
-  };
-
-  private record Written(byte[] bytes, KeyState state) {}
+  private final LiveStates<String, KeyState> live = new LiveStates<>(10_000);
 
   DetectorRunner(DetectorGroup group, KeyValueStore<String, byte[]> states, KeyValueStore<Bytes, byte[]> timers) {
     this.group = group;
@@ -111,9 +96,9 @@ final class DetectorRunner {
 
   private KeyState load(String key) {
     byte[] stored = states.get(key);
-    Written written = live.remove(key);
-    if (written != null && written.bytes() == stored) {
-      return written.state();
+    KeyState cached = live.take(key, stored);
+    if (cached != null) {
+      return cached;
     }
     KeyState state = new KeyState(group.detectors().size());
     if (stored != null) {
@@ -130,13 +115,14 @@ final class DetectorRunner {
 
   private void store(String key, KeyState state) {
     if (state.empty() && state.registered == Long.MAX_VALUE) {
+      live.forget(key);
       states.delete(key);
       return;
     }
     try {
       byte[] bytes = KeyStateBytes.write(state.registered, state.slots);
       states.put(key, bytes);
-      live.put(key, new Written(bytes, state));
+      live.written(key, bytes, state);
     } catch (IOException e) {
       throw new IllegalStateException("cannot store detector state of " + key + ": " + e, e);
     }

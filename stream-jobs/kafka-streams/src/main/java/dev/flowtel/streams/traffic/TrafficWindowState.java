@@ -7,6 +7,7 @@ import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.streams.input.Outbound;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.store.LiveStates;
 import dev.flowtel.streams.store.TimeOrderedKeys;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -44,6 +45,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class TrafficWindowState {
 
+  static final int OPEN_WINDOWS_KEPT_LIVE = 4_096;
+
   private final long[] sizes;
   private final long allowedLateness;
   private final long queryRetention;
@@ -56,6 +59,12 @@ final class TrafficWindowState {
   private final KeyValueStore<Bytes, byte[]>[] fired;
   private final KeyValueStore<Bytes, byte[]> latest;
   private final List<Set<Bytes>> pending = new ArrayList<>();
+  /**
+   * Open windows' accumulators as objects, per size: decoding one on every flow was most of the cost
+   * of adding a flow to a busy window (its connections set grows with it). Bounded per size; a
+   * window not kept is decoded from the store as before.
+   */
+  private final List<LiveStates<Bytes, TrafficAccumulator>> live = new ArrayList<>();
 
   /**
    * @param storePrefix the stores are {@code <prefix>-open-<size>} and {@code <prefix>-fired-<size>}
@@ -86,6 +95,7 @@ final class TrafficWindowState {
         }
       }
       pending.add(due);
+      live.add(new LiveStates<>(OPEN_WINDOWS_KEPT_LIVE));
     }
     latest = latestStore == null ? null : context.getStateStore(latestStore);
   }
@@ -110,9 +120,14 @@ final class TrafficWindowState {
     if (maxTs > watermark) {
       Bytes key = TimeOrderedKeys.of(maxTs, flow.edgeKey());
       byte[] stored = open[i].get(key);
-      TrafficAccumulator acc = stored == null ? new TrafficAccumulator() : read(stored, 0);
+      TrafficAccumulator acc = live.get(i).take(key, stored);
+      if (acc == null) {
+        acc = stored == null ? new TrafficAccumulator() : read(stored, 0);
+      }
       acc.add(flow);
-      open[i].put(key, write(acc, -1));
+      byte[] bytes = write(acc, -1);
+      open[i].put(key, bytes);
+      live.get(i).written(key, bytes, acc);
       return;
     }
     long cleanup = maxTs + allowedLateness;
@@ -154,7 +169,8 @@ final class TrafficWindowState {
             break;
           }
           closed.add(e.key);
-          TrafficAccumulator acc = read(e.value, 0);
+          TrafficAccumulator kept = live.get(i).take(e.key, e.value);
+          TrafficAccumulator acc = kept != null ? kept : read(e.value, 0);
           emit(acc, maxTs + 1 - size, maxTs + 1, 0, i == 0);
           if (maxTs + allowedLateness > watermark) {
             fired[i].put(TimeOrderedKeys.of(maxTs + allowedLateness, TimeOrderedKeys.key(e.key)), writeFired(acc, 1, false));

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Timeout;
  * their manifests run them: non-root, read-only root filesystem, every capability dropped. Here each
  * image starts its program; the tools image does its jobs (es setup, the sink) against the real
  * servers. What the others do end to end has its own tests: CollectorContainerIT (the DaemonSet's
- * privileges), FlinkJobImageIT (an application cluster), StreamsImageIT (the app's job in the streams image).
+ * privileges), FlinkJobImageIT (an application cluster, nightly), StreamsImageIT (the app's job in the streams image).
  */
 @WithKafka
 @WithElasticsearch
@@ -161,7 +161,7 @@ class ImagesIT {
 
   /**
    * The job jar is where the FlinkDeployments' jarURI says, readable by the image's user, and starts
-   * on the image's Java (the application cluster itself: FlinkJobImageIT).
+   * on the image's Java (the application cluster itself: FlinkJobImageIT, nightly).
    */
   @Test
   void theFlinkJobImageHoldsTheJarTheFlinkDeploymentsName() throws Exception {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @WithKafka
 @Timeout(600)
+@Tag("nightly") // CI runs the image's jar on its Java in ImagesIT (issue 23 allows that); this whole run costs CI's longest module a minute and a half
 class FlinkJobImageIT {
 
   private static final String IMAGE = "ghcr.io/flowtel/flink-job:0.1.0";

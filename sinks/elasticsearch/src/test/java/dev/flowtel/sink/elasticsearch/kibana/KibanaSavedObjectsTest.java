@@ -128,6 +128,27 @@ class KibanaSavedObjectsTest {
   }
 
   @Test
+  void everyTrafficPanelReadsOnlyTheBaseWindowsAndSaysSo() throws Exception {
+    // The traffic indices hold the base windows and their 1 min rollups side by side, each summing
+    // the same flows: a panel reading both would count every byte twice.
+    List<String> trafficPanels = new ArrayList<>();
+    for (ObjectNode o : objects) {
+      boolean panel = o.get("type").asText().equals("visualization") || o.get("type").asText().equals("search");
+      if (!panel || !o.get("references").get(0).get("id").asText().equals("flowtel-traffic")) {
+        continue;
+      }
+      String id = o.get("id").asText();
+      trafficPanels.add(id);
+      JsonNode attributes = o.get("attributes");
+      JsonNode source = JSON.readTree(attributes.get("kibanaSavedObjectMeta").get("searchSourceJSON").asText());
+      assertThat(source.path("query").path("query").asText()).as(id).endsWith("event.duration < 60000000000");
+      assertThat(attributes.path("description").asText()).as(id).contains("base traffic windows").contains("shorter than a minute");
+    }
+    assertThat(mappedType(IndexTemplates.effectiveMappings(Kind.TRAFFIC), "event.duration")).isEqualTo("long");
+    assertThat(trafficPanels).hasSize(6);
+  }
+
+  @Test
   void aCustomPrefixRewritesTheDataViews() {
     String ndjson = KibanaSavedObjects.ndjsonFor(new IndexNames("acme-"));
     assertThat(ndjson).contains("\"title\":\"acme-traffic-*\"").contains("\"title\":\"acme-anomalies-*\"")

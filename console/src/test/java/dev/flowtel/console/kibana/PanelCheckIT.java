@@ -1,0 +1,192 @@
+package dev.flowtel.console.kibana;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowtel.console.query.ConsoleRange;
+import dev.flowtel.console.query.ElasticsearchSearch;
+import dev.flowtel.schema.AnomalyType;
+import dev.flowtel.schema.EdgeEndpoint;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.schema.Severity;
+import dev.flowtel.sink.elasticsearch.EsTestSupport;
+import dev.flowtel.sink.elasticsearch.SampleRecords;
+import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
+import dev.flowtel.sink.elasticsearch.document.IndexDocument;
+import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
+import dev.flowtel.sink.elasticsearch.kibana.KibanaSavedObjects;
+import dev.flowtel.testing.ElasticsearchFixture;
+import dev.flowtel.testing.WithElasticsearch;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.elasticsearch.client.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Given a minute of traffic on two edges as the sink writes it to a real Elasticsearch (10 s
+ * windows and, beside them, their 1 min rollups; drops on one edge) and a policy violation, a
+ * denied spike and a port scan, when every shipped Kibana panel's request is run over the last
+ * 15 minutes, then each returns data and equals what the console shows for that range; panels
+ * that summed the rollups too would be caught, and so would panels that return nothing.
+ */
+@WithElasticsearch
+@Timeout(180)
+class PanelCheckIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = SampleRecords.WINDOW_START.plus(Duration.ofMinutes(10));
+  private static final Duration COOLDOWN = Duration.ofMinutes(5);
+  private static final int WINDOWS = 6;
+  private static final String ROLLUP_EXCLUSION = "event.duration < 60000000000";
+
+  private final ElasticsearchFixture elasticsearch;
+  private EsTestSupport es;
+  private ElasticsearchSearch search;
+
+  PanelCheckIT(ElasticsearchFixture elasticsearch) {
+    this.elasticsearch = elasticsearch;
+  }
+
+  @BeforeEach
+  void fill() throws IOException {
+    es = new EsTestSupport(elasticsearch.url());
+    es.setup();
+    search = new ElasticsearchSearch(es.clients.rest());
+    TrafficDocuments traffic = new TrafficDocuments(es.names);
+    AnomalyDocuments anomalies = new AnomalyDocuments(es.names);
+    List<IndexDocument> documents = new ArrayList<>();
+    for (int w = 0; w < WINDOWS; w++) {
+      Instant start = SampleRecords.WINDOW_START.plusSeconds(10L * w);
+      documents.add(traffic.build(window("frontend", "checkout", start, 10, 100L * (w + 1), 0)));
+      documents.add(traffic.build(window("cart", "payments", start, 10, 7, w == 2 ? 3 : 0)));
+    }
+    documents.add(traffic.build(window("frontend", "checkout", SampleRecords.WINDOW_START, 60, 100L * 21, 0)));
+    documents.add(traffic.build(window("cart", "payments", SampleRecords.WINDOW_START, 60, 7L * WINDOWS, 3)));
+    documents.add(anomalies.build(anomaly("violation-1", AnomalyType.POLICY_VIOLATION, Severity.HIGH, "frontend", "checkout")));
+    documents.add(anomalies.build(anomaly("spike-1", AnomalyType.DENIED_SPIKE, Severity.MEDIUM, "cart", "payments")));
+    documents.add(anomalies.build(SampleRecords.anomaly("scan-1", 2, "10.0.0.9")));
+    bulk(documents);
+  }
+
+  @AfterEach
+  void close() {
+    es.close();
+  }
+
+  @Test
+  void everyPanelReturnsDataAndEqualsTheConsolesFigures() {
+    Map<String, PanelResult> results = byId(new PanelCheck(search, es.names, COOLDOWN).run(ConsoleRange.LAST_15_MINUTES, NOW));
+
+    assertThat(results).hasSize(12);
+    assertThat(results.values()).allSatisfy(r -> assertThat(r.passed()).as("%s: %s", r.id(), r.detail()).isTrue());
+    // bytes both ways (to the destination and 3x back): frontend -> checkout 4 x (100 + ... + 600), cart -> payments 4 x 6 x 7
+    assertThat(results.get("flowtel-traffic-top-edges").detail()).isEqualTo("bytes of 2 edges equal the console's (of 2)");
+    assertThat(results.get("flowtel-traffic-by-namespace").detail())
+        .startsWith("bytes summed over 3 (interval, namespace) buckets: panel 8568, console 8568");
+    assertThat(results.get("flowtel-traffic-resets-drops").detail())
+        .isEqualTo("drops: panel 3, console 3 (drops of all edges on the map); resets in every interval, new connections 36");
+    assertThat(results.get("flowtel-traffic-rtt").detail()).contains("highest average p50 250 us");
+    assertThat(results.get("flowtel-anomalies-by-type").detail())
+        .isEqualTo("anomalies by type: panel {DENIED_SPIKE=1, POLICY_VIOLATION=1, PORT_SCAN=1}, "
+            + "console {DENIED_SPIKE=1, POLICY_VIOLATION=1, PORT_SCAN=1}");
+    assertThat(results.get("flowtel-enforcement-violations").detail()).endsWith("console {DENIED_SPIKE=1, POLICY_VIOLATION=1}");
+    assertThat(results.get("flowtel-anomalies-by-severity").detail()).startsWith("anomalies over every (interval, severity) bucket: panel 3, console 3");
+    assertThat(results.get("flowtel-anomalies-table").detail()).startsWith("hits: panel 3, console 3");
+    assertThat(results.get("flowtel-anomalies-top-workloads").detail())
+        .isEqualTo("anomalies per source of 2 sources equal the console's (of 2); total panel 3, console 3");
+    assertThat(results.get("flowtel-enforcement-denied").detail()).startsWith("drops summed over 1 intervals: panel 3, console 3");
+    assertThat(results.get("flowtel-enforcement-denied-edges").detail()).isEqualTo("drops of 1 edges equal the console's (of 1)");
+    assertThat(results.get("flowtel-enforcement-violating-edges").detail()).isEqualTo(
+        "violating (source -> destination) pairs: panel {shop/Deployment/frontend -> shop/Service/checkout=1}, "
+            + "console anomaly list {shop/Deployment/frontend -> shop/Service/checkout=1}, "
+            + "console map's violation edges [shop/Deployment/frontend -> shop/Service/checkout]");
+  }
+
+  @Test
+  void panelsThatSummedTheRollupsTooWouldFailTheCheck() throws Exception {
+    List<ObjectNode> objects = KibanaSavedObjects.load();
+    for (ObjectNode object : objects) {
+      JsonNode meta = object.path("attributes").path("kibanaSavedObjectMeta");
+      if (meta.has("searchSourceJSON")) {
+        ObjectNode source = (ObjectNode) JSON.readTree(meta.path("searchSourceJSON").asText());
+        String kql = source.path("query").path("query").asText();
+        ((ObjectNode) source.path("query")).put("query", kql.replace(" and " + ROLLUP_EXCLUSION, "").replace(ROLLUP_EXCLUSION, ""));
+        ((ObjectNode) meta).put("searchSourceJSON", source.toString());
+      }
+    }
+    Map<String, PanelResult> results = byId(new PanelCheck(search, es.names, COOLDOWN, new KibanaPanels(objects))
+        .run(ConsoleRange.LAST_15_MINUTES, NOW));
+
+    assertThat(results.get("flowtel-traffic-top-edges").passed()).isFalse();
+    assertThat(results.get("flowtel-traffic-top-edges").detail()).contains(
+        "shop/Deployment/frontend -> shop/Service/checkout tcp/8080: panel 16800, console 8400 (2.00x: windows and rollups both counted?)");
+    assertThat(results.get("flowtel-traffic-by-namespace").detail()).contains("panel 17136, console 8568");
+    assertThat(results.get("flowtel-enforcement-denied").detail()).contains("panel 6, console 3");
+    assertThat(results.get("flowtel-enforcement-denied-edges").passed()).isFalse();
+    assertThat(results.get("flowtel-traffic-resets-drops").passed()).isFalse();
+    assertThat(results.values()).filteredOn(PanelResult::passed).extracting(PanelResult::id)
+        .as("averages and anomalies are not doubled")
+        .containsExactlyInAnyOrder("flowtel-traffic-rtt", "flowtel-anomalies-by-type", "flowtel-anomalies-by-severity",
+            "flowtel-anomalies-top-workloads", "flowtel-anomalies-table", "flowtel-enforcement-violations",
+            "flowtel-enforcement-violating-edges");
+  }
+
+  @Test
+  void aRangeWithoutTheDataFailsEveryPanelAndRollupRangesAreRefused() {
+    PanelCheck check = new PanelCheck(search, es.names, COOLDOWN);
+    List<PanelResult> dayLater = check.run(ConsoleRange.LAST_15_MINUTES, NOW.plus(Duration.ofDays(1)));
+    assertThat(dayLater).hasSize(12).allSatisfy(r -> {
+      assertThat(r.returnedData()).as(r.id()).isFalse();
+      assertThat(r.passed()).as(r.id()).isFalse();
+    });
+    assertThatThrownBy(() -> check.run(ConsoleRange.LAST_HOUR, NOW)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("range 1h").hasMessageContaining("15m");
+  }
+
+  private static Map<String, PanelResult> byId(List<PanelResult> results) {
+    return results.stream().collect(Collectors.toMap(PanelResult::id, Function.identity()));
+  }
+
+  private static ServiceTraffic window(String client, String service, Instant start, int seconds, long bytes, long drops) {
+    return ServiceTraffic.newBuilder(SampleRecords.traffic(client, service, start, 0, bytes))
+        .setWindowEnd(start.plusSeconds(seconds)).setFlows(seconds == 10 ? 4 : 4L * WINDOWS)
+        .setConnectionsOpened(seconds == 10 ? 3 : 3L * WINDOWS).setDrops(drops).build();
+  }
+
+  private static PolicyAnomaly anomaly(String id, AnomalyType type, Severity severity, String client, String service) {
+    EdgeEndpoint destination = SampleRecords.traffic(client, service, SampleRecords.WINDOW_START, 0, 1).getDestination();
+    return PolicyAnomaly.newBuilder(SampleRecords.anomaly(id, 1, "10.0.0.5"))
+        .setType(type).setSeverity(severity)
+        .setSource(SampleRecords.workload("shop", "Deployment", client))
+        .setFirstSeen(SampleRecords.WINDOW_START.plusSeconds(20)).setLastSeen(NOW.minus(Duration.ofMinutes(1)))
+        .setDestination(destination).setDestinationPort(8080)
+        .setSummary("shop/Deployment/" + client + " -> shop/Service/" + service + ": " + type).build();
+  }
+
+  private void bulk(List<IndexDocument> documents) throws IOException {
+    StringBuilder body = new StringBuilder();
+    for (IndexDocument d : documents) {
+      body.append(JSON.writeValueAsString(Map.of("index", Map.of("_index", d.index(), "_id", d.id(),
+          "version", d.externalVersion(), "version_type", "external")))).append('\n');
+      body.append(JSON.writeValueAsString(d.source())).append('\n');
+    }
+    Request request = new Request("POST", "/_bulk");
+    request.addParameter("refresh", "true");
+    request.setJsonEntity(body.toString());
+    JsonNode answer = JSON.readTree(es.clients.rest().performRequest(request).getEntity().getContent());
+    assertThat(answer.path("errors").asBoolean()).as("bulk: %s", answer).isFalse();
+  }
+}

@@ -8,10 +8,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.flowtel.console.anomaly.AnomalyFilter;
 import dev.flowtel.console.anomaly.AnomalyQuery;
+import dev.flowtel.console.live.LiveTraffic;
+import dev.flowtel.console.live.LiveTrafficSettings;
 import dev.flowtel.console.map.EdgeDetailQuery;
 import dev.flowtel.console.map.EdgeVerdict;
+import dev.flowtel.console.map.LiveMapQuery;
 import dev.flowtel.console.map.MapFilter;
 import dev.flowtel.console.map.MapMetric;
+import dev.flowtel.console.map.ServiceMap;
 import dev.flowtel.console.map.ServiceMapQuery;
 import dev.flowtel.console.query.BadQueryException;
 import dev.flowtel.console.query.ConsoleRange;
@@ -41,7 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The console's HTTP server: the page's three files from the classpath and its JSON API. Every
  * asset is served from here (no CDN: the machines Flowtel runs on may have no internet), and the
- * content security policy keeps the page from loading anything else.
+ * content security policy keeps the page from loading anything else. When Kafka is given, the live
+ * range is drawn from the traffic topic's tail ({@link LiveTraffic}); every other range, and the
+ * live one without Kafka, from Elasticsearch.
  */
 public final class ConsoleServer implements AutoCloseable {
 
@@ -59,6 +65,9 @@ public final class ConsoleServer implements AutoCloseable {
   private final AnomalyQuery anomalies;
   private final ServiceMapQuery maps;
   private final EdgeDetailQuery edges;
+  /** Null when no Kafka was given: the live range is then read from Elasticsearch. */
+  private final LiveTraffic live;
+  private final LiveMapQuery liveMaps;
   private final HttpServer http;
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -72,6 +81,21 @@ public final class ConsoleServer implements AutoCloseable {
     this.http = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
     http.createContext("/", this::handle);
     http.setExecutor(requests);
+    // Started last, so a port that is taken leaves no reader behind.
+    try {
+      this.live = settings.kafka() == null ? null : LiveTraffic.start(liveSettings(settings));
+    } catch (RuntimeException e) {
+      http.stop(0);
+      throw e;
+    }
+    this.liveMaps = live == null ? null : new LiveMapQuery(live, anomalies);
+  }
+
+  /** The properties file's settings win over the bootstrap servers, as in every Flowtel program. */
+  private static LiveTrafficSettings liveSettings(ConsoleSettings settings) {
+    Map<String, Object> kafka = new HashMap<>(settings.kafkaProperties());
+    kafka.putIfAbsent("bootstrap.servers", settings.kafka());
+    return LiveTrafficSettings.of(kafka, settings.trafficTopic(), settings.clock());
   }
 
   /**
@@ -100,10 +124,20 @@ public final class ConsoleServer implements AutoCloseable {
   public void close() {
     http.stop(0);
     requests.shutdownNow();
+    if (live != null) {
+      live.close();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    // Closed after the catches: try-with-resources would close it before they could answer.
     try (exchange) {
+      answer(exchange);
+    }
+  }
+
+  private void answer(HttpExchange exchange) throws IOException {
+    try {
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       exchange.getResponseHeaders().set("Content-Security-Policy", SECURITY_POLICY);
       if (!"GET".equals(exchange.getRequestMethod())) {
@@ -119,7 +153,7 @@ public final class ConsoleServer implements AutoCloseable {
       Instant now = settings.clock().instant();
       Object answer = switch (path) {
         case "/api/overview" -> overview(now);
-        case "/api/map" -> maps.map(ConsoleRange.of(query.get("range")), mapFilter(query), now);
+        case "/api/map" -> map(ConsoleRange.of(query.get("range")), mapFilter(query), now);
         case "/api/edge" -> edges.detail(query.get("id"), ConsoleRange.of(query.get("range")), now).orElse(null);
         case "/api/anomalies" -> anomalies.list(ConsoleRange.of(query.get("range")).endingAt(now),
             new AnomalyFilter(query.get("type"), query.get("severity"), integer(query, "limit", AnomalyFilter.DEFAULT_LIMIT)), now);
@@ -147,6 +181,10 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
+  private ServiceMap map(ConsoleRange range, MapFilter filter, Instant now) {
+    return range == ConsoleRange.LIVE && liveMaps != null ? liveMaps.map(filter, now) : maps.map(range, filter, now);
+  }
+
   /** The namespaces seen in the last day's traffic, the newest window, and where the data comes from. */
   private ObjectNode overview(Instant now) {
     ObjectNode body = search.body();
@@ -170,7 +208,13 @@ public final class ConsoleServer implements AutoCloseable {
     overview.put("newestWindow", answer.path("newest").path("value_as_string").asText(null));
     ObjectNode sources = overview.putObject("sources");
     sources.put("elasticsearch", elasticsearchShown);
-    sources.put("kafka", settings.kafka());
+    // kafka is set exactly when the live range is read from the traffic topic.
+    sources.put("kafka", live == null ? null : settings.kafka());
+    sources.put("live", live == null ? "elasticsearch" : "kafka");
+    if (live != null) {
+      sources.put("liveTopic", live.topic());
+      sources.put("liveUndecodable", live.undecodable());
+    }
     return overview;
   }
 

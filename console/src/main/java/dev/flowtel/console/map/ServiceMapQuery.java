@@ -144,11 +144,21 @@ public final class ServiceMapQuery {
 
   /** The edge of a terms bucket (sums named bytes, flows, drops) and one of its documents, judged by the anomalies seen. */
   static MapEdge edge(JsonNode bucket, JsonNode doc, List<AnomalyView> seen) {
-    String sourceId = doc.path("flowtel").path("source").path("id").asText();
-    String targetId = doc.path("flowtel").path("destination").path("id").asText();
     JsonNode portNode = doc.path("destination").path("port");
-    Integer port = portNode.isNumber() ? portNode.asInt() : null;
-    long drops = bucket.path("drops").path("value").asLong();
+    return judged(bucket.path("key").asText(), doc.path("flowtel").path("edge").path("name").asText(),
+        doc.path("flowtel").path("source").path("id").asText(), doc.path("flowtel").path("destination").path("id").asText(),
+        portNode.isNumber() ? portNode.asInt() : null, doc.path("network").path("transport").asText(null),
+        bucket.path("bytes").path("value").asLong(), bucket.path("flows").path("value").asLong(),
+        bucket.path("drops").path("value").asLong(), seen);
+  }
+
+  /**
+   * An edge with its totals over the range, judged by the anomalies seen: a POLICY_VIOLATION about
+   * it makes it a violation; else dropped packets or a DENIED_SPIKE make it denied. The one place
+   * the verdict is decided, for the map from Elasticsearch and the live one alike.
+   */
+  static MapEdge judged(String id, String name, String sourceId, String targetId, Integer port, String protocol, long bytes,
+      long flows, long drops, List<AnomalyView> seen) {
     boolean violated = false;
     boolean deniedSpike = false;
     int open = 0;
@@ -160,18 +170,19 @@ public final class ServiceMapQuery {
       }
     }
     EdgeVerdict verdict = violated ? EdgeVerdict.VIOLATION : drops > 0 || deniedSpike ? EdgeVerdict.DENIED : EdgeVerdict.ALLOWED;
-    return new MapEdge(bucket.path("key").asText(), doc.path("flowtel").path("edge").path("name").asText(), sourceId, targetId,
-        port, doc.path("network").path("transport").asText(null), bucket.path("bytes").path("value").asLong(),
-        bucket.path("flows").path("value").asLong(), drops, verdict.label(), open);
+    return new MapEdge(id, name, sourceId, targetId, port, protocol, bytes, flows, drops, verdict.label(), open);
   }
 
   private static void touch(Map<String, MapNode> nodes, JsonNode end, MapEdge edge) {
-    String id = end.path("id").asText();
+    touch(nodes, end.path("id").asText(), end.path("namespace").asText(""), end.path("kind").asText(), end.path("name").asText(), edge);
+  }
+
+  /** Adds the edge's traffic to the node of one of its ends ({@code namespace} "" outside namespaces). */
+  static void touch(Map<String, MapNode> nodes, String id, String namespace, String kind, String name, MapEdge edge) {
     MapNode known = nodes.get(id);
     long bytes = edge.bytes() + (known == null ? 0 : known.bytes());
     long flows = edge.flows() + (known == null ? 0 : known.flows());
-    String kind = end.path("kind").asText();
     boolean external = "External".equals(kind);
-    nodes.put(id, new MapNode(id, end.path("namespace").asText(""), kind, end.path("name").asText(), external, bytes, flows));
+    nodes.put(id, new MapNode(id, namespace, kind, name, external, bytes, flows));
   }
 }

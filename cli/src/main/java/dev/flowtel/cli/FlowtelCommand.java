@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Streaming analytics for Kubernetes network telemetry.",
     subcommands = {
         UpCommand.class,
+        ConsoleCommand.class,
         DownCommand.class,
         DevCommand.class,
         PolicyCommand.class,

@@ -20,8 +20,20 @@ import java.util.List;
  * @param flowsPerSecond mean flows per second, of event time and of the wall clock alike
  * @param seed the simulated cluster's seed
  * @param episodesAfter when the first episode starts; the detectors learn until then
+ * @param staged the episode types, in the order they are staged ({@link #ORDER} by default)
  */
-record LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter) {
+record LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter, List<EpisodeType> staged) {
+
+  LocalDemo {
+    staged = List.copyOf(staged);
+    if (staged.contains(EpisodeType.POLICY_CHANGE)) {
+      throw new IllegalArgumentException("POLICY_CHANGE is not an episode the demo stages: it causes no anomaly of its own");
+    }
+  }
+
+  LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter) {
+    this(flowsPerSecond, seed, episodesAfter, ORDER);
+  }
 
   /** One episode starts this long after the one before it, as the README promises. */
   static final Duration EPISODE_SPACING = Duration.ofSeconds(40);
@@ -37,8 +49,8 @@ record LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter) {
   /** The episodes, the first at {@code episodesAfter}, then one every {@link #EPISODE_SPACING}. */
   List<EpisodeSpec> episodes() {
     List<EpisodeSpec> episodes = new ArrayList<>();
-    for (int i = 0; i < ORDER.size(); i++) {
-      episodes.add(new EpisodeSpec(ORDER.get(i), episodesAfter.plus(EPISODE_SPACING.multipliedBy(i)), EPISODE_LENGTH, null));
+    for (int i = 0; i < staged.size(); i++) {
+      episodes.add(new EpisodeSpec(staged.get(i), episodesAfter.plus(EPISODE_SPACING.multipliedBy(i)), EPISODE_LENGTH, null));
     }
     return episodes;
   }

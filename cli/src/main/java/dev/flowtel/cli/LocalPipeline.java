@@ -19,6 +19,7 @@ import dev.flowtel.sink.elasticsearch.metrics.SinkMetricsServer;
 import dev.flowtel.sink.elasticsearch.service.SinkService;
 import dev.flowtel.sink.elasticsearch.service.SinkServiceSettings;
 import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
@@ -53,8 +54,8 @@ import org.elasticsearch.client.RestClient;
 final class LocalPipeline implements AutoCloseable {
 
   /** What the local run does; {@code ./flowtel up} options fill it. */
-  record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter, String engine,
-      FlowSourceChoice source, int flinkClusterUiPort, Path flinkJobJar) {
+  record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter,
+      List<EpisodeType> episodes, String engine, FlowSourceChoice source, int flinkClusterUiPort, Path flinkJobJar) {
 
     /** {@code --flink-cluster}: the Flink jobs on a local session cluster, its web UI on this port (0: MiniCluster). */
     boolean flinkCluster() {
@@ -66,7 +67,7 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     LocalDemo demo() {
-      return new LocalDemo(flowsPerSecond, seed, episodesAfter);
+      return new LocalDemo(flowsPerSecond, seed, episodesAfter, episodes);
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.flowtel.cli;
 
+import dev.flowtel.console.ConsoleSettings;
 import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.core.config.Durations;
 import dev.flowtel.core.config.WindowOption;
 import dev.flowtel.localstack.LocalStack;
+import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.wire.FlowtelTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,6 +61,12 @@ final class UpCommand implements Callable<Integer> {
       description = "When the synthetic source starts injecting anomaly episodes (one type every 40 s); the detectors learn until then.")
   Duration episodesAfter;
 
+  @Option(names = "--episodes", split = ",", paramLabel = "<type>",
+      description = {"The synthetic source's anomaly episodes, in the order they are staged (one every 40 s), e.g.",
+          "POLICY_VIOLATION,PORT_SCAN; by default every type: PORT_SCAN, NEW_EDGE, EXTERNAL_EGRESS, DENIED_SPIKE,",
+          "VOLUME_BURST, IP_SWEEP, POLICY_VIOLATION."})
+  List<EpisodeType> episodes = LocalDemo.ORDER;
+
   @Mixin
   WindowOption window = new WindowOption();
 
@@ -102,6 +110,10 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--es-heap", defaultValue = "1g", description = "Heap of the Elasticsearch JVM.")
   String elasticsearchHeap;
+
+  @Option(names = "--console-port", defaultValue = "" + ConsoleSettings.DEFAULT_PORT,
+      description = "Port of the web console on 127.0.0.1 (a free one when this is taken); 0 picks a free one, -1 starts none.")
+  int consolePort;
 
   @Option(names = "--servers-only", description = "Start Kafka and Elasticsearch with the topics, nothing else.")
   boolean serversOnly;
@@ -153,16 +165,18 @@ final class UpCommand implements Callable<Integer> {
       progress.step("flow source: " + flowSource.describe());
     }
     LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
-        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window.window(), episodesAfter, engine, flowSource,
+        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window.window(), episodesAfter, episodes, engine, flowSource,
             flinkCluster ? flinkUiPort : 0, flinkJobJar));
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
         pipeline::documentsWritten, pipeline::jobState, pipeline::latencyLine);
+    LocalConsole console = LocalConsole.start(consolePort, stack, progress);
     CountDownLatch stopped = new CountDownLatch(1);
     // Ctrl-C and the end of --duration stop the same way, and both print the summary: its figures
     // are read before anything stops.
     Thread stopper = new Thread(() -> {
-      String summary = pipeline == null ? "" : summary(pipeline, live, stack.elasticsearch().url());
+      String summary = pipeline == null ? "" : summary(pipeline, live, stack.elasticsearch().url(), console.url());
       progress.step("stopping");
+      console.close();
       StateDirectory.removeEndpoints(state);
       if (live != null) {
         live.close();
@@ -187,7 +201,7 @@ final class UpCommand implements Callable<Integer> {
       live.start();
     }
     StateDirectory.writeEndpoints(state, stack.kafka().bootstrapServers(), stack.elasticsearch().url());
-    printWhere(stack, topics, state, log);
+    printWhere(stack, topics, state, log, console.url());
     if (pipeline != null && flinkCluster) {
       System.out.println("  Flink web UI   http://127.0.0.1:" + flinkUiPort + "   (JobManager and TaskManager logs in "
           + state.resolve("flink/log") + ")");
@@ -224,7 +238,7 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private static void printWhere(LocalStack stack, List<NewTopic> topics, Path state, Path log) {
+  private static void printWhere(LocalStack stack, List<NewTopic> topics, Path state, Path log, Optional<URI> console) {
     System.out.println();
     System.out.println("Flowtel is running locally:");
     System.out.println("  Kafka          " + stack.kafka().bootstrapServers() + (stack.kafka().replicationFactor() > 1
@@ -239,19 +253,20 @@ final class UpCommand implements Callable<Integer> {
     System.out.println("  Logs           " + log + "   (this run's jobs, sink and libraries)\n                 "
         + stack.kafka().logFiles().stream().map(f -> f + "\n                 ").collect(java.util.stream.Collectors.joining())
         + stack.elasticsearch().logFile());
-    System.out.print(howToLook(stack.elasticsearch().url()));
+    System.out.print(howToLook(stack.elasticsearch().url(), console));
     System.out.println();
   }
 
   /** Where the results are; printed when the pipeline is up and again after a bounded run's summary. */
-  private static String howToLook(String elasticsearchUrl) {
-    return "  Look at it     curl '" + elasticsearchUrl + "/flowtel-traffic/_search?size=3&sort=@timestamp:desc'\n"
+  private static String howToLook(String elasticsearchUrl, Optional<URI> console) {
+    return console.map(url -> "  Console        " + url + "   (service map and anomalies; open it in a browser)\n").orElse("")
+        + "  Look at it     curl '" + elasticsearchUrl + "/flowtel-traffic/_search?size=3&sort=@timestamp:desc'\n"
         + "                 ./flowtel anomalies tail --since 1h   (anomalies as they are found; Ctrl-C ends it)\n"
         + "                 ./flowtel kibana import --url <your Kibana>   (dashboards; Kibana is not part of the local stack)\n";
   }
 
   /** The bounded run's closing figures, read before anything stops. */
-  private static String summary(LocalPipeline pipeline, LiveView live, String elasticsearchUrl) {
+  private static String summary(LocalPipeline pipeline, LiveView live, String elasticsearchUrl, Optional<URI> console) {
     StringBuilder out = new StringBuilder("\nSummary\n");
     out.append(String.format("  flows in                  %,d%n", pipeline.flowsSent()));
     out.append(String.format("  jobs                      %s%n", pipeline.jobState()));
@@ -261,7 +276,7 @@ final class UpCommand implements Callable<Integer> {
         count(elasticsearchUrl, "flowtel-traffic"), count(elasticsearchUrl, "flowtel-anomalies")));
     out.append(pipeline.latencySummary());
     out.append("\nThe data stays in the state folder; to look at it again, start the servers with ./flowtel up --servers-only, then:\n")
-        .append(howToLook(elasticsearchUrl));
+        .append(howToLook(elasticsearchUrl, console));
     return out.toString();
   }
 

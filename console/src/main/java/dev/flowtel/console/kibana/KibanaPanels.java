@@ -24,6 +24,9 @@ import java.util.Set;
  */
 public final class KibanaPanels {
 
+  /** The key Kibana gives documents without the terms' field when a panel asks for a missing bucket. */
+  public static final String MISSING_KEY = "__missing__";
+
   /**
    * The job's default base window. An "auto" date histogram is given buckets of whole base windows,
    * about {@value #HISTOGRAM_POINTS} per range, as the console's edge series is (Kibana's own auto
@@ -156,12 +159,16 @@ public final class KibanaPanels {
   }
 
   private static void terms(ObjectNode node, JsonNode params, Map<String, JsonNode> metrics) {
-    if (params.path("otherBucket").asBoolean(false) || params.path("missingBucket").asBoolean(false)) {
+    if (params.path("otherBucket").asBoolean(false)) {
       throw new IllegalArgumentException("its terms on " + params.path("field").asText()
-          + " asks for an other or missing bucket, which are not translated");
+          + " asks for an other bucket, which Kibana fetches with a second request that is not translated");
     }
     ObjectNode terms = node.putObject("terms");
     terms.put("field", params.path("field").asText());
+    if (params.path("missingBucket").asBoolean(false)) {
+      // Kibana's own spelling of the missing bucket's key, relabelled in the chart.
+      terms.put("missing", MISSING_KEY);
+    }
     String orderBy = params.path("orderBy").asText("_key");
     String direction = params.path("order").asText("desc");
     JsonNode metric = metrics.get(orderBy);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 
 /**
  * What a panel's request returned, flattened to the rows of Kibana's data table: one row per
@@ -64,6 +65,22 @@ public record PanelAnswer(List<Row> rows, long totalHits) {
   /** The sum of a metric over every row that has it. */
   public double sum(String metricAggId) {
     return rows.stream().mapToDouble(r -> r.metric(metricAggId).orElse(0)).sum();
+  }
+
+  /**
+   * The rows merged by one bucket's key, the metric summed: e.g. a per-interval, per-namespace
+   * chart as one total per namespace.
+   */
+  public PanelAnswer summedBy(String keyAggId, String metricAggId) {
+    Map<String, double[]> sums = new TreeMap<>();
+    Map<String, long[]> counts = new TreeMap<>();
+    for (Row row : rows) {
+      sums.computeIfAbsent(row.key(keyAggId), k -> new double[1])[0] += row.metric(metricAggId).orElse(0);
+      counts.computeIfAbsent(row.key(keyAggId), k -> new long[1])[0] += row.count();
+    }
+    List<Row> merged = new ArrayList<>();
+    sums.forEach((key, sum) -> merged.add(new Row(Map.of(keyAggId, key), Map.of(metricAggId, sum[0]), counts.get(key)[0])));
+    return new PanelAnswer(merged, totalHits);
   }
 
   /** The documents behind every row (the sum of a count metric). */

@@ -7,7 +7,6 @@ import dev.flowtel.console.anomaly.AnomalyView;
 import dev.flowtel.console.map.MapEdge;
 import dev.flowtel.console.map.MapFilter;
 import dev.flowtel.console.map.MapMetric;
-import dev.flowtel.console.map.MapNode;
 import dev.flowtel.console.map.ServiceMap;
 import dev.flowtel.console.map.ServiceMapQuery;
 import dev.flowtel.console.query.ConsoleRange;
@@ -40,8 +39,7 @@ public final class PanelCheck {
   private final ElasticsearchSearch search;
   private final IndexNames names;
   private final KibanaPanels panels;
-  private final AnomalyQuery anomalies;
-  private final ServiceMapQuery maps;
+  private final Duration anomalyCooldown;
 
   /** {@code anomalyCooldown}: the detection's, as the console is given it. */
   public PanelCheck(ElasticsearchSearch search, IndexNames names, Duration anomalyCooldown) {
@@ -53,8 +51,7 @@ public final class PanelCheck {
     this.search = search;
     this.names = names;
     this.panels = panels;
-    this.anomalies = new AnomalyQuery(search, names, anomalyCooldown);
-    this.maps = new ServiceMapQuery(search, names, anomalies);
+    this.anomalyCooldown = anomalyCooldown;
   }
 
   /**
@@ -70,6 +67,19 @@ public final class PanelCheck {
           + "panels at the base windows; compare on a range read at the base windows: " + ConsoleRange.LIVE.label()
           + " or " + ConsoleRange.LAST_15_MINUTES.label());
     }
+    // One point in time for both sides: a pipeline that is writing adds and revises windows
+    // between the panel's search and the console's, and the two would differ by what arrived.
+    ElasticsearchSearch pinned = search.pinned();
+    try {
+      return compareAll(range, now, pinned);
+    } finally {
+      pinned.release();
+    }
+  }
+
+  private List<PanelResult> compareAll(ConsoleRange range, Instant now, ElasticsearchSearch search) {
+    AnomalyQuery anomalies = new AnomalyQuery(search, names, anomalyCooldown);
+    ServiceMapQuery maps = new ServiceMapQuery(search, names, anomalies);
     TimeSpan span = range.endingAt(now);
     ConsoleFigures console = new ConsoleFigures(span,
         maps.map(range, new MapFilter(List.of(), null, null, null, MapMetric.BYTES, MapFilter.MAX_LIMIT), now),
@@ -93,8 +103,8 @@ public final class PanelCheck {
   private static Outcome compare(String panel, PanelAnswer answer, ConsoleFigures console) {
     return switch (panel) {
       case "flowtel-traffic-top-edges" -> perKey(answer, "2", metric("1"), console.byEdgeName(MapEdge::bytes), "bytes", "edges");
-      case "flowtel-traffic-by-namespace" -> total(answer.sum("1"), console.sum(MapEdge::bytes),
-          "bytes summed over " + answer.rows().size() + " (interval, namespace) buckets", "bytes of all edges on the map");
+      case "flowtel-traffic-by-namespace" -> perKey(answer.summedBy("3", "1"), "3", metric("1"),
+          console.bytesBySourceNamespace(), "bytes per sending namespace", "namespaces");
       case "flowtel-traffic-resets-drops" -> resetsAndDrops(answer, console);
       case "flowtel-traffic-rtt" -> roundTripTimes(answer);
       case "flowtel-anomalies-by-type" -> counts(answer, "3", console.countsByType(Set.of()), "anomalies by type");
@@ -241,6 +251,18 @@ public final class PanelCheck {
       return out;
     }
 
+    /**
+     * Bytes per namespace of the sending end, as the panel's terms on {@code orchestrator.namespace}
+     * group them: ends outside any namespace (internet hosts, nodes) under the missing bucket's key.
+     */
+    Map<String, Long> bytesBySourceNamespace() {
+      Map<String, String> namespaceOf = new TreeMap<>();
+      map.nodes().forEach(n -> namespaceOf.put(n.id(), n.namespace().isEmpty() ? KibanaPanels.MISSING_KEY : n.namespace()));
+      Map<String, Long> out = new TreeMap<>();
+      map.edges().forEach(e -> out.merge(namespaceOf.getOrDefault(e.source(), KibanaPanels.MISSING_KEY), e.bytes(), Long::sum));
+      return out;
+    }
+
     /** Counts per type, limited to {@code types} unless empty. */
     Map<String, Long> countsByType(Set<String> types) {
       Map<String, Long> out = new TreeMap<>();
@@ -259,17 +281,6 @@ public final class PanelCheck {
         if (map.totalEdges() > map.shownEdges()) {
           caveats.append("; the console map holds only the heaviest ").append(map.shownEdges()).append(" of ")
               .append(map.totalEdges()).append(" edges, so its sums are short");
-        }
-        long outside = 0;
-        Map<String, MapNode> nodes = new TreeMap<>();
-        map.nodes().forEach(n -> nodes.put(n.id(), n));
-        for (MapEdge edge : map.edges()) {
-          MapNode source = nodes.get(edge.source());
-          outside += source != null && source.namespace().isEmpty() ? edge.bytes() : 0;
-        }
-        if (panel.equals("flowtel-traffic-by-namespace") && outside > 0) {
-          caveats.append("; edges from outside any namespace carry ").append(outside)
-              .append(" bytes, which terms on orchestrator.namespace leave out");
         }
       } else {
         if (anomalies.total() > anomalies.anomalies().size()) {

@@ -56,10 +56,11 @@ class KibanaPanelsTest {
     assertThat(requests.get("flowtel-traffic-top-edges").body().path("aggs")).hasToString(
         "{\"2\":{\"terms\":{\"field\":\"flowtel.edge.name\",\"order\":{\"1\":\"desc\"},\"size\":20},"
             + "\"aggs\":{\"1\":{\"sum\":{\"field\":\"network.bytes\"}}}}}");
-    // date histogram outside, the namespaces inside it ordered by the bytes summed at their level
+    // date histogram outside, the namespaces inside it ordered by the bytes summed at their level,
+    // senders outside any namespace in Kibana's missing bucket
     assertThat(requests.get("flowtel-traffic-by-namespace").body().path("aggs")).hasToString(
         "{\"2\":{\"date_histogram\":{\"field\":\"@timestamp\",\"fixed_interval\":\"20s\",\"time_zone\":\"UTC\",\"min_doc_count\":1},"
-            + "\"aggs\":{\"3\":{\"terms\":{\"field\":\"orchestrator.namespace\",\"order\":{\"1\":\"desc\"},\"size\":10},"
+            + "\"aggs\":{\"3\":{\"terms\":{\"field\":\"orchestrator.namespace\",\"missing\":\"__missing__\",\"order\":{\"1\":\"desc\"},\"size\":20},"
             + "\"aggs\":{\"1\":{\"sum\":{\"field\":\"network.bytes\"}}}}}}}");
     // a count metric is the buckets' doc_count: ordered by _count, no aggregation of its own
     assertThat(requests.get("flowtel-anomalies-top-workloads").body().path("aggs")).hasToString(

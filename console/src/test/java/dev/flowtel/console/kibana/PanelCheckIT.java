@@ -73,6 +73,9 @@ class PanelCheckIT {
       documents.add(traffic.build(window("frontend", "checkout", start, 10, 100L * (w + 1), 0)));
       documents.add(traffic.build(window("cart", "payments", start, 10, 7, w == 2 ? 3 : 0)));
     }
+    // An internet client: no namespace, so the by-namespace panel shows it in its missing bucket.
+    documents.add(traffic.build(fromInternet(window("frontend", "ingress", SampleRecords.WINDOW_START, 10, 50, 0))));
+    documents.add(traffic.build(fromInternet(window("frontend", "ingress", SampleRecords.WINDOW_START, 60, 50, 0))));
     documents.add(traffic.build(window("frontend", "checkout", SampleRecords.WINDOW_START, 60, 100L * 21, 0)));
     documents.add(traffic.build(window("cart", "payments", SampleRecords.WINDOW_START, 60, 7L * WINDOWS, 3)));
     documents.add(anomalies.build(anomaly("violation-1", AnomalyType.POLICY_VIOLATION, Severity.HIGH, "frontend", "checkout")));
@@ -92,12 +95,13 @@ class PanelCheckIT {
 
     assertThat(results).hasSize(12);
     assertThat(results.values()).allSatisfy(r -> assertThat(r.passed()).as("%s: %s", r.id(), r.detail()).isTrue());
-    // bytes both ways (to the destination and 3x back): frontend -> checkout 4 x (100 + ... + 600), cart -> payments 4 x 6 x 7
-    assertThat(results.get("flowtel-traffic-top-edges").detail()).isEqualTo("bytes of 2 edges equal the console's (of 2)");
+    // bytes both ways (to the destination and 3x back): frontend -> checkout 4 x (100 + ... + 600), cart -> payments 4 x 6 x 7,
+    // an internet client -> ingress 4 x 50
+    assertThat(results.get("flowtel-traffic-top-edges").detail()).isEqualTo("bytes of 3 edges equal the console's (of 3)");
     assertThat(results.get("flowtel-traffic-by-namespace").detail())
-        .startsWith("bytes summed over 3 (interval, namespace) buckets: panel 8568, console 8568");
+        .isEqualTo("bytes per sending namespace of 2 namespaces equal the console's (of 2)");
     assertThat(results.get("flowtel-traffic-resets-drops").detail())
-        .isEqualTo("drops: panel 3, console 3 (drops of all edges on the map); resets in every interval, new connections 36");
+        .isEqualTo("drops: panel 3, console 3 (drops of all edges on the map); resets in every interval, new connections 39");
     assertThat(results.get("flowtel-traffic-rtt").detail()).contains("highest average p50 250 us");
     assertThat(results.get("flowtel-anomalies-by-type").detail())
         .isEqualTo("anomalies by type: panel {DENIED_SPIKE=1, POLICY_VIOLATION=1, PORT_SCAN=1}, "
@@ -164,6 +168,11 @@ class PanelCheckIT {
     return ServiceTraffic.newBuilder(SampleRecords.traffic(client, service, start, 0, bytes))
         .setWindowEnd(start.plusSeconds(seconds)).setFlows(seconds == 10 ? 4 : 4L * WINDOWS)
         .setConnectionsOpened(seconds == 10 ? 3 : 3L * WINDOWS).setDrops(drops).build();
+  }
+
+  private static ServiceTraffic fromInternet(ServiceTraffic t) {
+    return ServiceTraffic.newBuilder(t).setSource(EdgeEndpoint.newBuilder().setNamespace(null).setKind("External")
+        .setName("PUBLIC").setNetworkClass(dev.flowtel.schema.NetworkClass.PUBLIC).build()).build();
   }
 
   private static PolicyAnomaly anomaly(String id, AnomalyType type, Severity severity, String client, String service) {

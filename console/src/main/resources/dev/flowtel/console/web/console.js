@@ -727,7 +727,8 @@
     const parts = mapParts.get(g);
     const label = truncate(node.name || node.id, Math.max(4, Math.floor(slotW / 6)));
     const hitWidth = Math.min(slotW - 2, Math.max(18, label.length * 5.6));
-    update(g, { class: `node${node.external ? ' external' : ''}`, 'data-node-id': node.id });
+    // A Service and the workload behind it often share a name: the ring tells the Service apart.
+    update(g, { class: `node${node.external ? ' external' : ''}${node.kind === 'Service' ? ' service' : ''}`, 'data-node-id': node.id });
     update(parts.title, { text: `${node.id}\n${node.kind || ''} · ${formatBytes(node.bytes)} · ${formatCount(node.flows)} flows` });
     update(parts.hit, { x: (at.x - hitWidth / 2).toFixed(1), y: (at.y - 9).toFixed(1), width: hitWidth.toFixed(1) });
     update(parts.circle, { cx: at.x.toFixed(1), cy: at.y.toFixed(1), r: r.toFixed(2) });

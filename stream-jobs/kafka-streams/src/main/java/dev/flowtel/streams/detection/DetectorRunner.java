@@ -26,6 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DetectorRunner {
 
   private static final int MAX_TIMER_ROUNDS = 10_000;
+  /** Detector keys whose state is kept as an object per task; beyond it the least recent is decoded again when next seen. */
+  static final int KEYS_KEPT_LIVE = 10_000;
 
   private final DetectorGroup group;
   private final KeyValueStore<String, byte[]> states;
@@ -34,7 +36,7 @@ final class DetectorRunner {
    * Each recently written key's state as an object: deserializing it on every flow cost a third of
    * the detection's time (a port scan's source holds thousands of targets).
    */
-  private final LiveStates<String, KeyState> live = new LiveStates<>(10_000);
+  private final LiveStates<String, KeyState> live = new LiveStates<>(KEYS_KEPT_LIVE);
 
   DetectorRunner(DetectorGroup group, KeyValueStore<String, byte[]> states, KeyValueStore<Bytes, byte[]> timers) {
     this.group = group;

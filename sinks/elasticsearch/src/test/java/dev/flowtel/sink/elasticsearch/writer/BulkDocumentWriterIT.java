@@ -12,6 +12,7 @@ import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
 import dev.flowtel.testing.ElasticsearchFixture;
 import dev.flowtel.testing.WithElasticsearch;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,7 +127,7 @@ class BulkDocumentWriterIT {
     TrafficDocuments builder = new TrafficDocuments(es.names);
     ServiceTraffic first = SampleRecords.traffic("late-client", "checkout", SampleRecords.WINDOW_START, 0, 100);
     ServiceTraffic second = SampleRecords.traffic("late-client", "checkout", SampleRecords.WINDOW_START, 1, 150);
-    List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> heard = Collections.synchronizedList(new ArrayList<>());
     try (BulkDocumentWriter<String> writer = new BulkDocumentWriter<>(es.client(), WriterSettings.defaults(), (d, o, r) -> { },
         (document, origin) -> heard.add(origin))) {
       writer.add(builder.build(second), "revision 1");

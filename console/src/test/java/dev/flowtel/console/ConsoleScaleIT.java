@@ -18,7 +18,6 @@ import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
 import dev.flowtel.testing.Chromium;
 import dev.flowtel.testing.ElasticsearchFixture;
 import dev.flowtel.testing.WithElasticsearch;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,8 +28,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.elasticsearch.client.Request;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,7 +110,7 @@ class ConsoleScaleIT {
     }
   }
 
-  private static void index(EsTestSupport es, List<CallEdge> graph) throws IOException {
+  private static void index(EsTestSupport es, List<CallEdge> graph) {
     TrafficDocuments traffic = new TrafficDocuments(es.names);
     List<IndexDocument> documents = new ArrayList<>();
     for (CallEdge edge : graph) {
@@ -121,11 +118,11 @@ class ConsoleScaleIT {
         documents.add(traffic.build(window(edge, START.plusSeconds(10L * w))));
       }
       if (documents.size() >= 5_000) {
-        bulk(es, documents);
+        es.index(documents);
         documents.clear();
       }
     }
-    bulk(es, documents);
+    es.index(documents);
   }
 
   /** A window of one call edge, heavier for some edges than others so the ranking has work to do. */
@@ -142,21 +139,5 @@ class ConsoleScaleIT {
         .build();
   }
 
-  private static void bulk(EsTestSupport es, List<IndexDocument> documents) throws IOException {
-    if (documents.isEmpty()) {
-      return;
-    }
-    StringBuilder body = new StringBuilder();
-    for (IndexDocument d : documents) {
-      body.append(JSON.writeValueAsString(Map.of("index", Map.of("_index", d.index(), "_id", d.id(),
-          "version", d.externalVersion(), "version_type", "external")))).append('\n');
-      body.append(JSON.writeValueAsString(d.source())).append('\n');
-    }
-    Request request = new Request("POST", "/_bulk");
-    request.addParameter("refresh", "wait_for");
-    request.setJsonEntity(body.toString());
-    JsonNode answer = JSON.readTree(es.clients.rest().performRequest(request).getEntity().getContent());
-    assertThat(answer.path("errors").asBoolean()).as("bulk").isFalse();
-  }
 
 }

@@ -15,7 +15,6 @@ import dev.flowtel.sink.elasticsearch.document.IndexDocument;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
 import dev.flowtel.testing.ElasticsearchFixture;
 import dev.flowtel.testing.WithElasticsearch;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,8 +25,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.elasticsearch.client.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +55,7 @@ class ConsoleServerIT {
   }
 
   @BeforeEach
-  void fill() throws IOException {
+  void fill() {
     es = new EsTestSupport(elasticsearch.url());
     es.setup();
     TrafficDocuments traffic = new TrafficDocuments(es.names);
@@ -74,7 +71,7 @@ class ConsoleServerIT {
     documents.add(traffic.build(window("cart", "payments", SampleRecords.WINDOW_START, 60, 7L * WINDOWS, 3)));
     documents.add(anomalies.build(violation()));
     documents.add(anomalies.build(SampleRecords.anomaly("scan-1", 2, "10.0.0.9")));
-    bulk(documents);
+    es.index(documents);
     console = ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, es.names, Duration.ofMinutes(5), null,
         Clock.fixed(NOW, ZoneOffset.UTC)), es.clients.rest(), elasticsearch.url());
   }
@@ -198,19 +195,6 @@ class ConsoleServerIT {
         .setSummary("shop/Deployment/frontend reached shop/Service/checkout:8080, which the policies deny").build();
   }
 
-  private void bulk(List<IndexDocument> documents) throws IOException {
-    StringBuilder body = new StringBuilder();
-    for (IndexDocument d : documents) {
-      body.append(JSON.writeValueAsString(Map.of("index", Map.of("_index", d.index(), "_id", d.id(),
-          "version", d.externalVersion(), "version_type", "external")))).append('\n');
-      body.append(JSON.writeValueAsString(d.source())).append('\n');
-    }
-    Request request = new Request("POST", "/_bulk");
-    request.addParameter("refresh", "true");
-    request.setJsonEntity(body.toString());
-    JsonNode answer = JSON.readTree(es.clients.rest().performRequest(request).getEntity().getContent());
-    assertThat(answer.path("errors").asBoolean()).as("bulk: %s", answer).isFalse();
-  }
 
   private JsonNode get(String path) throws Exception {
     HttpResponse<String> response = fetch(path);

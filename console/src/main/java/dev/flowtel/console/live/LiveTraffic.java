@@ -2,6 +2,7 @@ package dev.flowtel.console.live;
 
 import dev.flowtel.schema.EdgeEndpoint;
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.sink.elasticsearch.document.Ecs;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.RecordType;
@@ -238,24 +239,12 @@ public final class LiveTraffic implements AutoCloseable {
     LiveEnd destination = end(traffic.getDestination());
     String port = traffic.getPortsFolded() ? "*" : Integer.toString(traffic.getDestinationPort());
     return new LiveEdge(id, TrafficDocuments.edgeName(traffic.getSource(), traffic.getDestination(), traffic.getProtocol(), port),
-        source, destination, traffic.getPortsFolded() ? null : traffic.getDestinationPort(), transport(traffic.getProtocol()));
+        source, destination, traffic.getPortsFolded() ? null : traffic.getDestinationPort(), Ecs.transport(traffic.getProtocol()));
   }
 
   /** As the sink's documents spell {@code flowtel.<side>.id}. */
   private static LiveEnd end(EdgeEndpoint endpoint) {
-    String id = (endpoint.getNamespace() == null ? "" : endpoint.getNamespace() + "/") + endpoint.getKind() + "/" + endpoint.getName();
-    return new LiveEnd(id, endpoint.getNamespace(), endpoint.getKind(), endpoint.getName());
+    return new LiveEnd(Ecs.endpointId(endpoint), endpoint.getNamespace(), endpoint.getKind(), endpoint.getName());
   }
 
-  /** {@code network.transport} as the sink's documents spell it (the ECS keyword, else the IANA number). */
-  private static String transport(int protocol) {
-    return switch (protocol) {
-      case 1 -> "icmp";
-      case 6 -> "tcp";
-      case 17 -> "udp";
-      case 58 -> "ipv6-icmp";
-      case 132 -> "sctp";
-      default -> Integer.toString(protocol);
-    };
-  }
 }

@@ -21,7 +21,6 @@ import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
 import dev.flowtel.sink.elasticsearch.kibana.KibanaSavedObjects;
 import dev.flowtel.testing.ElasticsearchFixture;
 import dev.flowtel.testing.WithElasticsearch;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.elasticsearch.client.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +59,7 @@ class PanelCheckIT {
   }
 
   @BeforeEach
-  void fill() throws IOException {
+  void fill() {
     es = new EsTestSupport(elasticsearch.url());
     es.setup();
     search = new ElasticsearchSearch(es.clients.rest());
@@ -81,7 +79,7 @@ class PanelCheckIT {
     documents.add(anomalies.build(anomaly("violation-1", AnomalyType.POLICY_VIOLATION, Severity.HIGH, "frontend", "checkout")));
     documents.add(anomalies.build(anomaly("spike-1", AnomalyType.DENIED_SPIKE, Severity.MEDIUM, "cart", "payments")));
     documents.add(anomalies.build(SampleRecords.anomaly("scan-1", 2, "10.0.0.9")));
-    bulk(documents);
+    es.index(documents);
   }
 
   @AfterEach
@@ -185,17 +183,4 @@ class PanelCheckIT {
         .setSummary("shop/Deployment/" + client + " -> shop/Service/" + service + ": " + type).build();
   }
 
-  private void bulk(List<IndexDocument> documents) throws IOException {
-    StringBuilder body = new StringBuilder();
-    for (IndexDocument d : documents) {
-      body.append(JSON.writeValueAsString(Map.of("index", Map.of("_index", d.index(), "_id", d.id(),
-          "version", d.externalVersion(), "version_type", "external")))).append('\n');
-      body.append(JSON.writeValueAsString(d.source())).append('\n');
-    }
-    Request request = new Request("POST", "/_bulk");
-    request.addParameter("refresh", "true");
-    request.setJsonEntity(body.toString());
-    JsonNode answer = JSON.readTree(es.clients.rest().performRequest(request).getEntity().getContent());
-    assertThat(answer.path("errors").asBoolean()).as("bulk: %s", answer).isFalse();
-  }
 }

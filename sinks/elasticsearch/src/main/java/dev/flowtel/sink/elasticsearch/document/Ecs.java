@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Elastic Common Schema vocabulary: the values ECS expects for Flowtel's protocol numbers, directions and endpoints. */
-final class Ecs {
+public final class Ecs {
 
   static final String VERSION = "8.11.0";
   private static final Set<NetworkClass> IN_CLUSTER =
@@ -15,7 +15,7 @@ final class Ecs {
   private Ecs() {}
 
   /** {@code network.transport}: the lower-case IANA keyword, or the number when ECS has no name for it. */
-  static String transport(int protocol) {
+  public static String transport(int protocol) {
     return switch (protocol) {
       case 1 -> "icmp";
       case 6 -> "tcp";
@@ -56,7 +56,7 @@ final class Ecs {
   }
 
   /** A stable identity of an edge end for terms aggregations: {@code namespace/Kind/name}, or {@code Kind/name} outside namespaces. */
-  static String endpointId(EdgeEndpoint endpoint) {
+  public static String endpointId(EdgeEndpoint endpoint) {
     return (endpoint.getNamespace() == null ? "" : endpoint.getNamespace() + "/") + endpoint.getKind() + "/" + endpoint.getName();
   }
 

@@ -12,6 +12,8 @@ import dev.flowtel.core.policy.PolicyPort;
 import dev.flowtel.core.policy.PolicyRule;
 import dev.flowtel.core.policy.PolicyType;
 import dev.flowtel.core.policy.Protocol;
+import dev.flowtel.core.policy.history.InventoryService;
+import dev.flowtel.core.policy.history.InventoryWorkload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,10 +29,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads Namespaces, Pods and NetworkPolicies as {@code kubectl get -o yaml} or {@code -o json}
+ * Reads Namespaces, Pods, NetworkPolicies, workloads (Deployments, StatefulSets, DaemonSets,
+ * ReplicaSets, Jobs, CronJobs) and Services as {@code kubectl get -o yaml} or {@code -o json}
  * prints them: single objects, multi-document YAML, and {@code kind: List} (or
  * {@code NetworkPolicyList} and the like) with {@code items}. Directories are read recursively
  * for {@code *.yaml}, {@code *.yml} and {@code *.json}, in name order.
+ *
+ * <p>A workload is what service edges name, as the collector resolves owners: a ReplicaSet a
+ * Deployment controls and a Job a CronJob controls are skipped (their controller stands for
+ * their pods), and a Pod is a workload of kind Pod only when no controller owns it.
  */
 public final class ManifestReader {
 
@@ -43,6 +50,8 @@ public final class ManifestReader {
   private final List<PodInfo> pods = new ArrayList<>();
   private final List<NetworkPolicy> policies = new ArrayList<>();
   private final List<ManifestContents.DualStackAddresses> otherAddresses = new ArrayList<>();
+  private final List<InventoryWorkload> workloads = new ArrayList<>();
+  private final List<InventoryService> services = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
   private ManifestReader(Set<ObjectKind> wanted, String wantedBy) {
@@ -81,7 +90,7 @@ public final class ManifestReader {
   }
 
   private ManifestContents contents() {
-    return new ManifestContents(namespaces, pods, policies, otherAddresses, warnings);
+    return new ManifestContents(namespaces, pods, policies, otherAddresses, workloads, services, warnings);
   }
 
   private static List<Path> files(Path path) {
@@ -137,9 +146,87 @@ public final class ManifestReader {
     }
     switch (known) {
       case Namespace -> namespaces.add(namespace(object));
-      case Pod -> pods.add(pod(object));
+      case Pod -> {
+        PodInfo pod = pod(object);
+        pods.add(pod);
+        if (!controlled(object.field("metadata").object())) {
+          workloads.add(checked(object, new InventoryWorkload(pod.namespace(), "Pod", pod.name(),
+              LabelSelector.matchLabels(pod.labels()), pod.labels(), List.copyOf(pod.namedPorts().values()))));
+        }
+      }
       case NetworkPolicy -> policies.add(networkPolicy(object));
+      case Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob -> workload(object, known);
+      case Service -> services.add(service(object));
     }
+  }
+
+  /** Whether a controller owns the object ({@code ownerReferences[].controller: true}). */
+  private static boolean controlled(ManifestNode metadata) {
+    for (ManifestNode owner : metadata.field("ownerReferences").elements()) {
+      if (owner.object().field("controller").bool(false)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A controller as a workload: the selector it selects its pods by, its pod template's labels and
+   * named container ports. A CronJob's are those of its job template.
+   */
+  private void workload(ManifestNode object, ObjectKind kind) {
+    ManifestNode metadata = object.field("metadata").object();
+    if ((kind == ObjectKind.ReplicaSet || kind == ObjectKind.Job) && controlled(metadata)) {
+      return;
+    }
+    String name = metadata.field("name").requiredText();
+    String namespace = namespaceOf(metadata);
+    ManifestNode spec = object.field("spec").object();
+    ManifestNode controllerSpec = kind == ObjectKind.CronJob ? spec.field("jobTemplate").object().field("spec").object() : spec;
+    ManifestNode template = controllerSpec.field("template").object();
+    if (!template.present()) {
+      throw template.error("is missing: a " + kind + " runs pods from its template");
+    }
+    Map<String, String> podLabels = template.field("metadata").object().field("labels").stringMap();
+    ManifestNode selectorField = controllerSpec.field("selector");
+    LabelSelector selector;
+    if (selectorField.present()) {
+      selector = selector(selectorField);
+      if (selector.selectsEverything() && kind != ObjectKind.Job && kind != ObjectKind.CronJob) {
+        throw selectorField.error("is empty; a " + kind + " must select its pods by labels (the API server refuses {})");
+      }
+      if (!selector.matches(podLabels)) {
+        throw selectorField.error(selector + " does not select the template's labels "
+            + (podLabels.isEmpty() ? "(none)" : LabelSelector.matchLabels(podLabels).toString())
+            + "; the API server refuses such a " + kind);
+      }
+    } else if (kind == ObjectKind.Job || kind == ObjectKind.CronJob) {
+      // The Job controller makes up a selector of its own (controller-uid) when none is written;
+      // the template's labels are what stays the same from one run to the next.
+      selector = LabelSelector.matchLabels(podLabels);
+    } else {
+      throw selectorField.error("is missing: a " + kind + " (apps/v1) selects its pods with spec.selector");
+    }
+    workloads.add(checked(object, new InventoryWorkload(namespace, kind.name(), name, selector, podLabels,
+        List.copyOf(namedPorts(template.field("spec").object()).values()))));
+  }
+
+  /** The workload, with a warning when nothing narrower than its whole namespace can select it. */
+  private InventoryWorkload checked(ManifestNode object, InventoryWorkload workload) {
+    if (workload.selector().selectsEverything()) {
+      ManifestException where = object.field("metadata").error("");
+      warnings.add(where.file() + " line " + where.line() + ": " + workload.kind() + " " + workload.namespace() + "/"
+          + workload.name() + " has no pod labels: a policy can select its pods only with every pod of its namespace");
+    }
+    return workload;
+  }
+
+  /** A Service and the pod labels it selects; a headless or selector-less one is kept with an empty selector. */
+  private static InventoryService service(ManifestNode object) {
+    ManifestNode metadata = object.field("metadata").object();
+    String name = metadata.field("name").requiredText();
+    Map<String, String> selector = object.field("spec").object().field("selector").stringMap();
+    return new InventoryService(namespaceOf(metadata), name, selector);
   }
 
   private static NamespaceInfo namespace(ManifestNode object) {
@@ -154,6 +241,22 @@ public final class ManifestReader {
     Map<String, String> labels = metadata.field("labels").stringMap();
     ManifestNode spec = object.field("spec").object();
     boolean hostNetwork = spec.field("hostNetwork").bool(false);
+    Map<String, ContainerPort> ports = namedPorts(spec);
+    ManifestNode status = object.field("status").object();
+    IpAddress ip = address(status.field("podIP"));
+    for (ManifestNode entry : status.field("podIPs").elements()) {
+      IpAddress other = address(entry.object().field("ip"));
+      if (ip == null) {
+        ip = other;
+      } else if (other != null && !other.equals(ip)) {
+        otherAddresses.add(new ManifestContents.DualStackAddresses(namespace, name, other));
+      }
+    }
+    return new PodInfo(namespace, name, labels, ip, ports, hostNetwork);
+  }
+
+  /** The named container ports of a pod spec (containers and init containers), by name. */
+  private static Map<String, ContainerPort> namedPorts(ManifestNode spec) {
     Map<String, ContainerPort> ports = new LinkedHashMap<>();
     for (String containers : List.of("containers", "initContainers")) {
       for (ManifestNode container : spec.field(containers).elements()) {
@@ -170,17 +273,7 @@ public final class ManifestReader {
         }
       }
     }
-    ManifestNode status = object.field("status").object();
-    IpAddress ip = address(status.field("podIP"));
-    for (ManifestNode entry : status.field("podIPs").elements()) {
-      IpAddress other = address(entry.object().field("ip"));
-      if (ip == null) {
-        ip = other;
-      } else if (other != null && !other.equals(ip)) {
-        otherAddresses.add(new ManifestContents.DualStackAddresses(namespace, name, other));
-      }
-    }
-    return new PodInfo(namespace, name, labels, ip, ports, hostNetwork);
+    return ports;
   }
 
   private static IpAddress address(ManifestNode node) {

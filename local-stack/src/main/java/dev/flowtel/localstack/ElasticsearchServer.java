@@ -31,6 +31,10 @@ public final class ElasticsearchServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ElasticsearchServer.class);
   public static final String SERVICE_USER = "flowtel-es";
   private static final String ZIP_PATH_RESOURCE = "/dev/flowtel/localstack/elasticsearch.zip.path";
+  /** A starting node that logs nothing for this long is hung, however busy the machine. */
+  private static final Duration START_SILENCE_LIMIT = Duration.ofSeconds(120);
+  /** The longest a cold start may take while still logging progress. */
+  private static final Duration START_LIMIT = Duration.ofMinutes(10);
 
   /** Where and how the server runs; {@code directory} holds its config, data and logs. */
   public record Settings(Path directory, int httpPort, String heap) {
@@ -135,10 +139,7 @@ public final class ElasticsearchServer implements AutoCloseable {
       Process launcher = new ProcessBuilder(ChildProcess.inOwnSession(command)).redirectErrorStream(true)
           .redirectOutput(startLog.toFile()).start();
       // With -d the launcher returns once the node has started (or failed to).
-      if (!launcher.waitFor(120, TimeUnit.SECONDS)) {
-        launcher.destroyForcibly();
-        throw new IllegalStateException("Elasticsearch did not start within 120 s:\n" + ChildProcess.tail(startLog, 30));
-      }
+      awaitLauncher(launcher, startLog);
       if (launcher.exitValue() != 0) {
         throw new IllegalStateException("Elasticsearch failed to start (exit " + launcher.exitValue() + "):\n"
             + ChildProcess.tail(startLog, 30) + "\n" + ChildProcess.tail(logFile(), 30));
@@ -213,6 +214,40 @@ public final class ElasticsearchServer implements AutoCloseable {
       ChildProcess.sleep(Duration.ofMillis(100));
     }
     throw new IllegalStateException("Elasticsearch started but wrote no pid file " + pidFile + ":\n" + ChildProcess.tail(logFile(), 30));
+  }
+
+  /**
+   * Waits for the launcher for as long as the node keeps logging: on a busy machine (a build beside
+   * it) a cold start has taken over 2 min of steady progress, so a fixed limit fails healthy starts.
+   * A node that writes nothing for {@link #START_SILENCE_LIMIT}, or runs past {@link #START_LIMIT}, is hung.
+   */
+  private void awaitLauncher(Process launcher, Path startLog) throws InterruptedException {
+    Instant begin = Instant.now();
+    Instant lastProgress = begin;
+    long lastSize = -1;
+    while (!launcher.waitFor(1, TimeUnit.SECONDS)) {
+      long size = logSize(startLog) + logSize(logFile());
+      Instant now = Instant.now();
+      if (size != lastSize) {
+        lastSize = size;
+        lastProgress = now;
+      }
+      String why = Duration.between(lastProgress, now).compareTo(START_SILENCE_LIMIT) > 0
+          ? "wrote nothing for " + START_SILENCE_LIMIT.toSeconds() + " s"
+          : Duration.between(begin, now).compareTo(START_LIMIT) > 0 ? "did not start within " + START_LIMIT.toSeconds() + " s" : null;
+      if (why != null) {
+        launcher.destroyForcibly();
+        throw new IllegalStateException("Elasticsearch " + why + " while starting:\n" + ChildProcess.tail(startLog, 30));
+      }
+    }
+  }
+
+  private static long logSize(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   private void awaitYellow(Duration timeout) {

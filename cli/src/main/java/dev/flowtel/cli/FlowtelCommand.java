@@ -50,6 +50,8 @@ public final class FlowtelCommand implements Runnable {
     // The latency benchmark measures the local pipeline as `up` assembles it, which lives here,
     // above the bench module.
     cli.getSubcommands().get("bench").addSubcommand("latency", new LatencyBench());
+    // So does policy what-if, which its benchmark runs as a user does.
+    cli.getSubcommands().get("bench").addSubcommand("what-if", new PolicyWhatIfBench());
     // picocli skips its checks of unmatched arguments when a help option is given, so
     // `flowtel nosuchcommand --help` would print the top-level help and succeed.
     if (args.length > 0 && !args[0].startsWith("-") && !cli.getSubcommands().containsKey(args[0])) {

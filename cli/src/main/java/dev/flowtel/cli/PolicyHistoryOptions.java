@@ -1,0 +1,170 @@
+package dev.flowtel.cli;
+
+import dev.flowtel.console.history.AnomalyHistoryQuery;
+import dev.flowtel.console.history.HistoryPeriod;
+import dev.flowtel.console.history.TrafficHistoryQuery;
+import dev.flowtel.console.query.ElasticsearchSearch;
+import dev.flowtel.core.config.Durations;
+import dev.flowtel.core.policy.PolicySet;
+import dev.flowtel.core.policy.history.AnomalySpan;
+import dev.flowtel.core.policy.history.ObservedEdge;
+import dev.flowtel.core.policy.manifest.ManifestContents;
+import dev.flowtel.core.policy.manifest.ManifestReader;
+import dev.flowtel.core.policy.manifest.ObjectKind;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.connection.ElasticsearchCredentials;
+import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import org.elasticsearch.client.RestClient;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The options {@code policy recommend} and {@code policy what-if} share, declared once: where the
+ * history is (Elasticsearch, the period), the cluster it happened in, and the policies in force.
+ */
+final class PolicyHistoryOptions {
+
+  /** Exit code when Elasticsearch could not be read. */
+  static final int UNREACHABLE = 1;
+
+  @Option(names = "--es-url", defaultValue = ElasticsearchConnection.DEFAULT_URL,
+      description = "Elasticsearch the sink writes to: URL(s), comma-separated; https with --ca-cert for TLS.")
+  String elasticsearchUrl;
+
+  @Mixin
+  ElasticsearchCredentials credentials;
+
+  @Option(names = "--index-prefix", defaultValue = IndexNames.DEFAULT_PREFIX, description = "Prefix the sink writes indices with.")
+  String indexPrefix;
+
+  @Option(names = "--since", defaultValue = "7d", paramLabel = "<duration|instant>",
+      description = "Start of the history: a duration before --until (7d, 24h, 90m) or an instant (2026-11-20T00:00:00Z).")
+  String since;
+
+  @Option(names = "--until", paramLabel = "<duration|instant>",
+      description = "End of the history (excluded): an instant, or a duration before now. Default: now.")
+  String until;
+
+  @Option(names = "--cluster", split = ",", required = true, paramLabel = "<file or dir>",
+      description = "Namespaces, workloads (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, bare Pods)"
+          + " and Services as kubectl get -o yaml|json prints them: what turns edge ends into labels.")
+  List<Path> cluster = new ArrayList<>();
+
+  @Option(names = "--policies-in-force", split = ",", paramLabel = "<file or dir>",
+      description = "The NetworkPolicies the cluster runs today (kubectl get networkpolicies -A -o yaml). Default: none.")
+  List<Path> policiesInForce = new ArrayList<>();
+
+  /** The period asked for, ending at --until (or now). */
+  HistoryPeriod period(Clock clock) {
+    Instant end = until == null ? clock.instant() : instant(until, clock.instant(), "--until");
+    Instant start = instant(since, end, "--since");
+    if (!start.isBefore(end)) {
+      throw new BadInput("--since " + since + " is not before --until " + (until == null ? "(now)" : until));
+    }
+    return new HistoryPeriod(start, end);
+  }
+
+  /** An ISO instant, or a duration before {@code from}. */
+  private static Instant instant(String text, Instant from, String option) {
+    if (text.contains("T") && !text.startsWith("P")) {
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException e) {
+        throw new BadInput(option + " \"" + text + "\" is not an instant like 2026-11-20T00:00:00Z");
+      }
+    }
+    try {
+      Duration ago = Durations.parse(text);
+      return from.minus(ago);
+    } catch (IllegalArgumentException e) {
+      throw new BadInput(option + " \"" + text + "\" is neither a duration (7d, 24h) nor an instant (2026-11-20T00:00:00Z): "
+          + e.getMessage());
+    }
+  }
+
+  /** The --cluster manifests; warnings about skipped objects go to {@code err}. */
+  ManifestContents cluster(PrintWriter err) {
+    ManifestContents contents = ManifestReader.read(cluster, ObjectKind.inventory(), "--cluster");
+    contents.warnings().forEach(w -> err.println("warning: " + w));
+    if (contents.workloads().isEmpty()) {
+      throw new BadInput("--cluster " + cluster + " holds no workloads (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs,"
+          + " bare Pods): give what kubectl get deployments,statefulsets,daemonsets,jobs,cronjobs,pods,services,namespaces -A -o yaml prints");
+    }
+    return contents;
+  }
+
+  /** The policies in force with the cluster's namespaces; an empty set when none were given. */
+  PolicySet inForce(ManifestContents cluster, PrintWriter err) {
+    return policies(policiesInForce, "--policies-in-force", cluster, err);
+  }
+
+  static PolicySet policies(List<Path> paths, String option, ManifestContents cluster, PrintWriter err) {
+    if (paths.isEmpty()) {
+      return PolicySet.of(cluster.namespaces(), List.of());
+    }
+    ManifestContents read = ManifestReader.read(paths, EnumSet.of(ObjectKind.NetworkPolicy), option);
+    read.warnings().forEach(w -> err.println("warning: " + w));
+    return PolicySet.of(cluster.namespaces(), read.policies());
+  }
+
+  /** What Elasticsearch holds for the period. */
+  record History(HistoryPeriod period, List<ObservedEdge> edges, List<AnomalySpan> anomalies, Duration windowSize,
+      long documents, int anomaliesWithoutSource) {
+
+    /** One line for stderr: what was read, so a reader knows which windows the figures sum. */
+    String describe() {
+      return String.format(Locale.ROOT, "read %,d edges (%,d %s windows) and %,d anomalies from %s to %s", edges.size(), documents,
+          windowSize == null ? "no" : Durations.format(windowSize), anomalies.size(), period.since(), period.until());
+    }
+  }
+
+  History read(HistoryPeriod period) {
+    ElasticsearchConnection connection = credentials.connection(elasticsearchUrl);
+    IndexNames names;
+    try {
+      names = new IndexNames(indexPrefix);
+    } catch (IllegalArgumentException e) {
+      throw new BadInput("--index-prefix: " + e.getMessage());
+    }
+    try (RestClient rest = connection.restClient()) {
+      ElasticsearchSearch search = new ElasticsearchSearch(rest);
+      TrafficHistoryQuery.Observed observed = new TrafficHistoryQuery(search, names).observed(period);
+      AnomalyHistoryQuery.Anomalies anomalies = new AnomalyHistoryQuery(search, names).open(period);
+      return new History(period, observed.edges(), anomalies.spans(), observed.windowSize(), observed.documents(),
+          anomalies.withoutSource());
+    } catch (IOException | UncheckedIOException e) {
+      throw new Unreachable("cannot read history from Elasticsearch at " + connection.describe() + ": " + e.getMessage()
+          + " (is the sink's Elasticsearch running there? --es-url sets it)");
+    }
+  }
+
+  /** Input that cannot be used: options, files; exit 2. */
+  static final class BadInput extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadInput(String message) {
+      super(message);
+    }
+  }
+
+  /** Elasticsearch could not be read; exit {@value #UNREACHABLE}. */
+  static final class Unreachable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unreachable(String message) {
+      super(message);
+    }
+  }
+}

@@ -179,6 +179,31 @@ class PolicyHistoryCommandsIT {
   }
 
   @Test
+  void recommendDiffNamesTheRulesToAddAndTheRulesInForceNothingUsed() throws Exception {
+    Files.writeString(dir.resolve("in-force.yaml"), """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: legacy-admin, namespace: shop}
+        spec:
+          podSelector: {matchLabels: {app: checkout}}
+          policyTypes: [Ingress]
+          ingress:
+          - ports: [{port: 9999}]
+        """);
+    int exit = run(command("recommend", "--out", dir.resolve("recommended").toString(), "--policies-in-force",
+        dir.resolve("in-force.yaml").toString(), "--diff", "--report", dir.resolve("evidence.json").toString()));
+
+    assertThat(exit).as(err.toString()).isZero();
+    JsonNode diff = JSON.readTree(dir.resolve("evidence.json").toFile()).path("diff");
+    assertThat(diff.path("newPolicies").toString()).contains("\"shop/flowtel-checkout-ingress\"", "\"shop/flowtel-frontend-egress\"");
+    assertThat(diff.path("unused")).hasSize(1);
+    assertThat(diff.path("unused").get(0).path("policy").asText()).isEqualTo("shop/legacy-admin");
+    assertThat(diff.path("unused").get(0).path("direction").asText()).isEqualTo("ingress");
+    assertThat(diff.path("unused").get(0).path("rule").asInt()).isZero();
+    assertThat(out.toString()).contains("rules in force that no observed traffic used");
+  }
+
+  @Test
   void whatIfReportsTheScanEdgeAsNewlyDeniedAndGatesOnIt() throws Exception {
     Path recommended = dir.resolve("recommended");
     assertThat(run(command("recommend", "--out", recommended.toString()))).as(err.toString()).isZero();

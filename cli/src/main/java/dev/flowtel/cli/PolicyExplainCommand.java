@@ -16,6 +16,7 @@ import dev.flowtel.core.policy.PolicySet;
 import dev.flowtel.core.policy.PolicyVerdict;
 import dev.flowtel.core.policy.Protocol;
 import dev.flowtel.core.policy.RuleRef;
+import dev.flowtel.core.policy.cluster.ClusterRuleRef;
 import dev.flowtel.core.policy.manifest.ManifestContents;
 import dev.flowtel.core.policy.manifest.ManifestException;
 import dev.flowtel.core.policy.manifest.ManifestReader;
@@ -40,13 +41,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./flowtel policy explain}: whether Kubernetes NetworkPolicies allow given connections,
- * and which policies and rules decide it, from manifests as {@code kubectl get -o yaml} prints them.
+ * {@code ./flowtel policy explain}: whether Kubernetes NetworkPolicies and the cluster-scoped
+ * policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) allow given
+ * connections, and which tier, policy and rule decide it, from manifests as
+ * {@code kubectl get -o yaml} prints them.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = {
-        "Judges connections against NetworkPolicies with Kubernetes semantics and says why:",
-        "egress at the source pod, ingress at the destination pod, with the policies and rule indices.",
+        "Judges connections against NetworkPolicies, AdminNetworkPolicies, the BaselineAdminNetworkPolicy and",
+        "ClusterNetworkPolicies with Kubernetes semantics and says why: egress at the source pod, ingress at the",
+        "destination pod, with the deciding tier (admin, network-policy, baseline), policies and rules.",
         "Exit 0 when every connection was judged (allowed or not), 2 on bad input."},
     footer = {"", "Examples:",
         "  ./flowtel policy explain --cluster cluster/ --policies policies/ --connections conns.jsonl",
@@ -61,11 +65,13 @@ final class PolicyExplainCommand implements Callable<Integer> {
   private static final JsonFactory JSON = new JsonFactory();
 
   @Option(names = "--cluster", split = ",", paramLabel = "<file or dir>",
-      description = "Namespaces and Pods (labels, status.podIP, named container ports) as kubectl get -o yaml|json prints them.")
+      description = "Namespaces, Pods (labels, status.podIP, named container ports) and Nodes (labels, status.addresses,"
+          + " for the nodes peers of cluster-scoped policies) as kubectl get -o yaml|json prints them.")
   List<Path> cluster = new ArrayList<>();
 
   @Option(names = "--policies", split = ",", required = true, paramLabel = "<file or dir>",
-      description = "NetworkPolicies (YAML, multi-document YAML, JSON, kind List); directories are read recursively.")
+      description = "NetworkPolicies, AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies (YAML,"
+          + " multi-document YAML, JSON, kind List); directories are read recursively.")
   List<Path> policies = new ArrayList<>();
 
   @Option(names = "--connections", paramLabel = "<file.jsonl>",
@@ -102,13 +108,16 @@ final class PolicyExplainCommand implements Callable<Integer> {
       checkOptions();
       // Cluster and policies are parsed side by side: parsing dominates a cold JVM's run.
       CompletableFuture<ManifestContents> clusterRead = CompletableFuture.supplyAsync(
-          () -> ManifestReader.read(cluster, EnumSet.of(ObjectKind.Namespace, ObjectKind.Pod), "--cluster"));
-      ManifestContents policyObjects = ManifestReader.read(policies, EnumSet.of(ObjectKind.NetworkPolicy), "--policies");
+          () -> ManifestReader.read(cluster, EnumSet.of(ObjectKind.Namespace, ObjectKind.Pod, ObjectKind.Node), "--cluster"));
+      EnumSet<ObjectKind> policyKinds = EnumSet.of(ObjectKind.NetworkPolicy);
+      policyKinds.addAll(ObjectKind.CLUSTER_POLICIES);
+      ManifestContents policyObjects = ManifestReader.read(policies, policyKinds, "--policies");
       ManifestContents clusterObjects = join(clusterRead);
       clusterObjects.warnings().forEach(w -> err.println("warning: " + w));
       policyObjects.warnings().forEach(w -> err.println("warning: " + w));
       Directory directory = new Directory(clusterObjects);
-      PolicyEngine engine = PolicyEngine.of(PolicySet.of(clusterObjects.namespaces(), policyObjects.policies()));
+      PolicyEngine engine = PolicyEngine.of(PolicySet.of(clusterObjects.namespaces(), policyObjects.policies(),
+          policyObjects.clusterPolicies(), clusterObjects.nodes()));
       List<Judged> judged = new ArrayList<>();
       for (Connection connection : connections == null ? List.of(single()) : readConnections(connections)) {
         judged.add(judge(engine, directory, connection));
@@ -273,6 +282,7 @@ final class PolicyExplainCommand implements Callable<Integer> {
     json.writeObjectFieldStart(field);
     json.writeBooleanField("allowed", verdict.allowed());
     json.writeStringField("outcome", verdict.outcome().name());
+    json.writeStringField("tier", verdict.decidingTier());
     json.writeBooleanField("isolated", verdict.isolated());
     json.writeArrayFieldStart("isolatingPolicies");
     for (String policy : verdict.isolatingPolicies()) {
@@ -287,7 +297,24 @@ final class PolicyExplainCommand implements Callable<Integer> {
       json.writeEndObject();
     }
     json.writeEndArray();
+    clusterRule(json, "decidedBy", verdict.decidedBy());
+    clusterRule(json, "passedBy", verdict.passedBy());
     json.writeStringField("explanation", verdict.explain());
+    json.writeEndObject();
+  }
+
+  /** A cluster-scoped rule as an object (policy, kind/name; rule, its index; ruleName; action; tier; priority), or nothing. */
+  private static void clusterRule(JsonGenerator json, String field, ClusterRuleRef rule) throws IOException {
+    if (rule == null) {
+      return;
+    }
+    json.writeObjectFieldStart(field);
+    json.writeStringField("tier", rule.tier().name().toLowerCase(java.util.Locale.ROOT));
+    json.writeStringField("policy", rule.policy());
+    json.writeNumberField("priority", rule.priority());
+    json.writeNumberField("rule", rule.index());
+    json.writeStringField("ruleName", rule.ruleName());
+    json.writeStringField("action", rule.action().name());
     json.writeEndObject();
   }
 
@@ -334,13 +361,21 @@ final class PolicyExplainCommand implements Callable<Integer> {
 
   /** The table's short form of a direction; --output json has the full sentence. */
   private static String summary(DirectionVerdict verdict) {
-    return switch (verdict.outcome()) {
+    String decided = switch (verdict.outcome()) {
       case NOT_A_POD -> "not a pod";
       case HOST_NETWORK -> "host network";
       case NOT_ISOLATED -> "not isolated";
       case ALLOWED -> "allowed by " + String.join(", ", verdict.allowingRules().stream().map(RuleRef::toString).toList());
       case DENIED -> "DENIED: isolated by " + String.join(", ", verdict.isolatingPolicies()) + ", no rule allows";
+      case ADMIN_ALLOWED, BASELINE_ALLOWED -> verdict.decidingTier() + " tier: allowed by " + shortRule(verdict.decidedBy());
+      case ADMIN_DENIED, BASELINE_DENIED -> verdict.decidingTier() + " tier: DENIED by " + shortRule(verdict.decidedBy());
     };
+    return decided + (verdict.passedBy() == null ? "" : " (admin tier passed: " + shortRule(verdict.passedBy()) + ")");
+  }
+
+  private static String shortRule(ClusterRuleRef rule) {
+    return rule.policy() + " " + rule.type().fieldName() + "[" + rule.index() + "]"
+        + (rule.ruleName().isEmpty() ? "" : " \"" + rule.ruleName() + "\"");
   }
 
   /** The pods of --cluster, by namespace/name and by every address. */

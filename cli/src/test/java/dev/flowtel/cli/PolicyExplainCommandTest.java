@@ -116,7 +116,7 @@ class PolicyExplainCommandTest {
         1 connection: 1 allowed, 0 denied
         """);
     assertThat(err.toString()).isEqualTo("warning: " + dir.resolve("cluster.yaml")
-        + " line 31: skipped Service web: --cluster reads Namespace, Pod\n");
+        + " line 31: skipped Service web: --cluster reads Namespace, Pod, Node\n");
   }
 
   @Test
@@ -135,37 +135,37 @@ class PolicyExplainCommandTest {
     assertThat(out.toString().lines().toList()).containsExactly(
         "{\"from\":\"y/b\",\"to\":\"x/a\",\"port\":80,\"portName\":\"serve-80-tcp\",\"protocol\":\"TCP\",\"allowed\":true,"
             + "\"explanation\":\"allowed: egress from y/b allowed by y/b-egress egress[0]; ingress to x/a allowed by x/a-from-y ingress[0]\","
-            + "\"egress\":{\"allowed\":true,\"outcome\":\"ALLOWED\",\"isolated\":true,\"isolatingPolicies\":[\"y/b-egress\"],"
+            + "\"egress\":{\"allowed\":true,\"outcome\":\"ALLOWED\",\"tier\":\"network-policy\",\"isolated\":true,\"isolatingPolicies\":[\"y/b-egress\"],"
             + "\"allowingRules\":[{\"policy\":\"y/b-egress\",\"rule\":0}],\"explanation\":\"egress from y/b allowed by y/b-egress egress[0]\"},"
-            + "\"ingress\":{\"allowed\":true,\"outcome\":\"ALLOWED\",\"isolated\":true,\"isolatingPolicies\":[\"x/a-from-y\",\"x/deny-all\"],"
+            + "\"ingress\":{\"allowed\":true,\"outcome\":\"ALLOWED\",\"tier\":\"network-policy\",\"isolated\":true,\"isolatingPolicies\":[\"x/a-from-y\",\"x/deny-all\"],"
             + "\"allowingRules\":[{\"policy\":\"x/a-from-y\",\"rule\":0}],\"explanation\":\"ingress to x/a allowed by x/a-from-y ingress[0]\"}}",
         "{\"from\":\"y/b\",\"to\":\"x/a\",\"port\":81,\"protocol\":\"TCP\",\"allowed\":false,"
             + "\"explanation\":\"denied at ingress: egress from y/b allowed by y/b-egress egress[0]; ingress to x/a denied: isolated by"
             + " x/a-from-y, x/deny-all and no ingress rule allows y/b on TCP/81\","
-            + "\"egress\":{\"allowed\":true,\"outcome\":\"ALLOWED\",\"isolated\":true,\"isolatingPolicies\":[\"y/b-egress\"],"
+            + "\"egress\":{\"allowed\":true,\"outcome\":\"ALLOWED\",\"tier\":\"network-policy\",\"isolated\":true,\"isolatingPolicies\":[\"y/b-egress\"],"
             + "\"allowingRules\":[{\"policy\":\"y/b-egress\",\"rule\":0}],\"explanation\":\"egress from y/b allowed by y/b-egress egress[0]\"},"
-            + "\"ingress\":{\"allowed\":false,\"outcome\":\"DENIED\",\"isolated\":true,\"isolatingPolicies\":[\"x/a-from-y\",\"x/deny-all\"],"
+            + "\"ingress\":{\"allowed\":false,\"outcome\":\"DENIED\",\"tier\":\"network-policy\",\"isolated\":true,\"isolatingPolicies\":[\"x/a-from-y\",\"x/deny-all\"],"
             + "\"allowingRules\":[],\"explanation\":\"ingress to x/a denied: isolated by x/a-from-y, x/deny-all and no ingress rule allows"
             + " y/b on TCP/81\"}}",
         "{\"from\":\"x/b\",\"to\":\"10.0.2.2\",\"port\":443,\"protocol\":\"UDP\",\"allowed\":true,"
             + "\"explanation\":\"allowed: egress from x/b allowed: no policy selects it for Egress; ingress to y/b allowed: no policy selects it for Ingress\","
-            + "\"egress\":{\"allowed\":true,\"outcome\":\"NOT_ISOLATED\",\"isolated\":false,\"isolatingPolicies\":[],\"allowingRules\":[],"
+            + "\"egress\":{\"allowed\":true,\"outcome\":\"NOT_ISOLATED\",\"tier\":\"none\",\"isolated\":false,\"isolatingPolicies\":[],\"allowingRules\":[],"
             + "\"explanation\":\"egress from x/b allowed: no policy selects it for Egress\"},"
-            + "\"ingress\":{\"allowed\":true,\"outcome\":\"NOT_ISOLATED\",\"isolated\":false,\"isolatingPolicies\":[],\"allowingRules\":[],"
+            + "\"ingress\":{\"allowed\":true,\"outcome\":\"NOT_ISOLATED\",\"tier\":\"none\",\"isolated\":false,\"isolatingPolicies\":[],\"allowingRules\":[],"
             + "\"explanation\":\"ingress to y/b allowed: no policy selects it for Ingress\"}}",
         "{\"from\":\"y/b\",\"to\":\"172.16.9.1\",\"port\":53,\"protocol\":\"UDP\",\"allowed\":false,"
             + "\"explanation\":\"denied at egress: egress from y/b denied: isolated by y/b-egress and no egress rule allows 172.16.9.1 on UDP/53;"
             + " ingress to 172.16.9.1: not a pod of the cluster, no policy applies\","
-            + "\"egress\":{\"allowed\":false,\"outcome\":\"DENIED\",\"isolated\":true,\"isolatingPolicies\":[\"y/b-egress\"],\"allowingRules\":[],"
+            + "\"egress\":{\"allowed\":false,\"outcome\":\"DENIED\",\"tier\":\"network-policy\",\"isolated\":true,\"isolatingPolicies\":[\"y/b-egress\"],\"allowingRules\":[],"
             + "\"explanation\":\"egress from y/b denied: isolated by y/b-egress and no egress rule allows 172.16.9.1 on UDP/53\"},"
-            + "\"ingress\":{\"allowed\":true,\"outcome\":\"NOT_A_POD\",\"isolated\":false,\"isolatingPolicies\":[],\"allowingRules\":[],"
+            + "\"ingress\":{\"allowed\":true,\"outcome\":\"NOT_A_POD\",\"tier\":\"none\",\"isolated\":false,\"isolatingPolicies\":[],\"allowingRules\":[],"
             + "\"explanation\":\"ingress to 172.16.9.1: not a pod of the cluster, no policy applies\"}}",
         "{\"from\":\"y/b\",\"to\":\"203.0.113.7\",\"port\":443,\"protocol\":\"TCP\",\"allowed\":false,"
             + "\"explanation\":\"denied at egress: egress from y/b denied: isolated by y/b-egress and no egress rule allows 203.0.113.7 on TCP/443;"
             + " ingress to 203.0.113.7: not a pod of the cluster, no policy applies\","
-            + "\"egress\":{\"allowed\":false,\"outcome\":\"DENIED\",\"isolated\":true,\"isolatingPolicies\":[\"y/b-egress\"],\"allowingRules\":[],"
+            + "\"egress\":{\"allowed\":false,\"outcome\":\"DENIED\",\"tier\":\"network-policy\",\"isolated\":true,\"isolatingPolicies\":[\"y/b-egress\"],\"allowingRules\":[],"
             + "\"explanation\":\"egress from y/b denied: isolated by y/b-egress and no egress rule allows 203.0.113.7 on TCP/443\"},"
-            + "\"ingress\":{\"allowed\":true,\"outcome\":\"NOT_A_POD\",\"isolated\":false,\"isolatingPolicies\":[],\"allowingRules\":[],"
+            + "\"ingress\":{\"allowed\":true,\"outcome\":\"NOT_A_POD\",\"tier\":\"none\",\"isolated\":false,\"isolatingPolicies\":[],\"allowingRules\":[],"
             + "\"explanation\":\"ingress to 203.0.113.7: not a pod of the cluster, no policy applies\"}}");
   }
 

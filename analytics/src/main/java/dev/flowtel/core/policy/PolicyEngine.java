@@ -1,5 +1,9 @@
 package dev.flowtel.core.policy;
 
+import dev.flowtel.core.policy.cluster.ClusterPolicyEngine;
+import dev.flowtel.core.policy.cluster.ClusterPolicyTier;
+import dev.flowtel.core.policy.cluster.ClusterRuleAction;
+import dev.flowtel.core.policy.cluster.ClusterRuleRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +25,13 @@ import java.util.Map;
  *       protocol on the connection's port, in egress rules too; unknown ports match no name.
  * </ul>
  *
+ * <p>Cluster-scoped policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy)
+ * wrap this, per direction, as upstream orders the tiers: the admin tier first (policies by
+ * ascending priority, equal priorities by kind and name, rules in order; the first matching rule
+ * decides, Allow/Accept and Deny for good, Pass goes on to NetworkPolicy); then NetworkPolicy as
+ * above when it isolates the pod; else the baseline tier (first matching rule); else allowed. With
+ * no cluster-scoped policy every verdict is exactly NetworkPolicy's.
+ *
  * <p>Built once per snapshot, it indexes policies by namespace and direction; a judgement then
  * looks only at the policies of the two pods' namespaces. Immutable and safe to share.
  */
@@ -29,9 +40,12 @@ public final class PolicyEngine {
   private final PolicySet policies;
   private final Map<String, List<NetworkPolicy>> ingressByNamespace;
   private final Map<String, List<NetworkPolicy>> egressByNamespace;
+  private final ClusterPolicyEngine cluster;
 
   private PolicyEngine(PolicySet policies) {
     this.policies = policies;
+    ClusterPolicyEngine clusterEngine = new ClusterPolicyEngine(policies);
+    this.cluster = clusterEngine.isEmpty() ? null : clusterEngine;
     Map<String, List<NetworkPolicy>> ingress = new HashMap<>();
     Map<String, List<NetworkPolicy>> egress = new HashMap<>();
     for (NetworkPolicy policy : policies.policies()) {
@@ -123,10 +137,32 @@ public final class PolicyEngine {
       return new DirectionVerdict(type, DirectionVerdict.Outcome.HOST_NETWORK, List.of(), List.of(),
           where + pod.display() + ": host-network pod, no policy applies");
     }
+    ClusterRuleRef passed = null;
+    if (cluster != null) {
+      ClusterRuleRef admin = cluster.decide(ClusterPolicyTier.Admin, type, pod, counterpart, destination, protocol, port);
+      if (admin != null && admin.action() != ClusterRuleAction.Pass) {
+        boolean allowed = admin.action().allows();
+        return new DirectionVerdict(type, allowed ? DirectionVerdict.Outcome.ADMIN_ALLOWED : DirectionVerdict.Outcome.ADMIN_DENIED,
+            List.of(admin.policy()), List.of(), where + pod.display() + (allowed ? " allowed by " : " denied by ") + admin
+                + " for " + counterpart.display() + " on " + traffic, admin, null);
+      }
+      passed = admin;
+    }
+    String afterPass = passed == null ? "" : " (after the admin tier passed it: " + passed + ")";
     List<NetworkPolicy> selecting = isolating(pod, type);
     if (selecting.isEmpty()) {
+      if (cluster != null) {
+        ClusterRuleRef baseline = cluster.decide(ClusterPolicyTier.Baseline, type, pod, counterpart, destination, protocol, port);
+        if (baseline != null && baseline.action() != ClusterRuleAction.Pass) {
+          boolean allowed = baseline.action().allows();
+          return new DirectionVerdict(type, allowed ? DirectionVerdict.Outcome.BASELINE_ALLOWED
+              : DirectionVerdict.Outcome.BASELINE_DENIED, List.of(baseline.policy()), List.of(), where + pod.display()
+              + (allowed ? " allowed by " : " denied by ") + baseline + " for " + counterpart.display() + " on "
+              + traffic + ", as no NetworkPolicy selects it for " + type + afterPass, baseline, passed);
+        }
+      }
       return new DirectionVerdict(type, DirectionVerdict.Outcome.NOT_ISOLATED, List.of(), List.of(),
-          where + pod.display() + " allowed: no policy selects it for " + type);
+          where + pod.display() + " allowed: no policy selects it for " + type + afterPass, null, passed);
     }
     List<String> isolatingIds = new ArrayList<>(selecting.size());
     List<RuleRef> allowing = new ArrayList<>(1);
@@ -142,14 +178,14 @@ public final class PolicyEngine {
     if (allowing.isEmpty()) {
       return new DirectionVerdict(type, DirectionVerdict.Outcome.DENIED, isolatingIds, List.of(),
           where + pod.display() + " denied: isolated by " + String.join(", ", isolatingIds) + " and no "
-              + type.fieldName() + " rule allows " + counterpart.display() + " on " + traffic);
+              + type.fieldName() + " rule allows " + counterpart.display() + " on " + traffic + afterPass, null, passed);
     }
     StringBuilder rules = new StringBuilder();
     for (RuleRef ref : allowing) {
       rules.append(rules.length() == 0 ? "" : ", ").append(ref);
     }
     return new DirectionVerdict(type, DirectionVerdict.Outcome.ALLOWED, isolatingIds, allowing,
-        where + pod.display() + " allowed by " + rules);
+        where + pod.display() + " allowed by " + rules + afterPass, null, passed);
   }
 
   private boolean allows(PolicyRule rule, String policyNamespace, Peer counterpart, Peer destination,

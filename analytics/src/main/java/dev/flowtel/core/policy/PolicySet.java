@@ -1,5 +1,7 @@
 package dev.flowtel.core.policy;
 
+import dev.flowtel.core.policy.cluster.ClusterPolicy;
+import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -7,20 +9,30 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A snapshot of what NetworkPolicy evaluation needs from a cluster: namespaces (for their labels)
- * and policies. Immutable; the {@code with...} methods return a changed copy, which suits a
+ * A snapshot of what policy evaluation needs from a cluster: namespaces (for their labels),
+ * NetworkPolicies, and the cluster-scoped policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+ * ClusterNetworkPolicy) with the nodes their {@code nodes} peers select. Immutable; the {@code with...} methods return a changed copy, which suits a
  * stream that applies one ClusterState record at a time (policies change rarely).
  */
 public final class PolicySet {
 
-  private static final PolicySet EMPTY = new PolicySet(Map.of(), Map.of());
+  private static final PolicySet EMPTY = new PolicySet(Map.of(), Map.of(), Map.of(), Map.of());
 
   private final Map<String, NamespaceInfo> namespaces;
   private final Map<String, NetworkPolicy> policies;
+  private final Map<String, ClusterPolicy> clusterPolicies;
+  private final Map<String, NodeInfo> nodes;
 
   private PolicySet(Map<String, NamespaceInfo> namespaces, Map<String, NetworkPolicy> policies) {
+    this(namespaces, policies, Map.of(), Map.of());
+  }
+
+  private PolicySet(Map<String, NamespaceInfo> namespaces, Map<String, NetworkPolicy> policies,
+      Map<String, ClusterPolicy> clusterPolicies, Map<String, NodeInfo> nodes) {
     this.namespaces = namespaces;
     this.policies = policies;
+    this.clusterPolicies = clusterPolicies;
+    this.nodes = nodes;
   }
 
   public static PolicySet empty() {
@@ -39,25 +51,65 @@ public final class PolicySet {
   public PolicySet withNamespace(NamespaceInfo namespace) {
     Map<String, NamespaceInfo> changed = new TreeMap<>(namespaces);
     changed.put(namespace.name(), namespace);
-    return new PolicySet(Map.copyOf(changed), policies);
+    return new PolicySet(Map.copyOf(changed), policies, clusterPolicies, nodes);
   }
 
   public PolicySet withoutNamespace(String name) {
     Map<String, NamespaceInfo> changed = new TreeMap<>(namespaces);
     changed.remove(name);
-    return new PolicySet(Map.copyOf(changed), policies);
+    return new PolicySet(Map.copyOf(changed), policies, clusterPolicies, nodes);
   }
 
   public PolicySet withPolicy(NetworkPolicy policy) {
     Map<String, NetworkPolicy> changed = new TreeMap<>(policies);
     changed.put(policy.id(), policy);
-    return new PolicySet(namespaces, Map.copyOf(changed));
+    return new PolicySet(namespaces, Map.copyOf(changed), clusterPolicies, nodes);
   }
 
   public PolicySet withoutPolicy(String namespace, String name) {
     Map<String, NetworkPolicy> changed = new TreeMap<>(policies);
     changed.remove(namespace + "/" + name);
-    return new PolicySet(namespaces, Map.copyOf(changed));
+    return new PolicySet(namespaces, Map.copyOf(changed), clusterPolicies, nodes);
+  }
+
+  /** A snapshot with these cluster-scoped policies and nodes as well; the same name replaces an earlier one. */
+  public static PolicySet of(Collection<NamespaceInfo> namespaces, Collection<NetworkPolicy> policies,
+      Collection<ClusterPolicy> clusterPolicies, Collection<NodeInfo> nodes) {
+    return of(namespaces, policies).withClusterPolicies(clusterPolicies).withNodes(nodes);
+  }
+
+  /** This snapshot with these cluster-scoped policies added (a policy of the same kind and name is replaced). */
+  public PolicySet withClusterPolicies(Collection<ClusterPolicy> added) {
+    Map<String, ClusterPolicy> changed = new TreeMap<>(clusterPolicies);
+    added.forEach(p -> changed.put(p.id(), p));
+    return new PolicySet(namespaces, policies, Map.copyOf(changed), nodes);
+  }
+
+  public PolicySet withClusterPolicy(ClusterPolicy policy) {
+    return withClusterPolicies(List.of(policy));
+  }
+
+  public PolicySet withoutClusterPolicy(ClusterPolicyKind kind, String name) {
+    Map<String, ClusterPolicy> changed = new TreeMap<>(clusterPolicies);
+    changed.remove(kind + "/" + name);
+    return new PolicySet(namespaces, policies, Map.copyOf(changed), nodes);
+  }
+
+  /** This snapshot with these nodes added (a node of the same name is replaced). */
+  public PolicySet withNodes(Collection<NodeInfo> added) {
+    Map<String, NodeInfo> changed = new TreeMap<>(nodes);
+    added.forEach(n -> changed.put(n.name(), n));
+    return new PolicySet(namespaces, policies, clusterPolicies, Map.copyOf(changed));
+  }
+
+  public PolicySet withNode(NodeInfo node) {
+    return withNodes(List.of(node));
+  }
+
+  public PolicySet withoutNode(String name) {
+    Map<String, NodeInfo> changed = new TreeMap<>(nodes);
+    changed.remove(name);
+    return new PolicySet(namespaces, policies, clusterPolicies, Map.copyOf(changed));
   }
 
   /**
@@ -77,5 +129,15 @@ public final class PolicySet {
   /** Policies ordered by namespace/name. */
   public List<NetworkPolicy> policies() {
     return policies.values().stream().sorted(Comparator.comparing(NetworkPolicy::id)).toList();
+  }
+
+  /** Cluster-scoped policies ordered by kind/name (not by evaluation order; see {@link ClusterPolicy#EVALUATION_ORDER}). */
+  public List<ClusterPolicy> clusterPolicies() {
+    return clusterPolicies.values().stream().sorted(Comparator.comparing(ClusterPolicy::id)).toList();
+  }
+
+  /** Nodes by name. */
+  public List<NodeInfo> nodes() {
+    return nodes.values().stream().sorted(Comparator.comparing(NodeInfo::name)).toList();
   }
 }

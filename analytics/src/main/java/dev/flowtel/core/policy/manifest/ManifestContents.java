@@ -2,6 +2,8 @@ package dev.flowtel.core.policy.manifest;
 
 import dev.flowtel.core.policy.NamespaceInfo;
 import dev.flowtel.core.policy.NetworkPolicy;
+import dev.flowtel.core.policy.NodeInfo;
+import dev.flowtel.core.policy.cluster.ClusterPolicy;
 import dev.flowtel.core.policy.PodInfo;
 import dev.flowtel.core.policy.history.ClusterInventory;
 import dev.flowtel.core.policy.history.InventoryService;
@@ -9,15 +11,17 @@ import dev.flowtel.core.policy.history.InventoryWorkload;
 import java.util.List;
 
 /**
- * What manifests held: the namespaces, pods, policies, workloads (controllers and bare Pods) and
- * Services, in the order read, and one warning for every object that was skipped (another kind,
+ * What manifests held: the namespaces, pods, policies, workloads (controllers and bare Pods),
+ * Services, cluster-scoped policies and nodes, in the order read, and one warning for every object that was skipped (another kind,
  * or a kind not asked for).
  */
 public record ManifestContents(List<NamespaceInfo> namespaces, List<PodInfo> pods, List<NetworkPolicy> policies,
     List<DualStackAddresses> otherPodAddresses, List<InventoryWorkload> workloads, List<InventoryService> services,
-    List<String> warnings) {
+    List<String> warnings, List<ClusterPolicy> clusterPolicies, List<NodeInfo> nodes) {
 
   public ManifestContents {
+    clusterPolicies = List.copyOf(clusterPolicies);
+    nodes = List.copyOf(nodes);
     namespaces = List.copyOf(namespaces);
     pods = List.copyOf(pods);
     policies = List.copyOf(policies);
@@ -25,6 +29,13 @@ public record ManifestContents(List<NamespaceInfo> namespaces, List<PodInfo> pod
     workloads = List.copyOf(workloads);
     services = List.copyOf(services);
     warnings = List.copyOf(warnings);
+  }
+
+  /** Contents with no cluster-scoped policies or nodes. */
+  public ManifestContents(List<NamespaceInfo> namespaces, List<PodInfo> pods, List<NetworkPolicy> policies,
+      List<DualStackAddresses> otherPodAddresses, List<InventoryWorkload> workloads, List<InventoryService> services,
+      List<String> warnings) {
+    this(namespaces, pods, policies, otherPodAddresses, workloads, services, warnings, List.of(), List.of());
   }
 
   /** Contents with no workloads or Services, as policy evaluation alone reads them. */

@@ -6,6 +6,8 @@ import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.core.policy.LabelSelector;
 import dev.flowtel.core.policy.NamespaceInfo;
 import dev.flowtel.core.policy.NetworkPolicy;
+import dev.flowtel.core.policy.NodeInfo;
+import dev.flowtel.core.policy.cluster.ClusterPolicy;
 import dev.flowtel.core.policy.PodInfo;
 import dev.flowtel.core.policy.PolicyPeer;
 import dev.flowtel.core.policy.PolicyPort;
@@ -30,7 +32,8 @@ import java.util.stream.Stream;
 
 /**
  * Reads Namespaces, Pods, NetworkPolicies, workloads (Deployments, StatefulSets, DaemonSets,
- * ReplicaSets, Jobs, CronJobs) and Services as {@code kubectl get -o yaml} or {@code -o json}
+ * ReplicaSets, Jobs, CronJobs), Services, cluster-scoped policies (AdminNetworkPolicy,
+ * BaselineAdminNetworkPolicy, ClusterNetworkPolicy; see {@link ClusterPolicyManifests}) and Nodes as {@code kubectl get -o yaml} or {@code -o json}
  * prints them: single objects, multi-document YAML, and {@code kind: List} (or
  * {@code NetworkPolicyList} and the like) with {@code items}. Directories are read recursively
  * for {@code *.yaml}, {@code *.yml} and {@code *.json}, in name order.
@@ -52,6 +55,8 @@ public final class ManifestReader {
   private final List<ManifestContents.DualStackAddresses> otherAddresses = new ArrayList<>();
   private final List<InventoryWorkload> workloads = new ArrayList<>();
   private final List<InventoryService> services = new ArrayList<>();
+  private final List<ClusterPolicy> clusterPolicies = new ArrayList<>();
+  private final List<NodeInfo> nodes = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
   private ManifestReader(Set<ObjectKind> wanted, String wantedBy) {
@@ -90,7 +95,8 @@ public final class ManifestReader {
   }
 
   private ManifestContents contents() {
-    return new ManifestContents(namespaces, pods, policies, otherAddresses, workloads, services, warnings);
+    return new ManifestContents(namespaces, pods, policies, otherAddresses, workloads, services, warnings,
+        clusterPolicies, nodes);
   }
 
   private static List<Path> files(Path path) {
@@ -157,6 +163,9 @@ public final class ManifestReader {
       case NetworkPolicy -> policies.add(networkPolicy(object));
       case Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob -> workload(object, known);
       case Service -> services.add(service(object));
+      case AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy ->
+          clusterPolicies.add(ClusterPolicyManifests.clusterPolicy(object, known, warnings));
+      case Node -> nodes.add(ClusterPolicyManifests.node(object));
     }
   }
 
@@ -372,7 +381,7 @@ public final class ManifestReader {
         podSelector.present() ? selector(podSelector) : null);
   }
 
-  private static Cidr cidr(ManifestNode node) {
+  static Cidr cidr(ManifestNode node) {
     String text = node.requiredText();
     try {
       return Cidr.parse(text);
@@ -413,7 +422,7 @@ public final class ManifestReader {
     return new PolicyPort(protocol, null, number, endPort);
   }
 
-  private static Protocol protocol(ManifestNode node) {
+  static Protocol protocol(ManifestNode node) {
     String text = node.text();
     if (text == null) {
       return Protocol.TCP;
@@ -427,7 +436,7 @@ public final class ManifestReader {
     throw node.error("\"" + text + "\" is not TCP, UDP or SCTP");
   }
 
-  private static LabelSelector selector(ManifestNode selector) {
+  static LabelSelector selector(ManifestNode selector) {
     selector.object();
     Map<String, String> labels = selector.field("matchLabels").stringMap();
     List<LabelSelector.Requirement> requirements = new ArrayList<>();

@@ -1,0 +1,35 @@
+package dev.flowtel.core.policy.conformance;
+
+import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.AdminNetworkPolicy;
+
+import dev.flowtel.core.policy.PolicyType;
+import dev.flowtel.core.policy.cluster.ClusterPort;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The extended AdminNetworkPolicy scenarios (conformance/tests/admin-network-policy-extended-egress-rules.go):
+ * a named port, and egress to nodes probed at the host-network centaurs, whose addresses are the nodes'.
+ */
+class AdminNetworkPolicyExtendedTest {
+
+  @Test
+  void adminNetworkPolicyEgressNamedPort() {
+    // egress[5] (TCP 8080 to hufflepuff) becomes namedPort web, which the pods define as TCP 80
+    Hogwarts.with("anp/core-egress-tcp.yaml")
+        .setPorts(AdminNetworkPolicy, "egress-tcp", PolicyType.Egress, 5, new ClusterPort.Named("web")).expect("""
+        harry-potter-0 -> cedric-diggory-1 tcp/80   allowed by AdminNetworkPolicy/egress-tcp egress[5]
+        harry-potter-1 -> cedric-diggory-1 tcp/8080 denied by AdminNetworkPolicy/egress-tcp egress[6]
+        """);
+  }
+
+  @Test
+  void adminNetworkPolicyEgressNodePeers() {
+    Hogwarts.with("anp/extended-egress-nodes.yaml").expect("""
+        harry-potter-0 -> centaur-1 tcp/36363 allowed by AdminNetworkPolicy/node-selector-as-peer-example egress[0]
+        harry-potter-1 -> centaur-1 udp/5353  allowed by default
+        harry-potter-1 -> centaur-1 tcp/36364 denied by AdminNetworkPolicy/node-selector-as-peer-example egress[2]
+        harry-potter-1 -> centaur-1 udp/53    denied by AdminNetworkPolicy/node-selector-as-peer-example egress[2]
+        harry-potter-1 -> centaur-1 sctp/9003 denied by AdminNetworkPolicy/node-selector-as-peer-example egress[2]
+        """);
+  }
+}

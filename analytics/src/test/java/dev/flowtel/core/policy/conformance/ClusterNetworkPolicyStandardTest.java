@@ -1,0 +1,77 @@
+package dev.flowtel.core.policy.conformance;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Standard ClusterNetworkPolicy (v1alpha2) scenarios: CNPAdminTierPortRange
+ * (conformance/tests/admin-network-policy-standard-port-range-rules.go) and CNPAdminTierSamePriority
+ * (conformance/tests/admin-network-policy-same-priority.go), plus the order Flowtel gives policies of
+ * equal priority that overlap, which upstream leaves undefined.
+ */
+class ClusterNetworkPolicyStandardTest {
+
+  @Test
+  void cnpAdminTierPortRange() {
+    Hogwarts hogwarts = Hogwarts.with("cnp/standard-port-range-rules.yaml");
+    // egress port ranges across protocols
+    hogwarts.expect("""
+        harry-potter-0 -> luna-lovegood-0  tcp/80    allowed by ClusterNetworkPolicy/port-range-rules egress[0]
+        harry-potter-0 -> luna-lovegood-0  tcp/8080  allowed by ClusterNetworkPolicy/port-range-rules egress[0]
+        harry-potter-1 -> luna-lovegood-0  udp/53    denied by ClusterNetworkPolicy/port-range-rules egress[3]
+        harry-potter-0 -> cedric-diggory-0 udp/53    allowed by ClusterNetworkPolicy/port-range-rules egress[1]
+        harry-potter-0 -> cedric-diggory-0 udp/5353  allowed by ClusterNetworkPolicy/port-range-rules egress[1]
+        harry-potter-1 -> cedric-diggory-0 tcp/80    denied by ClusterNetworkPolicy/port-range-rules egress[3]
+        harry-potter-0 -> draco-malfoy-0   sctp/9003 allowed by ClusterNetworkPolicy/port-range-rules egress[2]
+        harry-potter-0 -> draco-malfoy-0   sctp/9005 allowed by ClusterNetworkPolicy/port-range-rules egress[2]
+        harry-potter-1 -> draco-malfoy-0   tcp/80    denied by ClusterNetworkPolicy/port-range-rules egress[3]
+        """);
+    // ingress port ranges across protocols
+    hogwarts.expect("""
+        luna-lovegood-0  -> harry-potter-0 tcp/80    allowed by ClusterNetworkPolicy/port-range-rules ingress[0]
+        luna-lovegood-0  -> harry-potter-0 tcp/8080  allowed by ClusterNetworkPolicy/port-range-rules ingress[0]
+        luna-lovegood-1  -> harry-potter-0 udp/53    denied by ClusterNetworkPolicy/port-range-rules ingress[3]
+        cedric-diggory-0 -> harry-potter-0 udp/53    allowed by ClusterNetworkPolicy/port-range-rules ingress[1]
+        cedric-diggory-0 -> harry-potter-0 udp/5353  allowed by ClusterNetworkPolicy/port-range-rules ingress[1]
+        cedric-diggory-1 -> harry-potter-0 tcp/80    denied by ClusterNetworkPolicy/port-range-rules ingress[3]
+        draco-malfoy-0   -> harry-potter-0 sctp/9003 allowed by ClusterNetworkPolicy/port-range-rules ingress[2]
+        draco-malfoy-0   -> harry-potter-0 sctp/9005 allowed by ClusterNetworkPolicy/port-range-rules ingress[2]
+        draco-malfoy-1   -> harry-potter-0 tcp/80    denied by ClusterNetworkPolicy/port-range-rules ingress[3]
+        """);
+  }
+
+  @Test
+  void cnpAdminTierSamePriority() {
+    Hogwarts hogwarts = Hogwarts.with("cnp/same-priority-1.yaml", "cnp/same-priority-2.yaml");
+    // traffic matching same-priority disjoint policies
+    hogwarts.expect("""
+        luna-lovegood-0 -> harry-potter-0   tcp/80 allowed by ClusterNetworkPolicy/same-priority-1 ingress[0]
+        draco-malfoy-0  -> cedric-diggory-0 tcp/80 allowed by ClusterNetworkPolicy/same-priority-2 ingress[0]
+        """);
+    // traffic not matching them
+    hogwarts.expect("""
+        draco-malfoy-0  -> harry-potter-0   tcp/80 denied by ClusterNetworkPolicy/same-priority-1 ingress[1]
+        luna-lovegood-0 -> cedric-diggory-0 tcp/80 denied by ClusterNetworkPolicy/same-priority-2 ingress[1]
+        """);
+  }
+
+  /**
+   * Not upstream (it leaves the order undefined): when policies of one priority overlap, Flowtel
+   * evaluates AdminNetworkPolicies before ClusterNetworkPolicies, then by name, so a verdict never
+   * depends on the order policies were read in.
+   */
+  @Test
+  void overlappingPoliciesOfOnePriorityGoByKindThenName() {
+    Hogwarts hogwarts = Hogwarts.with("cnp/same-priority-1.yaml", "cnp/same-priority-2.yaml")
+        .setSubjectOf("same-priority-2", "same-priority-1");
+    // both now select gryffindor at priority 15: same-priority-1 (first by name) allows ravenclaw and denies the rest
+    hogwarts.expect("""
+        luna-lovegood-0 -> harry-potter-0 tcp/80 allowed by ClusterNetworkPolicy/same-priority-1 ingress[0]
+        draco-malfoy-0  -> harry-potter-0 tcp/80 denied by ClusterNetworkPolicy/same-priority-1 ingress[1]
+        """);
+    Hogwarts reversed = Hogwarts.with("cnp/same-priority-2.yaml", "cnp/same-priority-1.yaml")
+        .setSubjectOf("same-priority-2", "same-priority-1");
+    reversed.expect("""
+        draco-malfoy-0 -> harry-potter-0 tcp/80 denied by ClusterNetworkPolicy/same-priority-1 ingress[1]
+        """);
+  }
+}

@@ -63,6 +63,77 @@ class AdminNetworkPolicyCoreTest {
   }
 
   @Test
+  void adminNetworkPolicyIngressUDP() {
+    Hogwarts hogwarts = Hogwarts.with("anp/core-ingress-udp.yaml");
+    hogwarts.expect("""
+        luna-lovegood-0 -> cedric-diggory-0 udp/53   allowed by AdminNetworkPolicy/ingress-udp ingress[0]
+        luna-lovegood-1 -> cedric-diggory-0 udp/5353 allowed by AdminNetworkPolicy/ingress-udp ingress[0]
+        """);
+    hogwarts.expect("""
+        harry-potter-0 -> cedric-diggory-1 udp/53   allowed by AdminNetworkPolicy/ingress-udp ingress[5]
+        harry-potter-1 -> cedric-diggory-1 udp/5353 denied by AdminNetworkPolicy/ingress-udp ingress[6]
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "ingress-udp", PolicyType.Ingress, 0, 1).expect("""
+        luna-lovegood-0 -> cedric-diggory-1 udp/53   denied by AdminNetworkPolicy/ingress-udp ingress[0]
+        luna-lovegood-1 -> cedric-diggory-1 udp/5353 denied by AdminNetworkPolicy/ingress-udp ingress[0]
+        """);
+    hogwarts.expect("""
+        draco-malfoy-0 -> cedric-diggory-0 udp/5353 denied by AdminNetworkPolicy/ingress-udp ingress[3]
+        draco-malfoy-1 -> cedric-diggory-0 udp/53   allowed by default
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "ingress-udp", PolicyType.Ingress, 0, 2).expect("""
+        luna-lovegood-0 -> cedric-diggory-1 udp/5353 allowed by default
+        luna-lovegood-1 -> cedric-diggory-1 udp/53   allowed by default
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "ingress-udp", PolicyType.Ingress, 3, 4).expect("""
+        draco-malfoy-0 -> cedric-diggory-0 udp/5353 allowed by default
+        draco-malfoy-1 -> cedric-diggory-0 udp/53   allowed by default
+        """);
+  }
+
+  @Test
+  void adminNetworkPolicyIngressSCTP() {
+    Hogwarts hogwarts = Hogwarts.with("anp/core-ingress-sctp.yaml");
+    // upstream's comment names ingress[9] for Dumbledore's Allow; in the policy it is rule 8, rule 9 denies the rest
+    hogwarts.expect("""
+        harry-potter-0         -> luna-lovegood-0 sctp/9003 allowed by AdminNetworkPolicy/ingress-sctp ingress[0]
+        harry-potter-1         -> luna-lovegood-0 sctp/9005 allowed by AdminNetworkPolicy/ingress-sctp ingress[0]
+        professor-dumbledore-0 -> luna-lovegood-0 sctp/9003 allowed by AdminNetworkPolicy/ingress-sctp ingress[8]
+        professor-dumbledore-0 -> luna-lovegood-0 tcp/80    denied by AdminNetworkPolicy/ingress-sctp ingress[9]
+        """);
+    hogwarts.expect("""
+        cedric-diggory-0 -> luna-lovegood-1 sctp/9003 allowed by AdminNetworkPolicy/ingress-sctp ingress[5]
+        cedric-diggory-1 -> luna-lovegood-1 sctp/9005 denied by AdminNetworkPolicy/ingress-sctp ingress[6]
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "ingress-sctp", PolicyType.Ingress, 0, 1).expect("""
+        harry-potter-0 -> luna-lovegood-1 sctp/9003 denied by AdminNetworkPolicy/ingress-sctp ingress[0]
+        harry-potter-1 -> luna-lovegood-1 sctp/9005 denied by AdminNetworkPolicy/ingress-sctp ingress[0]
+        """);
+    hogwarts.expect("""
+        draco-malfoy-0 -> luna-lovegood-0 sctp/9003 denied by AdminNetworkPolicy/ingress-sctp ingress[3]
+        draco-malfoy-1 -> luna-lovegood-0 sctp/9005 allowed by default
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "ingress-sctp", PolicyType.Ingress, 0, 2).expect("""
+        harry-potter-0 -> luna-lovegood-1 sctp/9003 allowed by default
+        harry-potter-1 -> luna-lovegood-1 sctp/9005 allowed by default
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "ingress-sctp", PolicyType.Ingress, 3, 4).expect("""
+        draco-malfoy-0 -> luna-lovegood-0 sctp/9003 allowed by default
+        draco-malfoy-1 -> luna-lovegood-0 sctp/9005 allowed by default
+        """);
+  }
+
+  @Test
+  void adminNetworkPolicyIngressPodSelector() {
+    Hogwarts.with("anp/core-ingress-sctp.yaml").expect("""
+        professor-dumbledore-0 -> luna-lovegood-0 sctp/9003 allowed by AdminNetworkPolicy/ingress-sctp ingress[8]
+        professor-dumbledore-0 -> luna-lovegood-0 tcp/80    denied by AdminNetworkPolicy/ingress-sctp ingress[9]
+        professor-quirrell-0   -> luna-lovegood-0 sctp/9003 denied by AdminNetworkPolicy/ingress-sctp ingress[7]
+        professor-quirrell-0   -> luna-lovegood-0 tcp/80    allowed by default
+        """);
+  }
+
+  @Test
   void adminNetworkPolicyEgressTCP() {
     Hogwarts hogwarts = Hogwarts.with("anp/core-egress-tcp.yaml");
     hogwarts.expect("""
@@ -88,6 +159,35 @@ class AdminNetworkPolicyCoreTest {
     hogwarts.swapRules(AdminNetworkPolicy, "egress-tcp", PolicyType.Egress, 3, 4).expect("""
         harry-potter-0 -> draco-malfoy-0 tcp/80   allowed by default
         harry-potter-1 -> draco-malfoy-0 tcp/8080 allowed by default
+        """);
+  }
+
+  @Test
+  void adminNetworkPolicyEgressUDP() {
+    Hogwarts hogwarts = Hogwarts.with("anp/core-egress-udp.yaml");
+    hogwarts.expect("""
+        cedric-diggory-0 -> luna-lovegood-0 udp/53   allowed by AdminNetworkPolicy/egress-udp egress[0]
+        cedric-diggory-1 -> luna-lovegood-0 udp/5353 allowed by AdminNetworkPolicy/egress-udp egress[0]
+        """);
+    hogwarts.expect("""
+        cedric-diggory-0 -> harry-potter-1 udp/53   allowed by AdminNetworkPolicy/egress-udp egress[5]
+        cedric-diggory-1 -> harry-potter-1 udp/5353 denied by AdminNetworkPolicy/egress-udp egress[6]
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "egress-udp", PolicyType.Egress, 0, 1).expect("""
+        cedric-diggory-0 -> luna-lovegood-1 udp/53   denied by AdminNetworkPolicy/egress-udp egress[0]
+        cedric-diggory-1 -> luna-lovegood-1 udp/5353 denied by AdminNetworkPolicy/egress-udp egress[0]
+        """);
+    hogwarts.expect("""
+        cedric-diggory-0 -> draco-malfoy-0 udp/5353 denied by AdminNetworkPolicy/egress-udp egress[3]
+        cedric-diggory-1 -> draco-malfoy-0 udp/53   allowed by default
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "egress-udp", PolicyType.Egress, 0, 2).expect("""
+        cedric-diggory-0 -> luna-lovegood-1 udp/5353 allowed by default
+        cedric-diggory-1 -> luna-lovegood-1 udp/53   allowed by default
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "egress-udp", PolicyType.Egress, 3, 4).expect("""
+        cedric-diggory-0 -> draco-malfoy-0 udp/5353 allowed by default
+        cedric-diggory-1 -> draco-malfoy-0 udp/53   allowed by default
         """);
   }
 

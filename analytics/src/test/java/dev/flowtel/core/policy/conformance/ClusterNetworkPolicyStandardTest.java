@@ -1,11 +1,20 @@
 package dev.flowtel.core.policy.conformance;
 
+import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.ClusterNetworkPolicy;
+
+import dev.flowtel.core.policy.Cidr;
+import dev.flowtel.core.policy.PolicyType;
+import dev.flowtel.core.policy.cluster.ClusterPeer;
+import dev.flowtel.core.policy.cluster.ClusterPolicyRule;
+import dev.flowtel.core.policy.cluster.ClusterRuleAction;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Standard ClusterNetworkPolicy (v1alpha2) scenarios: CNPAdminTierPortRange
  * (conformance/tests/admin-network-policy-standard-port-range-rules.go) and CNPAdminTierSamePriority
- * (conformance/tests/admin-network-policy-same-priority.go), plus the order Flowtel gives policies of
+ * (conformance/tests/admin-network-policy-same-priority.go), CNPAdminTierEgressInlineCIDRPeers
+ * (conformance/tests/admin-network-policy-standard-egress-inline-cidr-rules.go), plus the order Flowtel gives policies of
  * equal priority that overlap, which upstream leaves undefined.
  */
 class ClusterNetworkPolicyStandardTest {
@@ -72,6 +81,41 @@ class ClusterNetworkPolicyStandardTest {
         .setSubjectOf("same-priority-2", "same-priority-1");
     reversed.expect("""
         draco-malfoy-0 -> harry-potter-0 tcp/80 denied by ClusterNetworkPolicy/same-priority-1 ingress[1]
+        """);
+  }
+
+  @Test
+  void cnpAdminTierEgressInlineCidrPeers() {
+    Hogwarts hogwarts = Hogwarts.with("cnp/standard-egress-inline-cidr.yaml");
+    // deny-egress to 0.0.0.0/0, which holds pod addresses too; slytherin is accepted first
+    hogwarts.expect("""
+        harry-potter-1 -> luna-lovegood-0  tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
+        harry-potter-1 -> luna-lovegood-0  udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
+        harry-potter-1 -> luna-lovegood-0  sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
+        harry-potter-1 -> cedric-diggory-0 tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
+        harry-potter-1 -> cedric-diggory-0 udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
+        harry-potter-1 -> cedric-diggory-0 sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
+        harry-potter-1 -> draco-malfoy-0   tcp/80    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        harry-potter-1 -> draco-malfoy-0   udp/53    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        harry-potter-1 -> draco-malfoy-0   sctp/9003 allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        """);
+    // an Accept for luna-lovegood-0's and cedric-diggory-0's addresses, put first
+    hogwarts.insertRule(ClusterNetworkPolicy, "inline-cidr-as-peers-example", PolicyType.Egress, 0,
+        new ClusterPolicyRule("allow-egress-to-specific-podIPs", ClusterRuleAction.Accept, List.of(new ClusterPeer.Networks(
+            List.of(Cidr.parse(hogwarts.pod("luna-lovegood-0").ip() + "/32"), Cidr.parse(hogwarts.pod("cedric-diggory-0").ip() + "/32")))),
+            List.of())).expect("""
+        harry-potter-1 -> luna-lovegood-0  tcp/80    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        harry-potter-1 -> luna-lovegood-0  udp/53    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        harry-potter-1 -> luna-lovegood-0  sctp/9003 allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        harry-potter-1 -> cedric-diggory-0 tcp/80    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        harry-potter-1 -> cedric-diggory-0 udp/53    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        harry-potter-1 -> cedric-diggory-0 sctp/9003 allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
+        harry-potter-1 -> luna-lovegood-1  tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
+        harry-potter-1 -> luna-lovegood-1  udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
+        harry-potter-1 -> luna-lovegood-1  sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
+        harry-potter-1 -> cedric-diggory-1 tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
+        harry-potter-1 -> cedric-diggory-1 udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
+        harry-potter-1 -> cedric-diggory-1 sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
         """);
   }
 }

@@ -123,6 +123,10 @@ final class Hogwarts {
     });
   }
 
+  Hogwarts insertRule(ClusterPolicyKind kind, String name, PolicyType type, int index, ClusterPolicyRule rule) {
+    return changeRules(kind, name, type, rules -> rules.add(index, rule));
+  }
+
   Hogwarts setPriority(ClusterPolicyKind kind, String name, int priority) {
     ClusterPolicy p = policy(kind, name);
     policies = policies.withClusterPolicy(new ClusterPolicy(p.kind(), p.name(), p.tier(), priority, p.subject(),

@@ -4,14 +4,88 @@ import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.BaselineAdminNet
 
 import dev.flowtel.core.policy.PolicyType;
 import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
+import dev.flowtel.core.policy.cluster.ClusterPort;
 import org.junit.jupiter.api.Test;
 
 /**
- * BaselineAdminNetworkPolicyGress (conformance/tests/baseline-admin-network-policy-core-gress-rules.go),
- * and the same probes against the same rules written as a v1alpha2 ClusterNetworkPolicy in the Baseline
+ * The core BaselineAdminNetworkPolicy scenarios (conformance/tests/baseline-admin-network-policy-core-*.go:
+ * ingress and egress over TCP, pod selectors, a named port, and the gress rules over three protocols),
+ * and the gress probes against the same rules written as a v1alpha2 ClusterNetworkPolicy in the Baseline
  * tier: with no NetworkPolicy selecting gryffindor, the baseline tier's first matching rule decides.
  */
 class BaselineAdminNetworkPolicyCoreTest {
+
+  private static final String B = "BaselineAdminNetworkPolicy/default";
+
+  @Test
+  void baselineAdminNetworkPolicyIngressTCP() {
+    Hogwarts hogwarts = Hogwarts.with("banp/core-ingress-tcp.yaml");
+    hogwarts.expect("""
+        luna-lovegood-0 -> harry-potter-0 tcp/80   allowed by B ingress[0]
+        luna-lovegood-1 -> harry-potter-0 tcp/8080 allowed by B ingress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        cedric-diggory-0 -> harry-potter-1 tcp/80   allowed by B ingress[3]
+        cedric-diggory-1 -> harry-potter-1 tcp/8080 denied by B ingress[4]
+        """.replace("B", B));
+    hogwarts.swapRules(BaselineAdminNetworkPolicy, "default", PolicyType.Ingress, 0, 1).expect("""
+        luna-lovegood-0 -> harry-potter-1 tcp/80   denied by B ingress[0]
+        luna-lovegood-1 -> harry-potter-1 tcp/8080 denied by B ingress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        draco-malfoy-0 -> harry-potter-0 tcp/80   denied by B ingress[2]
+        draco-malfoy-1 -> harry-potter-0 tcp/8080 allowed by default
+        """.replace("B", B));
+  }
+
+  @Test
+  void baselineAdminNetworkPolicyIngressPodSelectorTCP() {
+    // upstream probes Dumbledore on 8080 and expects a connection: no rule matches it (his Allow is for 80)
+    Hogwarts.with("banp/core-ingress-tcp.yaml").expect("""
+        professor-dumbledore-0 -> harry-potter-1 tcp/8080 allowed by default
+        professor-quirrell-0   -> harry-potter-1 tcp/80   denied by B ingress[5]
+        professor-quirrell-0   -> harry-potter-1 tcp/8080 allowed by default
+        """.replace("B", B));
+  }
+
+  @Test
+  void baselineAdminNetworkPolicyIngressNamedPort() {
+    // ingress[3] (TCP 80 from hufflepuff) becomes namedPort web, which the pods define as TCP 80
+    Hogwarts.with("banp/core-ingress-tcp.yaml")
+        .setPorts(BaselineAdminNetworkPolicy, "default", PolicyType.Ingress, 3, new ClusterPort.Named("web")).expect("""
+        cedric-diggory-0 -> harry-potter-1 tcp/80   allowed by B ingress[3]
+        cedric-diggory-1 -> harry-potter-1 tcp/8080 denied by B ingress[4]
+        """.replace("B", B));
+  }
+
+  @Test
+  void baselineAdminNetworkPolicyEgressTCP() {
+    Hogwarts hogwarts = Hogwarts.with("banp/core-egress-tcp.yaml");
+    hogwarts.expect("""
+        harry-potter-0 -> luna-lovegood-0 tcp/80   allowed by B egress[0]
+        harry-potter-1 -> luna-lovegood-0 tcp/8080 allowed by B egress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        harry-potter-0 -> cedric-diggory-1 tcp/8080 allowed by B egress[3]
+        harry-potter-1 -> cedric-diggory-1 tcp/80   denied by B egress[4]
+        """.replace("B", B));
+    hogwarts.swapRules(BaselineAdminNetworkPolicy, "default", PolicyType.Egress, 0, 1).expect("""
+        harry-potter-0 -> luna-lovegood-1 tcp/80   denied by B egress[0]
+        harry-potter-1 -> luna-lovegood-1 tcp/8080 denied by B egress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        harry-potter-0 -> draco-malfoy-0 tcp/80   denied by B egress[2]
+        harry-potter-1 -> draco-malfoy-0 tcp/8080 allowed by default
+        """.replace("B", B));
+  }
+
+  @Test
+  void baselineAdminNetworkPolicyEgressPodSelectorTCP() {
+    Hogwarts.with("banp/core-egress-tcp.yaml").expect("""
+        harry-potter-0 -> professor-dumbledore-0 tcp/80 allowed by B egress[6]
+        harry-potter-0 -> professor-quirrell-0   tcp/80 denied by B egress[5]
+        """.replace("B", B));
+  }
 
   @Test
   void baselineAdminNetworkPolicyGress() {

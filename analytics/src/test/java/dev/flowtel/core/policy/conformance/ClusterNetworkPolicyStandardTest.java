@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
  * Standard ClusterNetworkPolicy (v1alpha2) scenarios: CNPAdminTierPortRange
  * (conformance/tests/admin-network-policy-standard-port-range-rules.go) and CNPAdminTierSamePriority
  * (conformance/tests/admin-network-policy-same-priority.go), CNPAdminTierEgressInlineCIDRPeers
- * (conformance/tests/admin-network-policy-standard-egress-inline-cidr-rules.go), plus the order Flowtel gives policies of
+ * (conformance/tests/admin-network-policy-standard-egress-inline-cidr-rules.go),
+ * CNPAdminTierIngressRulesEgressUnaffected and CNPAdminTierEgressRulesIngressUnaffected
+ * (conformance/tests/admin-network-policy-standard-ingress-egress-isolation.go), CNPAdminTierHairpin
+ * (conformance/tests/admin-network-policy-hairpin-rules.go), plus the order Flowtel gives policies of
  * equal priority that overlap, which upstream leaves undefined.
  */
 class ClusterNetworkPolicyStandardTest {
@@ -116,6 +119,33 @@ class ClusterNetworkPolicyStandardTest {
         harry-potter-1 -> cedric-diggory-1 tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
         harry-potter-1 -> cedric-diggory-1 udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
         harry-potter-1 -> cedric-diggory-1 sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
+        """);
+  }
+
+  @Test
+  void cnpAdminTierIngressRulesEgressUnaffected() {
+    Hogwarts.with("cnp/standard-ingress-isolation.yaml").expect("""
+        draco-malfoy-0 -> harry-potter-0   tcp/80 denied by ClusterNetworkPolicy/admin-ingress-isolation ingress[0]
+        harry-potter-0 -> luna-lovegood-0  tcp/80 allowed by default
+        harry-potter-0 -> cedric-diggory-0 tcp/80 allowed by default
+        """);
+  }
+
+  @Test
+  void cnpAdminTierEgressRulesIngressUnaffected() {
+    Hogwarts.with("cnp/standard-egress-isolation.yaml").expect("""
+        harry-potter-0   -> draco-malfoy-0 tcp/80 denied by ClusterNetworkPolicy/admin-egress-isolation egress[0]
+        luna-lovegood-0  -> harry-potter-0 tcp/80 allowed by default
+        cedric-diggory-0 -> harry-potter-0 tcp/80 allowed by default
+        """);
+  }
+
+  @Test
+  void cnpAdminTierHairpin() {
+    // harry-potter-0 to its own Service: whichever backend answers, even itself, ingress from gryffindor is denied
+    Hogwarts.with("cnp/hairpin-rules.yaml").expect("""
+        harry-potter-0 -> harry-potter-0 tcp/80 denied by ClusterNetworkPolicy/hairpin-ingress-deny ingress[0]
+        harry-potter-0 -> harry-potter-1 tcp/80 denied by ClusterNetworkPolicy/hairpin-ingress-deny ingress[0]
         """);
   }
 }

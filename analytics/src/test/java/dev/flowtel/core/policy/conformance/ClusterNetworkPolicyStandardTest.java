@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * (conformance/tests/admin-network-policy-standard-egress-inline-cidr-rules.go),
  * CNPAdminTierIngressRulesEgressUnaffected and CNPAdminTierEgressRulesIngressUnaffected
  * (conformance/tests/admin-network-policy-standard-ingress-egress-isolation.go), CNPAdminTierHairpin
- * (conformance/tests/admin-network-policy-hairpin-rules.go), plus the order Flowtel gives policies of
+ * (conformance/tests/admin-network-policy-hairpin-rules.go), CNPAdminTierPodSelector
+ * (conformance/tests/admin-network-policy-standard-pod-selector-rules.go), plus the order Flowtel gives policies of
  * equal priority that overlap, which upstream leaves undefined.
  */
 class ClusterNetworkPolicyStandardTest {
@@ -146,6 +147,29 @@ class ClusterNetworkPolicyStandardTest {
     Hogwarts.with("cnp/hairpin-rules.yaml").expect("""
         harry-potter-0 -> harry-potter-0 tcp/80 denied by ClusterNetworkPolicy/hairpin-ingress-deny ingress[0]
         harry-potter-0 -> harry-potter-1 tcp/80 denied by ClusterNetworkPolicy/hairpin-ingress-deny ingress[0]
+        """);
+  }
+
+  @Test
+  void cnpAdminTierPodSelector() {
+    Hogwarts hogwarts = Hogwarts.with("cnp/standard-pod-selector-rules.yaml");
+    // pod selectors in egress peers
+    hogwarts.expect("""
+        harry-potter-0 -> luna-lovegood-0  tcp/80 denied by ClusterNetworkPolicy/pod-selector-rules egress[0]
+        harry-potter-0 -> cedric-diggory-0 tcp/80 denied by ClusterNetworkPolicy/pod-selector-rules egress[1]
+        harry-potter-0 -> cedric-diggory-1 tcp/80 allowed by default
+        """);
+    // pod selectors in ingress peers
+    hogwarts.expect("""
+        draco-malfoy-0   -> harry-potter-0 tcp/80 denied by ClusterNetworkPolicy/pod-selector-rules ingress[0]
+        cedric-diggory-0 -> harry-potter-0 tcp/80 denied by ClusterNetworkPolicy/pod-selector-rules ingress[1]
+        cedric-diggory-1 -> harry-potter-0 tcp/80 allowed by default
+        """);
+    // pod selectors in the subject
+    hogwarts.expect("""
+        draco-malfoy-0  -> cedric-diggory-0 tcp/80 allowed by default
+        luna-lovegood-0 -> draco-malfoy-0   tcp/80 denied by ClusterNetworkPolicy/pod-name-subject-rules egress[0]
+        luna-lovegood-1 -> draco-malfoy-0   tcp/80 allowed by default
         """);
   }
 }

@@ -144,4 +144,33 @@ class BaselineAdminNetworkPolicyCoreTest {
         draco-malfoy-1 -> harry-potter-0 sctp/9005 allowed by default
         """.replace("P", p));
   }
+
+  @Test
+  void cnpBaselineTierSamePriority() {
+    Hogwarts hogwarts = Hogwarts.with("cnp/baseline-same-priority.yaml");
+    String gs = "ClusterNetworkPolicy/baseline-same-priority-gryffindor-slytherin";
+    String gh = "ClusterNetworkPolicy/baseline-same-priority-gryffindor-hufflepuff";
+    String hs = "ClusterNetworkPolicy/baseline-same-priority-hufflepuff-slytherin";
+    // each same-priority policy denies in both directions
+    hogwarts.expect("""
+        draco-malfoy-0   -> harry-potter-1   tcp/80   denied by GS ingress[0]
+        harry-potter-0   -> draco-malfoy-1   tcp/80   denied by GS egress[0]
+        cedric-diggory-0 -> harry-potter-1   tcp/80   denied by GH ingress[0]
+        harry-potter-1   -> cedric-diggory-1 tcp/80   denied by GH egress[0]
+        draco-malfoy-1   -> cedric-diggory-1 tcp/8080 denied by HS ingress[0]
+        cedric-diggory-1 -> draco-malfoy-1   tcp/8080 denied by HS egress[0]
+        """.replace("GS", gs).replace("GH", gh).replace("HS", hs));
+    // one policy's rules never apply to another policy's subject
+    hogwarts.expect("""
+        draco-malfoy-0   -> harry-potter-1   tcp/8080 allowed by default
+        harry-potter-0   -> draco-malfoy-1   tcp/8080 allowed by default
+        draco-malfoy-1   -> cedric-diggory-1 tcp/80   allowed by default
+        cedric-diggory-0 -> draco-malfoy-1   tcp/80   allowed by default
+        """);
+    // traffic matching no policy
+    hogwarts.expect("""
+        luna-lovegood-0 -> harry-potter-1  tcp/80 allowed by default
+        harry-potter-0  -> luna-lovegood-1 tcp/80 allowed by default
+        """);
+  }
 }

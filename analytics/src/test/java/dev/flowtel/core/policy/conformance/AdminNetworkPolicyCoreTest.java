@@ -1,8 +1,11 @@
 package dev.flowtel.core.policy.conformance;
 
 import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.AdminNetworkPolicy;
+import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.BaselineAdminNetworkPolicy;
+import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.ClusterNetworkPolicy;
 
 import dev.flowtel.core.policy.PolicyType;
+import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -286,22 +289,31 @@ class AdminNetworkPolicyCoreTest {
 
   @Test
   void adminNetworkPolicyPriorityField() {
-    Hogwarts hogwarts = Hogwarts.with("anp/core-priority.yaml");
+    priorityField(Hogwarts.with("anp/core-priority.yaml"), AdminNetworkPolicy, BaselineAdminNetworkPolicy);
+  }
+
+  /** CNPAdminTierPriorityField (conformance/tests/admin-network-policy-standard-priority.go): the same, in v1alpha2. */
+  @Test
+  void cnpAdminTierPriorityField() {
+    priorityField(Hogwarts.with("cnp/standard-priority-field.yaml"), ClusterNetworkPolicy, ClusterNetworkPolicy);
+  }
+
+  private static void priorityField(Hogwarts hogwarts, ClusterPolicyKind admin, ClusterPolicyKind baseline) {
     // priority 50's Deny comes before priority 60's Pass
     hogwarts.expect("""
-        draco-malfoy-0 -> harry-potter-0 tcp/80   denied by AdminNetworkPolicy/priority-50-example ingress[0]
-        draco-malfoy-1 -> harry-potter-0 tcp/8080 denied by AdminNetworkPolicy/priority-50-example ingress[0]
-        harry-potter-0 -> draco-malfoy-0 tcp/80   denied by AdminNetworkPolicy/priority-50-example egress[0]
-        harry-potter-1 -> draco-malfoy-0 tcp/8080 denied by AdminNetworkPolicy/priority-50-example egress[0]
-        """);
+        draco-malfoy-0 -> harry-potter-0 tcp/80   denied by A/priority-50-example ingress[0]
+        draco-malfoy-1 -> harry-potter-0 tcp/8080 denied by A/priority-50-example ingress[0]
+        harry-potter-0 -> draco-malfoy-0 tcp/80   denied by A/priority-50-example egress[0]
+        harry-potter-1 -> draco-malfoy-0 tcp/8080 denied by A/priority-50-example egress[0]
+        """.replace("A/", admin + "/"));
     // the Pass moved to priority 40 now comes first: the baseline tier's Allow decides
-    hogwarts.setPriority(AdminNetworkPolicy, "old-priority-60-new-priority-40-example", 40).expect("""
-        draco-malfoy-0 -> harry-potter-0 tcp/80   allowed by BaselineAdminNetworkPolicy/default ingress[0]
-        draco-malfoy-1 -> harry-potter-0 tcp/8080 allowed by BaselineAdminNetworkPolicy/default ingress[0]
-        harry-potter-0 -> draco-malfoy-0 tcp/80   allowed by BaselineAdminNetworkPolicy/default egress[0]
-        harry-potter-1 -> draco-malfoy-0 tcp/8080 allowed by BaselineAdminNetworkPolicy/default egress[0]
-        """);
-    assertPassed(hogwarts, "draco-malfoy-0", "harry-potter-0", "AdminNetworkPolicy/old-priority-60-new-priority-40-example ingress[0]");
+    hogwarts.setPriority(admin, "old-priority-60-new-priority-40-example", 40).expect("""
+        draco-malfoy-0 -> harry-potter-0 tcp/80   allowed by B/default ingress[0]
+        draco-malfoy-1 -> harry-potter-0 tcp/8080 allowed by B/default ingress[0]
+        harry-potter-0 -> draco-malfoy-0 tcp/80   allowed by B/default egress[0]
+        harry-potter-1 -> draco-malfoy-0 tcp/8080 allowed by B/default egress[0]
+        """.replace("B/", baseline + "/"));
+    assertPassed(hogwarts, "draco-malfoy-0", "harry-potter-0", admin + "/old-priority-60-new-priority-40-example ingress[0]");
   }
 
   /** The verdict also names the Pass rule that sent the connection on, in its direction. */

@@ -195,6 +195,35 @@ class AdminNetworkPolicyCoreTest {
   }
 
   @Test
+  void adminNetworkPolicyEgressSCTP() {
+    Hogwarts hogwarts = Hogwarts.with("anp/core-egress-sctp.yaml");
+    hogwarts.expect("""
+        luna-lovegood-0 -> harry-potter-0 sctp/9003 allowed by AdminNetworkPolicy/egress-sctp egress[0]
+        luna-lovegood-1 -> harry-potter-0 sctp/9005 allowed by AdminNetworkPolicy/egress-sctp egress[0]
+        """);
+    hogwarts.expect("""
+        luna-lovegood-0 -> cedric-diggory-1 sctp/9003 allowed by AdminNetworkPolicy/egress-sctp egress[5]
+        luna-lovegood-1 -> cedric-diggory-1 sctp/9005 denied by AdminNetworkPolicy/egress-sctp egress[6]
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "egress-sctp", PolicyType.Egress, 0, 1).expect("""
+        luna-lovegood-0 -> harry-potter-1 sctp/9003 denied by AdminNetworkPolicy/egress-sctp egress[0]
+        luna-lovegood-1 -> harry-potter-1 sctp/9005 denied by AdminNetworkPolicy/egress-sctp egress[0]
+        """);
+    hogwarts.expect("""
+        luna-lovegood-0 -> draco-malfoy-0 sctp/9003 denied by AdminNetworkPolicy/egress-sctp egress[3]
+        luna-lovegood-1 -> draco-malfoy-0 sctp/9005 allowed by default
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "egress-sctp", PolicyType.Egress, 0, 2).expect("""
+        luna-lovegood-0 -> harry-potter-1 sctp/9003 allowed by default
+        luna-lovegood-1 -> harry-potter-1 sctp/9005 allowed by default
+        """);
+    hogwarts.swapRules(AdminNetworkPolicy, "egress-sctp", PolicyType.Egress, 3, 4).expect("""
+        luna-lovegood-0 -> draco-malfoy-0 sctp/9003 allowed by default
+        luna-lovegood-1 -> draco-malfoy-0 sctp/9005 allowed by default
+        """);
+  }
+
+  @Test
   void adminNetworkPolicyGress() {
     Hogwarts hogwarts = Hogwarts.with("anp/core-gress-rules.yaml");
     // allow-gress across protocols

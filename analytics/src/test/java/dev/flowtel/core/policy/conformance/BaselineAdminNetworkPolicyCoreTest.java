@@ -88,6 +88,68 @@ class BaselineAdminNetworkPolicyCoreTest {
   }
 
   @Test
+  void baselineAdminNetworkPolicyIngressUDP() {
+    // upstream's comments name ingress[5] and [6]; in the policy the gryffindor rules are 3 and 4
+    Hogwarts hogwarts = Hogwarts.with("banp/core-ingress-udp.yaml");
+    hogwarts.expect("""
+        luna-lovegood-0 -> cedric-diggory-0 udp/53   allowed by B ingress[0]
+        luna-lovegood-1 -> cedric-diggory-0 udp/5353 allowed by B ingress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        harry-potter-0 -> cedric-diggory-1 udp/53   allowed by B ingress[3]
+        harry-potter-1 -> cedric-diggory-1 udp/5353 denied by B ingress[4]
+        """.replace("B", B));
+    hogwarts.swapRules(BaselineAdminNetworkPolicy, "default", PolicyType.Ingress, 0, 1).expect("""
+        luna-lovegood-0 -> cedric-diggory-1 udp/53   denied by B ingress[0]
+        luna-lovegood-1 -> cedric-diggory-1 udp/5353 denied by B ingress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        draco-malfoy-0 -> cedric-diggory-0 udp/5353 denied by B ingress[2]
+        draco-malfoy-1 -> cedric-diggory-0 udp/53   allowed by default
+        """.replace("B", B));
+  }
+
+  @Test
+  void baselineAdminNetworkPolicyEgressUDP() {
+    Hogwarts hogwarts = Hogwarts.with("banp/core-egress-udp.yaml");
+    hogwarts.expect("""
+        cedric-diggory-0 -> luna-lovegood-0 udp/53   allowed by B egress[0]
+        cedric-diggory-1 -> luna-lovegood-0 udp/5353 allowed by B egress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        cedric-diggory-0 -> harry-potter-1 udp/53   allowed by B egress[3]
+        cedric-diggory-1 -> harry-potter-1 udp/5353 denied by B egress[4]
+        """.replace("B", B));
+    hogwarts.swapRules(BaselineAdminNetworkPolicy, "default", PolicyType.Egress, 0, 1).expect("""
+        cedric-diggory-0 -> luna-lovegood-1 udp/53   denied by B egress[0]
+        cedric-diggory-1 -> luna-lovegood-1 udp/5353 denied by B egress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        cedric-diggory-0 -> draco-malfoy-0 udp/5353 denied by B egress[2]
+        cedric-diggory-1 -> draco-malfoy-0 udp/53   allowed by default
+        """.replace("B", B));
+  }
+
+  @Test
+  void baselineAdminNetworkPolicyEgressNamedPort() {
+    // egress[3] (UDP 53 to gryffindor) becomes namedPort dns, which the pods define as UDP 53
+    Hogwarts.with("banp/core-egress-udp.yaml")
+        .setPorts(BaselineAdminNetworkPolicy, "default", PolicyType.Egress, 3, new ClusterPort.Named("dns")).expect("""
+        cedric-diggory-0 -> harry-potter-1 udp/53   allowed by B egress[3]
+        cedric-diggory-1 -> harry-potter-1 udp/5353 denied by B egress[4]
+        """.replace("B", B));
+  }
+
+  @Test
+  void baselineAdminNetworkPolicyEgressPodSelectorUDP() {
+    // the second probe starts in ravenclaw, which is no subject: nothing decides
+    Hogwarts.with("banp/core-egress-udp.yaml").expect("""
+        cedric-diggory-0 -> professor-quirrell-0   udp/53 denied by B egress[5]
+        luna-lovegood-0  -> professor-dumbledore-0 udp/53 allowed by default
+        """.replace("B", B));
+  }
+
+  @Test
   void baselineAdminNetworkPolicyGress() {
     gress(Hogwarts.with("banp/core-gress-rules.yaml"), BaselineAdminNetworkPolicy, "default");
   }

@@ -150,6 +150,49 @@ class BaselineAdminNetworkPolicyCoreTest {
   }
 
   @Test
+  void baselineAdminNetworkPolicyIngressSCTP() {
+    // upstream's comments name ingress[5], [6] and [3]; in the policy hufflepuff's rules are 3 and 4, slytherin's 2
+    Hogwarts hogwarts = Hogwarts.with("banp/core-ingress-sctp.yaml");
+    hogwarts.expect("""
+        harry-potter-0 -> luna-lovegood-0 sctp/9003 allowed by B ingress[0]
+        harry-potter-1 -> luna-lovegood-0 sctp/9005 allowed by B ingress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        cedric-diggory-0 -> luna-lovegood-1 sctp/9003 allowed by B ingress[3]
+        cedric-diggory-1 -> luna-lovegood-1 sctp/9005 denied by B ingress[4]
+        """.replace("B", B));
+    hogwarts.swapRules(BaselineAdminNetworkPolicy, "default", PolicyType.Ingress, 0, 1).expect("""
+        harry-potter-0 -> luna-lovegood-1 sctp/9003 denied by B ingress[0]
+        harry-potter-1 -> luna-lovegood-1 sctp/9005 denied by B ingress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        draco-malfoy-0 -> luna-lovegood-0 sctp/9003 denied by B ingress[2]
+        draco-malfoy-1 -> luna-lovegood-0 sctp/9005 allowed by default
+        """.replace("B", B));
+  }
+
+  @Test
+  void baselineAdminNetworkPolicyEgressSCTP() {
+    Hogwarts hogwarts = Hogwarts.with("banp/core-egress-sctp.yaml");
+    hogwarts.expect("""
+        luna-lovegood-0 -> harry-potter-0 sctp/9003 allowed by B egress[0]
+        luna-lovegood-1 -> harry-potter-0 sctp/9005 allowed by B egress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        luna-lovegood-0 -> cedric-diggory-1 sctp/9003 allowed by B egress[3]
+        luna-lovegood-1 -> cedric-diggory-1 sctp/9005 denied by B egress[4]
+        """.replace("B", B));
+    hogwarts.swapRules(BaselineAdminNetworkPolicy, "default", PolicyType.Egress, 0, 1).expect("""
+        luna-lovegood-0 -> harry-potter-1 sctp/9003 denied by B egress[0]
+        luna-lovegood-1 -> harry-potter-1 sctp/9005 denied by B egress[0]
+        """.replace("B", B));
+    hogwarts.expect("""
+        luna-lovegood-0 -> draco-malfoy-0 sctp/9003 denied by B egress[2]
+        luna-lovegood-1 -> draco-malfoy-0 sctp/9005 allowed by default
+        """.replace("B", B));
+  }
+
+  @Test
   void baselineAdminNetworkPolicyGress() {
     gress(Hogwarts.with("banp/core-gress-rules.yaml"), BaselineAdminNetworkPolicy, "default");
   }

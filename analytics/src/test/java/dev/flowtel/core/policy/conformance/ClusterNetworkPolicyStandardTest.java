@@ -25,7 +25,16 @@ class ClusterNetworkPolicyStandardTest {
 
   @Test
   void cnpAdminTierPortRange() {
-    Hogwarts hogwarts = Hogwarts.with("cnp/standard-port-range-rules.yaml");
+    portRange(Hogwarts.with("cnp/standard-port-range-rules.yaml"));
+  }
+
+  /** CNPBaselineTierPortRange (conformance/tests/baseline-admin-network-policy-standard-port-range-rules.go). */
+  @Test
+  void cnpBaselineTierPortRange() {
+    portRange(Hogwarts.with("cnp/baseline-port-range-rules.yaml"));
+  }
+
+  private static void portRange(Hogwarts hogwarts) {
     // egress port ranges across protocols
     hogwarts.expect("""
         harry-potter-0 -> luna-lovegood-0  tcp/80    allowed by ClusterNetworkPolicy/port-range-rules egress[0]

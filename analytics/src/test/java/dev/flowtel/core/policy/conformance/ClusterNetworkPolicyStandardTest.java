@@ -161,7 +161,16 @@ class ClusterNetworkPolicyStandardTest {
 
   @Test
   void cnpAdminTierPodSelector() {
-    Hogwarts hogwarts = Hogwarts.with("cnp/standard-pod-selector-rules.yaml");
+    podSelector(Hogwarts.with("cnp/standard-pod-selector-rules.yaml"));
+  }
+
+  /** CNPBaselineTierPodSelector (conformance/tests/baseline-admin-network-policy-standard-pod-selector-rules.go). */
+  @Test
+  void cnpBaselineTierPodSelector() {
+    podSelector(Hogwarts.with("cnp/baseline-pod-selector-rules.yaml"));
+  }
+
+  private static void podSelector(Hogwarts hogwarts) {
     // pod selectors in egress peers
     hogwarts.expect("""
         harry-potter-0 -> luna-lovegood-0  tcp/80 denied by ClusterNetworkPolicy/pod-selector-rules egress[0]

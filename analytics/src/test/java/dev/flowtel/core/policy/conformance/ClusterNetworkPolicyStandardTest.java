@@ -5,6 +5,7 @@ import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.ClusterNetworkPo
 import dev.flowtel.core.policy.Cidr;
 import dev.flowtel.core.policy.PolicyType;
 import dev.flowtel.core.policy.cluster.ClusterPeer;
+import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
 import dev.flowtel.core.policy.cluster.ClusterPolicyRule;
 import dev.flowtel.core.policy.cluster.ClusterRuleAction;
 import java.util.List;
@@ -99,37 +100,49 @@ class ClusterNetworkPolicyStandardTest {
 
   @Test
   void cnpAdminTierEgressInlineCidrPeers() {
-    Hogwarts hogwarts = Hogwarts.with("cnp/standard-egress-inline-cidr.yaml");
+    inlineCidrPeers(Hogwarts.with("cnp/standard-egress-inline-cidr.yaml"), ClusterNetworkPolicy,
+        "inline-cidr-as-peers-example", ClusterRuleAction.Accept);
+  }
+
+  /** BaselineAdminNetworkPolicyEgressInlineCIDRPeers (baseline-admin-network-policy-standard-egress-inline-cidr-rules.go). */
+  @Test
+  void baselineAdminNetworkPolicyEgressInlineCidrPeers() {
+    inlineCidrPeers(Hogwarts.with("banp/standard-egress-inline-cidr.yaml"), ClusterPolicyKind.BaselineAdminNetworkPolicy,
+        "default", ClusterRuleAction.Allow);
+  }
+
+  private static void inlineCidrPeers(Hogwarts hogwarts, ClusterPolicyKind kind, String name, ClusterRuleAction allow) {
+    String p = kind + "/" + name;
     // deny-egress to 0.0.0.0/0, which holds pod addresses too; slytherin is accepted first
     hogwarts.expect("""
-        harry-potter-1 -> luna-lovegood-0  tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
-        harry-potter-1 -> luna-lovegood-0  udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
-        harry-potter-1 -> luna-lovegood-0  sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
-        harry-potter-1 -> cedric-diggory-0 tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
-        harry-potter-1 -> cedric-diggory-0 udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
-        harry-potter-1 -> cedric-diggory-0 sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[1]
-        harry-potter-1 -> draco-malfoy-0   tcp/80    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        harry-potter-1 -> draco-malfoy-0   udp/53    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        harry-potter-1 -> draco-malfoy-0   sctp/9003 allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        """);
+        harry-potter-1 -> luna-lovegood-0  tcp/80    denied by P egress[1]
+        harry-potter-1 -> luna-lovegood-0  udp/53    denied by P egress[1]
+        harry-potter-1 -> luna-lovegood-0  sctp/9003 denied by P egress[1]
+        harry-potter-1 -> cedric-diggory-0 tcp/80    denied by P egress[1]
+        harry-potter-1 -> cedric-diggory-0 udp/53    denied by P egress[1]
+        harry-potter-1 -> cedric-diggory-0 sctp/9003 denied by P egress[1]
+        harry-potter-1 -> draco-malfoy-0   tcp/80    allowed by P egress[0]
+        harry-potter-1 -> draco-malfoy-0   udp/53    allowed by P egress[0]
+        harry-potter-1 -> draco-malfoy-0   sctp/9003 allowed by P egress[0]
+        """.replace("P", p));
     // an Accept for luna-lovegood-0's and cedric-diggory-0's addresses, put first
-    hogwarts.insertRule(ClusterNetworkPolicy, "inline-cidr-as-peers-example", PolicyType.Egress, 0,
-        new ClusterPolicyRule("allow-egress-to-specific-podIPs", ClusterRuleAction.Accept, List.of(new ClusterPeer.Networks(
+    hogwarts.insertRule(kind, name, PolicyType.Egress, 0,
+        new ClusterPolicyRule("allow-egress-to-specific-podIPs", allow, List.of(new ClusterPeer.Networks(
             List.of(Cidr.parse(hogwarts.pod("luna-lovegood-0").ip() + "/32"), Cidr.parse(hogwarts.pod("cedric-diggory-0").ip() + "/32")))),
             List.of())).expect("""
-        harry-potter-1 -> luna-lovegood-0  tcp/80    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        harry-potter-1 -> luna-lovegood-0  udp/53    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        harry-potter-1 -> luna-lovegood-0  sctp/9003 allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        harry-potter-1 -> cedric-diggory-0 tcp/80    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        harry-potter-1 -> cedric-diggory-0 udp/53    allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        harry-potter-1 -> cedric-diggory-0 sctp/9003 allowed by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[0]
-        harry-potter-1 -> luna-lovegood-1  tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
-        harry-potter-1 -> luna-lovegood-1  udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
-        harry-potter-1 -> luna-lovegood-1  sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
-        harry-potter-1 -> cedric-diggory-1 tcp/80    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
-        harry-potter-1 -> cedric-diggory-1 udp/53    denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
-        harry-potter-1 -> cedric-diggory-1 sctp/9003 denied by ClusterNetworkPolicy/inline-cidr-as-peers-example egress[2]
-        """);
+        harry-potter-1 -> luna-lovegood-0  tcp/80    allowed by P egress[0]
+        harry-potter-1 -> luna-lovegood-0  udp/53    allowed by P egress[0]
+        harry-potter-1 -> luna-lovegood-0  sctp/9003 allowed by P egress[0]
+        harry-potter-1 -> cedric-diggory-0 tcp/80    allowed by P egress[0]
+        harry-potter-1 -> cedric-diggory-0 udp/53    allowed by P egress[0]
+        harry-potter-1 -> cedric-diggory-0 sctp/9003 allowed by P egress[0]
+        harry-potter-1 -> luna-lovegood-1  tcp/80    denied by P egress[2]
+        harry-potter-1 -> luna-lovegood-1  udp/53    denied by P egress[2]
+        harry-potter-1 -> luna-lovegood-1  sctp/9003 denied by P egress[2]
+        harry-potter-1 -> cedric-diggory-1 tcp/80    denied by P egress[2]
+        harry-potter-1 -> cedric-diggory-1 udp/53    denied by P egress[2]
+        harry-potter-1 -> cedric-diggory-1 sctp/9003 denied by P egress[2]
+        """.replace("P", p));
   }
 
   @Test

@@ -6,9 +6,10 @@ import dev.flowtel.core.policy.PolicyType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The admin-tier gress scenario (upstream's AdminNetworkPolicyGress, which admin_tier/
- * standard-gress-rules-combined.yaml carries over to v1alpha2) with the rules written as a
- * ClusterNetworkPolicy: Accept for Allow, protocols for ports. Same probes, same verdicts.
+ * Admin-tier ClusterNetworkPolicy scenarios in v1alpha2 (Accept for Allow, protocols for ports):
+ * CNPAdminTierIngressTCP (conformance/tests/admin-network-policy-standard-ingress-tcp-rules.go), and the
+ * gress scenario of upstream's AdminNetworkPolicyGress that admin_tier/standard-gress-rules-combined.yaml
+ * carries over, with the same verdicts as the AdminNetworkPolicy.
  */
 class ClusterNetworkPolicyAdminTierTest {
 
@@ -52,6 +53,41 @@ class ClusterNetworkPolicyAdminTierTest {
         luna-lovegood-1 -> harry-potter-0  sctp/9003 allowed by default
         harry-potter-0  -> draco-malfoy-0  udp/53    allowed by default
         draco-malfoy-0  -> harry-potter-0  tcp/80    allowed by default
+        """);
+  }
+
+  @Test
+  void cnpAdminTierIngressTCP() {
+    String p = "ClusterNetworkPolicy/ingress-tcp";
+    Hogwarts hogwarts = Hogwarts.with("cnp/standard-ingress-tcp.yaml");
+    hogwarts.expect("""
+        luna-lovegood-0 -> harry-potter-0 tcp/80   allowed by P ingress[0]
+        luna-lovegood-1 -> harry-potter-0 tcp/8080 allowed by P ingress[0]
+        """.replace("P", p));
+    hogwarts.expect("""
+        cedric-diggory-0 -> harry-potter-1 tcp/80   allowed by P ingress[5]
+        cedric-diggory-1 -> harry-potter-1 tcp/8080 denied by P ingress[6]
+        """.replace("P", p));
+    // only ingress rules: the subject's egress is unaffected
+    hogwarts.expect("""
+        harry-potter-0 -> luna-lovegood-0 tcp/80 allowed by default
+        harry-potter-1 -> draco-malfoy-0  tcp/80 allowed by default
+        """);
+    hogwarts.swapRules(ClusterNetworkPolicy, "ingress-tcp", PolicyType.Ingress, 0, 1).expect("""
+        luna-lovegood-0 -> harry-potter-1 tcp/80   denied by P ingress[0]
+        luna-lovegood-1 -> harry-potter-1 tcp/8080 denied by P ingress[0]
+        """.replace("P", p));
+    hogwarts.expect("""
+        draco-malfoy-0 -> harry-potter-0 tcp/80   denied by P ingress[3]
+        draco-malfoy-1 -> harry-potter-0 tcp/8080 allowed by default
+        """.replace("P", p));
+    hogwarts.swapRules(ClusterNetworkPolicy, "ingress-tcp", PolicyType.Ingress, 0, 2).expect("""
+        luna-lovegood-0 -> harry-potter-0 tcp/80   allowed by default
+        luna-lovegood-1 -> harry-potter-0 tcp/8080 allowed by default
+        """);
+    hogwarts.swapRules(ClusterNetworkPolicy, "ingress-tcp", PolicyType.Ingress, 3, 4).expect("""
+        draco-malfoy-0 -> harry-potter-0 tcp/80   allowed by default
+        draco-malfoy-1 -> harry-potter-0 tcp/8080 allowed by default
         """);
   }
 }

@@ -40,7 +40,8 @@ import java.util.Map;
  * {@code luna-lovegood-0 -> harry-potter-0 tcp/80 allowed by AdminNetworkPolicy/ingress-tcp ingress[0]};
  * pods by name (names are unique here), and after {@code by} the rule that decided, which must be the
  * deciding rule of one direction (of a denying one when denied). {@code by NetworkPolicy ns/name} names a
- * NetworkPolicy that isolates the pod; {@code by default} says no policy decided either direction.
+ * NetworkPolicy that isolates the pod; {@code by default} says no policy decided either direction (for a
+ * denial: none decided the denying one, which cannot happen).
  */
 final class Hogwarts {
 
@@ -209,10 +210,11 @@ final class Hogwarts {
     for (DirectionVerdict direction : candidates) {
       described.addAll(describe(direction));
     }
-    if (described.contains(expected)) {
+    List<String> decided = described.stream().filter(d -> !d.equals("default")).toList();
+    // "default" means no policy decided either direction; a rule must be one that decided
+    if (!expected.equals("default") && decided.contains(expected)) {
       return expected;
     }
-    List<String> decided = described.stream().filter(d -> !d.equals("default")).toList();
     return decided.isEmpty() ? "default" : String.join(" + ", decided);
   }
 

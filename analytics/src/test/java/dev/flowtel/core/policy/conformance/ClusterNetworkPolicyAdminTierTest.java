@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Admin-tier ClusterNetworkPolicy scenarios in v1alpha2 (Accept for Allow, protocols for ports):
- * CNPAdminTierIngressTCP (conformance/tests/admin-network-policy-standard-ingress-tcp-rules.go), and the
+ * CNPAdminTierIngressTCP and CNPAdminTierEgressTCP (conformance/tests/admin-network-policy-standard-*-tcp-rules.go), and the
  * gress scenario of upstream's AdminNetworkPolicyGress that admin_tier/standard-gress-rules-combined.yaml
  * carries over, with the same verdicts as the AdminNetworkPolicy.
  */
@@ -88,6 +88,36 @@ class ClusterNetworkPolicyAdminTierTest {
     hogwarts.swapRules(ClusterNetworkPolicy, "ingress-tcp", PolicyType.Ingress, 3, 4).expect("""
         draco-malfoy-0 -> harry-potter-0 tcp/80   allowed by default
         draco-malfoy-1 -> harry-potter-0 tcp/8080 allowed by default
+        """);
+  }
+
+  @Test
+  void cnpAdminTierEgressTCP() {
+    String p = "ClusterNetworkPolicy/egress-tcp";
+    Hogwarts hogwarts = Hogwarts.with("cnp/standard-egress-tcp.yaml");
+    hogwarts.expect("""
+        harry-potter-0 -> luna-lovegood-0 tcp/80   allowed by P egress[0]
+        harry-potter-1 -> luna-lovegood-0 tcp/8080 allowed by P egress[0]
+        """.replace("P", p));
+    hogwarts.expect("""
+        harry-potter-0 -> cedric-diggory-1 tcp/8080 allowed by P egress[5]
+        harry-potter-1 -> cedric-diggory-1 tcp/80   denied by P egress[6]
+        """.replace("P", p));
+    hogwarts.swapRules(ClusterNetworkPolicy, "egress-tcp", PolicyType.Egress, 0, 1).expect("""
+        harry-potter-0 -> luna-lovegood-1 tcp/80   denied by P egress[0]
+        harry-potter-1 -> luna-lovegood-1 tcp/8080 denied by P egress[0]
+        """.replace("P", p));
+    hogwarts.expect("""
+        harry-potter-0 -> draco-malfoy-0 tcp/80   denied by P egress[3]
+        harry-potter-1 -> draco-malfoy-0 tcp/8080 allowed by default
+        """.replace("P", p));
+    hogwarts.swapRules(ClusterNetworkPolicy, "egress-tcp", PolicyType.Egress, 0, 2).expect("""
+        harry-potter-0 -> luna-lovegood-0 tcp/80   allowed by default
+        harry-potter-1 -> luna-lovegood-0 tcp/8080 allowed by default
+        """);
+    hogwarts.swapRules(ClusterNetworkPolicy, "egress-tcp", PolicyType.Egress, 3, 4).expect("""
+        harry-potter-0 -> draco-malfoy-0 tcp/80   allowed by default
+        harry-potter-1 -> draco-malfoy-0 tcp/8080 allowed by default
         """);
   }
 }

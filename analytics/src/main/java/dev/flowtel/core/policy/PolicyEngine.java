@@ -161,8 +161,10 @@ public final class PolicyEngine {
               + traffic + ", as no NetworkPolicy selects it for " + type + afterPass, baseline, passed);
         }
       }
+      String nothing = cluster == null ? "no policy selects it for " + type
+          : "no NetworkPolicy selects it for " + type + " and no cluster-scoped rule matches";
       return new DirectionVerdict(type, DirectionVerdict.Outcome.NOT_ISOLATED, List.of(), List.of(),
-          where + pod.display() + " allowed: no policy selects it for " + type + afterPass, null, passed);
+          where + pod.display() + " allowed: " + nothing + afterPass, null, passed);
     }
     List<String> isolatingIds = new ArrayList<>(selecting.size());
     List<RuleRef> allowing = new ArrayList<>(1);

@@ -1,4 +1,4 @@
-package dev.flowtel.core.policy.recommend;
+package dev.flowtel.core.policy.history;
 
 import dev.flowtel.core.policy.Cidr;
 import dev.flowtel.core.policy.IpAddress;

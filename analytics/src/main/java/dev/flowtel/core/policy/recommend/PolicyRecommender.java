@@ -11,6 +11,7 @@ import dev.flowtel.core.policy.PolicyPort;
 import dev.flowtel.core.policy.PolicyRule;
 import dev.flowtel.core.policy.PolicyType;
 import dev.flowtel.core.policy.Protocol;
+import dev.flowtel.core.policy.history.ExternalCidrs;
 import dev.flowtel.core.policy.history.AnomalySpan;
 import dev.flowtel.core.policy.history.ClusterInventory;
 import dev.flowtel.core.policy.history.InventoryWorkload;

@@ -20,7 +20,7 @@ import dev.flowtel.core.policy.RuleRef;
 import dev.flowtel.core.policy.history.ClusterInventory;
 import dev.flowtel.core.policy.history.InventoryWorkload;
 import dev.flowtel.core.policy.history.ObservedEdge;
-import dev.flowtel.core.policy.recommend.ExternalCidrs;
+import dev.flowtel.core.policy.history.ExternalCidrs;
 import dev.flowtel.schema.NetworkClass;
 import java.time.Instant;
 import java.util.ArrayList;

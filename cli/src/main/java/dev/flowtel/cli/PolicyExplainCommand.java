@@ -16,7 +16,7 @@ import dev.flowtel.core.policy.PolicySet;
 import dev.flowtel.core.policy.PolicyVerdict;
 import dev.flowtel.core.policy.Protocol;
 import dev.flowtel.core.policy.RuleRef;
-import dev.flowtel.core.policy.cluster.ClusterRuleRef;
+import dev.flowtel.core.policy.ClusterRuleRef;
 import dev.flowtel.core.policy.manifest.ManifestContents;
 import dev.flowtel.core.policy.manifest.ManifestException;
 import dev.flowtel.core.policy.manifest.ManifestReader;

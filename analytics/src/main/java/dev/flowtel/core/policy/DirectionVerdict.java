@@ -1,6 +1,5 @@
 package dev.flowtel.core.policy;
 
-import dev.flowtel.core.policy.cluster.ClusterRuleRef;
 import java.util.List;
 
 /**

@@ -1,9 +1,5 @@
 package dev.flowtel.core.policy;
 
-import dev.flowtel.core.policy.cluster.ClusterPolicyEngine;
-import dev.flowtel.core.policy.cluster.ClusterPolicyTier;
-import dev.flowtel.core.policy.cluster.ClusterRuleAction;
-import dev.flowtel.core.policy.cluster.ClusterRuleRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

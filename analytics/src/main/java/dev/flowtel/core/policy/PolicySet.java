@@ -1,7 +1,5 @@
 package dev.flowtel.core.policy;
 
-import dev.flowtel.core.policy.cluster.ClusterPolicy;
-import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;

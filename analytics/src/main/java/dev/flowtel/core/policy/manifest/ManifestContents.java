@@ -3,7 +3,7 @@ package dev.flowtel.core.policy.manifest;
 import dev.flowtel.core.policy.NamespaceInfo;
 import dev.flowtel.core.policy.NetworkPolicy;
 import dev.flowtel.core.policy.NodeInfo;
-import dev.flowtel.core.policy.cluster.ClusterPolicy;
+import dev.flowtel.core.policy.ClusterPolicy;
 import dev.flowtel.core.policy.PodInfo;
 import dev.flowtel.core.policy.history.ClusterInventory;
 import dev.flowtel.core.policy.history.InventoryService;

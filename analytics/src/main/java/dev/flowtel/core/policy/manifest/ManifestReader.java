@@ -7,7 +7,7 @@ import dev.flowtel.core.policy.LabelSelector;
 import dev.flowtel.core.policy.NamespaceInfo;
 import dev.flowtel.core.policy.NetworkPolicy;
 import dev.flowtel.core.policy.NodeInfo;
-import dev.flowtel.core.policy.cluster.ClusterPolicy;
+import dev.flowtel.core.policy.ClusterPolicy;
 import dev.flowtel.core.policy.PodInfo;
 import dev.flowtel.core.policy.PolicyPeer;
 import dev.flowtel.core.policy.PolicyPort;

@@ -1,9 +1,9 @@
 package dev.flowtel.core.policy.conformance;
 
-import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.AdminNetworkPolicy;
+import static dev.flowtel.core.policy.ClusterPolicyKind.AdminNetworkPolicy;
 
 import dev.flowtel.core.policy.PolicyType;
-import dev.flowtel.core.policy.cluster.ClusterPort;
+import dev.flowtel.core.policy.ClusterPort;
 import org.junit.jupiter.api.Test;
 
 /**

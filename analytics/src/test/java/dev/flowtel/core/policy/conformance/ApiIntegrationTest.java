@@ -1,12 +1,12 @@
 package dev.flowtel.core.policy.conformance;
 
-import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.AdminNetworkPolicy;
-import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.BaselineAdminNetworkPolicy;
-import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.ClusterNetworkPolicy;
+import static dev.flowtel.core.policy.ClusterPolicyKind.AdminNetworkPolicy;
+import static dev.flowtel.core.policy.ClusterPolicyKind.BaselineAdminNetworkPolicy;
+import static dev.flowtel.core.policy.ClusterPolicyKind.ClusterNetworkPolicy;
 
 import dev.flowtel.core.policy.PolicyType;
-import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
-import dev.flowtel.core.policy.cluster.ClusterRuleAction;
+import dev.flowtel.core.policy.ClusterPolicyKind;
+import dev.flowtel.core.policy.ClusterRuleAction;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,10 +1,10 @@
 package dev.flowtel.core.policy.conformance;
 
-import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.BaselineAdminNetworkPolicy;
+import static dev.flowtel.core.policy.ClusterPolicyKind.BaselineAdminNetworkPolicy;
 
 import dev.flowtel.core.policy.PolicyType;
-import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
-import dev.flowtel.core.policy.cluster.ClusterPort;
+import dev.flowtel.core.policy.ClusterPolicyKind;
+import dev.flowtel.core.policy.ClusterPort;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,6 +1,6 @@
 package dev.flowtel.core.policy.conformance;
 
-import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.ClusterNetworkPolicy;
+import static dev.flowtel.core.policy.ClusterPolicyKind.ClusterNetworkPolicy;
 
 import dev.flowtel.core.policy.PolicyType;
 import org.junit.jupiter.api.Test;

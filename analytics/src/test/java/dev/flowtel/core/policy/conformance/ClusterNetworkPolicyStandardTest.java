@@ -1,13 +1,13 @@
 package dev.flowtel.core.policy.conformance;
 
-import static dev.flowtel.core.policy.cluster.ClusterPolicyKind.ClusterNetworkPolicy;
+import static dev.flowtel.core.policy.ClusterPolicyKind.ClusterNetworkPolicy;
 
 import dev.flowtel.core.policy.Cidr;
 import dev.flowtel.core.policy.PolicyType;
-import dev.flowtel.core.policy.cluster.ClusterPeer;
-import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
-import dev.flowtel.core.policy.cluster.ClusterPolicyRule;
-import dev.flowtel.core.policy.cluster.ClusterRuleAction;
+import dev.flowtel.core.policy.ClusterPeer;
+import dev.flowtel.core.policy.ClusterPolicyKind;
+import dev.flowtel.core.policy.ClusterPolicyRule;
+import dev.flowtel.core.policy.ClusterRuleAction;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import dev.flowtel.core.policy.PolicyEngine;
 import dev.flowtel.core.policy.PolicySet;
 import dev.flowtel.core.policy.PolicyVerdict;
 import dev.flowtel.core.policy.Protocol;
-import dev.flowtel.core.policy.cluster.ClusterPolicyKind;
+import dev.flowtel.core.policy.ClusterPolicyKind;
 import org.junit.jupiter.api.Test;
 
 /**

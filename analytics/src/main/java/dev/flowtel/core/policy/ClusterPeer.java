@@ -1,7 +1,5 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
-import dev.flowtel.core.policy.Cidr;
-import dev.flowtel.core.policy.LabelSelector;
 import java.util.List;
 import java.util.Objects;
 

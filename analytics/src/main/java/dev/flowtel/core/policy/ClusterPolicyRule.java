@@ -1,4 +1,4 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
 import java.util.List;
 import java.util.Objects;

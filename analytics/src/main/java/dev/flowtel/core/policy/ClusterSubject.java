@@ -1,7 +1,5 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
-import dev.flowtel.core.policy.LabelSelector;
-import dev.flowtel.core.policy.PodInfo;
 import java.util.Map;
 import java.util.Objects;
 

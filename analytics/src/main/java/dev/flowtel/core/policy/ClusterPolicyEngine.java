@@ -1,13 +1,5 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
-import dev.flowtel.core.policy.Cidr;
-import dev.flowtel.core.policy.IpAddress;
-import dev.flowtel.core.policy.NodeInfo;
-import dev.flowtel.core.policy.Peer;
-import dev.flowtel.core.policy.PodInfo;
-import dev.flowtel.core.policy.PolicySet;
-import dev.flowtel.core.policy.PolicyType;
-import dev.flowtel.core.policy.Protocol;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
-import dev.flowtel.core.policy.PolicyType;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;

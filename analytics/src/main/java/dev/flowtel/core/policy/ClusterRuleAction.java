@@ -1,4 +1,4 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
 /**
  * What a matching rule does. Allow (v1alpha1) and Accept (v1alpha2) are the same decision, kept

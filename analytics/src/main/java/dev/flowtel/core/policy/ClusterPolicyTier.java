@@ -1,4 +1,4 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
 /**
  * Where a cluster-scoped policy sits in the order of evaluation: the admin tier before

@@ -1,4 +1,4 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
 /** The Kubernetes kinds of cluster-scoped network policy, all read into {@link ClusterPolicy}. */
 public enum ClusterPolicyKind {

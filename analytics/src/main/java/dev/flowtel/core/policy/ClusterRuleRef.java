@@ -1,6 +1,4 @@
-package dev.flowtel.core.policy.cluster;
-
-import dev.flowtel.core.policy.PolicyType;
+package dev.flowtel.core.policy;
 
 /**
  * The rule of a cluster-scoped policy that decided one direction of a connection:

@@ -1,9 +1,5 @@
-package dev.flowtel.core.policy.cluster;
+package dev.flowtel.core.policy;
 
-import dev.flowtel.core.policy.ContainerPort;
-import dev.flowtel.core.policy.Peer;
-import dev.flowtel.core.policy.PodInfo;
-import dev.flowtel.core.policy.Protocol;
 import java.util.Objects;
 
 /** One entry of a cluster-scoped rule's ports (v1alpha1) or protocols (v1alpha2). */

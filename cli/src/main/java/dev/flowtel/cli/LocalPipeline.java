@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -88,6 +89,8 @@ final class LocalPipeline implements AutoCloseable {
   private KafkaProducer<String, FlowEvent> flowProducer;
   private KafkaProducer<String, ClusterState> stateProducer;
   private SyntheticFlowSource source;
+  /** The simulated cluster, when the flows are synthetic. */
+  private volatile ClusterSimulator simulator;
   private Collector collector;
   private JobClient trafficJob;
   private FlinkClusterJobs clusterJobs;
@@ -189,9 +192,14 @@ final class LocalPipeline implements AutoCloseable {
     progress.step("Flink metrics: http://127.0.0.1:9249/metrics (Prometheus; the next free port up to 9259 if taken)");
   }
 
+  /** The simulated cluster once started, when the flows are synthetic: the cluster the policy commands are shown. */
+  Optional<ClusterSimulator> simulator() {
+    return Optional.ofNullable(simulator);
+  }
+
   private void startSimulator() {
     SimulatorSettings simulation = settings.demo().simulation(Instant.now());
-    ClusterSimulator simulator = ClusterSimulator.of(simulation);
+    simulator = ClusterSimulator.of(simulation);
     Map<String, Object> producerConfig = Map.of("bootstrap.servers", stack.kafka().bootstrapServers(), "acks", "all",
         "enable.idempotence", true, "linger.ms", 20, "compression.type", "lz4");
     flowProducer = new KafkaProducer<>(producerConfig, new StringSerializer(), new WireSerializer<>(RecordType.FLOW_EVENT));

@@ -1,16 +1,9 @@
 package dev.flowtel.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.flowtel.core.policy.ClusterStatePolicies;
-import dev.flowtel.core.policy.ContainerPort;
-import dev.flowtel.core.policy.NamespaceInfo;
 import dev.flowtel.core.policy.NetworkPolicy;
-import dev.flowtel.core.policy.history.ClusterInventory;
-import dev.flowtel.core.policy.history.InventoryService;
-import dev.flowtel.core.policy.history.InventoryWorkload;
+import dev.flowtel.core.policy.manifest.InventoryManifestWriter;
 import dev.flowtel.core.policy.recommend.PolicyManifestWriter;
 import dev.flowtel.localstack.ElasticsearchServer;
 import dev.flowtel.schema.EdgeEndpoint;
@@ -29,7 +22,6 @@ import dev.flowtel.sink.elasticsearch.index.IndexSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,7 +105,7 @@ final class PolicyWhatIfBench implements Callable<Integer> {
           simulator.cluster().services().size(), simulator.cluster().workloads().size(), graph.size(), documents, days, indexSeconds);
 
       Path cluster = run.resolve("cluster.yaml");
-      Files.writeString(cluster, clusterManifests(SimulatedInventory.of(simulator.cluster())));
+      Files.writeString(cluster, InventoryManifestWriter.write(SimulatedInventory.of(simulator.cluster())));
       List<NetworkPolicy> intended = simulator.policies().policies().stream().map(ClusterStatePolicies::networkPolicy).toList();
       String cut = intended.stream().filter(p -> !p.rules(dev.flowtel.core.policy.PolicyType.Ingress).isEmpty())
           .map(NetworkPolicy::namespace).findFirst().orElse("");
@@ -246,40 +238,5 @@ final class PolicyWhatIfBench implements Callable<Integer> {
     int sent = batch.size();
     batch.clear();
     return sent;
-  }
-
-  /** The inventory as kubectl would print it: Namespaces, workloads with selector and template, Services. */
-  static String clusterManifests(ClusterInventory inventory) {
-    YAMLMapper yaml = new YAMLMapper();
-    ObjectNode list = yaml.createObjectNode().put("apiVersion", "v1").put("kind", "List");
-    ArrayNode items = list.putArray("items");
-    for (NamespaceInfo namespace : inventory.namespaces()) {
-      ObjectNode item = items.addObject().put("apiVersion", "v1").put("kind", "Namespace");
-      ObjectNode metadata = item.putObject("metadata").put("name", namespace.name());
-      namespace.labels().forEach(metadata.putObject("labels")::put);
-    }
-    for (InventoryWorkload workload : inventory.workloads()) {
-      ObjectNode item = items.addObject().put("apiVersion", "apps/v1").put("kind", workload.kind());
-      item.putObject("metadata").put("name", workload.name()).put("namespace", workload.namespace());
-      ObjectNode spec = item.putObject("spec");
-      workload.selector().matchLabels().forEach(spec.putObject("selector").putObject("matchLabels")::put);
-      ObjectNode template = spec.putObject("template");
-      workload.podLabels().forEach(template.putObject("metadata").putObject("labels")::put);
-      ObjectNode container = template.putObject("spec").putArray("containers").addObject().put("name", "app");
-      ArrayNode ports = container.putArray("ports");
-      for (ContainerPort port : workload.ports()) {
-        ports.addObject().put("name", port.name()).put("containerPort", port.port()).put("protocol", port.protocol().name());
-      }
-    }
-    for (InventoryService service : inventory.services()) {
-      ObjectNode item = items.addObject().put("apiVersion", "v1").put("kind", "Service");
-      item.putObject("metadata").put("name", service.name()).put("namespace", service.namespace());
-      service.selector().forEach(item.putObject("spec").putObject("selector")::put);
-    }
-    try {
-      return yaml.writeValueAsString(list);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -201,7 +201,8 @@ final class UpCommand implements Callable<Integer> {
       live.start();
     }
     StateDirectory.writeEndpoints(state, stack.kafka().bootstrapServers(), stack.elasticsearch().url());
-    printWhere(stack, topics, state, log, console.url());
+    String policies = pipeline == null ? "" : pipeline.simulator().map(s -> LocalPolicyFiles.write(state, s)).orElse("");
+    printWhere(stack, topics, state, log, console.url(), policies);
     if (pipeline != null && flinkCluster) {
       System.out.println("  Flink web UI   http://127.0.0.1:" + flinkUiPort + "   (JobManager and TaskManager logs in "
           + state.resolve("flink/log") + ")");
@@ -238,7 +239,8 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private static void printWhere(LocalStack stack, List<NewTopic> topics, Path state, Path log, Optional<URI> console) {
+  private static void printWhere(LocalStack stack, List<NewTopic> topics, Path state, Path log, Optional<URI> console,
+      String policies) {
     System.out.println();
     System.out.println("Flowtel is running locally:");
     System.out.println("  Kafka          " + stack.kafka().bootstrapServers() + (stack.kafka().replicationFactor() > 1
@@ -254,6 +256,7 @@ final class UpCommand implements Callable<Integer> {
         + stack.kafka().logFiles().stream().map(f -> f + "\n                 ").collect(java.util.stream.Collectors.joining())
         + stack.elasticsearch().logFile());
     System.out.print(howToLook(stack.elasticsearch().url(), console));
+    System.out.print(policies);
     System.out.println();
   }
 

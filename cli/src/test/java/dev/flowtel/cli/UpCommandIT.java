@@ -251,6 +251,42 @@ class UpCommandIT {
 
   @Test
   @Order(5)
+  void policyRecommendAndWhatIfWorkOnTheRunsOwnClusterFiles() throws Exception {
+    Path cluster = state.resolve(LocalPolicyFiles.CLUSTER);
+    Path inForce = state.resolve(LocalPolicyFiles.POLICIES_IN_FORCE);
+    assertThat(up.printed()).contains("./flowtel policy recommend --cluster " + cluster);
+    Path out = state.resolve("recommended");
+    Path report = state.resolve("recommend-report.json");
+    String until = Instant.now().toString();
+    java.io.StringWriter recommendOut = new java.io.StringWriter();
+    int recommended = new CommandLine(new FlowtelCommand()).setOut(new java.io.PrintWriter(recommendOut))
+        .setErr(new java.io.PrintWriter(recommendOut)).execute("policy", "recommend", "--es-url", elasticsearch,
+            "--cluster", cluster.toString(), "--since", "15m", "--until", until, "--out", out.toString(), "--report", report.toString());
+    assertThat(recommended).as("policy recommend:%n%s", recommendOut).isZero();
+    JsonNode evidence = new ObjectMapper().readTree(report.toFile());
+    assertThat(evidence.path("period").path("edges").asInt()).as("edges read from this run").isPositive();
+    Set<String> cited = new TreeSet<>();
+    evidence.path("evidence").forEach(rule -> cited.add(rule.path("policy").asText()));
+    List<dev.flowtel.core.policy.NetworkPolicy> written = dev.flowtel.core.policy.manifest.ManifestReader.read(List.of(out),
+        java.util.EnumSet.of(dev.flowtel.core.policy.manifest.ObjectKind.NetworkPolicy), "--out").policies();
+    Set<String> writtenIds = written.stream().map(dev.flowtel.core.policy.NetworkPolicy::id).collect(Collectors.toCollection(TreeSet::new));
+    assertThat(writtenIds).as("every policy the evidence cites was written and reads back").containsAll(cited);
+    assertThat(written.stream().map(p -> p.name().endsWith("-ingress")).distinct().count()).as("ingress and egress policies").isEqualTo(2);
+
+    java.io.StringWriter whatIfOut = new java.io.StringWriter();
+    java.io.StringWriter whatIfErr = new java.io.StringWriter();
+    int replayed = new CommandLine(new FlowtelCommand()).setOut(new java.io.PrintWriter(whatIfOut))
+        .setErr(new java.io.PrintWriter(whatIfErr)).execute("policy", "what-if", "--es-url", elasticsearch,
+            "--cluster", cluster.toString(), "--policies-in-force", inForce.toString(), "--policies", out.toString(),
+            "--since", "15m", "--until", until, "--output", "json");
+    assertThat(replayed).as("policy what-if:%n%s%n%s", whatIfOut, whatIfErr).isZero();
+    JsonNode whatIf = new ObjectMapper().readTree(whatIfOut.toString());
+    assertThat(whatIf.path("counts").path("STILL_ALLOWED").asInt())
+        .as("the call graph's edges, allowed by the simulator's policies and by the recommended ones:%n%s", whatIfOut).isPositive();
+  }
+
+  @Test
+  @Order(6)
   void endedEarlyItSummarisesStopsEverythingAndFreesThePorts() throws Exception {
     up.until(() -> up.lastStatus().isPresent(), "a status line");
     long flowsSeen = UpRun.flows(up.lastStatus().orElseThrow());

@@ -332,23 +332,7 @@ final class PolicyExplainCommand implements Callable<Integer> {
           summary(j.verdict().egress()),
           summary(j.verdict().ingress())});
     }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
-    StringBuilder line = new StringBuilder();
-    for (String[] row : rows) {
-      line.setLength(0);
-      for (int i = 0; i < row.length; i++) {
-        line.append(row[i]);
-        if (i < row.length - 1) {
-          line.append(" ".repeat(widths[i] - row[i].length() + 2));
-        }
-      }
-      out.println(line);
-    }
+    Tables.print(out, rows);
     out.println();
     out.println(judged.size() + (judged.size() == 1 ? " connection: " : " connections: ") + allowed + " allowed, "
         + (judged.size() - allowed) + " denied");

@@ -205,6 +205,46 @@ class FlowPublisherTest {
   }
 
   @Test
+  void aPublisherClosedWhileSpillingSendsTheSpoolWhenTheBrokerTakesIt() {
+    // The first delivery fails (a broker that was briefly away), so what follows is spooled; the
+    // broker takes the rest. Closing must hand the spool to it, not leave it on the node's disk.
+    AtomicInteger sends = new AtomicInteger();
+    MockProducer<byte[], byte[]> flaky = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+      @Override
+      public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+        if (sends.getAndIncrement() == 0) {
+          TimeoutException error = new TimeoutException("Expiring 1 record(s) for flows-0: 120000 ms has passed since batch creation");
+          callback.onCompletion(null, error);
+          return CompletableFuture.failedFuture(error);
+        }
+        return super.send(record, callback);
+      }
+    };
+    DiskSpool spool = spool();
+    FlowPublisher publisher = new FlowPublisher(settings(), flaky, spool, metrics);
+    for (int i = 0; i < 500; i++) {
+      publisher.hand(record(i)); // never started: close() routes all of them on this thread
+    }
+    publisher.close();
+    assertThat(spool().pendingRecords()).as("records left in the spool for a next run").isZero();
+    assertThat(keys(flaky.history())).isEqualTo(edges(0, 500));
+    assertThat(metrics.publishedCount()).isEqualTo(500);
+  }
+
+  @Test
+  void aPublisherClosedWhileTheBrokerIsAwayKeepsTheSpoolWithoutWaitingOutItsTimeout() {
+    MockProducer<byte[], byte[]> down = producer(true);
+    down.sendException = new TimeoutException("Topic flows not present in metadata after 250 ms.");
+    DiskSpool spool = spool();
+    FlowPublisher publisher = new FlowPublisher(settings().withShutdownTimeout(Duration.ofMinutes(10)), down, spool, metrics);
+    for (int i = 0; i < 100; i++) {
+      publisher.hand(record(i));
+    }
+    publisher.close(); // one refused replay ends the shutdown: the class timeout fails a close that waits out ten minutes
+    assertThat(spool().peek(200, Long.MAX_VALUE)).isEqualTo(IntStream.range(0, 100).mapToObj(FlowPublisherTest::record).toList());
+  }
+
+  @Test
   void whenThePublisherThreadDiesSourcesAreNotHeldUp() {
     MockProducer<byte[], byte[]> broken = producer(true);
     broken.sendException = new IllegalStateException("producer is broken");

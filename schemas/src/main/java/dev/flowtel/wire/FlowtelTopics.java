@@ -14,6 +14,8 @@ public final class FlowtelTopics {
   public static final String SERVICE_TRAFFIC = "flowtel.service-traffic.v1";
   /** PolicyAnomaly, keyed by anomaly id; users subscribe here. */
   public static final String ANOMALIES = "flowtel.anomalies.v1";
+  /** StagedPolicyVerdict, one record per staged policy, service edge and window: what staged policies would do. */
+  public static final String STAGED_VERDICTS = "flowtel.staged-verdicts.v1";
   /** Undecodable or late records: the original bytes, with the reason in headers (see DeadLetterHeaders). */
   public static final String DLQ = "flowtel.dlq.v1";
 
@@ -29,6 +31,7 @@ public final class FlowtelTopics {
         new TopicLayout(CLUSTER_STATE, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")),
         new TopicLayout(SERVICE_TRAFFIC, Map.of("retention.ms", week)),
         new TopicLayout(ANOMALIES, Map.of("retention.ms", week)),
+        new TopicLayout(STAGED_VERDICTS, Map.of("retention.ms", week)),
         new TopicLayout(DLQ, Map.of("retention.ms", week)));
   }
 }

@@ -4,6 +4,7 @@ import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -19,6 +20,8 @@ public record RecordType<T extends SpecificRecordBase>(String name, Class<T> jav
       new RecordType<>("ServiceTraffic", ServiceTraffic.class, ServiceTraffic.getClassSchema());
   public static final RecordType<PolicyAnomaly> POLICY_ANOMALY =
       new RecordType<>("PolicyAnomaly", PolicyAnomaly.class, PolicyAnomaly.getClassSchema());
+  public static final RecordType<StagedPolicyVerdict> STAGED_POLICY_VERDICT =
+      new RecordType<>("StagedPolicyVerdict", StagedPolicyVerdict.class, StagedPolicyVerdict.getClassSchema());
 
   /** The type of that name; for code that must ship a type across JVMs by name (Flink functions). */
   @SuppressWarnings("unchecked")
@@ -28,6 +31,6 @@ public record RecordType<T extends SpecificRecordBase>(String name, Class<T> jav
   }
 
   public static List<RecordType<?>> all() {
-    return List.of(FLOW_EVENT, CLUSTER_STATE, SERVICE_TRAFFIC, POLICY_ANOMALY);
+    return List.of(FLOW_EVENT, CLUSTER_STATE, SERVICE_TRAFFIC, POLICY_ANOMALY, STAGED_POLICY_VERDICT);
   }
 }

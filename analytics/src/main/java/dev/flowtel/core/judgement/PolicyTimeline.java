@@ -32,7 +32,9 @@ public final class PolicyTimeline {
 
   private record Change(long at, long sequence, String key, ClusterState state) {}
 
-  private record Snapshot(long from, PolicyEngine engine, List<String> portNames) {}
+  /** @param proposed the engine with the staged policies in force too; null when nothing is staged */
+  private record Snapshot(long from, PolicyEngine engine, List<String> portNames, List<NetworkPolicy> staged,
+      PolicyEngine proposed) {}
 
   private PolicySet base = PolicySet.empty();
   private long baseAt = Long.MIN_VALUE;
@@ -116,10 +118,60 @@ public final class PolicyTimeline {
     return new PolicyJudgement(PolicyJudgement.Outcome.DENIED, recentlyAllowed, verdict.explain());
   }
 
+  /**
+   * What the staged policies would do to the connection of {@code flow} (a request or a reply: both
+   * stand for their connection, as ServiceTraffic counts it), judged at the instant {@link #judge}
+   * uses: one judgement per staged policy that selects the server pod for Ingress or the client pod
+   * for Egress, each with the connection's verdict under the policies in force with every staged
+   * policy applied. Empty when nothing is staged, no record has arrived, or the protocol is one
+   * NetworkPolicy cannot name.
+   */
+  public List<StagedJudgement> judgeStaged(ObservedFlow flow) {
+    if (!anyRecord) {
+      return List.of();
+    }
+    Optional<Protocol> protocol = Protocol.ofIanaNumber(flow.protocol());
+    if (protocol.isEmpty()) {
+      return List.of();
+    }
+    boolean attempt = flow.tcp() && (flow.tcpFlags() & dev.flowtel.core.edge.Protocols.SYN) != 0;
+    Snapshot now = snapshotAt(attempt ? flow.flowStartMillis() : flow.flowEndMillis());
+    if (now.proposed() == null) {
+      return List.of();
+    }
+    List<NetworkPolicy> selecting = new ArrayList<>(2);
+    for (NetworkPolicy policy : now.staged()) {
+      if (selects(policy, flow.serverPeer(), PolicyType.Ingress) || selects(policy, flow.clientPeer(), PolicyType.Egress)) {
+        selecting.add(policy);
+      }
+    }
+    if (selecting.isEmpty()) {
+      return List.of();
+    }
+    PolicyVerdict inForce = evaluate(now.engine(), now.portNames(), flow, protocol.get());
+    PolicyVerdict proposed = evaluate(now.proposed(), now.portNames(), flow, protocol.get());
+    String explanation = proposed.allowed() ? null : proposed.explain();
+    List<StagedJudgement> out = new ArrayList<>(selecting.size());
+    for (NetworkPolicy policy : selecting) {
+      out.add(new StagedJudgement(policy.namespace(), policy.name(), proposed.allowed(), inForce.allowed(), explanation));
+    }
+    return out;
+  }
+
+  private static boolean selects(NetworkPolicy policy, ObservedFlow.PeerView pod, PolicyType type) {
+    // NetworkPolicy never applies to host-network pods.
+    return pod.pod() && !pod.hostNetwork() && policy.isolates(type) && policy.namespace().equals(pod.namespace())
+        && policy.podSelector().matches(pod.labels());
+  }
+
   private PolicyVerdict evaluate(Snapshot snapshot, ObservedFlow flow, Protocol protocol) {
+    return evaluate(snapshot.engine(), snapshot.portNames(), flow, protocol);
+  }
+
+  private static PolicyVerdict evaluate(PolicyEngine engine, List<String> portNames, ObservedFlow flow, Protocol protocol) {
     Peer from = peer(flow.clientPeer(), flow.clientIp(), null, 0, protocol);
-    Peer to = peer(flow.serverPeer(), flow.serverIp(), snapshot.portNames(), flow.serverPort(), protocol);
-    return snapshot.engine().evaluate(from, to, protocol, flow.serverPort());
+    Peer to = peer(flow.serverPeer(), flow.serverIp(), portNames, flow.serverPort(), protocol);
+    return engine.evaluate(from, to, protocol, flow.serverPort());
   }
 
   /**
@@ -188,7 +240,9 @@ public final class PolicyTimeline {
 
   private static Snapshot snapshot(long from, PolicySet set) {
     TreeSet<String> names = new TreeSet<>();
-    for (NetworkPolicy policy : set.policies()) {
+    List<NetworkPolicy> all = new ArrayList<>(set.policies());
+    all.addAll(set.stagedPolicies());
+    for (NetworkPolicy policy : all) {
       for (PolicyType type : PolicyType.values()) {
         for (PolicyRule rule : policy.rules(type)) {
           for (PolicyPort port : rule.ports()) {
@@ -199,6 +253,8 @@ public final class PolicyTimeline {
         }
       }
     }
-    return new Snapshot(from, PolicyEngine.of(set), List.copyOf(names));
+    List<NetworkPolicy> staged = set.stagedPolicies();
+    return new Snapshot(from, PolicyEngine.of(set), List.copyOf(names), staged,
+        staged.isEmpty() ? null : PolicyEngine.of(set.withStagedInForce()));
   }
 }

@@ -32,6 +32,8 @@ public final class ClusterStatePolicies {
         case NAMESPACE -> state.getNamespace() == null ? current : current.withNamespace(namespace(state.getNamespace()));
         case NETWORK_POLICY -> state.getNetworkPolicy() == null ? current
             : current.withPolicy(networkPolicy(state.getNetworkPolicy()));
+        case STAGED_NETWORK_POLICY -> state.getNetworkPolicy() == null ? current
+            : current.withStagedPolicy(networkPolicy(state.getNetworkPolicy()));
         case UNKNOWN -> current;
       };
     }
@@ -43,6 +45,9 @@ public final class ClusterStatePolicies {
     }
     if (kind.equals("networkpolicy") && parts.length == 3) {
       return current.withoutPolicy(parts[1], name);
+    }
+    if (kind.equals("stagednetworkpolicy") && parts.length == 3) {
+      return current.withoutStagedPolicy(parts[1], name);
     }
     return current;
   }

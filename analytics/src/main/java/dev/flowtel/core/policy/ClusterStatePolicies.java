@@ -139,6 +139,65 @@ public final class ClusterStatePolicies {
     return PolicyPort.named(protocol, number.toString());
   }
 
+  /**
+   * The ClusterState record of a policy, the inverse of {@link #networkPolicy}: what {@code flowtel
+   * policy stage} publishes for a manifest. {@code policyTypes} is written as defaulted, which means the same.
+   */
+  public static NetworkPolicyState networkPolicyState(NetworkPolicy policy) {
+    List<IngressRule> ingress = new ArrayList<>();
+    for (PolicyRule rule : policy.ingress()) {
+      ingress.add(IngressRule.newBuilder().setFrom(rule.peers().isEmpty() ? null : peerStates(rule.peers()))
+          .setPorts(rule.ports().isEmpty() ? null : portStates(rule.ports())).build());
+    }
+    List<EgressRule> egress = new ArrayList<>();
+    for (PolicyRule rule : policy.egress()) {
+      egress.add(EgressRule.newBuilder().setTo(rule.peers().isEmpty() ? null : peerStates(rule.peers()))
+          .setPorts(rule.ports().isEmpty() ? null : portStates(rule.ports())).build());
+    }
+    return NetworkPolicyState.newBuilder()
+        .setNamespace(policy.namespace())
+        .setName(policy.name())
+        .setPodSelector(selectorState(policy.podSelector()))
+        .setPolicyTypes(policy.policyTypes().stream().map(PolicyType::name).sorted().toList())
+        .setIngress(ingress)
+        .setEgress(egress)
+        .build();
+  }
+
+  private static List<dev.flowtel.schema.PolicyPeer> peerStates(List<PolicyPeer> peers) {
+    List<dev.flowtel.schema.PolicyPeer> out = new ArrayList<>();
+    for (PolicyPeer peer : peers) {
+      dev.flowtel.schema.PolicyPeer.Builder state = dev.flowtel.schema.PolicyPeer.newBuilder();
+      if (peer instanceof PolicyPeer.IpBlock block) {
+        state.setIpBlock(dev.flowtel.schema.IpBlock.newBuilder().setCidr(block.cidr().toString())
+            .setExcept(block.except().stream().map(Cidr::toString).toList()).build());
+      } else if (peer instanceof PolicyPeer.Pods pods) {
+        state.setNamespaceSelector(pods.namespaceSelector() == null ? null : selectorState(pods.namespaceSelector()))
+            .setPodSelector(pods.podSelector() == null ? null : selectorState(pods.podSelector()));
+      }
+      out.add(state.build());
+    }
+    return out;
+  }
+
+  private static List<dev.flowtel.schema.PolicyPort> portStates(List<PolicyPort> ports) {
+    List<dev.flowtel.schema.PolicyPort> out = new ArrayList<>();
+    for (PolicyPort port : ports) {
+      Object number = port.portName() != null ? port.portName() : port.port() == 0 ? null : (Object) port.port();
+      out.add(dev.flowtel.schema.PolicyPort.newBuilder().setProtocol(port.protocol().name()).setPort(number)
+          .setEndPort(port.endPort() == 0 ? null : port.endPort()).build());
+    }
+    return out;
+  }
+
+  private static dev.flowtel.schema.LabelSelector selectorState(LabelSelector selector) {
+    return dev.flowtel.schema.LabelSelector.newBuilder()
+        .setMatchLabels(new java.util.TreeMap<>(selector.matchLabels()))
+        .setMatchExpressions(selector.matchExpressions().stream().map(r -> LabelSelectorRequirement.newBuilder()
+            .setKey(r.key()).setOperator(r.operator().name()).setValues(r.values().stream().sorted().toList()).build()).toList())
+        .build();
+  }
+
   /** The domain selector of a ClusterState selector. */
   public static LabelSelector selector(dev.flowtel.schema.LabelSelector selector) {
     List<LabelSelector.Requirement> requirements = new ArrayList<>();

@@ -126,4 +126,33 @@ class ClusterStatePoliciesTest {
         .setSrcAddr(ByteBuffer.wrap(src)).setDstAddr(ByteBuffer.wrap(dst)).setSrcPort(40000).setDstPort(port)
         .setProtocol(6).setBytes(100).setPackets(1).setSource(source).setDestination(destination).build();
   }
+
+  @Test
+  void aPolicyWrittenAsAClusterStateRecordReadsBackTheSame() {
+    String yaml = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: db, namespace: shop}
+        spec:
+          podSelector:
+            matchLabels: {app: db}
+            matchExpressions: [{key: tier, operator: In, values: [b, a]}]
+          ingress:
+          - from:
+            - podSelector: {matchLabels: {app: web}}
+            - namespaceSelector: {matchLabels: {team: ops}}
+              podSelector: {}
+            ports: [{port: 5432}, {protocol: UDP, port: 9000, endPort: 9010}, {port: metrics}]
+          - {}
+          egress:
+          - to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]
+          - ports: [{protocol: UDP}]
+        """;
+    java.util.List<dev.flowtel.core.policy.NetworkPolicy> read = dev.flowtel.core.policy.manifest.ManifestReader
+        .readText("db.yaml", yaml, false, java.util.EnumSet.allOf(dev.flowtel.core.policy.manifest.ObjectKind.class)).policies();
+    assertThat(read).hasSize(1);
+    dev.flowtel.core.policy.NetworkPolicy policy = read.get(0);
+
+    assertThat(ClusterStatePolicies.networkPolicy(ClusterStatePolicies.networkPolicyState(policy))).isEqualTo(policy);
+  }
 }

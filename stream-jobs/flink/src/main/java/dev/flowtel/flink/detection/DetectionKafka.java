@@ -1,5 +1,7 @@
 package dev.flowtel.flink.detection;
 
+import dev.flowtel.core.staged.StagedPolicyWindows;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.flink.kafka.WireRecordSerializer;
 import dev.flowtel.schema.PolicyAnomaly;
@@ -47,6 +49,30 @@ public final class DetectionKafka {
   public static KafkaSink<PolicyAnomaly> anomalySink(Properties client, String topic, boolean exactlyOnce,
       Duration transactionTimeout, String transactionalIdPrefix) {
     return FlowtelKafka.sink(client, new PolicyAnomalyRecordSerializer(topic), exactlyOnce, transactionTimeout, transactionalIdPrefix);
+  }
+
+  public static KafkaSink<StagedPolicyVerdict> stagedVerdictSink(Properties client, String topic, boolean exactlyOnce,
+      Duration transactionTimeout, String transactionalIdPrefix) {
+    return FlowtelKafka.sink(client, new StagedVerdictRecordSerializer(topic), exactlyOnce, transactionTimeout, transactionalIdPrefix);
+  }
+
+  /** StagedPolicyVerdict keyed by policy, edge and window. */
+  static final class StagedVerdictRecordSerializer extends WireRecordSerializer<StagedPolicyVerdict> {
+    private static final long serialVersionUID = 1L;
+
+    StagedVerdictRecordSerializer(String topic) {
+      super(topic, RecordType.STAGED_POLICY_VERDICT);
+    }
+
+    @Override
+    protected String recordKey(StagedPolicyVerdict verdict) {
+      return StagedPolicyWindows.recordKey(verdict);
+    }
+
+    @Override
+    protected Long recordTime(StagedPolicyVerdict verdict) {
+      return null; // as anomalies: retention keeps verdicts of replayed or simulated past traffic
+    }
   }
 
   /** PolicyAnomaly keyed by its id, so revisions of one anomaly share a key and compaction keeps the newest. */

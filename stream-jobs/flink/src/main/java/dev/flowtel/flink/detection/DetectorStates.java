@@ -10,6 +10,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.LongPredicate;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -29,9 +30,20 @@ final class DetectorStates {
   private final ValueState<Serializable>[] states;
   private final ValueState<Long> timer;
   private final DetectorGroup.States access;
+  private final LongPredicate timerSharedWith;
 
-  @SuppressWarnings("unchecked")
   DetectorStates(List<Detector<?>> detectors, RuntimeContext context) {
+    this(detectors, context, t -> false);
+  }
+
+  /**
+   * @param timerSharedWith true for a timestamp another user of this key's timers (the staged
+   *     policy windows) registered: Flink keeps one timer per key and timestamp, so deleting it
+   *     would delete theirs as well
+   */
+  @SuppressWarnings("unchecked")
+  DetectorStates(List<Detector<?>> detectors, RuntimeContext context, LongPredicate timerSharedWith) {
+    this.timerSharedWith = timerSharedWith;
     this.group = new DetectorGroup(detectors);
     this.states = new ValueState[detectors.size()];
     for (int i = 0; i < detectors.size(); i++) {
@@ -92,7 +104,7 @@ final class DetectorStates {
     if (move.isEmpty()) {
       return;
     }
-    if (registered != null) {
+    if (registered != null && !timerSharedWith.test(registered)) {
       timers.deleteEventTimeTimer(registered);
     }
     timers.registerEventTimeTimer(move.getAsLong());

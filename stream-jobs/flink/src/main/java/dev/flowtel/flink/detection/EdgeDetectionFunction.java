@@ -7,9 +7,11 @@ import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.judgement.ClusterStateVersions;
 import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.core.judgement.PolicyTimeline;
+import dev.flowtel.core.staged.StagedPolicyWindows;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.flink.metrics.EvidenceLatencyHistogram;
 import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,9 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * force when it happened ({@link PolicyTimeline}), then handed to the detectors. The broadcast
  * state holds every version of every cluster-state key, as encoded on the topic (an empty array
  * for a tombstone), under {@code key@observedAt}; the timeline is rebuilt from it after a restore.
+ *
+ * <p>Every flow, request or reply, is also judged by the staged policies (core's
+ * {@code judgeStaged}); their per-window counts leave by the {@link #STAGED_VERDICTS} side output
+ * and never reach the detectors.
  */
 final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, ObservedFlow, ClusterStateChange, PolicyAnomaly>
     implements CheckpointedFunction {
@@ -47,24 +55,38 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
   static final MapStateDescriptor<String, byte[]> CLUSTER_STATE = new MapStateDescriptor<>("cluster-state",
       BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+  /** What the staged policies would do, per staged policy, edge and traffic window. */
+  static final OutputTag<StagedPolicyVerdict> STAGED_VERDICTS =
+      new OutputTag<>("staged-verdicts", new AvroTypeInfo<>(StagedPolicyVerdict.class));
+
   private final DetectionConfig config;
   private final long learningStart;
+  private final StagedPolicyWindows stagedWindows;
   private transient DetectorStates detectors;
+  private transient StagedWindowStates staged;
   private transient AnomalyEmission emission;
   private transient ClusterStateVersions.Judge judge;
   private transient WireCodec<ClusterState> codec;
   private transient LearningClock clock;
   private transient ClusterStateHorizon horizon;
 
-  EdgeDetectionFunction(DetectionConfig config, long learningStart) {
+  EdgeDetectionFunction(DetectionConfig config, long learningStart, StagedPolicyWindows stagedWindows) {
     this.config = config;
     this.learningStart = learningStart;
+    this.stagedWindows = stagedWindows;
   }
 
   @Override
   public void open(OpenContext openContext) {
     emission = new AnomalyEmission(EvidenceLatencyHistogram.register(getRuntimeContext(), "anomaly"));
-    detectors = new DetectorStates(Detectors.of(Grouping.EDGE, config), getRuntimeContext());
+    staged = new StagedWindowStates(stagedWindows, getRuntimeContext());
+    detectors = new DetectorStates(Detectors.of(Grouping.EDGE, config), getRuntimeContext(), t -> {
+      try {
+        return staged.registered() == t;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     codec = WireCodec.of(RecordType.CLUSTER_STATE);
   }
 
@@ -89,9 +111,12 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
     }
     // Until both inputs have a watermark, the cluster state may still be arriving: a policy set
     // read halfway would deny what the rest of it allows, so flows are not judged yet.
-    PolicyJudgement judgement = judge.judge(flow, horizon.advance(ctx.timerService().currentWatermark()),
-        config.policyChangeGrace());
+    long watermark = horizon.advance(ctx.timerService().currentWatermark());
+    PolicyJudgement judgement = judge.judge(flow, watermark, config.policyChangeGrace());
     detectors.onFlow(flow, judgement, clock.learningUntil(flow.flowEndMillis()), ctx.timerService(), emission.to(out));
+    if (watermark != Long.MIN_VALUE) {
+      staged.onFlow(flow, judge.timeline().judgeStaged(flow), watermark, ctx.timerService());
+    }
   }
 
   @Override
@@ -115,6 +140,7 @@ final class EdgeDetectionFunction extends KeyedBroadcastProcessFunction<String, 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyAnomaly> out) throws Exception {
     detectors.onTimer(timestamp, ctx.timerService(), emission.to(out));
+    staged.onTimer(timestamp, ctx.timerService(), v -> ctx.output(STAGED_VERDICTS, v));
   }
 
   /** Keeps the newest versions of {@code key}; a checkpoint holds no more than the timeline needs. */

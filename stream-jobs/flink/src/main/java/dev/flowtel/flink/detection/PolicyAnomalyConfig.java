@@ -1,5 +1,8 @@
 package dev.flowtel.flink.detection;
 
+import dev.flowtel.core.config.LatenessOption;
+import dev.flowtel.core.config.WindowOption;
+import dev.flowtel.core.staged.StagedPolicyWindows;
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.DetectionOptions;
 import dev.flowtel.core.config.EventTimeOptions;
@@ -42,6 +45,18 @@ public final class PolicyAnomalyConfig implements Serializable {
 
   @Option(names = "--anomalies-topic", defaultValue = FlowtelTopics.ANOMALIES, description = "Topic to write PolicyAnomaly to, keyed by anomaly id.")
   String anomaliesTopic;
+
+  @Option(names = "--staged-verdicts-topic", defaultValue = FlowtelTopics.STAGED_VERDICTS,
+      description = "Topic to write StagedPolicyVerdict to: what staged policies would do, per policy, edge and window.")
+  String stagedVerdictsTopic;
+
+  // The staged policies' windows are the traffic job's: give both jobs the same --window and
+  // --allowed-lateness, and a window's would-deny counts cover the connections of its ServiceTraffic.
+  @Mixin
+  WindowOption window = new WindowOption();
+
+  @Mixin
+  LatenessOption lateness = new LatenessOption();
 
   @Mixin
   ElasticsearchOutputOptions elasticsearch = new ElasticsearchOutputOptions();
@@ -106,6 +121,15 @@ public final class PolicyAnomalyConfig implements Serializable {
 
   public String anomaliesTopic() {
     return anomaliesTopic;
+  }
+
+  public String stagedVerdictsTopic() {
+    return stagedVerdictsTopic;
+  }
+
+  /** The staged policy windows, sized and closed as the traffic windows. */
+  public StagedPolicyWindows stagedWindows() {
+    return new StagedPolicyWindows(window.window(), lateness.allowedLateness());
   }
 
 

@@ -15,6 +15,7 @@ import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.input.FlowWatermarks;
 import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class PolicyAnomalyJob implements FlowtelJob {
   private final Sink<PolicyAnomaly> anomalySink;
   private final Sink<DeadLetter> deadLetterSink;
   private final java.util.List<Sink<PolicyAnomaly>> moreAnomalySinks = new java.util.ArrayList<>();
+  private final java.util.List<Sink<StagedPolicyVerdict>> stagedVerdictSinks = new java.util.ArrayList<>();
   private final UnaryOperator<DataStream<ObservedFlow>> flowsTap;
 
   public PolicyAnomalyJob(PolicyAnomalyConfig config, Source<DetectionRecord, ?, ?> flows,
@@ -81,6 +83,12 @@ public final class PolicyAnomalyJob implements FlowtelJob {
     return this;
   }
 
+  /** Writes what the staged policies would do to {@code sink}; call before {@link #attachTo}. */
+  public PolicyAnomalyJob stagedVerdictsTo(Sink<StagedPolicyVerdict> sink) {
+    stagedVerdictSinks.add(sink);
+    return this;
+  }
+
   /** The job wired to Kafka as configured: what a Flink cluster runs. */
   public static PolicyAnomalyJob onKafka(PolicyAnomalyConfig config) {
     Properties client = config.kafka().properties();
@@ -95,6 +103,8 @@ public final class PolicyAnomalyJob implements FlowtelJob {
         FlowtelKafka.deadLetterSink(client, input.deadLetterTopic(), run.exactlyOnce(), run.transactionTimeout(),
             input.groupId() + "-dlq"));
     ElasticsearchSink.asConfigured(config.elasticsearch(), AnomalyDocuments::new).ifPresent(job::alsoTo);
+    job.stagedVerdictsTo(DetectionKafka.stagedVerdictSink(client, config.stagedVerdictsTopic(), run.exactlyOnce(),
+        run.transactionTimeout(), input.groupId() + "-staged"));
     return job;
   }
 
@@ -133,10 +143,15 @@ public final class PolicyAnomalyJob implements FlowtelJob {
 
     AvroTypeInfo<PolicyAnomaly> anomalyType = new AvroTypeInfo<>(PolicyAnomaly.class);
     DataStream<ObservedFlow> tapped = flowsTap.apply(observed);
-    DataStream<PolicyAnomaly> edgeAnomalies = tapped.keyBy(ObservedFlow::edgeKey)
+    SingleOutputStreamOperator<PolicyAnomaly> edgeAnomalies = tapped.keyBy(ObservedFlow::edgeKey)
         .connect(broadcastState)
-        .process(new EdgeDetectionFunction(detection, learningStart), anomalyType)
+        .process(new EdgeDetectionFunction(detection, learningStart, config.stagedWindows()), anomalyType)
         .uid("edge-detectors").name("edge detectors: " + names(Grouping.EDGE, detection));
+    DataStream<StagedPolicyVerdict> stagedVerdicts = edgeAnomalies.getSideOutput(EdgeDetectionFunction.STAGED_VERDICTS);
+    for (int i = 0; i < stagedVerdictSinks.size(); i++) {
+      stagedVerdicts.sinkTo(stagedVerdictSinks.get(i)).uid("staged-verdict-sink" + (i == 0 ? "" : "-" + i))
+          .name("staged policy verdicts");
+    }
     DataStream<PolicyAnomaly> anomalies = edgeAnomalies
         .union(keyed(tapped, Grouping.CLIENT_ADDRESS, detection, learningStart, anomalyType, "probe-detectors"))
         .union(keyed(tapped, Grouping.CLIENT_WORKLOAD, detection, learningStart, anomalyType, "egress-detectors"));

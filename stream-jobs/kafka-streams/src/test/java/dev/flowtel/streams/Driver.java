@@ -2,17 +2,20 @@ package dev.flowtel.streams;
 
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.app.FlowtelTopology;
 import dev.flowtel.streams.app.StreamsAppConfig;
 import dev.flowtel.streams.detection.ClusterStateFeed;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,6 +35,7 @@ public final class Driver implements AutoCloseable {
   public static final String STATE = "state";
   public static final String TRAFFIC = "traffic";
   public static final String ANOMALIES = "anomalies";
+  public static final String STAGED_VERDICTS = "staged-verdicts";
   public static final String DLQ = "dlq";
 
   private final TopologyTestDriver driver;
@@ -39,12 +43,13 @@ public final class Driver implements AutoCloseable {
   private final TestInputTopic<byte[], byte[]> state;
   private final TestOutputTopic<byte[], byte[]> traffic;
   private final TestOutputTopic<byte[], byte[]> anomalies;
+  private final TestOutputTopic<byte[], byte[]> stagedVerdicts;
   private final TestOutputTopic<byte[], byte[]> dlq;
   public final AppMetrics metrics = new AppMetrics();
 
   public Driver(String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("--flows-topic", FLOWS, "--cluster-state-topic", STATE, "--traffic-topic",
-        TRAFFIC, "--anomalies-topic", ANOMALIES, "--dlq-topic", DLQ));
+        TRAFFIC, "--anomalies-topic", ANOMALIES, "--staged-verdicts-topic", STAGED_VERDICTS, "--dlq-topic", DLQ));
     args.addAll(List.of(options));
     StreamsAppConfig config = StreamsAppConfig.parse(args.toArray(String[]::new));
     Properties props = config.streamsProperties();
@@ -55,6 +60,7 @@ public final class Driver implements AutoCloseable {
     state = driver.createInputTopic(STATE, new ByteArraySerializer(), new ByteArraySerializer());
     traffic = driver.createOutputTopic(TRAFFIC, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     anomalies = driver.createOutputTopic(ANOMALIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    stagedVerdicts = driver.createOutputTopic(STAGED_VERDICTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     dlq = driver.createOutputTopic(DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -83,6 +89,19 @@ public final class Driver implements AutoCloseable {
   public List<PolicyAnomaly> anomalies() {
     WireCodec<PolicyAnomaly> codec = WireCodec.of(RecordType.POLICY_ANOMALY);
     return anomalies.readValuesToList().stream().map(v -> codec.decode(v).orElseThrow()).toList();
+  }
+
+  /** The staged policy verdicts written since the last read. */
+  public List<StagedPolicyVerdict> stagedVerdicts() {
+    WireCodec<StagedPolicyVerdict> codec = WireCodec.of(RecordType.STAGED_POLICY_VERDICT);
+    return stagedVerdicts.readValuesToList().stream().map(v -> codec.decode(v).orElseThrow()).toList();
+  }
+
+  /** The staged policy verdicts written since the last read, with their record keys (UTF-8). */
+  public List<Map.Entry<String, StagedPolicyVerdict>> stagedVerdictRecords() {
+    WireCodec<StagedPolicyVerdict> codec = WireCodec.of(RecordType.STAGED_POLICY_VERDICT);
+    return stagedVerdicts.readRecordsToList().stream()
+        .map(r -> Map.entry(new String(r.key(), StandardCharsets.UTF_8), codec.decode(r.value()).orElseThrow())).toList();
   }
 
   public List<TestRecord<byte[], byte[]>> deadLetters() {

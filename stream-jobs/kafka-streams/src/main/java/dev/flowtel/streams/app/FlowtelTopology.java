@@ -43,7 +43,7 @@ import org.apache.kafka.streams.state.Stores;
  * the probe and egress detectors run after a repartition by folded edge, client address and client
  * workload; the cluster state is a global store. Every output (traffic, anomalies, dead letters)
  * leaves through one sink that writes each record to its topic, in the application's exactly-once
- * transactions.
+ * transactions. The edge detectors also count what the staged policies would do, per traffic window.
  */
 public final class FlowtelTopology {
 
@@ -64,7 +64,8 @@ public final class FlowtelTopology {
             config.allowedLateness(), config.queryRetention(), config.trafficTopic(), config.deadLetterTopic(),
             flowPartitions),
         new DetectionSettings(config.detectionConfig(), config.learningStartMillis(), config.maxOutOfOrderness(),
-            config.idleness(), config.anomaliesTopic(), config.deadLetterTopic(), flowPartitions),
+            config.idleness(), config.window(), config.allowedLateness(), config.anomaliesTopic(), config.stagedVerdictsTopic(),
+            config.deadLetterTopic(), flowPartitions),
         config.flowsTopic(), config.clusterStateTopic(), caching, persistent);
   }
 
@@ -104,7 +105,9 @@ public final class FlowtelTopology {
           stringStore(builder, EdgeDetectionProcessor.STATES, settings),
           store(builder, EdgeDetectionProcessor.TIMERS, settings),
           stringStore(builder, EdgeDetectionProcessor.META, settings),
-          stringStore(builder, EdgeDetectionProcessor.OPEN, settings)));
+          stringStore(builder, EdgeDetectionProcessor.OPEN, settings),
+          stringStore(builder, EdgeDetectionProcessor.STAGED_STATES, settings),
+          store(builder, EdgeDetectionProcessor.STAGED_TIMERS, settings)));
       for (Grouping grouping : List.of(Grouping.CLIENT_ADDRESS, Grouping.CLIENT_WORKLOAD)) {
         String name = Repartitions.name(grouping);
         KStream<String, byte[]> routed = decoded.process(() -> new GroupingRouter(grouping, detection), Named.as("route-" + name));

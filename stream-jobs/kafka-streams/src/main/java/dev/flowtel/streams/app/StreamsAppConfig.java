@@ -75,6 +75,11 @@ public final class StreamsAppConfig {
   @Option(names = "--anomalies-topic", defaultValue = FlowtelTopics.ANOMALIES, description = "Topic to write PolicyAnomaly to, keyed by anomaly id.")
   String anomaliesTopic;
 
+  @Option(names = "--staged-verdicts-topic", defaultValue = FlowtelTopics.STAGED_VERDICTS,
+      description = "Topic to write StagedPolicyVerdict to: what each staged NetworkPolicy would do to each service edge per "
+          + "traffic window, keyed by policy, edge and window.")
+  String stagedVerdictsTopic;
+
   @Option(names = "--dlq-topic", defaultValue = FlowtelTopics.DLQ, description = "Dead-letter topic for undecodable and late flows.")
   String deadLetterTopic;
 
@@ -237,6 +242,10 @@ public final class StreamsAppConfig {
 
   public String anomaliesTopic() {
     return anomaliesTopic;
+  }
+
+  public String stagedVerdictsTopic() {
+    return stagedVerdictsTopic;
   }
 
   public String deadLetterTopic() {

@@ -3,6 +3,13 @@ package dev.flowtel.streams.detection;
 import dev.flowtel.core.anomaly.DetectionConfig;
 import java.time.Duration;
 
-/** What the detection topology needs of the app's options. */
+/**
+ * What the detection topology needs of the app's options.
+ *
+ * @param window the traffic windows' size, and {@code allowedLateness} theirs: the staged policy
+ *     windows are the traffic windows, closed when those close, so a staged verdict counts the
+ *     connections of the final revision of its ServiceTraffic record
+ */
 public record DetectionSettings(DetectionConfig config, long learningStartMillis, Duration maxOutOfOrderness,
-    Duration idleness, String anomaliesTopic, String dlqTopic, int flowPartitions) {}
+    Duration idleness, Duration window, Duration allowedLateness, String anomaliesTopic, String stagedVerdictsTopic,
+    String dlqTopic, int flowPartitions) {}

@@ -7,6 +7,7 @@ import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.core.judgement.ClusterStateVersions;
 import dev.flowtel.core.judgement.PolicyJudgement;
 import dev.flowtel.core.judgement.PolicyTimeline;
+import dev.flowtel.core.staged.StagedPolicyWindows;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.streams.input.DecodedFlow;
 import dev.flowtel.streams.input.Routed;
@@ -33,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * request flow is judged by the policies in force when it happened (core's timeline, rebuilt from
  * the cluster-state global store whenever it changed), then handed to the detectors; event time is
  * the partition's.
+ *
+ * <p>Every flow, request or reply, is also judged by the staged policies (core's {@code
+ * judgeStaged}) and counted per edge in the traffic windows ({@link StagedWindowRunner}); their
+ * verdicts leave for the staged verdicts topic as this partition's event time closes the windows,
+ * and never reach the detectors: a staged policy changes no anomaly.
  */
 public final class EdgeDetectionProcessor implements Processor<byte[], Routed, byte[], Routed> {
 
@@ -40,6 +46,8 @@ public final class EdgeDetectionProcessor implements Processor<byte[], Routed, b
   public static final String TIMERS = "detect-edge-timers";
   public static final String META = "detect-edge-meta";
   public static final String OPEN = "anomalies-open-edge";
+  public static final String STAGED_STATES = "detect-staged-states";
+  public static final String STAGED_TIMERS = "detect-staged-timers";
   private static final Logger LOG = LoggerFactory.getLogger(EdgeDetectionProcessor.class);
 
   private final DetectionSettings settings;
@@ -49,6 +57,8 @@ public final class EdgeDetectionProcessor implements Processor<byte[], Routed, b
   private ProcessorContext<byte[], Routed> context;
   private DetectorRunner runner;
   private AnomalyOutput output;
+  private StagedWindowRunner staged;
+  private StagedVerdictOutput stagedOutput;
   private LearningClock learning;
   private KeyValueStore<String, byte[]> clusterState;
   private ClusterStateVersions.Judge judge;
@@ -68,6 +78,9 @@ public final class EdgeDetectionProcessor implements Processor<byte[], Routed, b
     runner = new DetectorRunner(new DetectorGroup(Detectors.of(Grouping.EDGE, settings.config())),
         context.getStateStore(STATES), context.getStateStore(TIMERS));
     output = new AnomalyOutput(context, context.getStateStore(OPEN), settings.anomaliesTopic(), settings.config(), metrics);
+    staged = new StagedWindowRunner(new StagedPolicyWindows(settings.window(), settings.allowedLateness()),
+        context.getStateStore(STAGED_STATES), context.getStateStore(STAGED_TIMERS));
+    stagedOutput = new StagedVerdictOutput(context, settings.stagedVerdictsTopic(), metrics);
     learning = new LearningClock(context.getStateStore(META), settings.learningStartMillis(),
         settings.config().learningPeriod().toMillis());
     clusterState = context.getStateStore(ClusterStateProcessor.STORE);
@@ -80,14 +93,22 @@ public final class EdgeDetectionProcessor implements Processor<byte[], Routed, b
       return;
     }
     ObservedFlow flow = decoded.observed();
-    PolicyJudgement judgement = judge().judge(flow, clock.watermark(), settings.config().policyChangeGrace());
+    long watermark = clock.watermark();
+    ClusterStateVersions.Judge judge = judge();
+    PolicyJudgement judgement = judge.judge(flow, watermark, settings.config().policyChangeGrace());
     runner.onFlow(flow.edgeKey(), flow, judgement, learning.learningUntil(flow.flowEndMillis()), output::emit);
+    // Not before the partition has event time, as the verdict in force above (and the Flink job):
+    // the cluster state may still be arriving.
+    if (watermark != Long.MIN_VALUE) {
+      staged.onFlow(flow.edgeKey(), flow, judge.timeline().judgeStaged(flow), watermark);
+    }
     advance(clock.onFlow(flow.flowEndMillis(), context.currentSystemTimeMs()));
   }
 
   private void advance(long watermark) {
     if (watermark != PartitionClock.NONE) {
       runner.onWatermark(watermark, output::emit);
+      staged.onWatermark(watermark, stagedOutput::emit);
       output.expire(watermark);
     }
   }

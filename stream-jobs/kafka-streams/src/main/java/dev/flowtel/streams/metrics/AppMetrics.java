@@ -14,6 +14,7 @@ public final class AppMetrics {
   public final LongAdder lateFlows = new LongAdder();
   public final LongAdder trafficRecords = new LongAdder();
   public final LongAdder anomalyRevisions = new LongAdder();
+  public final LongAdder stagedVerdicts = new LongAdder();
   public final LongAdder clusterStateSkipped = new LongAdder();
   /**
    * From the end of a record's evidence (anomaly lastSeen, traffic windowEnd) to the moment the
@@ -33,6 +34,8 @@ public final class AppMetrics {
     out.put("flowtel_streams_late_flows_total", new Counter(lateFlows.sum(), "Flows beyond the allowed lateness, sent to the DLQ."));
     out.put("flowtel_streams_traffic_records_total", new Counter(trafficRecords.sum(), "ServiceTraffic records (revisions included) written."));
     out.put("flowtel_streams_anomaly_revisions_total", new Counter(anomalyRevisions.sum(), "PolicyAnomaly revisions written."));
+    out.put("flowtel_streams_staged_verdicts_total",
+        new Counter(stagedVerdicts.sum(), "StagedPolicyVerdict records (one per staged policy, edge and window) written."));
     out.put("flowtel_streams_cluster_state_skipped_total",
         new Counter(clusterStateSkipped.sum(), "Cluster-state records skipped as undecodable or invalid (logged)."));
     return out;

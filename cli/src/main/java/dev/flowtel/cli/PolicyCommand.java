@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "policy", mixinStandardHelpOptions = true,
     description = {"Kubernetes NetworkPolicy tools: judge connections against policies from files (explain), and, from the",
         "traffic history in Elasticsearch, write least-privilege policies (recommend) or replay a proposed set (what-if)."},
-    subcommands = {PolicyExplainCommand.class, PolicyRecommendCommand.class, PolicyWhatIfCommand.class})
+    subcommands = {PolicyExplainCommand.class, PolicyRecommendCommand.class, PolicyWhatIfCommand.class,
+        PolicyStageCommand.class})
 final class PolicyCommand implements Runnable {
 
   @CommandLine.Spec

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.schema.StagedPolicyVerdict;
+import dev.flowtel.core.staged.StagedPolicyWindows;
+import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.policy.SimulatedInventory;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
@@ -55,10 +59,14 @@ class EngineParityTest {
     }
     SimulatorSettings settings = SimulatorSettings.defaults().withSeed(4242).withFlowsPerSecond(30)
         .withDuration(Duration.ofMinutes(40)).withStart(START).withEpisodes(episodes);
-    RecordedInput input = RecordedInput.of(settings, 400, 20_000, 90_000, 5_000, 30_000, new long[] {10_000, 60_000});
+    RecordedInput recorded = RecordedInput.of(settings, 400, 20_000, 90_000, 5_000, 30_000, new long[] {10_000, 60_000});
+    // A default-deny of ingress staged 12 minutes in, in the busiest namespace the POLICY_CHANGE episode leaves alone.
+    StagedDefaultDeny staged = StagedDefaultDeny.inBusiestNamespace(podFlowsByNamespace(recorded, changedNamespaces(recorded)),
+        START.plus(Duration.ofMinutes(12)));
+    RecordedInput input = new RecordedInput(recorded.flows(), staged.addedTo(recorded.clusterState()), recorded.delayed());
 
     String[] common = {"--max-out-of-orderness", "5s", "--allowed-lateness", "30s", "--window", "10s", "--rollup", "1m"};
-    String[] detection = {"--max-out-of-orderness", "5s", "--learning-period", "10m"};
+    String[] detection = {"--max-out-of-orderness", "5s", "--learning-period", "10m", "--window", "10s", "--allowed-lateness", "30s"};
     // The engines share nothing but the recorded input, which no one changes: Flink runs on a thread
     // of its own while the TopologyTestDriver runs on this one.
     long started = System.nanoTime();
@@ -70,6 +78,7 @@ class EngineParityTest {
     });
     List<ServiceTraffic> streamsTraffic;
     List<PolicyAnomaly> streamsAnomalies;
+    List<StagedPolicyVerdict> streamsStaged;
     long streamsLate;
     try (Driver app = new Driver(concat(common, "--learning-period", "10m"))) {
       input.clusterState().forEach(r -> app.clusterState(r.key().getBytes(StandardCharsets.UTF_8),
@@ -79,6 +88,7 @@ class EngineParityTest {
       app.finish();
       streamsTraffic = app.traffic();
       streamsAnomalies = app.anomalies();
+      streamsStaged = app.stagedVerdicts();
       streamsLate = app.deadLetters().stream().filter(r -> "late".equals(header(r.headers().lastHeader(DeadLetterHeaders.REASON))))
           .count();
     }
@@ -112,6 +122,54 @@ class EngineParityTest {
     Map<String, PolicyAnomaly> streamsAnomaliesFinal = FinalRevisions.anomalies(streamsAnomalies);
     assertThat(streamsAnomaliesFinal.keySet()).isEqualTo(flinkAnomalies.keySet());
     assertThat(differences(streamsAnomaliesFinal, flinkAnomalies, WireCodec.of(RecordType.POLICY_ANOMALY))).isEmpty();
+
+    // The staged default-deny: the same verdicts from both engines, one per policy, edge and window,
+    // and over the period the same would-deny and newly denied connections as what-if reports.
+    Map<String, StagedPolicyVerdict> flinkStaged = byKey(flink.stagedVerdicts());
+    Map<String, StagedPolicyVerdict> streamsStagedByKey = byKey(streamsStaged);
+    assertThat(flinkStaged).as("staged verdicts of the default-deny in %s", staged.namespace()).isNotEmpty();
+    assertThat(flinkStaged.values()).allSatisfy(v -> assertThat(v.getPolicyNamespace()).isEqualTo(staged.namespace()));
+    assertThat(streamsStagedByKey.keySet()).isEqualTo(flinkStaged.keySet());
+    assertThat(differences(streamsStagedByKey, flinkStaged, WireCodec.of(RecordType.STAGED_POLICY_VERDICT))).isEmpty();
+    Instant until = START.plus(Duration.ofMinutes(38));
+    long[] stagedTotals = staged.stagedTotals(flinkStaged.values(), until);
+    long[] whatIf = staged.whatIfTotals(flinkFinal.values(), until,
+        SimulatedInventory.of(ClusterSimulator.of(settings).cluster()), input.clusterState());
+    System.out.printf("staged default-deny in %s: %d verdict records; would deny %d connections (%d newly), what-if %d (%d newly)%n",
+        staged.namespace(), flinkStaged.size(), stagedTotals[0], stagedTotals[1], whatIf[0], whatIf[1]);
+    assertThat(stagedTotals[0]).as("would-deny connections").isPositive().isEqualTo(whatIf[0]);
+    assertThat(stagedTotals[1]).as("newly denied connections").isEqualTo(whatIf[1]);
+  }
+
+  private static Map<String, StagedPolicyVerdict> byKey(List<StagedPolicyVerdict> verdicts) {
+    Map<String, StagedPolicyVerdict> out = new java.util.TreeMap<>();
+    for (StagedPolicyVerdict v : verdicts) {
+      assertThat(out.put(StagedPolicyWindows.recordKey(v), v)).as("one verdict per policy, edge and window").isNull();
+    }
+    return out;
+  }
+
+  /** Namespaces whose policies the input changes after the start (the POLICY_CHANGE episode). */
+  private static Set<String> changedNamespaces(RecordedInput input) {
+    return input.clusterState().stream().filter(r -> r.at().isAfter(START) && r.key().startsWith("NetworkPolicy/"))
+        .map(r -> r.key().split("/")[1]).collect(Collectors.toSet());
+  }
+
+  /** Counted flows whose destination is a pod, by its namespace, leaving out {@code excluded}. */
+  private static Map<String, Long> podFlowsByNamespace(RecordedInput input, Set<String> excluded) {
+    WireCodec<dev.flowtel.schema.FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
+    Map<String, Long> out = new java.util.HashMap<>();
+    for (RecordedInput.Flow f : input.flows()) {
+      if (!f.counted()) {
+        continue;
+      }
+      dev.flowtel.schema.Endpoint destination = codec.decode(f.value()).orElseThrow().getDestination();
+      if (destination != null && destination.getKind() == dev.flowtel.schema.EndpointKind.POD
+          && destination.getNamespace() != null && !excluded.contains(destination.getNamespace())) {
+        out.merge(destination.getNamespace(), 1L, Long::sum);
+      }
+    }
+    return out;
   }
 
   /** Keys whose records differ, as encoded on the wire, with both sides for the report (at most five). */

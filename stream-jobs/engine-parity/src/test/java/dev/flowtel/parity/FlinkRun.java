@@ -1,5 +1,6 @@
 package dev.flowtel.parity;
 
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.flink.detection.ClusterStateChange;
 import dev.flowtel.flink.detection.DetectionRecord;
 import dev.flowtel.flink.detection.ObservedFlowDecoder;
@@ -38,7 +39,8 @@ final class FlinkRun {
   private static final ThreadLocal<FlowRecordDecoder> FLOW_DECODER = ThreadLocal.withInitial(FlowRecordDecoder::new);
   private static final ThreadLocal<ObservedFlowDecoder> OBSERVED_DECODER = ThreadLocal.withInitial(ObservedFlowDecoder::new);
 
-  record Result(List<ServiceTraffic> traffic, List<PolicyAnomaly> anomalies, List<DeadLetter> deadLetters) {}
+  record Result(List<ServiceTraffic> traffic, List<PolicyAnomaly> anomalies, List<StagedPolicyVerdict> stagedVerdicts,
+      List<DeadLetter> deadLetters) {}
 
   private FlinkRun() {}
 
@@ -86,12 +88,13 @@ final class FlinkRun {
       List<ClusterStateChange> changeList = List.copyOf(changes);
       DataGeneratorSource<ClusterStateChange> state = new DataGeneratorSource<>(index -> changeList.get(index.intValue()),
           changeList.size(), TypeInformation.of(ClusterStateChange.class));
-      new PolicyAnomalyJob(detectionConfig, observed, state, anomalies, detectionDlq).attachTo(env2);
+      CollectingSink<StagedPolicyVerdict> staged = new CollectingSink<>("staged-" + run);
+      new PolicyAnomalyJob(detectionConfig, observed, state, anomalies, detectionDlq).stagedVerdictsTo(staged).attachTo(env2);
       env2.execute("parity detection");
 
       List<DeadLetter> dead = new ArrayList<>(trafficDlq.take());
       dead.addAll(detectionDlq.take());
-      return new Result(traffic.take(), anomalies.take(), dead);
+      return new Result(traffic.take(), anomalies.take(), staged.take(), dead);
     } finally {
       INPUTS.remove(run);
     }

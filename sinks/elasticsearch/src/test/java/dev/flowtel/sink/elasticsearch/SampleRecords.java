@@ -12,6 +12,7 @@ import dev.flowtel.schema.NetworkClass;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.schema.Severity;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.schema.Verdict;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -110,6 +111,31 @@ public final class SampleRecords {
             .build())
         .setSummary("shop/Deployment/frontend probed 40 ports on 203.0.113.7")
         .setRevision(revision)
+        .build();
+  }
+
+  /**
+   * What staged policy shop/{@code policyName} would do to frontend -> checkout:8080 in the window
+   * at {@code windowStart}: 7 connections allowed (1 of them denied today), 5 denied (3 of them
+   * allowed today).
+   */
+  public static StagedPolicyVerdict stagedVerdict(String policyName, Instant windowStart) {
+    return StagedPolicyVerdict.newBuilder()
+        .setPolicyNamespace("shop")
+        .setPolicyName(policyName)
+        .setWindowStart(windowStart)
+        .setWindowEnd(windowStart.plusSeconds(10))
+        .setSource(workload("shop", "Deployment", "frontend"))
+        .setDestination(EdgeEndpoint.newBuilder().setNamespace("shop").setKind("Service").setName("checkout")
+            .setNetworkClass(NetworkClass.SERVICE).build())
+        .setDestinationPort(8080)
+        .setProtocol(6)
+        .setWouldAllowFlows(7)
+        .setWouldDenyFlows(5)
+        .setNewlyDeniedFlows(3)
+        .setNewlyAllowedFlows(1)
+        .setWouldDenyBytes(4096)
+        .setExplanation("shop/" + policyName + " selects shop/checkout for Ingress and no rule admits shop/frontend on 8080/TCP")
         .build();
   }
 

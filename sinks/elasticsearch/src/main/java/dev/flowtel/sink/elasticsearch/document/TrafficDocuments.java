@@ -77,10 +77,15 @@ public final class TrafficDocuments implements DocumentBuilder<ServiceTraffic> {
 
   /** The edge: both ends, destination port ({@code *} when folded) and protocol; the same for every window. */
   public static String edgeId(ServiceTraffic t) {
-    EdgeEndpoint s = t.getSource();
-    EdgeEndpoint d = t.getDestination();
-    return DocumentIds.of("edge", s.getNamespace(), s.getKind(), s.getName(), d.getNamespace(), d.getKind(), d.getName(),
-        port(t), t.getProtocol());
+    return edgeId(t.getSource(), t.getDestination(), port(t), t.getProtocol());
+  }
+
+  /**
+   * {@code flowtel.edge.id} of any document about an edge ({@code port} as ids spell it), so a
+   * staged verdict's document names the edge exactly as the traffic documents of its window do.
+   */
+  public static String edgeId(EdgeEndpoint s, EdgeEndpoint d, String port, int protocol) {
+    return DocumentIds.of("edge", s.getNamespace(), s.getKind(), s.getName(), d.getNamespace(), d.getKind(), d.getName(), port, protocol);
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * Names of every index, template and alias, all starting with one prefix ({@value #DEFAULT_PREFIX}
  * by default; tests use their own). Documents go to time-based indices chosen by the record's own
  * event time, never by arrival time, so a revision always lands in the index of its first version:
- * traffic and flows per UTC day of the window start (flow end), anomalies per UTC month of first sight.
+ * traffic, staged verdicts and flows per UTC day of the window start (flow end), anomalies per UTC
+ * month of first sight.
  */
 public record IndexNames(String prefix) implements Serializable {
 
@@ -30,9 +31,9 @@ public record IndexNames(String prefix) implements Serializable {
     return new IndexNames(DEFAULT_PREFIX);
   }
 
-  /** The three kinds of index Flowtel writes. */
+  /** The kinds of index Flowtel writes. */
   public enum Kind {
-    TRAFFIC("traffic"), ANOMALIES("anomalies"), FLOWS("flows");
+    TRAFFIC("traffic"), ANOMALIES("anomalies"), FLOWS("flows"), STAGED_VERDICTS("staged-verdicts");
 
     private final String suffix;
 
@@ -51,6 +52,11 @@ public record IndexNames(String prefix) implements Serializable {
 
   public String anomaliesIndex(Instant firstSeen) {
     return prefix + "anomalies-" + MONTH.format(firstSeen);
+  }
+
+  /** Staged policy verdicts per UTC day of their window, like the traffic windows they judge. */
+  public String stagedVerdictsIndex(Instant windowStart) {
+    return prefix + "staged-verdicts-" + DAY.format(windowStart);
   }
 
   public String flowsIndex(Instant flowEnd) {

@@ -11,7 +11,7 @@ import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
  * @param replicas          replicas of each index (0 on a single-node cluster keeps it green)
  * @param refreshInterval   how soon written documents become searchable
  * @param withFlows         also install the template for sampled raw flows (off by default)
- * @param trafficRetention  ILM: delete a traffic index this long after it was created
+ * @param trafficRetention  ILM: delete a traffic index, and a staged-verdicts index, this long after it was created
  * @param anomalyRetention  ILM: delete an anomalies index this long after it was created
  * @param flowRetention     ILM: delete a flows index this long after it was created
  */
@@ -34,9 +34,13 @@ public record IndexSettings(IndexNames names, int shards, int replicas, String r
     return new IndexSettings(names, shards, replicas, interval, withFlows, trafficRetention, anomalyRetention, flowRetention);
   }
 
+  /**
+   * A staged verdict judges one traffic window, so it is kept as long as the window it judges: a
+   * verdict without its traffic beside it can no longer be checked, and one retention fewer to set.
+   */
   public String retention(Kind kind) {
     return switch (kind) {
-      case TRAFFIC -> trafficRetention;
+      case TRAFFIC, STAGED_VERDICTS -> trafficRetention;
       case ANOMALIES -> anomalyRetention;
       case FLOWS -> flowRetention;
     };

@@ -40,7 +40,8 @@ public final class IndexSetup {
     List<Step> steps = new ArrayList<>();
     steps.add(put("component template", names.settingsComponentTemplate(), "/_component_template/", templates.settingsComponent()));
     steps.add(put("component template", names.ecsComponentTemplate(), "/_component_template/", templates.ecsComponent()));
-    List<Kind> kinds = settings.withFlows() ? List.of(Kind.TRAFFIC, Kind.ANOMALIES, Kind.FLOWS) : List.of(Kind.TRAFFIC, Kind.ANOMALIES);
+    List<Kind> kinds = settings.withFlows() ? List.of(Kind.TRAFFIC, Kind.ANOMALIES, Kind.STAGED_VERDICTS, Kind.FLOWS)
+        : List.of(Kind.TRAFFIC, Kind.ANOMALIES, Kind.STAGED_VERDICTS);
     for (Kind kind : kinds) {
       if (lifecycle) {
         steps.add(put("lifecycle policy", names.lifecyclePolicy(kind), "/_ilm/policy/", templates.lifecyclePolicy(kind)));

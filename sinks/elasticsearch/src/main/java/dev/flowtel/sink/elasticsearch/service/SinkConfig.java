@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * into the {@link SinkService}'s settings.
  */
 @Command(name = "flowtel-elasticsearch-sink", mixinStandardHelpOptions = true, showDefaultValues = true,
-    description = {"Indexes the traffic and anomaly topics (and with --flows, sampled raw flows) into Elasticsearch",
+    description = {"Indexes the traffic, anomaly and staged-verdict topics (and with --flows, sampled raw flows) into Elasticsearch",
         "until Ctrl-C. Offsets are committed only after Elasticsearch acknowledged the batch; records it",
         "refuses, and records that do not decode, go to the dead-letter topic with the reason.",
         "Run ./flowtel es setup first."})
@@ -40,6 +40,10 @@ public final class SinkConfig {
 
   @Option(names = "--index-prefix", defaultValue = IndexNames.DEFAULT_PREFIX, description = "Prefix of the index names (as given to es setup).")
   String indexPrefix;
+
+  @Option(names = "--staged-verdicts-topic", defaultValue = FlowtelTopics.STAGED_VERDICTS,
+      description = "Topic of the staged policies' verdicts (what a staged NetworkPolicy would allow or deny), indexed beside the traffic.")
+  String stagedVerdictsTopic;
 
   @Option(names = "--flows", description = "Also consume " + FlowtelTopics.FLOWS + " and index sampled raw flows (off by default).")
   boolean flows;
@@ -92,6 +96,7 @@ public final class SinkConfig {
         .withGroupId(groupId)
         .withNames(new IndexNames(indexPrefix))
         .withWriter(writer)
+        .withStagedVerdictsTopic(stagedVerdictsTopic)
         .withFlows(flows, flowSample);
   }
 }

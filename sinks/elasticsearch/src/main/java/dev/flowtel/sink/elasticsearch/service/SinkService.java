@@ -3,10 +3,12 @@ package dev.flowtel.sink.elasticsearch.service;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
 import dev.flowtel.sink.elasticsearch.document.DocumentBuilder;
 import dev.flowtel.sink.elasticsearch.document.FlowDocuments;
+import dev.flowtel.sink.elasticsearch.document.StagedVerdictDocuments;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
 import dev.flowtel.sink.elasticsearch.metrics.SinkLatency;
 import dev.flowtel.sink.elasticsearch.writer.BulkDocumentWriter;
@@ -41,12 +43,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The standalone Kafka-to-Elasticsearch sink: consumes the traffic and anomaly topics (and, when
- * asked, raw flows), writes each record's document, and commits a batch's offsets only after
- * every document of the batch is acknowledged and every dead letter of it is stored. While
- * Elasticsearch is away the batch waits (the writer retries with backoff) and the consumer is
- * paused but kept in its group, so nothing is skipped and nothing is committed early. A crash
- * replays from the last commit; deterministic ids and external versions make the replay harmless.
+ * The standalone Kafka-to-Elasticsearch sink: consumes the traffic, anomaly and staged-verdict
+ * topics (and, when asked, raw flows), writes each record's document, and commits a batch's
+ * offsets only after every document of the batch is acknowledged and every dead letter of it is
+ * stored. While Elasticsearch is away the batch waits (the writer retries with backoff) and the
+ * consumer is paused but kept in its group, so nothing is skipped and nothing is committed early.
+ * A crash replays from the last commit; deterministic ids and external versions make the replay
+ * harmless.
  */
 public final class SinkService implements AutoCloseable {
 
@@ -97,6 +100,10 @@ public final class SinkService implements AutoCloseable {
         new TrafficDocuments(settings.names()), t -> true, SinkLatency::of));
     routes.put(settings.anomaliesTopic(), new Route<PolicyAnomaly>(WireCodec.of(RecordType.POLICY_ANOMALY),
         new AnomalyDocuments(settings.names()), a -> true, SinkLatency::of));
+    // Not measured: a verdict is emitted when its window closes plus the allowed lateness, so its
+    // latency is the lateness, not the pipeline's.
+    routes.put(settings.stagedVerdictsTopic(), new Route<StagedPolicyVerdict>(WireCodec.of(RecordType.STAGED_POLICY_VERDICT),
+        new StagedVerdictDocuments(settings.names()), v -> true, v -> null));
     if (settings.indexFlows()) {
       FlowDocuments flows = new FlowDocuments(settings.names(), settings.flowSampleOneIn());
       routes.put(settings.flowsTopic(), new Route<FlowEvent>(WireCodec.of(RecordType.FLOW_EVENT), flows, flows::keeps, f -> null));

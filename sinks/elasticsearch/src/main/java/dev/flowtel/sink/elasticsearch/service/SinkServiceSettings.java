@@ -21,13 +21,15 @@ import java.time.Duration;
  * @param flowSampleOneIn     with indexFlows, keep one flow in this many
  * @param trafficTopic        ServiceTraffic topic
  * @param anomaliesTopic      PolicyAnomaly topic
+ * @param stagedVerdictsTopic StagedPolicyVerdict topic ({@value FlowtelTopics#STAGED_VERDICTS} by default): what staged
+ *                            NetworkPolicies would do, indexed beside the traffic
  * @param flowsTopic          FlowEvent topic
  * @param deadLetterTopic     where undecodable and rejected records go
  * @param pollTimeout         longest wait for new records in one poll
  */
 public record SinkServiceSettings(String bootstrapServers, Path kafkaProperties, String groupId, ElasticsearchConnection elasticsearch,
     IndexNames names, WriterSettings writer, boolean indexFlows, int flowSampleOneIn, String trafficTopic, String anomaliesTopic,
-    String flowsTopic, String deadLetterTopic, Duration pollTimeout) {
+    String stagedVerdictsTopic, String flowsTopic, String deadLetterTopic, Duration pollTimeout) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final String DEFAULT_GROUP_ID = "flowtel-es-sink";
@@ -35,37 +37,43 @@ public record SinkServiceSettings(String bootstrapServers, Path kafkaProperties,
 
   public static SinkServiceSettings defaults(String bootstrapServers, ElasticsearchConnection elasticsearch) {
     return new SinkServiceSettings(bootstrapServers, null, DEFAULT_GROUP_ID, elasticsearch, IndexNames.defaults(), WriterSettings.defaults(),
-        false, DEFAULT_FLOW_SAMPLE_ONE_IN, FlowtelTopics.SERVICE_TRAFFIC, FlowtelTopics.ANOMALIES, FlowtelTopics.FLOWS, FlowtelTopics.DLQ,
-        Duration.ofMillis(500));
+        false, DEFAULT_FLOW_SAMPLE_ONE_IN, FlowtelTopics.SERVICE_TRAFFIC, FlowtelTopics.ANOMALIES, FlowtelTopics.STAGED_VERDICTS,
+        FlowtelTopics.FLOWS, FlowtelTopics.DLQ, Duration.ofMillis(500));
   }
 
   public SinkServiceSettings withGroupId(String group) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, group, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
   }
 
   public SinkServiceSettings withNames(IndexNames newNames) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, newNames, writer, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
   }
 
   public SinkServiceSettings withWriter(WriterSettings newWriter) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, newWriter, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
   }
 
   public SinkServiceSettings withFlows(boolean flows, int sampleOneIn) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, flows, sampleOneIn,
-        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
   }
 
   public SinkServiceSettings withKafkaProperties(Path file) {
     return new SinkServiceSettings(bootstrapServers, file, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
   }
 
+  /** Other topics than the defaults; the staged-verdicts topic stays what it was (see {@link #withStagedVerdictsTopic}). */
   public SinkServiceSettings withTopics(String traffic, String anomalies, String flows, String deadLetters) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
-        traffic, anomalies, flows, deadLetters, pollTimeout);
+        traffic, anomalies, stagedVerdictsTopic, flows, deadLetters, pollTimeout);
+  }
+
+  public SinkServiceSettings withStagedVerdictsTopic(String stagedVerdicts) {
+    return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
+        trafficTopic, anomaliesTopic, stagedVerdicts, flowsTopic, deadLetterTopic, pollTimeout);
   }
 }

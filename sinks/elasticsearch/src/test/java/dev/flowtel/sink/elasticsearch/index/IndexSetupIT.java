@@ -11,6 +11,7 @@ import dev.flowtel.sink.elasticsearch.EsTestSupport;
 import dev.flowtel.sink.elasticsearch.SampleRecords;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
 import dev.flowtel.sink.elasticsearch.document.FlowDocuments;
+import dev.flowtel.sink.elasticsearch.document.StagedVerdictDocuments;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
 import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
 import dev.flowtel.sink.elasticsearch.index.SetupReport.Action;
@@ -51,9 +52,10 @@ class IndexSetupIT {
     SetupReport first = new IndexSetup(es.clients.rest(), es.settings()).install();
     assertThat(first.steps()).filteredOn(s -> s.action() == Action.CREATED).extracting(SetupReport.Step::name)
         .containsExactlyInAnyOrder(es.names.settingsComponentTemplate(), es.names.ecsComponentTemplate(),
-            es.names.indexTemplate(Kind.TRAFFIC), es.names.indexTemplate(Kind.ANOMALIES), es.names.indexTemplate(Kind.FLOWS));
+            es.names.indexTemplate(Kind.TRAFFIC), es.names.indexTemplate(Kind.ANOMALIES), es.names.indexTemplate(Kind.FLOWS),
+            es.names.indexTemplate(Kind.STAGED_VERDICTS));
     assertThat(first.lifecycleAvailable()).isFalse();
-    assertThat(first.steps()).filteredOn(s -> s.action() == Action.SKIPPED).hasSize(3);
+    assertThat(first.steps()).filteredOn(s -> s.action() == Action.SKIPPED).hasSize(4);
 
     SetupReport second = new IndexSetup(es.clients.rest(), es.settings()).install();
     assertThat(second.changedNothing()).isTrue();
@@ -72,6 +74,7 @@ class IndexSetupIT {
       writer.add(new TrafficDocuments(es.names).build(SampleRecords.traffic("frontend", "checkout", SampleRecords.WINDOW_START, 0, 10)), null);
       writer.add(new AnomalyDocuments(es.names).build(SampleRecords.anomaly("a-1", 0, "10.244.1.5")), null);
       writer.add(new FlowDocuments(es.names, 1).build(SampleRecords.flow()), null);
+      writer.add(new StagedVerdictDocuments(es.names).build(SampleRecords.stagedVerdict("deny-frontend", SampleRecords.WINDOW_START)), null);
       writer.flush();
     }
     assertThat(rejections).isEmpty();

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.sink.elasticsearch.SampleRecords;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
 import dev.flowtel.sink.elasticsearch.document.DocumentFields;
 import dev.flowtel.sink.elasticsearch.document.FlowDocuments;
 import dev.flowtel.sink.elasticsearch.document.IndexDocument;
+import dev.flowtel.sink.elasticsearch.document.StagedVerdictDocuments;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
 import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
 import java.util.ArrayList;
@@ -45,6 +47,15 @@ class MappingCompletenessTest {
     PolicyAnomaly bare = PolicyAnomaly.newBuilder(full).setSource(null).setDestination(null).setProtocol(null).setDestinationPort(null).build();
     AnomalyDocuments builder = new AnomalyDocuments(names);
     assertAllMapped(Kind.ANOMALIES, AnomalyDocuments.FLATTENED_FIELDS, builder.build(full), builder.build(bare));
+  }
+
+  @Test
+  void everyStagedVerdictFieldIsMapped() {
+    StagedPolicyVerdict full = SampleRecords.stagedVerdict("deny-frontend", SampleRecords.WINDOW_START);
+    StagedPolicyVerdict bare = StagedPolicyVerdict.newBuilder(full).setExplanation(null).build();
+    StagedVerdictDocuments builder = new StagedVerdictDocuments(names);
+    assertAllMapped(Kind.STAGED_VERDICTS, List.of(), builder.build(full), builder.build(bare));
+    assertThat(IndexTemplates.effectiveMappings(Kind.STAGED_VERDICTS).get("dynamic").asText()).isEqualTo("strict");
   }
 
   @Test

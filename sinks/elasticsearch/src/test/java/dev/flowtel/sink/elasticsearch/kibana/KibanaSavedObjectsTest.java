@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Kibana saved objects parse as Kibana 8 NDJSON; every field a visualization or search uses
  * exists in our mappings with a type its aggregation accepts; every reference resolves to an
- * object in the file; and the three dashboards of the issue are there. (Kibana itself cannot be
+ * object in the same file (each file imports on its own); the three dashboards of the issue are
+ * in the main file and the staged-policies dashboard in its own. (Kibana itself cannot be
  * installed on the build machine, so this is the check we can run.)
  */
 class KibanaSavedObjectsTest {
@@ -27,6 +28,8 @@ class KibanaSavedObjectsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> NUMERIC = Set.of("long", "integer", "double", "float", "short", "byte", "scaled_float");
   private final List<ObjectNode> objects = KibanaSavedObjects.load();
+  private final List<ObjectNode> staged = KibanaSavedObjects.loadStagedPolicies();
+  private final List<ObjectNode> all = KibanaSavedObjects.all();
 
   @Test
   void theFileHoldsTheDataViewsAndTheThreeDashboards() {
@@ -44,7 +47,61 @@ class KibanaSavedObjectsTest {
   }
 
   @Test
+  void theStagedPoliciesFileHoldsItsDataViewAndDashboard() throws Exception {
+    assertThat(staged).allSatisfy(o -> {
+      assertThat(o.path("type").asText()).isIn("index-pattern", "visualization", "dashboard");
+      assertThat(o.path("id").asText()).startsWith("flowtel-");
+    });
+    assertThat(staged).filteredOn(o -> o.path("type").asText().equals("index-pattern"))
+        .extracting(o -> o.get("attributes").get("title").asText()).containsExactly("flowtel-staged-verdicts-*");
+    List<ObjectNode> dashboards = staged.stream().filter(o -> o.path("type").asText().equals("dashboard")).toList();
+    assertThat(dashboards).extracting(o -> o.get("attributes").get("title").asText()).containsExactly("Flowtel \u2014 staged policies");
+    assertThat(dashboards.get(0).get("references")).extracting(r -> r.get("id").asText())
+        .containsExactly("flowtel-staged-would-deny", "flowtel-staged-denied-edges", "flowtel-staged-allowed-edges");
+    assertThat(all).hasSize(objects.size() + staged.size());
+    Set<String> ids = new HashSet<>();
+    all.forEach(o -> assertThat(ids.add(o.get("type").asText() + "/" + o.get("id").asText())).as("unique " + o.get("id")).isTrue());
+  }
+
+  /** The three panels the staged-policies dashboard is for, each on the fields that answer it. */
+  @Test
+  void theStagedPanelsShowWhatEachStagedPolicyWouldDenyAndNewlyAllow() throws Exception {
+    Map<String, List<String>> aggs = new HashMap<>();
+    Map<String, String> queries = new HashMap<>();
+    for (ObjectNode o : staged) {
+      if (o.get("type").asText().equals("visualization")) {
+        List<String> described = new ArrayList<>();
+        for (JsonNode agg : JSON.readTree(o.get("attributes").get("visState").asText()).get("aggs")) {
+          described.add(agg.get("type").asText() + " " + agg.path("params").path("field").asText());
+          assertThat(agg.path("params").path("otherBucket").asBoolean(false)).as("an other bucket costs Kibana a second request").isFalse();
+        }
+        aggs.put(o.get("id").asText(), described);
+        queries.put(o.get("id").asText(), JSON.readTree(o.get("attributes").get("kibanaSavedObjectMeta").get("searchSourceJSON").asText())
+            .path("query").path("query").asText());
+      }
+    }
+    assertThat(aggs.get("flowtel-staged-would-deny")).containsExactly("sum flowtel.staged.would_deny_flows", "date_histogram @timestamp",
+        "terms flowtel.staged.policy.id");
+    assertThat(aggs.get("flowtel-staged-denied-edges")).containsExactly("sum flowtel.staged.would_deny_flows",
+        "sum flowtel.staged.newly_denied_flows", "max @timestamp", "terms flowtel.staged.policy.id", "terms flowtel.source.id",
+        "terms flowtel.destination.id", "terms destination.port");
+    assertThat(aggs.get("flowtel-staged-allowed-edges")).containsExactly("sum flowtel.staged.newly_allowed_flows", "max @timestamp",
+        "terms flowtel.staged.policy.id", "terms flowtel.source.id", "terms flowtel.destination.id", "terms destination.port");
+    assertThat(queries).containsEntry("flowtel-staged-would-deny", "flowtel.staged.would_deny_flows > 0")
+        .containsEntry("flowtel-staged-denied-edges", "flowtel.staged.would_deny_flows > 0")
+        .containsEntry("flowtel-staged-allowed-edges", "flowtel.staged.newly_allowed_flows > 0");
+  }
+
+  @Test
   void everyReferenceResolvesAndEveryPanelAndIndexRefHasAReference() throws Exception {
+    List<String> problems = new ArrayList<>();
+    problems.addAll(referenceProblems(objects));
+    problems.addAll(referenceProblems(staged));
+    assertThat(problems).isEmpty();
+  }
+
+  /** Within one file: each file is imported on its own too (Kibana's UI takes one file at a time). */
+  private static List<String> referenceProblems(List<ObjectNode> objects) throws Exception {
     Set<String> present = new HashSet<>();
     objects.forEach(o -> present.add(o.get("type").asText() + "/" + o.get("id").asText()));
     List<String> problems = new ArrayList<>();
@@ -72,14 +129,14 @@ class KibanaSavedObjectsTest {
         }
       }
     }
-    assertThat(problems).isEmpty();
+    return problems;
   }
 
   @Test
   void everyFieldAVisualizationUsesIsMappedWithACompatibleType() throws Exception {
     Map<String, Kind> kindByDataView = new HashMap<>();
     IndexNames names = IndexNames.defaults();
-    for (ObjectNode o : objects) {
+    for (ObjectNode o : all) {
       if (o.get("type").asText().equals("index-pattern")) {
         String title = o.get("attributes").get("title").asText();
         for (Kind kind : Kind.values()) {
@@ -92,12 +149,13 @@ class KibanaSavedObjectsTest {
     }
     List<String> problems = new ArrayList<>();
     int checkedFields = 0;
-    for (ObjectNode o : objects) {
+    for (ObjectNode o : all) {
       String type = o.get("type").asText();
       if (!type.equals("visualization") && !type.equals("search")) {
         continue;
       }
       Kind kind = kindByDataView.get(o.get("references").get(0).get("id").asText());
+      assertThat(kind).as(o.get("id").asText() + ": its data view is one of Flowtel's index patterns").isNotNull();
       JsonNode mappings = IndexTemplates.effectiveMappings(kind);
       if (type.equals("visualization")) {
         JsonNode visState = JSON.readTree(o.get("attributes").get("visState").asText());
@@ -124,7 +182,7 @@ class KibanaSavedObjectsTest {
       }
     }
     assertThat(problems).isEmpty();
-    assertThat(checkedFields).isGreaterThan(20);
+    assertThat(checkedFields).as("fields of both files").isGreaterThan(45);
   }
 
   @Test
@@ -152,7 +210,8 @@ class KibanaSavedObjectsTest {
   void aCustomPrefixRewritesTheDataViews() {
     String ndjson = KibanaSavedObjects.ndjsonFor(new IndexNames("acme-"));
     assertThat(ndjson).contains("\"title\":\"acme-traffic-*\"").contains("\"title\":\"acme-anomalies-*\"")
-        .doesNotContain("\"title\":\"flowtel-traffic-*\"");
+        .contains("\"title\":\"acme-staged-verdicts-*\"").contains("\"id\":\"flowtel-dashboard-staged-policies\"")
+        .doesNotContain("\"title\":\"flowtel-traffic-*\"").doesNotContain("\"title\":\"flowtel-staged-verdicts-*\"");
   }
 
   private static String mappedType(JsonNode mappings, String field) {
@@ -173,7 +232,8 @@ class KibanaSavedObjectsTest {
 
   private static boolean compatible(String aggregation, String fieldType) {
     return switch (aggregation) {
-      case "sum", "avg", "max", "min", "percentiles", "median" -> NUMERIC.contains(fieldType);
+      case "sum", "avg", "percentiles", "median" -> NUMERIC.contains(fieldType);
+      case "max", "min" -> NUMERIC.contains(fieldType) || fieldType.equals("date");
       case "terms", "cardinality" -> fieldType.equals("keyword") || fieldType.equals("ip") || fieldType.equals("boolean")
           || NUMERIC.contains(fieldType);
       case "date_histogram" -> fieldType.equals("date");

@@ -24,13 +24,16 @@ class SinkConfigTest {
     assertThat(settings.writer().maxInFlightRequests()).isEqualTo(2);
     assertThat(settings.writer().maxPendingDocuments()).isEqualTo(20_000);
     assertThat(settings.indexFlows()).isFalse();
+    assertThat(settings.trafficTopic()).isEqualTo("flowtel.service-traffic.v1");
+    assertThat(settings.anomaliesTopic()).isEqualTo("flowtel.anomalies.v1");
+    assertThat(settings.stagedVerdictsTopic()).isEqualTo("flowtel.staged-verdicts.v1");
   }
 
   @Test
   void givenOptionsReachTheSettings() {
     SinkServiceSettings settings = SinkConfig.parse("--bootstrap-servers", "kafka:9092", "--kafka-properties", "/etc/k.properties",
         "--group-id", "g", "--flush-interval", "250ms", "--batch-size", "50", "--max-pending", "10", "--flows",
-        "--flow-sample", "7").settings();
+        "--flow-sample", "7", "--staged-verdicts-topic", "team.staged").settings();
 
     assertThat(settings.bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(settings.kafkaProperties()).isEqualTo(Path.of("/etc/k.properties"));
@@ -40,6 +43,8 @@ class SinkConfigTest {
     assertThat(settings.writer().maxPendingDocuments()).isEqualTo(50); // never below one batch
     assertThat(settings.indexFlows()).isTrue();
     assertThat(settings.flowSampleOneIn()).isEqualTo(7);
+    assertThat(settings.stagedVerdictsTopic()).isEqualTo("team.staged");
+    assertThat(settings.withTopics("t", "a", "f", "d").stagedVerdictsTopic()).as("kept by the other topics' setter").isEqualTo("team.staged");
   }
 
   @Test

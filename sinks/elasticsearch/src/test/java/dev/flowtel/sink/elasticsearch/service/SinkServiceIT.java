@@ -2,11 +2,17 @@ package dev.flowtel.sink.elasticsearch.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowtel.core.staged.StagedPolicyWindows;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
+import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.sink.elasticsearch.EsTestSupport;
 import dev.flowtel.sink.elasticsearch.SampleRecords;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.document.IndexDocument;
+import dev.flowtel.sink.elasticsearch.document.StagedVerdictDocuments;
 import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
 import dev.flowtel.sink.elasticsearch.writer.WriterSettings;
 import dev.flowtel.testing.ElasticsearchFixture;
@@ -44,6 +50,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.elasticsearch.client.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +61,7 @@ import org.junit.jupiter.api.Timeout;
  * topic with duplicates and revisions gives exact counts and sums; while Elasticsearch is stopped
  * the sink holds its batch back and commits nothing, and after it returns nothing is lost; a
  * record the mapping refuses and a record that does not decode land on the dead-letter topic with
- * their reasons.
+ * their reasons; a replayed staged verdict is one document.
  */
 @WithKafka
 @WithElasticsearch
@@ -67,10 +74,12 @@ class SinkServiceIT {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String trafficTopic = "it-traffic-" + run;
   private final String anomaliesTopic = "it-anomalies-" + run;
+  private final String stagedTopic = "it-staged-" + run;
   private final String deadLetterTopic = "it-dlq-" + run;
   private final String group = "it-sink-" + run;
   private final WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
   private final WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
+  private final WireCodec<StagedPolicyVerdict> stagedCodec = WireCodec.of(RecordType.STAGED_POLICY_VERDICT);
   private InputProducer producer;
   private SinkService sink;
   private Thread sinkThread;
@@ -86,13 +95,13 @@ class SinkServiceIT {
     es.setup();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       NewTopics.create(admin, List.of(new NewTopic(trafficTopic, 2, (short) 1), new NewTopic(anomaliesTopic, 1, (short) 1),
-          new NewTopic(deadLetterTopic, 1, (short) 1)));
+          new NewTopic(stagedTopic, 1, (short) 1), new NewTopic(deadLetterTopic, 1, (short) 1)));
     }
     producer = InputProducer.create(kafka.bootstrapServers());
     SinkServiceSettings settings = SinkServiceSettings.defaults(kafka.bootstrapServers(), ElasticsearchConnection.to(elasticsearch.url()))
         .withGroupId(group).withNames(es.names)
         .withWriter(WriterSettings.defaults().withBatch(200, 1 << 20, Duration.ofMillis(200)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)))
-        .withTopics(trafficTopic, anomaliesTopic, "it-flows-unused", deadLetterTopic);
+        .withTopics(trafficTopic, anomaliesTopic, "it-flows-unused", deadLetterTopic).withStagedVerdictsTopic(stagedTopic);
     sink = new SinkService(settings);
     sinkThread = new Thread(() -> {
       try {
@@ -206,6 +215,45 @@ class SinkServiceIT {
     assertThat(undecodable.value()).isEqualTo(garbage);
     assertThat(header(undecodable, DeadLetterHeaders.REASON)).isEqualTo("not-single-object");
     assertThat(header(undecodable, DeadLetterHeaders.DETAIL)).contains("C3 01");
+  }
+
+  /**
+   * Given one staged verdict sent twice (a replay) and a record on the staged topic that does not
+   * decode, then the verdict is one document, exactly the builder's, in an index the staged-verdicts
+   * template shaped (strict mapping with the staged fields, the alias), and the other record is a
+   * dead letter with the decoder's reason.
+   */
+  @Test
+  void aStagedVerdictWrittenTwiceIsOneDocumentInTheTemplatesIndex() throws Exception {
+    StagedPolicyVerdict verdict = SampleRecords.stagedVerdict("deny-frontend", SampleRecords.WINDOW_START);
+    byte[] key = StagedPolicyWindows.recordKey(verdict).getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(stagedTopic, key, stagedCodec.encode(verdict)));
+    producer.send(new ProducerRecord<>(stagedTopic, key, stagedCodec.encode(verdict)));
+    byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(stagedTopic, garbage));
+    producer.flush();
+
+    awaitCommitted(stagedTopic, 3);
+    assertThat(es.count(es.names.pattern(Kind.STAGED_VERDICTS))).isEqualTo(1);
+    IndexDocument expected = new StagedVerdictDocuments(es.names).build(verdict);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode stored = get("/" + expected.index() + "/_doc/" + expected.id());
+    assertThat(stored.path("_source")).isEqualTo(json.readTree(json.writeValueAsString(expected.source())));
+    JsonNode index = get("/" + expected.index()).path(expected.index());
+    assertThat(index.path("aliases").has(es.names.alias(Kind.STAGED_VERDICTS))).as("the template's alias").isTrue();
+    JsonNode staged = index.path("mappings").path("properties").path("flowtel").path("properties").path("staged").path("properties");
+    assertThat(index.path("mappings").path("dynamic").asText()).isEqualTo("strict");
+    assertThat(staged.path("would_deny_flows").path("type").asText()).isEqualTo("long");
+    assertThat(staged.path("policy").path("properties").path("id").path("type").asText()).isEqualTo("keyword");
+
+    ConsumerRecord<byte[], byte[]> dead = readAll(deadLetterTopic, 1).get(0);
+    assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(stagedTopic);
+    assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("not-single-object");
+    assertThat(dead.value()).isEqualTo(garbage);
+  }
+
+  private JsonNode get(String path) throws Exception {
+    return new ObjectMapper().readTree(es.clients.rest().performRequest(new Request("GET", path)).getEntity().getContent());
   }
 
   /**

@@ -79,10 +79,11 @@ record StagedDefaultDeny(String namespace, Instant stagedAt, NetworkPolicy polic
   }
 
   /**
-   * What-if over the period's final ServiceTraffic into the namespace: flows the proposal denies and
+   * What-if over the period's final ServiceTraffic into the namespace (base windows of {@code
+   * windowMillis}; rollups would count twice): flows the proposal denies and
    * flows it newly denies, with the policies in force at staging time as the current set.
    */
-  long[] whatIfTotals(Collection<ServiceTraffic> finalTraffic, Instant until, ClusterInventory inventory,
+  long[] whatIfTotals(Collection<ServiceTraffic> finalTraffic, long windowMillis, Instant until, ClusterInventory inventory,
       List<ClusterStateRecord> clusterState) {
     PolicySet current = PolicySet.empty();
     for (ClusterStateRecord r : clusterState) {
@@ -92,7 +93,8 @@ record StagedDefaultDeny(String namespace, Instant stagedAt, NetworkPolicy polic
     }
     Map<String, ObservedEdge> edges = new TreeMap<>();
     for (ServiceTraffic t : finalTraffic) {
-      if (!inPeriod(t.getWindowStart(), until) || !namespace.equals(t.getDestination().getNamespace())) {
+      boolean rollup = t.getWindowEnd().toEpochMilli() - t.getWindowStart().toEpochMilli() != windowMillis;
+      if (rollup || !inPeriod(t.getWindowStart(), until) || !namespace.equals(t.getDestination().getNamespace())) {
         continue;
       }
       ServiceEdge edge = new ServiceEdge(EdgeEnd.fromAvro(t.getSource()), EdgeEnd.fromAvro(t.getDestination()),

@@ -16,6 +16,7 @@ final class ClusterStateSummary {
     return switch (state.getKind()) {
       case NAMESPACE -> "namespace " + state.getNamespace().getName() + " " + new TreeMap<>(state.getNamespace().getLabels());
       case NETWORK_POLICY -> policy(state.getNetworkPolicy());
+      case STAGED_NETWORK_POLICY -> "staged " + policy(state.getNetworkPolicy());
       case UNKNOWN -> "unknown";
     };
   }

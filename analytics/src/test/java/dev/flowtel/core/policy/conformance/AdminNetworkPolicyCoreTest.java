@@ -226,68 +226,78 @@ class AdminNetworkPolicyCoreTest {
   @Test
   void adminNetworkPolicyGress() {
     Hogwarts hogwarts = Hogwarts.with("anp/core-gress-rules.yaml");
+    adminTierGress(hogwarts, AdminNetworkPolicy, "gress-rules");
+    assertPassed(hogwarts, "harry-potter-0", "draco-malfoy-0", GRESS + " egress[3]");
+  }
+
+  /**
+   * The subtests of AdminNetworkPolicyGress, and of CNPAdminTierGress (admin-network-policy-standard-gress-rules.go), which
+   * probes the same seven rules each way written in v1alpha2: allow, deny and pass across TCP, UDP and SCTP.
+   */
+  static void adminTierGress(Hogwarts hogwarts, ClusterPolicyKind kind, String name) {
+    String p = kind + "/" + name;
     // allow-gress across protocols
     hogwarts.expect("""
-        harry-potter-0  -> luna-lovegood-0 tcp/80    allowed by AdminNetworkPolicy/gress-rules egress[0]
-        harry-potter-1  -> luna-lovegood-0 udp/53    allowed by AdminNetworkPolicy/gress-rules egress[0]
-        harry-potter-0  -> luna-lovegood-0 sctp/9003 allowed by AdminNetworkPolicy/gress-rules egress[0]
-        luna-lovegood-0 -> harry-potter-0  tcp/80    allowed by AdminNetworkPolicy/gress-rules ingress[0]
-        luna-lovegood-1 -> harry-potter-0  udp/53    allowed by AdminNetworkPolicy/gress-rules ingress[0]
-        luna-lovegood-1 -> harry-potter-0  sctp/9003 allowed by AdminNetworkPolicy/gress-rules ingress[0]
-        """);
+        harry-potter-0  -> luna-lovegood-0 tcp/80    allowed by P egress[0]
+        harry-potter-1  -> luna-lovegood-0 udp/53    allowed by P egress[0]
+        harry-potter-0  -> luna-lovegood-0 sctp/9003 allowed by P egress[0]
+        luna-lovegood-0 -> harry-potter-0  tcp/80    allowed by P ingress[0]
+        luna-lovegood-1 -> harry-potter-0  udp/53    allowed by P ingress[0]
+        luna-lovegood-1 -> harry-potter-0  sctp/9003 allowed by P ingress[0]
+        """.replace("P", p));
     // allow-gress across protocols at the specified ports
     hogwarts.expect("""
-        harry-potter-0   -> cedric-diggory-1 tcp/8080  allowed by AdminNetworkPolicy/gress-rules egress[5]
-        harry-potter-1   -> cedric-diggory-1 tcp/80    denied by AdminNetworkPolicy/gress-rules egress[6]
-        harry-potter-0   -> cedric-diggory-1 udp/5353  allowed by AdminNetworkPolicy/gress-rules egress[5]
-        harry-potter-1   -> cedric-diggory-1 udp/53    denied by AdminNetworkPolicy/gress-rules egress[6]
-        harry-potter-0   -> cedric-diggory-1 sctp/9003 allowed by AdminNetworkPolicy/gress-rules egress[5]
-        harry-potter-1   -> cedric-diggory-1 sctp/9005 denied by AdminNetworkPolicy/gress-rules egress[6]
-        cedric-diggory-0 -> harry-potter-1   tcp/80    allowed by AdminNetworkPolicy/gress-rules ingress[5]
-        cedric-diggory-1 -> harry-potter-1   tcp/8080  denied by AdminNetworkPolicy/gress-rules ingress[6]
-        cedric-diggory-0 -> harry-potter-1   udp/5353  allowed by AdminNetworkPolicy/gress-rules ingress[5]
-        cedric-diggory-1 -> harry-potter-1   udp/53    denied by AdminNetworkPolicy/gress-rules ingress[6]
-        cedric-diggory-0 -> harry-potter-1   sctp/9003 allowed by AdminNetworkPolicy/gress-rules ingress[5]
-        cedric-diggory-1 -> harry-potter-1   sctp/9005 denied by AdminNetworkPolicy/gress-rules ingress[6]
-        """);
+        harry-potter-0   -> cedric-diggory-1 tcp/8080  allowed by P egress[5]
+        harry-potter-1   -> cedric-diggory-1 tcp/80    denied by P egress[6]
+        harry-potter-0   -> cedric-diggory-1 udp/5353  allowed by P egress[5]
+        harry-potter-1   -> cedric-diggory-1 udp/53    denied by P egress[6]
+        harry-potter-0   -> cedric-diggory-1 sctp/9003 allowed by P egress[5]
+        harry-potter-1   -> cedric-diggory-1 sctp/9005 denied by P egress[6]
+        cedric-diggory-0 -> harry-potter-1   tcp/80    allowed by P ingress[5]
+        cedric-diggory-1 -> harry-potter-1   tcp/8080  denied by P ingress[6]
+        cedric-diggory-0 -> harry-potter-1   udp/5353  allowed by P ingress[5]
+        cedric-diggory-1 -> harry-potter-1   udp/53    denied by P ingress[6]
+        cedric-diggory-0 -> harry-potter-1   sctp/9003 allowed by P ingress[5]
+        cedric-diggory-1 -> harry-potter-1   sctp/9005 denied by P ingress[6]
+        """.replace("P", p));
     // deny-gress across protocols (rules 0 and 1 swapped in both directions)
-    hogwarts.swapRules(AdminNetworkPolicy, "gress-rules", PolicyType.Egress, 0, 1)
-        .swapRules(AdminNetworkPolicy, "gress-rules", PolicyType.Ingress, 0, 1).expect("""
-        harry-potter-0  -> luna-lovegood-1 tcp/80    denied by AdminNetworkPolicy/gress-rules egress[0]
-        harry-potter-1  -> luna-lovegood-1 udp/53    denied by AdminNetworkPolicy/gress-rules egress[0]
-        harry-potter-0  -> luna-lovegood-1 sctp/9003 denied by AdminNetworkPolicy/gress-rules egress[0]
-        luna-lovegood-0 -> harry-potter-1  tcp/80    denied by AdminNetworkPolicy/gress-rules ingress[0]
-        luna-lovegood-1 -> harry-potter-1  udp/53    denied by AdminNetworkPolicy/gress-rules ingress[0]
-        luna-lovegood-1 -> harry-potter-1  sctp/9003 denied by AdminNetworkPolicy/gress-rules ingress[0]
-        """);
+    hogwarts.swapRules(kind, name, PolicyType.Egress, 0, 1)
+        .swapRules(kind, name, PolicyType.Ingress, 0, 1).expect("""
+        harry-potter-0  -> luna-lovegood-1 tcp/80    denied by P egress[0]
+        harry-potter-1  -> luna-lovegood-1 udp/53    denied by P egress[0]
+        harry-potter-0  -> luna-lovegood-1 sctp/9003 denied by P egress[0]
+        luna-lovegood-0 -> harry-potter-1  tcp/80    denied by P ingress[0]
+        luna-lovegood-1 -> harry-potter-1  udp/53    denied by P ingress[0]
+        luna-lovegood-1 -> harry-potter-1  sctp/9003 denied by P ingress[0]
+        """.replace("P", p));
     // deny-gress across protocols at the specified ports
     hogwarts.expect("""
-        harry-potter-0 -> draco-malfoy-0 tcp/80    denied by AdminNetworkPolicy/gress-rules egress[3]
+        harry-potter-0 -> draco-malfoy-0 tcp/80    denied by P egress[3]
         harry-potter-1 -> draco-malfoy-0 tcp/8080  allowed by default
-        harry-potter-0 -> draco-malfoy-0 udp/53    denied by AdminNetworkPolicy/gress-rules egress[3]
+        harry-potter-0 -> draco-malfoy-0 udp/53    denied by P egress[3]
         harry-potter-1 -> draco-malfoy-0 udp/5353  allowed by default
-        harry-potter-0 -> draco-malfoy-0 sctp/9003 denied by AdminNetworkPolicy/gress-rules egress[3]
+        harry-potter-0 -> draco-malfoy-0 sctp/9003 denied by P egress[3]
         harry-potter-1 -> draco-malfoy-0 sctp/9005 allowed by default
-        draco-malfoy-0 -> harry-potter-0 tcp/80    denied by AdminNetworkPolicy/gress-rules ingress[3]
+        draco-malfoy-0 -> harry-potter-0 tcp/80    denied by P ingress[3]
         draco-malfoy-1 -> harry-potter-0 tcp/8080  allowed by default
-        draco-malfoy-0 -> harry-potter-0 udp/53    denied by AdminNetworkPolicy/gress-rules ingress[3]
+        draco-malfoy-0 -> harry-potter-0 udp/53    denied by P ingress[3]
         draco-malfoy-1 -> harry-potter-0 udp/5353  allowed by default
-        draco-malfoy-0 -> harry-potter-0 sctp/9003 denied by AdminNetworkPolicy/gress-rules ingress[3]
+        draco-malfoy-0 -> harry-potter-0 sctp/9003 denied by P ingress[3]
         draco-malfoy-1 -> harry-potter-0 sctp/9005 allowed by default
-        """);
+        """.replace("P", p));
     // pass-gress across protocols (rules 0 and 2 swapped in both directions)
-    hogwarts.swapRules(AdminNetworkPolicy, "gress-rules", PolicyType.Egress, 0, 2)
-        .swapRules(AdminNetworkPolicy, "gress-rules", PolicyType.Ingress, 0, 2).expect("""
+    hogwarts.swapRules(kind, name, PolicyType.Egress, 0, 2)
+        .swapRules(kind, name, PolicyType.Ingress, 0, 2).expect("""
         harry-potter-0  -> luna-lovegood-0 tcp/80    allowed by default
         harry-potter-0  -> luna-lovegood-0 udp/5353  allowed by default
         harry-potter-0  -> luna-lovegood-0 sctp/9003 allowed by default
         luna-lovegood-0 -> harry-potter-0  tcp/80    allowed by default
         luna-lovegood-1 -> harry-potter-0  udp/53    allowed by default
         luna-lovegood-1 -> harry-potter-0  sctp/9003 allowed by default
-        """);
+        """.replace("P", p));
     // pass-gress across protocols at the specified ports (rules 3 and 4 swapped in both directions)
-    hogwarts.swapRules(AdminNetworkPolicy, "gress-rules", PolicyType.Egress, 3, 4)
-        .swapRules(AdminNetworkPolicy, "gress-rules", PolicyType.Ingress, 3, 4).expect("""
+    hogwarts.swapRules(kind, name, PolicyType.Egress, 3, 4)
+        .swapRules(kind, name, PolicyType.Ingress, 3, 4).expect("""
         harry-potter-0 -> draco-malfoy-0 tcp/80    allowed by default
         harry-potter-1 -> draco-malfoy-0 tcp/8080  allowed by default
         harry-potter-0 -> draco-malfoy-0 udp/53    allowed by default
@@ -300,8 +310,7 @@ class AdminNetworkPolicyCoreTest {
         draco-malfoy-1 -> harry-potter-0 udp/5353  allowed by default
         draco-malfoy-0 -> harry-potter-0 sctp/9003 allowed by default
         draco-malfoy-1 -> harry-potter-0 sctp/9005 allowed by default
-        """);
-    assertPassed(hogwarts, "harry-potter-0", "draco-malfoy-0", GRESS + " egress[3]");
+        """.replace("P", p));
   }
 
   @Test

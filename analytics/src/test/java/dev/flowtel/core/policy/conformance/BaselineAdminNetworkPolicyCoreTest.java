@@ -9,9 +9,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The core BaselineAdminNetworkPolicy scenarios (conformance/tests/baseline-admin-network-policy-core-*.go:
- * ingress and egress over TCP, pod selectors, a named port, and the gress rules over three protocols),
- * and the gress probes against the same rules written as a v1alpha2 ClusterNetworkPolicy in the Baseline
- * tier: with no NetworkPolicy selecting gryffindor, the baseline tier's first matching rule decides.
+ * ingress and egress over TCP, UDP and SCTP, pod selectors, named ports, and the gress rules over three protocols;
+ * BaselineAdminNetworkPolicyIngressNamedPort, which upstream later moved to
+ * baseline-admin-network-policy-extended-ingress-rules.go), the gress probes against the same rules written as a
+ * v1alpha2 ClusterNetworkPolicy in the Baseline tier, and CNPBaselineTierSamePriority
+ * (baseline-admin-network-policy-standard-same-priority.go): with no NetworkPolicy selecting gryffindor, the baseline
+ * tier's first matching rule decides.
  */
 class BaselineAdminNetworkPolicyCoreTest {
 
@@ -202,7 +205,8 @@ class BaselineAdminNetworkPolicyCoreTest {
     gress(Hogwarts.with("cnp/baseline-gress-rules.yaml"), ClusterPolicyKind.ClusterNetworkPolicy, "default");
   }
 
-  private static void gress(Hogwarts hogwarts, ClusterPolicyKind kind, String name) {
+  /** The subtests of BaselineAdminNetworkPolicyGress, and of CNPBaselineTierGress on the same rules in v1alpha2. */
+  static void gress(Hogwarts hogwarts, ClusterPolicyKind kind, String name) {
     String p = kind + "/" + name;
     hogwarts.expect("""
         harry-potter-0  -> luna-lovegood-0 tcp/80    allowed by P egress[0]

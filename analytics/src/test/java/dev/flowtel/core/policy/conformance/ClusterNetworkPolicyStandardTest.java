@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Standard ClusterNetworkPolicy (v1alpha2) scenarios: CNPAdminTierPortRange
- * (conformance/tests/admin-network-policy-standard-port-range-rules.go) and CNPAdminTierSamePriority
- * (conformance/tests/admin-network-policy-same-priority.go), CNPAdminTierEgressInlineCIDRPeers
+ * (conformance/tests/admin-network-policy-standard-port-range-rules.go), CNPAdminTierSamePriority
+ * (conformance/tests/admin-network-policy-same-priority.go, and the three-policy version of
+ * admin-network-policy-standard-same-priority.go), CNPAdminTierEgressInlineCIDRPeers
  * (conformance/tests/admin-network-policy-standard-egress-inline-cidr-rules.go),
  * CNPAdminTierIngressRulesEgressUnaffected and CNPAdminTierEgressRulesIngressUnaffected
  * (conformance/tests/admin-network-policy-standard-ingress-egress-isolation.go), CNPAdminTierHairpin
@@ -74,6 +75,40 @@ class ClusterNetworkPolicyStandardTest {
     hogwarts.expect("""
         draco-malfoy-0  -> harry-potter-0   tcp/80 denied by ClusterNetworkPolicy/same-priority-1 ingress[1]
         luna-lovegood-0 -> cedric-diggory-0 tcp/80 denied by ClusterNetworkPolicy/same-priority-2 ingress[1]
+        """);
+  }
+
+  /**
+   * CNPAdminTierSamePriority as conformance/tests/admin-network-policy-standard-same-priority.go has it (the ShortName
+   * of admin-network-policy-same-priority.go above, rewritten upstream): three Admin-tier policies at one priority, two
+   * sharing a subject with disjoint peers, two denying the same peer from different subjects, each at its own port.
+   */
+  @Test
+  void cnpAdminTierSamePriorityAcrossSubjects() {
+    Hogwarts hogwarts = Hogwarts.with("cnp/admin-same-priority.yaml");
+    String gs = "ClusterNetworkPolicy/same-priority-gryffindor-slytherin";
+    String gh = "ClusterNetworkPolicy/same-priority-gryffindor-hufflepuff";
+    String hs = "ClusterNetworkPolicy/same-priority-hufflepuff-slytherin";
+    // each same-priority policy denies in both directions
+    hogwarts.expect("""
+        draco-malfoy-0   -> harry-potter-0   tcp/80   denied by GS ingress[0]
+        harry-potter-0   -> draco-malfoy-0   tcp/80   denied by GS egress[0]
+        cedric-diggory-0 -> harry-potter-0   tcp/80   denied by GH ingress[0]
+        harry-potter-1   -> cedric-diggory-0 tcp/80   denied by GH egress[0]
+        draco-malfoy-1   -> cedric-diggory-0 tcp/8080 denied by HS ingress[0]
+        cedric-diggory-1 -> draco-malfoy-0   tcp/8080 denied by HS egress[0]
+        """.replace("GS", gs).replace("GH", gh).replace("HS", hs));
+    // one policy's rules never apply to another policy's subject
+    hogwarts.expect("""
+        draco-malfoy-0   -> harry-potter-0   tcp/8080 allowed by default
+        harry-potter-0   -> draco-malfoy-0   tcp/8080 allowed by default
+        draco-malfoy-1   -> cedric-diggory-0 tcp/80   allowed by default
+        cedric-diggory-0 -> draco-malfoy-0   tcp/80   allowed by default
+        """);
+    // traffic matching no policy
+    hogwarts.expect("""
+        luna-lovegood-0 -> harry-potter-0  tcp/80 allowed by default
+        harry-potter-1  -> luna-lovegood-0 tcp/80 allowed by default
         """);
   }
 

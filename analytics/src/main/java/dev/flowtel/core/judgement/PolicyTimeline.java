@@ -253,6 +253,8 @@ public final class PolicyTimeline {
         }
       }
     }
+    // Only NetworkPolicies' names: they only allow, so a name counted as matching never invents a
+    // denial. A cluster-scoped rule can Deny, so its named ports are left unmatched (docs/detection.md).
     List<NetworkPolicy> staged = set.stagedPolicies();
     return new Snapshot(from, PolicyEngine.of(set), List.copyOf(names), staged,
         staged.isEmpty() ? null : PolicyEngine.of(set.withStagedInForce()));

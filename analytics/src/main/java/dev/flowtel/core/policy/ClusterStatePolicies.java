@@ -1,11 +1,16 @@
 package dev.flowtel.core.policy;
 
+import dev.flowtel.schema.ClusterPeerState;
+import dev.flowtel.schema.ClusterPolicyRuleState;
+import dev.flowtel.schema.ClusterPolicyState;
+import dev.flowtel.schema.ClusterPortState;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.EgressRule;
 import dev.flowtel.schema.IngressRule;
 import dev.flowtel.schema.LabelSelectorRequirement;
 import dev.flowtel.schema.NamespaceState;
 import dev.flowtel.schema.NetworkPolicyState;
+import dev.flowtel.schema.NodeState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +39,9 @@ public final class ClusterStatePolicies {
             : current.withPolicy(networkPolicy(state.getNetworkPolicy()));
         case STAGED_NETWORK_POLICY -> state.getNetworkPolicy() == null ? current
             : current.withStagedPolicy(networkPolicy(state.getNetworkPolicy()));
+        case ADMIN_NETWORK_POLICY, BASELINE_ADMIN_NETWORK_POLICY, CLUSTER_NETWORK_POLICY -> state.getClusterPolicy() == null
+            ? current : current.withClusterPolicy(clusterPolicy(state.getClusterPolicy()));
+        case NODE -> state.getNode() == null ? current : current.withNode(node(state.getNode()));
         case UNKNOWN -> current;
       };
     }
@@ -48,6 +56,14 @@ public final class ClusterStatePolicies {
     }
     if (kind.equals("stagednetworkpolicy") && parts.length == 3) {
       return current.withoutStagedPolicy(parts[1], name);
+    }
+    if (kind.equals("node") && parts.length == 2) {
+      return current.withoutNode(name);
+    }
+    for (ClusterPolicyKind clusterKind : ClusterPolicyKind.values()) {
+      if (kind.equals(clusterKind.name().toLowerCase(java.util.Locale.ROOT)) && parts.length == 2) {
+        return current.withoutClusterPolicy(clusterKind, name);
+      }
     }
     return current;
   }
@@ -196,6 +212,117 @@ public final class ClusterStatePolicies {
         .setMatchExpressions(selector.matchExpressions().stream().map(r -> LabelSelectorRequirement.newBuilder()
             .setKey(r.key()).setOperator(r.operator().name()).setValues(r.values().stream().sorted().toList()).build()).toList())
         .build();
+  }
+
+  /**
+   * The cluster-scoped policy of a ClusterPolicyState.
+   *
+   * @throws IllegalArgumentException naming the policy and the field that is not valid
+   */
+  public static ClusterPolicy clusterPolicy(ClusterPolicyState state) {
+    String field = "kind";
+    try {
+      ClusterPolicyKind kind = ClusterPolicyKind.valueOf(state.getKind());
+      field = "tier";
+      ClusterPolicyTier tier = ClusterPolicyTier.valueOf(state.getTier());
+      field = "spec.subject";
+      LabelSelector namespaces = selector(state.getSubjectNamespaceSelector());
+      ClusterSubject subject = state.getSubjectPodSelector() == null ? ClusterSubject.namespaces(namespaces)
+          : ClusterSubject.pods(namespaces, selector(state.getSubjectPodSelector()));
+      List<ClusterPolicyRule> ingress = new ArrayList<>();
+      for (int i = 0; i < state.getIngress().size(); i++) {
+        field = "spec.ingress[" + i + "]";
+        ingress.add(clusterRule(state.getIngress().get(i)));
+      }
+      List<ClusterPolicyRule> egress = new ArrayList<>();
+      for (int i = 0; i < state.getEgress().size(); i++) {
+        field = "spec.egress[" + i + "]";
+        egress.add(clusterRule(state.getEgress().get(i)));
+      }
+      return new ClusterPolicy(kind, state.getName(), tier, state.getPriority(), subject, ingress, egress);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException(state.getKind() + "/" + state.getName() + ": " + field + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ClusterPolicyRule clusterRule(ClusterPolicyRuleState state) {
+    List<ClusterPeer> peers = new ArrayList<>();
+    for (ClusterPeerState peer : state.getPeers()) {
+      peers.add(switch (peer.getKind()) {
+        case "Namespaces" -> new ClusterPeer.Namespaces(selector(peer.getNamespaceSelector()));
+        case "Pods" -> new ClusterPeer.Pods(selector(peer.getNamespaceSelector()), selector(peer.getPodSelector()));
+        case "Nodes" -> new ClusterPeer.Nodes(selector(peer.getNodeSelector()));
+        case "Networks" -> new ClusterPeer.Networks(peer.getNetworks().stream().map(Cidr::parse).toList());
+        default -> throw new IllegalArgumentException("peer kind \"" + peer.getKind() + "\" is not Namespaces, Pods, Nodes or Networks");
+      });
+    }
+    List<ClusterPort> ports = new ArrayList<>();
+    for (ClusterPortState port : state.getPorts() == null ? List.<ClusterPortState>of() : state.getPorts()) {
+      Protocol protocol = port.getProtocol() == null ? Protocol.TCP : Protocol.parse(port.getProtocol());
+      if (port.getName() != null) {
+        ports.add(new ClusterPort.Named(port.getName()));
+      } else if (port.getEndPort() != null) {
+        ports.add(new ClusterPort.Range(protocol, port.getPort(), port.getEndPort()));
+      } else {
+        ports.add(new ClusterPort.Number(protocol, port.getPort()));
+      }
+    }
+    return new ClusterPolicyRule(state.getName(), ClusterRuleAction.valueOf(state.getAction()), peers, ports);
+  }
+
+  /** The ClusterState record of a cluster-scoped policy, the inverse of {@link #clusterPolicy}. */
+  public static ClusterPolicyState clusterPolicyState(ClusterPolicy policy) {
+    return ClusterPolicyState.newBuilder()
+        .setKind(policy.kind().name())
+        .setName(policy.name())
+        .setTier(policy.tier().name())
+        .setPriority(policy.priority())
+        .setSubjectNamespaceSelector(selectorState(policy.subject().namespaceSelector()))
+        .setSubjectPodSelector(policy.subject().podSelector() == null ? null : selectorState(policy.subject().podSelector()))
+        .setIngress(policy.ingress().stream().map(ClusterStatePolicies::clusterRuleState).toList())
+        .setEgress(policy.egress().stream().map(ClusterStatePolicies::clusterRuleState).toList())
+        .build();
+  }
+
+  private static ClusterPolicyRuleState clusterRuleState(ClusterPolicyRule rule) {
+    List<ClusterPeerState> peers = new ArrayList<>();
+    for (ClusterPeer peer : rule.peers()) {
+      ClusterPeerState.Builder state = ClusterPeerState.newBuilder();
+      if (peer instanceof ClusterPeer.Namespaces n) {
+        state.setKind("Namespaces").setNamespaceSelector(selectorState(n.namespaceSelector()));
+      } else if (peer instanceof ClusterPeer.Pods p) {
+        state.setKind("Pods").setNamespaceSelector(selectorState(p.namespaceSelector())).setPodSelector(selectorState(p.podSelector()));
+      } else if (peer instanceof ClusterPeer.Nodes n) {
+        state.setKind("Nodes").setNodeSelector(selectorState(n.nodeSelector()));
+      } else if (peer instanceof ClusterPeer.Networks n) {
+        state.setKind("Networks").setNetworks(n.cidrs().stream().map(Cidr::toString).toList());
+      }
+      peers.add(state.build());
+    }
+    List<ClusterPortState> ports = new ArrayList<>();
+    for (ClusterPort port : rule.ports()) {
+      ClusterPortState.Builder state = ClusterPortState.newBuilder();
+      if (port instanceof ClusterPort.Number n) {
+        state.setProtocol(n.protocol().name()).setPort(n.port());
+      } else if (port instanceof ClusterPort.Range r) {
+        state.setProtocol(r.protocol().name()).setPort(r.start()).setEndPort(r.end());
+      } else if (port instanceof ClusterPort.Named n) {
+        state.setName(n.name());
+      }
+      ports.add(state.build());
+    }
+    return ClusterPolicyRuleState.newBuilder().setName(rule.name()).setAction(rule.action().name()).setPeers(peers)
+        .setPorts(ports.isEmpty() ? null : ports).build();
+  }
+
+  /** The node of a NodeState. */
+  public static NodeInfo node(NodeState state) {
+    return new NodeInfo(state.getName(), state.getLabels(), state.getAddresses().stream().map(IpAddress::parse).toList());
+  }
+
+  public static NodeState nodeState(NodeInfo node) {
+    return NodeState.newBuilder().setName(node.name()).setLabels(new java.util.TreeMap<>(node.labels()))
+        .setAddresses(node.addresses().stream().map(IpAddress::toString).toList()).build();
   }
 
   /** The domain selector of a ClusterState selector. */

@@ -155,4 +155,85 @@ class ClusterStatePoliciesTest {
 
     assertThat(ClusterStatePolicies.networkPolicy(ClusterStatePolicies.networkPolicyState(policy))).isEqualTo(policy);
   }
+
+  @Test
+  void clusterScopedPoliciesAndNodesWrittenAsClusterStateRecordsReadBackTheSame() {
+    String yaml = """
+        apiVersion: policy.networking.k8s.io/v1alpha1
+        kind: AdminNetworkPolicy
+        metadata: {name: guard-db}
+        spec:
+          priority: 10
+          subject:
+            pods:
+              namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}
+              podSelector: {matchLabels: {app: db}}
+          ingress:
+          - name: deny-batch
+            action: Deny
+            from:
+            - namespaces: {matchLabels: {kubernetes.io/metadata.name: jobs}}
+            ports:
+            - portNumber: {protocol: TCP, port: 5432}
+            - portRange: {protocol: UDP, start: 9000, end: 9010}
+            - namedPort: metrics
+          egress:
+          - name: pass-out
+            action: Pass
+            to:
+            - networks: [10.0.0.0/8, 192.168.0.0/16]
+            - nodes: {matchLabels: {role: infra}}
+            - pods:
+                namespaceSelector: {}
+                podSelector: {matchLabels: {app: cache}}
+        ---
+        apiVersion: policy.networking.k8s.io/v1alpha1
+        kind: BaselineAdminNetworkPolicy
+        metadata: {name: default}
+        spec:
+          subject:
+            namespaces: {}
+          ingress:
+          - name: deny-all
+            action: Deny
+            from:
+            - namespaces: {}
+        ---
+        apiVersion: v1
+        kind: Node
+        metadata: {name: node-a, labels: {role: infra}}
+        status:
+          addresses: [{type: InternalIP, address: 10.0.0.5}, {type: Hostname, address: node-a}]
+        """;
+    dev.flowtel.core.policy.manifest.ManifestContents read = dev.flowtel.core.policy.manifest.ManifestReader
+        .readText("cluster.yaml", yaml, false, java.util.EnumSet.allOf(dev.flowtel.core.policy.manifest.ObjectKind.class));
+    assertThat(read.clusterPolicies()).hasSize(2);
+    assertThat(read.nodes()).hasSize(1);
+
+    for (ClusterPolicy policy : read.clusterPolicies()) {
+      assertThat(ClusterStatePolicies.clusterPolicy(ClusterStatePolicies.clusterPolicyState(policy))).isEqualTo(policy);
+    }
+    NodeInfo node = read.nodes().get(0);
+    assertThat(ClusterStatePolicies.node(ClusterStatePolicies.nodeState(node))).isEqualTo(node);
+  }
+
+  @Test
+  void aClusterScopedPolicyRecordAndItsTombstoneChangeThePolicySet() {
+    ClusterPolicy deny = new ClusterPolicy(ClusterPolicyKind.AdminNetworkPolicy, "deny-all", ClusterPolicyTier.Admin, 5,
+        ClusterSubject.namespaces(LabelSelector.EVERYTHING), List.of(), List.of());
+    ClusterState record = ClusterState.newBuilder().setKind(dev.flowtel.schema.ClusterObjectKind.ADMIN_NETWORK_POLICY)
+        .setObservedAt(java.time.Instant.EPOCH).setClusterPolicy(ClusterStatePolicies.clusterPolicyState(deny)).build();
+    ClusterState nodeRecord = ClusterState.newBuilder().setKind(dev.flowtel.schema.ClusterObjectKind.NODE)
+        .setObservedAt(java.time.Instant.EPOCH).setNode(ClusterStatePolicies.nodeState(NodeInfo.of("node-a", Map.of(), "10.0.0.5")))
+        .build();
+
+    PolicySet set = ClusterStatePolicies.apply(ClusterStatePolicies.apply(PolicySet.empty(), "AdminNetworkPolicy/deny-all", record),
+        "Node/node-a", nodeRecord);
+    assertThat(set.clusterPolicies()).containsExactly(deny);
+    assertThat(set.nodes()).extracting(NodeInfo::name).containsExactly("node-a");
+
+    PolicySet deleted = ClusterStatePolicies.apply(ClusterStatePolicies.apply(set, "AdminNetworkPolicy/deny-all", null), "Node/node-a", null);
+    assertThat(deleted.clusterPolicies()).isEmpty();
+    assertThat(deleted.nodes()).isEmpty();
+  }
 }

@@ -70,7 +70,8 @@ public final class PolicyModel {
     List<ClusterStateRecord> records = new ArrayList<>();
     for (KubeNamespace ns : cluster.namespaces()) {
       records.add(new ClusterStateRecord(ClusterStateRecord.namespaceKey(ns.name()),
-          new ClusterState(ClusterObjectKind.NAMESPACE, at, "1", new NamespaceState(ns.name(), ns.labels()), null), at, null));
+          new ClusterState(ClusterObjectKind.NAMESPACE, at, "1", new NamespaceState(ns.name(), ns.labels()), null, null, null), at,
+          null));
     }
     for (NetworkPolicyState p : policies) {
       records.add(record(p, at, "1"));
@@ -82,7 +83,7 @@ public final class PolicyModel {
   /** The record publishing {@code policy} as seen at {@code at}. */
   public static ClusterStateRecord record(NetworkPolicyState policy, Instant at, String resourceVersion) {
     return new ClusterStateRecord(ClusterStateRecord.networkPolicyKey(policy.getNamespace(), policy.getName()),
-        new ClusterState(ClusterObjectKind.NETWORK_POLICY, at, resourceVersion, null, policy), at, null);
+        new ClusterState(ClusterObjectKind.NETWORK_POLICY, at, resourceVersion, null, policy, null, null), at, null);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.flowtel.cli;
 
 import dev.flowtel.console.history.AnomalyHistoryQuery;
 import dev.flowtel.console.history.HistoryPeriod;
+import dev.flowtel.console.history.TopicHistory;
 import dev.flowtel.console.history.TrafficHistoryQuery;
 import dev.flowtel.console.query.ElasticsearchSearch;
 import dev.flowtel.core.config.Durations;
@@ -14,6 +15,7 @@ import dev.flowtel.core.policy.manifest.ObjectKind;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchCredentials;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
+import dev.flowtel.wire.FlowtelTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -24,15 +26,20 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import org.elasticsearch.client.RestClient;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The options {@code policy recommend} and {@code policy what-if} share, declared once: where the
- * history is (Elasticsearch, the period), the cluster it happened in, and the policies in force.
+ * history is (Elasticsearch, or the Kafka topics with --bootstrap-servers; the period), the cluster it
+ * happened in, and the policies in force.
  */
 final class PolicyHistoryOptions {
 
@@ -49,6 +56,26 @@ final class PolicyHistoryOptions {
   @Option(names = "--index-prefix", defaultValue = IndexNames.DEFAULT_PREFIX, description = "Prefix the sink writes indices with.")
   String indexPrefix;
 
+  @Option(names = "--bootstrap-servers", paramLabel = "<host:port>",
+      description = "Read the history from the pipeline's Kafka topics instead of Elasticsearch: ServiceTraffic, anomalies,"
+          + " and the flows topic for the exact addresses of external peers (ipBlocks of /32 instead of address classes).")
+  String bootstrapServers;
+
+  @Option(names = "--kafka-properties", paramLabel = "<file>",
+      description = "Kafka client properties (TLS, SASL) for --bootstrap-servers.")
+  Path kafkaProperties;
+
+  @Option(names = "--traffic-topic", defaultValue = FlowtelTopics.SERVICE_TRAFFIC, description = "With --bootstrap-servers: the ServiceTraffic topic.")
+  String trafficTopic;
+
+  @Option(names = "--anomalies-topic", defaultValue = FlowtelTopics.ANOMALIES, description = "With --bootstrap-servers: the anomalies topic.")
+  String anomaliesTopic;
+
+  @Option(names = "--flows-topic", defaultValue = FlowtelTopics.FLOWS,
+      description = "With --bootstrap-servers: the flows topic read for external addresses; \"none\" to skip it (its retention is"
+          + " shorter than the traffic topic's, and reading it costs a pass over every flow of the period).")
+  String flowsTopic;
+
   @Option(names = "--since", defaultValue = "7d", paramLabel = "<duration|instant>",
       description = "Start of the history: a duration before --until (7d, 24h, 90m) or an instant (2026-11-20T00:00:00Z).")
   String since;
@@ -59,11 +86,13 @@ final class PolicyHistoryOptions {
 
   @Option(names = "--cluster", split = ",", required = true, paramLabel = "<file or dir>",
       description = "Namespaces, workloads (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, bare Pods)"
-          + " and Services as kubectl get -o yaml|json prints them: what turns edge ends into labels.")
+          + " and Services as kubectl get -o yaml|json prints them: what turns edge ends into labels; Nodes too when"
+          + " cluster-scoped policies select nodes.")
   List<Path> cluster = new ArrayList<>();
 
   @Option(names = "--policies-in-force", split = ",", paramLabel = "<file or dir>",
-      description = "The NetworkPolicies the cluster runs today (kubectl get networkpolicies -A -o yaml). Default: none.")
+      description = "The policies the cluster runs today: NetworkPolicies (kubectl get networkpolicies -A -o yaml) and any"
+          + " AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies. Default: none.")
   List<Path> policiesInForce = new ArrayList<>();
 
   /** The period asked for, ending at --until (or now). */
@@ -96,7 +125,9 @@ final class PolicyHistoryOptions {
 
   /** The --cluster manifests; warnings about skipped objects go to {@code err}. */
   ManifestContents cluster(PrintWriter err) {
-    ManifestContents contents = ManifestReader.read(cluster, ObjectKind.inventory(), "--cluster");
+    Set<ObjectKind> kinds = EnumSet.copyOf(ObjectKind.inventory());
+    kinds.add(ObjectKind.Node); // for the nodes peers of cluster-scoped policies
+    ManifestContents contents = ManifestReader.read(cluster, kinds, "--cluster");
     contents.warnings().forEach(w -> err.println("warning: " + w));
     if (contents.workloads().isEmpty()) {
       throw new BadInput("--cluster " + cluster + " holds no workloads (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs,"
@@ -114,9 +145,11 @@ final class PolicyHistoryOptions {
     if (paths.isEmpty()) {
       return PolicySet.of(cluster.namespaces(), List.of());
     }
-    ManifestContents read = ManifestReader.read(paths, EnumSet.of(ObjectKind.NetworkPolicy), option);
+    EnumSet<ObjectKind> kinds = EnumSet.of(ObjectKind.NetworkPolicy);
+    kinds.addAll(ObjectKind.CLUSTER_POLICIES);
+    ManifestContents read = ManifestReader.read(paths, kinds, option);
     read.warnings().forEach(w -> err.println("warning: " + w));
-    return PolicySet.of(cluster.namespaces(), read.policies());
+    return PolicySet.of(cluster.namespaces(), read.policies(), read.clusterPolicies(), cluster.nodes());
   }
 
   /** What Elasticsearch holds for the period. */
@@ -131,6 +164,9 @@ final class PolicyHistoryOptions {
   }
 
   History read(HistoryPeriod period) {
+    if (bootstrapServers != null) {
+      return readTopics(period);
+    }
     ElasticsearchConnection connection = credentials.connection(elasticsearchUrl);
     IndexNames names;
     try {
@@ -147,6 +183,27 @@ final class PolicyHistoryOptions {
     } catch (IOException | UncheckedIOException e) {
       throw new Unreachable("cannot read history from Elasticsearch at " + connection.describe() + ": " + e.getMessage()
           + " (is the sink's Elasticsearch running there? --es-url sets it)");
+    }
+  }
+
+  private History readTopics(HistoryPeriod period) {
+    Map<String, Object> settings = new HashMap<>();
+    if (kafkaProperties != null) {
+      Properties file = new Properties();
+      try (var in = java.nio.file.Files.newInputStream(kafkaProperties)) {
+        file.load(in);
+      } catch (IOException e) {
+        throw new BadInput("--kafka-properties " + kafkaProperties + ": " + e.getMessage());
+      }
+      file.forEach((k, v) -> settings.put(k.toString(), v));
+    }
+    settings.put("bootstrap.servers", bootstrapServers);
+    TopicHistory.Topics topics = new TopicHistory.Topics(trafficTopic, anomaliesTopic, "none".equals(flowsTopic) ? null : flowsTopic);
+    try {
+      TopicHistory.Read read = new TopicHistory(settings, Duration.ofSeconds(60)).read(topics, period);
+      return new History(period, read.edges(), read.anomalies(), read.windowSize(), read.windows(), read.anomaliesWithoutSource());
+    } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
+      throw new Unreachable("cannot read history from Kafka at " + bootstrapServers + ": " + e.getMessage());
     }
   }
 

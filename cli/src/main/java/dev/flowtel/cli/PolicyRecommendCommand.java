@@ -66,6 +66,20 @@ final class PolicyRecommendCommand implements Callable<Integer> {
   @Option(names = "--default-deny", description = "Also a default-deny policy (all ingress and egress) per namespace with workloads.")
   boolean defaultDeny;
 
+  @Option(names = "--aggregate-above", defaultValue = "" + RecommendOptions.DEFAULT_AGGREGATE_ABOVE,
+      description = "External addresses of one edge sharing a /24 (IPv4) or /64 (IPv6) become that prefix when more than this"
+          + " many; otherwise each is its own /32 or /128. Exact addresses come from the flows topic (--bootstrap-servers);"
+          + " from Elasticsearch an external peer is its address class.")
+  int aggregateAbove;
+
+  @Option(names = "--dns-namespace", defaultValue = "kube-system",
+      description = "Namespace of the cluster DNS: edges to it on port 53 become one DNS egress rule.")
+  String dnsNamespace;
+
+  @Option(names = "--dns-labels", split = ",", paramLabel = "<key=value>", defaultValue = "k8s-app=kube-dns",
+      description = "Labels of the cluster DNS pods (CoreDNS as kubeadm, kind, EKS, GKE and AKS label it by default).")
+  Map<String, String> dnsLabels;
+
   @Option(names = "--diff", arity = "0..1", paramLabel = "<dir>", fallbackValue = "",
       description = "Compare with the policies in force in <dir> (or --policies-in-force): rules that would be added, and"
           + " rules in force that no observed traffic used.")
@@ -99,7 +113,14 @@ final class PolicyRecommendCommand implements Callable<Integer> {
       PolicyHistoryOptions.History read = history.read(period);
       err.println(read.describe());
       ClusterInventory inventory = cluster.inventory();
-      RecommendOptions options = RecommendOptions.defaults().withPerNamespace(perNamespace).withDefaultDeny(defaultDeny);
+      RecommendOptions options;
+      try {
+        options = RecommendOptions.defaults().withPerNamespace(perNamespace).withDefaultDeny(defaultDeny)
+            .withAggregateAbove(aggregateAbove)
+            .withDns(new RecommendOptions.DnsService(dnsNamespace, dnsLabels, RecommendOptions.DnsService.KUBE_DNS.ports()));
+      } catch (IllegalArgumentException e) {
+        throw new PolicyHistoryOptions.BadInput("--aggregate-above / --dns-labels: " + e.getMessage());
+      }
       Recommendation recommendation = PolicyRecommender.recommend(read.edges(), inventory, read.anomalies(), options);
       List<Path> written = write(recommendation);
       PolicyDiff compared = inForce == null ? null : PolicyDiff.between(recommendation, inForce, inventory, read.edges());

@@ -53,7 +53,8 @@ final class PolicyWhatIfCommand implements Callable<Integer> {
   PolicyHistoryOptions history;
 
   @Option(names = "--policies", split = ",", required = true, paramLabel = "<file or dir>",
-      description = "The proposed NetworkPolicies: the whole set that would be in force (YAML, JSON, kind List; folders recursively).")
+      description = "The proposed policies: the whole set that would be in force, NetworkPolicies and cluster-scoped"
+          + " (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) alike (YAML, JSON, kind List; folders recursively).")
   List<Path> policies = new ArrayList<>();
 
   @Option(names = "--output", defaultValue = "table",

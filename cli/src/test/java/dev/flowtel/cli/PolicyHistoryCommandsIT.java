@@ -243,6 +243,48 @@ class PolicyHistoryCommandsIT {
   }
 
   @Test
+  void whatIfWeighsAnAdminNetworkPolicyAboveTheNetworkPolicies() throws Exception {
+    Path recommended = dir.resolve("recommended");
+    assertThat(run(command("recommend", "--out", recommended.toString()))).as(err.toString()).isZero();
+    // The recommended NetworkPolicies allow frontend -> checkout; an admin-tier Deny overrides them, and an admin-tier
+    // Allow lets the debug shell reach ssh whatever the NetworkPolicies say.
+    Files.writeString(recommended.resolve("zz-admin.yaml"), """
+        apiVersion: policy.networking.k8s.io/v1alpha1
+        kind: AdminNetworkPolicy
+        metadata: {name: freeze-checkout}
+        spec:
+          priority: 5
+          subject:
+            pods:
+              namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}
+              podSelector: {matchLabels: {app: checkout}}
+          ingress:
+          - name: debug-may-ssh
+            action: Allow
+            from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: debug}}}}]
+            ports: [{portNumber: {protocol: TCP, port: 22}}]
+          - name: nobody-else
+            action: Deny
+            from: [{namespaces: {}}]
+        """);
+
+    out.getBuffer().setLength(0);
+    assertThat(run(command("what-if", "--policies", recommended.toString(), "--output", "json"))).as(err.toString()).isZero();
+    JsonNode answer = JSON.readTree(out.toString());
+    assertThat(answer.path("counts").path("NEWLY_DENIED").asInt()).isEqualTo(1);
+    assertThat(answer.path("counts").path("STILL_ALLOWED").asInt()).isEqualTo(1);
+    for (JsonNode edge : answer.path("edges")) {
+      if (edge.path("from").asText().equals("shop/Deployment/frontend")) {
+        assertThat(edge.path("change").asText()).isEqualTo("NEWLY_DENIED");
+        assertThat(edge.path("explanation").asText()).contains("freeze-checkout");
+      } else {
+        assertThat(edge.path("from").asText()).isEqualTo("shop/Deployment/debug");
+        assertThat(edge.path("change").asText()).isEqualTo("STILL_ALLOWED");
+      }
+    }
+  }
+
+  @Test
   void badInputNamesTheFileAndLine() throws Exception {
     Files.writeString(dir.resolve("bad.yaml"), """
         apiVersion: apps/v1

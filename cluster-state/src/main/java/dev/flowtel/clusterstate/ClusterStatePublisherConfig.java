@@ -17,9 +17,11 @@ import picocli.CommandLine.Option;
  * use these names.
  */
 @Command(name = "flowtel-cluster-state", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-    description = "Publishes the cluster's Namespaces and NetworkPolicies to the compacted Kafka topic the stream "
-        + "jobs evaluate policies from: one record per object keyed Namespace/<name> or NetworkPolicy/<namespace>/<name>, "
-        + "a tombstone when it is deleted, and a full resync (with tombstones for objects deleted meanwhile) on start.")
+    description = "Publishes the cluster's Namespaces, NetworkPolicies, AdminNetworkPolicies, BaselineAdminNetworkPolicies, "
+        + "ClusterNetworkPolicies and Nodes to the compacted Kafka topic the stream jobs evaluate policies from: one record "
+        + "per object keyed Namespace/<name>, NetworkPolicy/<namespace>/<name>, <Kind>/<name> or Node/<name>, a tombstone "
+        + "when it is deleted, and a full resync (with tombstones for objects deleted meanwhile) on start. A policy CRD "
+        + "the API server does not serve is left out.")
 public final class ClusterStatePublisherConfig {
 
   @Mixin
@@ -62,8 +64,14 @@ public final class ClusterStatePublisherConfig {
   Duration resyncReadTimeout;
 
   @Option(names = "--sync-timeout", defaultValue = "60s", converter = DurationOption.class,
-      description = "How long to wait for the first full list of Namespaces and NetworkPolicies.")
+      description = "How long to wait for the first full list of every watched kind.")
   Duration syncTimeout;
+
+  @Option(names = "--watch-nodes", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+      description = "Publish Nodes (labels and InternalIP/ExternalIP addresses), which only the nodes peers of "
+          + "cluster-scoped policies need. Default: true; false on large clusters whose Node churn is not worth it "
+          + "(Node keys already on the topic then get tombstones).")
+  boolean watchNodes;
 
   /** Parses {@code args}; picocli errors name the option. */
   public static ClusterStatePublisherConfig parse(String... args) {
@@ -122,6 +130,10 @@ public final class ClusterStatePublisherConfig {
 
   public Duration syncTimeout() {
     return syncTimeout;
+  }
+
+  public boolean watchNodes() {
+    return watchNodes;
   }
 
   /** Client settings: the properties file over the bootstrap servers, as every Flowtel program reads them. */

@@ -61,7 +61,7 @@ public final class ClusterStatePublisherMain {
         return 1;
       }
       Supplier<ClusterStatePublisher> publishers =
-          () -> new ClusterStatePublisher(client, sink, Clock.systemUTC(), config.syncTimeout());
+          () -> new ClusterStatePublisher(client, sink, Clock.systemUTC(), config.syncTimeout(), config.watchNodes());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> exit.complete(0), "cluster-state-shutdown"));
       AutoCloseable running;
       if (config.leaderElection()) {

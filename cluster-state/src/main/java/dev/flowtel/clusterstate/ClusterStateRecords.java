@@ -1,5 +1,8 @@
 package dev.flowtel.clusterstate;
 
+import dev.flowtel.core.policy.ClusterStatePolicies;
+import dev.flowtel.core.policy.IpAddress;
+import dev.flowtel.core.policy.NodeInfo;
 import dev.flowtel.schema.ClusterObjectKind;
 import dev.flowtel.schema.ClusterState;
 import dev.flowtel.schema.EgressRule;
@@ -13,6 +16,8 @@ import dev.flowtel.schema.PolicyPeer;
 import dev.flowtel.schema.PolicyPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
@@ -26,7 +31,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Kubernetes Namespaces and networking.k8s.io/v1 NetworkPolicies as ClusterState records.
+ * Kubernetes Namespaces, networking.k8s.io/v1 NetworkPolicies and Nodes as ClusterState records
+ * (the cluster-scoped policy CRDs are in {@link ClusterPolicyRecords}).
  *
  * <p>fabric8's model cannot tell an absent list from an empty one (it reads both as empty), so
  * empty lists become null ("absent"). Kubernetes gives both the same meaning everywhere in a
@@ -40,14 +46,41 @@ public final class ClusterStateRecords {
   public static ClusterState namespace(Namespace namespace, Instant observedAt) {
     var meta = namespace.getMetadata();
     Map<String, String> labels = meta.getLabels() == null ? Map.of() : new TreeMap<>(meta.getLabels());
-    return new ClusterState(ClusterObjectKind.NAMESPACE, observedAt, meta.getResourceVersion(),
-        new NamespaceState(meta.getName(), labels), null);
+    return ClusterState.newBuilder().setKind(ClusterObjectKind.NAMESPACE).setObservedAt(observedAt)
+        .setResourceVersion(meta.getResourceVersion()).setNamespace(new NamespaceState(meta.getName(), labels)).build();
   }
 
   public static ClusterState networkPolicy(NetworkPolicy policy, Instant observedAt) {
     var meta = policy.getMetadata();
-    return new ClusterState(ClusterObjectKind.NETWORK_POLICY, observedAt, meta.getResourceVersion(), null,
-        networkPolicyState(policy));
+    return ClusterState.newBuilder().setKind(ClusterObjectKind.NETWORK_POLICY).setObservedAt(observedAt)
+        .setResourceVersion(meta.getResourceVersion()).setNetworkPolicy(networkPolicyState(policy)).build();
+  }
+
+  /**
+   * A Node as the {@code nodes} peers of cluster-scoped policies need it: its labels and its
+   * InternalIP and ExternalIP addresses in status order, as the manifest reader reads a Node
+   * (Hostname and InternalDNS entries name, they do not address).
+   *
+   * @throws IllegalArgumentException when an address is not an IP address
+   */
+  public static ClusterState node(Node node, Instant observedAt) {
+    var meta = node.getMetadata();
+    List<IpAddress> addresses = new ArrayList<>();
+    if (node.getStatus() != null && node.getStatus().getAddresses() != null) {
+      for (NodeAddress address : node.getStatus().getAddresses()) {
+        if ("InternalIP".equals(address.getType()) || "ExternalIP".equals(address.getType())) {
+          try {
+            addresses.add(IpAddress.parse(address.getAddress()));
+          } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Node/" + meta.getName() + ": status.addresses " + address.getType() + " \""
+                + address.getAddress() + "\" is not an IP address", e);
+          }
+        }
+      }
+    }
+    NodeInfo info = new NodeInfo(meta.getName(), meta.getLabels() == null ? Map.of() : meta.getLabels(), addresses);
+    return ClusterState.newBuilder().setKind(ClusterObjectKind.NODE).setObservedAt(observedAt)
+        .setResourceVersion(meta.getResourceVersion()).setNode(ClusterStatePolicies.nodeState(info)).build();
   }
 
   public static NetworkPolicyState networkPolicyState(NetworkPolicy policy) {

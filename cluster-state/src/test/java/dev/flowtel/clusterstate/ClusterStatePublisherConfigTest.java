@@ -18,6 +18,13 @@ class ClusterStatePublisherConfigTest {
     assertThat(config.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.resyncReadTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(config.syncTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.watchNodes()).isTrue();
+  }
+
+  @Test
+  void watchNodesCanBeTurnedOff() {
+    assertThat(ClusterStatePublisherConfig.parse("--watch-nodes=false").watchNodes()).isFalse();
+    assertThat(ClusterStatePublisherConfig.parse("--watch-nodes").watchNodes()).isTrue();
   }
 
   @Test

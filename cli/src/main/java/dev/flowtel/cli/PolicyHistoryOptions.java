@@ -16,6 +16,7 @@ import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchCredentials;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.wire.FlowtelTopics;
+import dev.flowtel.wire.kafka.KafkaClientProperties;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -26,11 +27,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.elasticsearch.client.RestClient;
 import picocli.CommandLine.Mixin;
@@ -187,17 +186,12 @@ final class PolicyHistoryOptions {
   }
 
   private History readTopics(HistoryPeriod period) {
-    Map<String, Object> settings = new HashMap<>();
-    if (kafkaProperties != null) {
-      Properties file = new Properties();
-      try (var in = java.nio.file.Files.newInputStream(kafkaProperties)) {
-        file.load(in);
-      } catch (IOException e) {
-        throw new BadInput("--kafka-properties " + kafkaProperties + ": " + e.getMessage());
-      }
-      file.forEach((k, v) -> settings.put(k.toString(), v));
+    Map<String, Object> settings;
+    try {
+      settings = KafkaClientProperties.load(bootstrapServers, kafkaProperties);
+    } catch (IllegalArgumentException e) {
+      throw new BadInput(e.getMessage());
     }
-    settings.put("bootstrap.servers", bootstrapServers);
     TopicHistory.Topics topics = new TopicHistory.Topics(trafficTopic, anomaliesTopic, "none".equals(flowsTopic) ? null : flowsTopic);
     try {
       TopicHistory.Read read = new TopicHistory(settings, Duration.ofSeconds(60)).read(topics, period);

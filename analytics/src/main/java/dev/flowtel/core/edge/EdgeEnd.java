@@ -90,6 +90,11 @@ public record EdgeEnd(String namespace, String kind, String name, NetworkClass n
     return new EdgeEnd(namespace, parts[1], parts[2], networkClass);
   }
 
+  /** An end outside the cluster's pods, known by its addresses: an external network class or a node. */
+  public boolean outsideCluster() {
+    return EXTERNAL.equals(kind) || NODE.equals(kind);
+  }
+
   public EdgeEndpoint toAvro() {
     return EdgeEndpoint.newBuilder().setNamespace(namespace).setKind(kind).setName(name).setNetworkClass(networkClass).build();
   }

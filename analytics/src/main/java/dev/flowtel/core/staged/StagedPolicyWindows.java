@@ -162,13 +162,10 @@ public final class StagedPolicyWindows implements Serializable {
         .build();
   }
 
-  /** The record key of a verdict: policy, edge and window, so a compacting or idempotent consumer keeps one. */
+  /** The record key of a verdict: policy, edge (as the traffic records spell it) and window, so a compacting or idempotent consumer keeps one. */
   public static String recordKey(StagedPolicyVerdict v) {
-    return v.getPolicyNamespace() + '/' + v.getPolicyName() + '|' + end(v.getSource()) + '>' + end(v.getDestination()) + ':'
-        + v.getDestinationPort() + '/' + v.getProtocol() + '@' + v.getWindowStart().toEpochMilli();
-  }
-
-  private static String end(dev.flowtel.schema.EdgeEndpoint e) {
-    return (e.getNamespace() == null ? "" : e.getNamespace()) + '/' + e.getKind() + '/' + e.getName();
+    return v.getPolicyNamespace() + '/' + v.getPolicyName() + '|'
+        + TrafficWindows.edgeKey(v.getSource(), v.getDestination(), v.getDestinationPort(), false, v.getProtocol())
+        + '@' + v.getWindowStart().toEpochMilli();
   }
 }

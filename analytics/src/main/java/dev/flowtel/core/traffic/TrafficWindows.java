@@ -44,8 +44,13 @@ public final class TrafficWindows {
 
   /** The service edge key of a ServiceTraffic record, as {@code ServiceEdge.key()} spells it. */
   public static String edgeKey(ServiceTraffic t) {
-    return end(t.getSource()) + '>' + end(t.getDestination()) + ':'
-        + ServiceEdge.portKey(t.getDestinationPort(), t.getPortsFolded()) + '/' + t.getProtocol();
+    return edgeKey(t.getSource(), t.getDestination(), t.getDestinationPort(), t.getPortsFolded(), t.getProtocol());
+  }
+
+  /** The service edge key of a record's ends, port and protocol, as {@code ServiceEdge.key()} spells it. */
+  public static String edgeKey(EdgeEndpoint source, EdgeEndpoint destination, int destinationPort, boolean portsFolded,
+      int protocol) {
+    return end(source) + '>' + end(destination) + ':' + ServiceEdge.portKey(destinationPort, portsFolded) + '/' + protocol;
   }
 
   private static String end(EdgeEndpoint e) {

@@ -1,6 +1,5 @@
 package dev.flowtel.console.history;
 
-import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.core.edge.ServiceEdge;
@@ -95,11 +94,8 @@ public final class TopicHistory {
         continue;
       }
       counted++;
-      ServiceEdge edge = new ServiceEdge(EdgeEnd.fromAvro(t.getSource()), EdgeEnd.fromAvro(t.getDestination()),
-          t.getPortsFolded() ? ServiceEdge.ANY_PORT : t.getDestinationPort(), t.getProtocol());
-      edges.merge(edge.key(), new ObservedEdge(edge, t.getFlows(), t.getBytesToDestination() + t.getBytesToSource(),
-          t.getConnectionsOpened(), t.getFailedAttempts(), t.getDrops(), t.getWindowStart(), t.getWindowEnd(), Set.of()),
-          ObservedEdge::plus);
+      ObservedEdge observed = ObservedEdge.of(t);
+      edges.merge(observed.edge().key(), observed, ObservedEdge::plus);
     }
     if (topics.flowsTopic() != null) {
       addExternalAddresses(topics.flowsTopic(), period, edges, undecodable);
@@ -154,8 +150,8 @@ public final class TopicHistory {
       }
       classifier.classify(flow).ifPresent(c -> {
         ServiceEdge edge = c.edge();
-        boolean serverOutside = outside(edge.destination());
-        if (!serverOutside && !outside(edge.source())) {
+        boolean serverOutside = edge.destination().outsideCluster();
+        if (!serverOutside && !edge.source().outsideCluster()) {
           return;
         }
         // The server's address when the server is outside, else the client's.
@@ -166,10 +162,6 @@ public final class TopicHistory {
     });
     addresses.forEach((key, found) -> edges.computeIfPresent(key, (k, e) -> e.plus(new ObservedEdge(e.edge(), 0, 0, 0, 0, 0,
         e.firstSeen(), e.lastSeen(), found))));
-  }
-
-  private static boolean outside(EdgeEnd end) {
-    return EdgeEnd.EXTERNAL.equals(end.kind()) || EdgeEnd.NODE.equals(end.kind());
   }
 
   private static long sizeMillis(ServiceTraffic t) {

@@ -1,7 +1,6 @@
 package dev.flowtel.simulator.policy;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
-import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.core.edge.ServiceEdge;
 import dev.flowtel.core.policy.IpAddress;
@@ -53,16 +52,12 @@ final class ObservedHistory {
     e.last = e.last == null || at.isAfter(e.last) ? at : e.last;
     ByteBuffer client = c.reply() ? flow.getDstAddr() : flow.getSrcAddr();
     ByteBuffer server = c.reply() ? flow.getSrcAddr() : flow.getDstAddr();
-    if (outside(e.edge.source())) {
+    if (e.edge.source().outsideCluster()) {
       e.addresses.add(IpAddress.ofBytes(client.duplicate()));
     }
-    if (outside(e.edge.destination())) {
+    if (e.edge.destination().outsideCluster()) {
       e.addresses.add(IpAddress.ofBytes(server.duplicate()));
     }
-  }
-
-  private static boolean outside(EdgeEnd end) {
-    return EdgeEnd.EXTERNAL.equals(end.kind()) || EdgeEnd.NODE.equals(end.kind());
   }
 
   List<ObservedEdge> edges() {

@@ -1,7 +1,5 @@
 package dev.flowtel.parity;
 
-import dev.flowtel.core.edge.EdgeEnd;
-import dev.flowtel.core.edge.ServiceEdge;
 import dev.flowtel.core.policy.ClusterStatePolicies;
 import dev.flowtel.core.policy.LabelSelector;
 import dev.flowtel.core.policy.NetworkPolicy;
@@ -23,7 +21,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -97,11 +94,8 @@ record StagedDefaultDeny(String namespace, Instant stagedAt, NetworkPolicy polic
       if (rollup || !inPeriod(t.getWindowStart(), until) || !namespace.equals(t.getDestination().getNamespace())) {
         continue;
       }
-      ServiceEdge edge = new ServiceEdge(EdgeEnd.fromAvro(t.getSource()), EdgeEnd.fromAvro(t.getDestination()),
-          t.getPortsFolded() ? ServiceEdge.ANY_PORT : t.getDestinationPort(), t.getProtocol());
-      ObservedEdge observed = new ObservedEdge(edge, t.getFlows(), t.getBytesToDestination() + t.getBytesToSource(),
-          t.getConnectionsOpened(), t.getFailedAttempts(), t.getDrops(), t.getWindowStart(), t.getWindowEnd(), Set.of());
-      edges.merge(edge.key(), observed, ObservedEdge::plus);
+      ObservedEdge observed = ObservedEdge.of(t);
+      edges.merge(observed.edge().key(), observed, ObservedEdge::plus);
     }
     ReplayReport report = PolicyReplay.replay(List.copyOf(edges.values()), inventory, current,
         current.withPolicy(policy));

@@ -1,7 +1,9 @@
 package dev.flowtel.core.policy.history;
 
+import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.core.edge.ServiceEdge;
 import dev.flowtel.core.policy.IpAddress;
+import dev.flowtel.schema.ServiceTraffic;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Objects;
@@ -32,6 +34,15 @@ public record ObservedEdge(ServiceEdge edge, long flows, long bytes, long connec
    */
   public boolean established() {
     return connectionsOpened > 0 || flows > failedAttempts + drops;
+  }
+
+  /** One traffic window's edge as observed over the window; aggregates carry no external addresses. */
+  public static ObservedEdge of(ServiceTraffic window) {
+    ServiceEdge edge = new ServiceEdge(EdgeEnd.fromAvro(window.getSource()), EdgeEnd.fromAvro(window.getDestination()),
+        window.getPortsFolded() ? ServiceEdge.ANY_PORT : window.getDestinationPort(), window.getProtocol());
+    return new ObservedEdge(edge, window.getFlows(), window.getBytesToDestination() + window.getBytesToSource(),
+        window.getConnectionsOpened(), window.getFailedAttempts(), window.getDrops(), window.getWindowStart(),
+        window.getWindowEnd(), Set.of());
   }
 
   /** Both observations of the same edge as one. */

@@ -293,7 +293,7 @@ public final class PolicyRecommender {
 
   private End resolve(EdgeEnd end, ObservedEdge observed) {
     End resolved = new End();
-    boolean outside = EdgeEnd.EXTERNAL.equals(end.kind()) || EdgeEnd.NODE.equals(end.kind());
+    boolean outside = end.outsideCluster();
     if (!outside) {
       resolved.workloads = inventory.workloadsOf(end);
       if (resolved.workloads.isEmpty()) {

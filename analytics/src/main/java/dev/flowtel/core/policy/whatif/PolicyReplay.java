@@ -106,7 +106,7 @@ public final class PolicyReplay {
 
   /** The peers an end stands for. */
   private List<Side> sides(EdgeEnd end, ObservedEdge observed) {
-    if (EdgeEnd.EXTERNAL.equals(end.kind()) || EdgeEnd.NODE.equals(end.kind())) {
+    if (end.outsideCluster()) {
       return List.of(new Side(end.key(), null, observed.externalAddresses().stream().sorted(
           Comparator.comparingInt(IpAddress::version).thenComparingLong(IpAddress::high).thenComparingLong(IpAddress::low))
           .map(ExternalPeer::new).toList(), end.networkClass(), null));

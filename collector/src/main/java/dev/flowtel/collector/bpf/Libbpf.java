@@ -80,6 +80,20 @@ final class Libbpf {
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
   static final MethodHandle IF_NAMETOINDEX = LINKER.downcallHandle(LIBC.find("if_nametoindex").orElseThrow(),
       FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  /**
+   * {@code long syscall(long number, ...)}, for the bpf(2) commands libbpf 1.1 cannot express (TCX
+   * at the head of the chain, the TCX chain query): every argument is passed as a long, which is
+   * what the variadic call reads.
+   */
+  static final MethodHandle SYSCALL = LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(),
+      FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+  // rtnetlink, to list the tc filters on a hook
+  static final MethodHandle SOCKET = LINKER.downcallHandle(LIBC.find("socket").orElseThrow(),
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+  static final MethodHandle SEND = LINKER.downcallHandle(LIBC.find("send").orElseThrow(),
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+  static final MethodHandle RECV = LINKER.downcallHandle(LIBC.find("recv").orElseThrow(),
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
 
   private Libbpf() {}
 

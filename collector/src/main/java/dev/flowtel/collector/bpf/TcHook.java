@@ -3,12 +3,21 @@ package dev.flowtel.collector.bpf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Attaches a TC program to one interface and hook, the way the kernel offers: a TCX link
  * (kernel 6.6+; it goes away with the process, so a killed agent leaves nothing behind) or a
  * legacy clsact filter at our fixed handle and priority (it outlives the process, so the attacher
  * removes our stale ones at start). Both see the packet with its Ethernet header.
+ *
+ * <p>Other programs share the hook, a CNI's above all, and one that returns a verdict ends
+ * processing there: what runs after it never sees the packet. So a TCX link goes to the head of the
+ * chain by default, and {@link Attachment#chain()} tells what runs before ours. The kernel runs
+ * every TCX program before any legacy filter.
  */
 public final class TcHook {
 
@@ -39,30 +48,44 @@ public final class TcHook {
   public interface Attachment extends AutoCloseable {
     Mode mode();
 
+    /**
+     * What runs on this hook now, in order, and where ours is; asks the kernel each time (other
+     * programs come and go). Throws when the kernel cannot be asked, e.g. the interface is gone.
+     */
+    HookChain chain();
+
     @Override
     void close();
   }
 
   private TcHook() {}
 
-  /** Creates a TCX link for {@code programFd}; throws with errno when the kernel refuses. */
+  /** Creates a TCX link for {@code programFd} at the head of the chain; throws with errno when the kernel refuses. */
   public static Attachment attachTcx(int programFd, int ifindex, String ifname, Point point) {
-    int type = point == Point.INGRESS ? BPF_TCX_INGRESS : BPF_TCX_EGRESS;
-    int fd;
-    try {
-      fd = (int) Libbpf.LINK_CREATE.invokeExact(programFd, ifindex, type, MemorySegment.NULL);
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
-    }
-    if (fd < 0) {
-      throw new BpfException("bpf_link_create(TCX " + point + ")", "interface " + ifname + " (ifindex " + ifindex + ")", -fd);
-    }
+    return attachTcx(programFd, ifindex, ifname, point, true);
+  }
+
+  /**
+   * Creates a TCX link for {@code programFd}, at the head of the hook's chain (before every program
+   * there now; one attached later with "before all" still goes ahead of it) or at its tail; throws
+   * with errno when the kernel refuses.
+   */
+  public static Attachment attachTcx(int programFd, int ifindex, String ifname, Point point, boolean atHead) {
+    int type = tcxType(point);
+    String subject = "interface " + ifname + " (ifindex " + ifindex + ") " + point;
+    int programId = BpfSyscall.programInfo(programFd).id();
+    int fd = BpfSyscall.tcxLinkCreate(programFd, ifindex, type, atHead, subject);
     return new Attachment() {
       private boolean closed;
 
       @Override
       public Mode mode() {
         return Mode.TCX;
+      }
+
+      @Override
+      public HookChain chain() {
+        return tcxChain(ifindex, ifname, point, programId);
       }
 
       @Override
@@ -96,6 +119,11 @@ public final class TcHook {
       @Override
       public Mode mode() {
         return Mode.CLSACT;
+      }
+
+      @Override
+      public HookChain chain() {
+        return clsactChain(ifindex, ifname, point);
       }
 
       @Override
@@ -137,6 +165,60 @@ public final class TcHook {
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }
+  }
+
+  /** The programs on the TCX hook, in running order, with the one whose id is {@code ourProgramId} marked. */
+  public static HookChain tcxChain(int ifindex, String ifname, Point point, int ourProgramId) {
+    List<Integer> ids = BpfSyscall.tcxQuery(ifindex, tcxType(point), "interface " + ifname + " (ifindex " + ifindex + ") " + point);
+    List<String> members = new ArrayList<>(ids.size());
+    for (int id : ids) {
+      members.add(describeProgram(id));
+    }
+    return new HookChain(members, ids.indexOf(ourProgramId));
+  }
+
+  /**
+   * What runs on the hook up to our clsact filter: every TCX program (the kernel runs them first;
+   * none on a kernel without TCX), then the legacy filters in running order. Ours is the filter at
+   * our handle and priority.
+   */
+  public static HookChain clsactChain(int ifindex, String ifname, Point point) {
+    List<String> members = new ArrayList<>();
+    try {
+      for (int id : BpfSyscall.tcxQuery(ifindex, tcxType(point), "interface " + ifname + " (ifindex " + ifindex + ") " + point)) {
+        members.add("TCX " + describeProgram(id));
+      }
+    } catch (BpfException e) {
+      if (e.errno() != Errno.EINVAL) {
+        throw e; // EINVAL: a kernel without TCX, so nothing runs before the legacy filters
+      }
+    }
+    int ours = -1;
+    for (TcFilter filter : TcFilters.list(ifindex, ifname, point)) {
+      if (filter.isOurs() && ours < 0) {
+        ours = members.size();
+      }
+      members.add(filter.describe());
+    }
+    return new HookChain(members, ours);
+  }
+
+  /** Names of programs by id: the kernel never renames one, and asking costs a syscall or two. */
+  private static final Map<Integer, String> PROGRAM_NAMES = new ConcurrentHashMap<>();
+
+  private static String describeProgram(int id) {
+    if (PROGRAM_NAMES.size() > 4096) {
+      PROGRAM_NAMES.clear();
+    }
+    String name = PROGRAM_NAMES.computeIfAbsent(id, i -> {
+      String n = BpfSyscall.programName(i);
+      return n == null ? "" : n;
+    });
+    return name.isEmpty() ? "prog " + id : "prog " + id + " " + name;
+  }
+
+  private static int tcxType(Point point) {
+    return point == Point.INGRESS ? BPF_TCX_INGRESS : BPF_TCX_EGRESS;
   }
 
   private static MemorySegment hook(Arena arena, int ifindex, Point point) {

@@ -15,6 +15,9 @@ package dev.flowtel.collector.capture;
  * @param malformedPackets   IP packets with truncated or invalid headers (not counted)
  * @param sinkFailures       flows the sink refused
  * @param cachePackets       packets the kernel's per-CPU flow cache counted instead of the table (collected at drains)
+ * @param shadowedIngressHooks attached interfaces whose ingress hook runs another program or filter before ours, which may
+ *                           end processing and hide packets from us ({@link InterfaceAttacher#shadowedHooks})
+ * @param shadowedEgressHooks  the same for the egress hook
  */
 public record CaptureMetrics(
     long exportedFlows,
@@ -28,4 +31,15 @@ public record CaptureMetrics(
     long newFlowsAnnounced,
     long malformedPackets,
     long sinkFailures,
-    long cachePackets) {}
+    long cachePackets,
+    long shadowedIngressHooks,
+    long shadowedEgressHooks) {
+
+  /** The figures without the hook positions, which a capture that has not looked reports as 0. */
+  public CaptureMetrics(long exportedFlows, long activeTableEntries, long cachedFlows, long drains, long earlyDrains,
+      long drainedEntries, long tableFull, long ringBufferDrops, long newFlowsAnnounced, long malformedPackets, long sinkFailures,
+      long cachePackets) {
+    this(exportedFlows, activeTableEntries, cachedFlows, drains, earlyDrains, drainedEntries, tableFull, ringBufferDrops,
+        newFlowsAnnounced, malformedPackets, sinkFailures, cachePackets, 0, 0);
+  }
+}

@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * @param flowCacheSlots      slots per CPU and half of the kernel's per-CPU flow cache, a power of two
  *                            (default {@link #DEFAULT_FLOW_CACHE_SLOTS}; 0: every packet takes the
  *                            flow-table path). Each CPU holds 2 x slots x 104 bytes.
+ * @param tcxPosition         where on a hook's TCX chain our links go: HEAD (default), before every
+ *                            program there, so a CNI program that ends processing with a verdict
+ *                            cannot hide packets from us; TAIL, after them (we then see only what
+ *                            they let through, and the attacher warns about each one ahead of us)
  */
 public record CaptureSettings(
     String nodeName,
@@ -45,7 +49,8 @@ public record CaptureSettings(
     boolean enableRtt,
     boolean enableDrops,
     boolean announceNewFlows,
-    int flowCacheSlots) {
+    int flowCacheSlots,
+    TcxPosition tcxPosition) {
 
   /** 512 slots per half: 104 KiB per CPU, room for the flows one CPU carries in a drain interval. */
   public static final int DEFAULT_FLOW_CACHE_SLOTS = 512;
@@ -60,11 +65,25 @@ public record CaptureSettings(
     AUTO, TCX, CLSACT
   }
 
+  /** Where on a TCX chain our programs go. */
+  public enum TcxPosition {
+    HEAD, TAIL
+  }
+
+  /** All settings but the TCX position, which is {@link TcxPosition#HEAD}. */
+  public CaptureSettings(String nodeName, Pattern podInterfaces, List<String> uplinks, Path namespace, AttachMode attachMode,
+      Duration activeTimeout, Duration idleTimeout, Duration drainInterval, int tableCapacity, double earlyDrainFill,
+      Duration interfacePollInterval, boolean enableRtt, boolean enableDrops, boolean announceNewFlows, int flowCacheSlots) {
+    this(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval, tableCapacity,
+        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, TcxPosition.HEAD);
+  }
+
   public CaptureSettings {
     Objects.requireNonNull(nodeName, "nodeName");
     Objects.requireNonNull(podInterfaces, "podInterfaces");
     uplinks = List.copyOf(uplinks);
     Objects.requireNonNull(attachMode, "attachMode");
+    Objects.requireNonNull(tcxPosition, "tcxPosition");
     if (activeTimeout.isNegative() || activeTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("capture timeouts must be positive: active " + activeTimeout + ", idle " + idleTimeout);
     }
@@ -93,41 +112,46 @@ public record CaptureSettings(
   public static CaptureSettings defaults(String nodeName) {
     return new CaptureSettings(nodeName, DEFAULT_POD_INTERFACES, List.of(), null, AttachMode.AUTO, Duration.ofSeconds(5),
         Duration.ofSeconds(2), Duration.ofSeconds(1), 65536, 0.8, Duration.ofSeconds(1), false, false, true,
-        DEFAULT_FLOW_CACHE_SLOTS);
+        DEFAULT_FLOW_CACHE_SLOTS, TcxPosition.HEAD);
   }
 
   public CaptureSettings withPodInterfaces(Pattern pattern) {
     return new CaptureSettings(nodeName, pattern, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
   }
 
   public CaptureSettings withNamespace(Path netns) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, netns, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
   }
 
   public CaptureSettings withAttachMode(AttachMode mode) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, mode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
   }
 
   public CaptureSettings withTimeouts(Duration active, Duration idle, Duration drain) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, active, idle, drain, tableCapacity,
-        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
+        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
   }
 
   public CaptureSettings withFeatures(boolean rtt, boolean drops) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, rtt, drops, announceNewFlows, flowCacheSlots);
+        tableCapacity, earlyDrainFill, interfacePollInterval, rtt, drops, announceNewFlows, flowCacheSlots, tcxPosition);
   }
 
   public CaptureSettings withTableCapacity(int capacity) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        capacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots);
+        capacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
   }
 
   public CaptureSettings withFlowCacheSlots(int slots) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, slots);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, slots, tcxPosition);
+  }
+
+  public CaptureSettings withTcxPosition(TcxPosition position) {
+    return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, position);
   }
 }

@@ -2,6 +2,7 @@ package dev.flowtel.collector.capture;
 
 import dev.flowtel.collector.bpf.BpfException;
 import dev.flowtel.collector.bpf.Errno;
+import dev.flowtel.collector.bpf.HookChain;
 import dev.flowtel.collector.bpf.NetworkNamespace;
 import dev.flowtel.collector.bpf.TcHook;
 import java.io.IOException;
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>All of it runs on one platform thread that first enters the configured namespace: netlink
  * calls and interface indexes are per namespace and per thread. Interfaces are listed from
  * {@code /proc/thread-self/net/dev}, which (unlike /sys/class/net) follows that thread's namespace.
+ *
+ * <p>It shares the hooks with the CNI's own programs. After attaching and at every poll it looks at
+ * what runs on each hook before ours (TCX programs, legacy filters): anything there may end
+ * processing with a verdict and hide packets from us, so the first time a hook is in that state it
+ * says so at WARN, and {@link #shadowedHooks} counts such hooks. When our program has vanished
+ * from a hook (someone removed the filter or the clsact qdisc), it attaches again.
  */
 public final class InterfaceAttacher implements AutoCloseable {
 
@@ -49,6 +56,9 @@ public final class InterfaceAttacher implements AutoCloseable {
     }
   });
   private final AtomicLong attachFailures = new AtomicLong();
+  /** Per interface and hook, what ran before ours when we last looked (absent: nothing). */
+  private final Map<String, Map<TcHook.Point, List<String>>> shadowed = new HashMap<>();
+  private volatile Map<TcHook.Point, Integer> shadowedCounts = Map.of();
   private volatile boolean tcxUnavailable;
   private volatile List<String> attachedNames = List.of();
 
@@ -97,6 +107,14 @@ public final class InterfaceAttacher implements AutoCloseable {
     return name != null ? name : recentlyGone.get(ifindex);
   }
 
+  /**
+   * Attached interfaces whose {@code point} hook runs something before our program that may end
+   * processing there (each logged at WARN when first seen).
+   */
+  public int shadowedHooks(TcHook.Point point) {
+    return shadowedCounts.getOrDefault(point, 0);
+  }
+
   /** Interfaces that could not be attached (each failure logged with its reason). */
   public long attachFailures() {
     return attachFailures.get();
@@ -116,7 +134,7 @@ public final class InterfaceAttacher implements AutoCloseable {
     for (var it = attached.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
       Integer index = present.get(entry.getKey());
-      if (index == null || index != entry.getValue().ifindex()) {
+      if (index == null || index != entry.getValue().ifindex() || !stillAttached(entry.getKey(), entry.getValue(), false)) {
         detach(entry.getKey(), entry.getValue());
         it.remove();
         detached = true;
@@ -127,9 +145,11 @@ public final class InterfaceAttacher implements AutoCloseable {
       CaptureProgram.InterfaceRole role = roleOf(name);
       if (role != null && !attached.containsKey(name)) {
         try {
-          attached.put(name, attach(name, index, role));
+          Attached a = attach(name, index, role);
+          attached.put(name, a);
           names.put(index, name);
-          LOG.info("attached flow capture to {} (ifindex {}, {})", name, index, role);
+          LOG.info("attached flow capture to {} (ifindex {}, {}, {})", name, index, role, a.ingress().mode());
+          stillAttached(name, a, true);
         } catch (BpfException e) {
           attachFailures.incrementAndGet();
           LOG.warn("cannot attach flow capture to {}: {}", name, e.getMessage());
@@ -137,9 +157,70 @@ public final class InterfaceAttacher implements AutoCloseable {
       }
     });
     attachedNames = List.copyOf(attached.keySet());
+    countShadowed();
     if (detached || attached.size() != kept) {
       interfacesChanged.run();
     }
+  }
+
+  /**
+   * Looks at what runs on both hooks of {@code name}: warns the first time something runs before
+   * ours, says when that is over, and returns false when our program is gone from a hook (to be
+   * attached again). An interface that cannot be asked (it is going away) counts as attached.
+   */
+  private boolean stillAttached(String name, Attached a, boolean justAttached) {
+    boolean present = true;
+    for (TcHook.Point point : TcHook.Point.values()) {
+      TcHook.Attachment attachment = point == TcHook.Point.INGRESS ? a.ingress() : a.egress();
+      HookChain chain;
+      try {
+        chain = attachment.chain();
+      } catch (BpfException e) {
+        LOG.debug("cannot list the programs on {} {}: {}", name, point, e.getMessage());
+        continue;
+      }
+      if (!chain.oursPresent()) {
+        if (NetworkNamespace.interfaceIndex(name) != a.ifindex()) {
+          return true; // going away: a filter dump of a vanished interface is empty; the next poll detaches
+        }
+        LOG.warn("our {} program is gone from {} {} (something removed it; on this hook now: {}); attaching again", attachment.mode(),
+            name, point, chain.describe());
+        present = false;
+        continue;
+      }
+      List<String> ahead = chain.ahead();
+      Map<TcHook.Point, List<String>> hooks = shadowed.computeIfAbsent(name, n -> new java.util.EnumMap<>(TcHook.Point.class));
+      List<String> before = hooks.get(point);
+      if (!ahead.isEmpty() && before == null) {
+        LOG.warn("{} {}: {} run(s) before our flow capture and may end processing with a verdict, hiding packets from us: {}"
+            + " (whole {} chain: {}){}", name, point, ahead.size(), ahead, attachment.mode(), chain.describe(), advice(attachment.mode()));
+        hooks.put(point, ahead);
+      } else if (ahead.isEmpty() && before != null) {
+        LOG.info("{} {}: nothing runs before our flow capture any more ({} chain: {})", name, point, attachment.mode(), chain.describe());
+        hooks.remove(point);
+      } else if (!ahead.isEmpty()) {
+        hooks.put(point, ahead);
+      } else if (justAttached && chain.members().size() > 1) {
+        LOG.info("{} {}: our flow capture runs first ({} chain: {})", name, point, attachment.mode(), chain.describe());
+      }
+    }
+    return present;
+  }
+
+  private String advice(TcHook.Mode mode) {
+    if (mode == TcHook.Mode.CLSACT) {
+      return "; with TCX (kernel 6.6+, attach mode AUTO or TCX) our programs run before every legacy filter";
+    }
+    return settings.tcxPosition() == CaptureSettings.TcxPosition.TAIL ? "; the TCX position HEAD puts ours first" : "";
+  }
+
+  private void countShadowed() {
+    shadowed.keySet().retainAll(attached.keySet());
+    Map<TcHook.Point, Integer> counts = new java.util.EnumMap<>(TcHook.Point.class);
+    for (TcHook.Point point : TcHook.Point.values()) {
+      counts.put(point, (int) shadowed.values().stream().filter(hooks -> hooks.containsKey(point)).count());
+    }
+    shadowedCounts = Map.copyOf(counts);
   }
 
   private CaptureProgram.InterfaceRole roleOf(String name) {
@@ -170,7 +251,7 @@ public final class InterfaceAttacher implements AutoCloseable {
       return TcHook.attachClsact(programFd, ifindex, name, point);
     }
     try {
-      return TcHook.attachTcx(programFd, ifindex, name, point);
+      return TcHook.attachTcx(programFd, ifindex, name, point, settings.tcxPosition() == CaptureSettings.TcxPosition.HEAD);
     } catch (BpfException e) {
       boolean noTcx = e.errno() == Errno.EINVAL || e.errno() == Errno.EOPNOTSUPP || e.errno() == 524 /* ENOTSUPP */;
       if (mode == CaptureSettings.AttachMode.AUTO && noTcx) {
@@ -265,6 +346,7 @@ public final class InterfaceAttacher implements AutoCloseable {
         });
         attached.clear();
         attachedNames = List.of();
+        countShadowed();
         if (!failures.isEmpty()) {
           LOG.warn("could not detach cleanly from {}", failures);
         }

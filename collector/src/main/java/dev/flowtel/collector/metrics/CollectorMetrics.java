@@ -29,6 +29,9 @@ public final class CollectorMetrics {
   public static final String LOST_REJECTED = "rejected-by-broker";
   public static final String LOST_SPOOL_WRITE = "spool-write-failed";
   public static final String LOST_PUBLISHER_FAILED = "publisher-failed";
+  /** Label values of flowtel_collector_hooks_shadowed. */
+  public static final String HOOK_INGRESS = "ingress";
+  public static final String HOOK_EGRESS = "egress";
 
   public CollectorMetrics() {
     flows = Counter.builder().name("flowtel_collector_flows")
@@ -46,6 +49,13 @@ public final class CollectorMetrics {
     CounterWithCallback.builder().name("flowtel_collector_cache_packets")
         .help("Packets the kernel's per-CPU flow cache counted instead of the flow table, as of the last drain (ebpf source)")
         .callback(cb -> cb.call(readCapture(CaptureReadings::cachePackets))).register(registry);
+    GaugeWithCallback.builder().name("flowtel_collector_hooks_shadowed")
+        .help("Attached interfaces whose TC hook runs another program or filter before ours (e.g. the CNI's), which may end"
+            + " processing with a verdict and hide packets from the capture; the log names them (ebpf source)")
+        .labelNames("hook").callback(cb -> {
+          cb.call(readCapture(r -> r.shadowedHooks(HOOK_INGRESS)), HOOK_INGRESS);
+          cb.call(readCapture(r -> r.shadowedHooks(HOOK_EGRESS)), HOOK_EGRESS);
+        }).register(registry);
     published = Counter.builder().name("flowtel_collector_records_published")
         .help("Records the broker acknowledged (acks=all), directly or from the spool").register(registry);
     spooled = Counter.builder().name("flowtel_collector_records_spooled")
@@ -120,6 +130,14 @@ public final class CollectorMetrics {
 
     /** Packets the per-CPU flow cache counted so far (collected at drains). */
     long cachePackets();
+
+    /**
+     * Attached interfaces whose {@code hook} ({@link #HOOK_INGRESS} or {@link #HOOK_EGRESS}) runs
+     * something before our program; 0 from a capture that does not look.
+     */
+    default long shadowedHooks(String hook) {
+      return 0;
+    }
   }
 
   /** Reports the capture's figures from now on. */

@@ -15,6 +15,7 @@ import dev.flowtel.streams.input.ToRepartition;
 import dev.flowtel.streams.time.MarkerPartitioner;
 import dev.flowtel.streams.traffic.FailedAttemptWindowProcessor;
 import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.store.BeforeCommit;
 import dev.flowtel.streams.traffic.TrafficSettings;
 import dev.flowtel.streams.traffic.TrafficWindowProcessor;
 import java.util.ArrayList;
@@ -85,10 +86,11 @@ public final class FlowtelTopology {
       long[] sizes = traffic.sizes();
       List<String> stores = new ArrayList<>();
       for (long size : sizes) {
-        stores.add(store(builder, TrafficWindowProcessor.openStore(size), settings));
+        stores.add(uncachedStore(builder, TrafficWindowProcessor.openStore(size), settings));
         stores.add(store(builder, TrafficWindowProcessor.firedStore(size), settings));
       }
       stores.add(store(builder, TrafficWindowProcessor.LATEST_STORE, settings));
+      stores.add(beforeCommit(builder, TrafficWindowProcessor.beforeCommitStore()));
       trafficWindows = decoded.process(() -> new TrafficWindowProcessor(sizes, traffic, metrics), Named.as("traffic-windows"),
           stores.toArray(String[]::new));
       outputs.add(trafficWindows);
@@ -147,9 +149,10 @@ public final class FlowtelTopology {
     long[] sizes = traffic.sizes();
     List<String> stores = new ArrayList<>();
     for (long size : sizes) {
-      stores.add(store(builder, FailedAttemptWindowProcessor.openStore(size), settings));
+      stores.add(uncachedStore(builder, FailedAttemptWindowProcessor.openStore(size), settings));
       stores.add(store(builder, FailedAttemptWindowProcessor.firedStore(size), settings));
     }
+    stores.add(beforeCommit(builder, FailedAttemptWindowProcessor.beforeCommitStore()));
     String name = FailedAttemptWindowProcessor.REPARTITION;
     return trafficWindows
         .<String, byte[]>flatMap((key, value) -> value instanceof ToRepartition r
@@ -165,6 +168,21 @@ public final class FlowtelTopology {
     StoreBuilder<KeyValueStore<Bytes, byte[]>> store = Stores.keyValueStoreBuilder(supplier(name, settings), Serdes.Bytes(),
         Serdes.ByteArray());
     builder.addStateStore(settings.caching() ? store.withCachingEnabled() : store.withCachingDisabled());
+    return name;
+  }
+
+  /**
+   * The open traffic windows' stores: the processor pre-combines them on the heap and writes them
+   * before each commit, so a record cache would only delay those writes past the commit.
+   */
+  private static String uncachedStore(StreamsBuilder builder, String name, Settings settings) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(supplier(name, settings), Serdes.Bytes(), Serdes.ByteArray())
+        .withCachingDisabled());
+    return name;
+  }
+
+  private static String beforeCommit(StreamsBuilder builder, String name) {
+    builder.addStateStore(BeforeCommit.builder(name));
     return name;
   }
 

@@ -2,6 +2,7 @@ package dev.flowtel.streams.traffic;
 
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.store.BeforeCommit;
 import dev.flowtel.streams.time.UpstreamWatermarks;
 import dev.flowtel.streams.time.WatermarkMarker;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -41,9 +42,15 @@ public final class FailedAttemptWindowProcessor implements Processor<String, byt
     return TrafficWindowState.firedStore(STORE_PREFIX, size);
   }
 
+  /** The {@link BeforeCommit} store through which the task's commits write the windows held on the heap. */
+  public static String beforeCommitStore() {
+    return TrafficWindowState.beforeCommitStore(STORE_PREFIX);
+  }
+
   @Override
   public void init(ProcessorContext<byte[], Routed> context) {
     windows = new TrafficWindowState(context, sizes, settings, metrics, STORE_PREFIX, null);
+    context.<BeforeCommit>getStateStore(beforeCommitStore()).runBeforeCommit(windows::flush);
   }
 
   @Override

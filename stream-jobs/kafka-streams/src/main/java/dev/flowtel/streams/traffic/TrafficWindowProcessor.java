@@ -8,6 +8,7 @@ import dev.flowtel.streams.input.DecodedFlow;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.input.ToRepartition;
 import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.store.BeforeCommit;
 import dev.flowtel.streams.time.PartitionClock;
 import dev.flowtel.streams.time.WatermarkMarker;
 import dev.flowtel.wire.DeadLetterHeaders;
@@ -61,10 +62,16 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
     return TrafficWindowState.firedStore(STORE_PREFIX, size);
   }
 
+  /** The {@link BeforeCommit} store through which the task's commits write the windows held on the heap. */
+  public static String beforeCommitStore() {
+    return TrafficWindowState.beforeCommitStore(STORE_PREFIX);
+  }
+
   @Override
   public void init(ProcessorContext<byte[], Routed> context) {
     this.context = context;
     this.windows = new TrafficWindowState(context, sizes, settings, metrics, STORE_PREFIX, LATEST_STORE);
+    context.<BeforeCommit>getStateStore(beforeCommitStore()).runBeforeCommit(windows::flush);
     this.partition = context.taskId().partition();
     this.started = context.currentSystemTimeMs();
     context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {

@@ -7,7 +7,6 @@ import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.streams.input.Outbound;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.metrics.AppMetrics;
-import dev.flowtel.streams.store.LiveStates;
 import dev.flowtel.streams.store.TimeOrderedKeys;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -42,10 +41,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * windows keyed by their last timestamp, and emitted windows within the allowed lateness keyed by
  * their cleanup time, so both are found by a scan from the start. The base windows' latest records
  * can also be kept in a store for queries, for {@code --query-retention}.
+ *
+ * <p>Open windows are pre-combined on the heap ({@link OpenWindows}) and written to their stores only
+ * by {@link #flush()}, which the processor has run before every commit of its task; a window that
+ * closes is emitted from the heap. The open stores therefore have no record cache (see
+ * {@link dev.flowtel.streams.store.BeforeCommit}).
  */
 final class TrafficWindowState {
 
-  static final int OPEN_WINDOWS_KEPT_LIVE = 4_096;
+  /**
+   * Open windows kept as objects on the heap, per size and task (see {@link OpenWindows}); beyond it,
+   * the least recently used are written to the store and read back when needed.
+   */
+  static final int OPEN_WINDOWS_ON_HEAP = 8_192;
 
   private final long[] sizes;
   private final long allowedLateness;
@@ -55,16 +63,10 @@ final class TrafficWindowState {
   private final WireCodec<ServiceTraffic> codec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
   private final ProcessorContext<byte[], Routed> context;
-  private final KeyValueStore<Bytes, byte[]>[] open;
+  private final OpenWindows[] open;
   private final KeyValueStore<Bytes, byte[]>[] fired;
   private final KeyValueStore<Bytes, byte[]> latest;
   private final List<Set<Bytes>> pending = new ArrayList<>();
-  /**
-   * Open windows' accumulators as objects, per size, so adding a flow does not decode its window's
-   * accumulator (whose connections set grows with the window); the app ran 1.45x faster on
-   * {@code bench traffic} with it. Bounded per size; a window not kept is decoded from the store as before.
-   */
-  private final List<LiveStates<Bytes, TrafficAccumulator>> live = new ArrayList<>();
 
   /**
    * @param storePrefix the stores are {@code <prefix>-open-<size>} and {@code <prefix>-fired-<size>}
@@ -79,10 +81,10 @@ final class TrafficWindowState {
     this.queryRetention = latestStore == null ? 0 : settings.queryRetention().toMillis();
     this.trafficTopic = settings.trafficTopic();
     this.metrics = metrics;
-    open = new KeyValueStore[sizes.length];
+    open = new OpenWindows[sizes.length];
     fired = new KeyValueStore[sizes.length];
     for (int i = 0; i < sizes.length; i++) {
-      open[i] = context.getStateStore(openStore(storePrefix, sizes[i]));
+      open[i] = new OpenWindows(context.getStateStore(openStore(storePrefix, sizes[i])), OPEN_WINDOWS_ON_HEAP);
       fired[i] = context.getStateStore(firedStore(storePrefix, sizes[i]));
       // Late updates not yet emitted when the task last stopped.
       Set<Bytes> due = new LinkedHashSet<>();
@@ -95,7 +97,6 @@ final class TrafficWindowState {
         }
       }
       pending.add(due);
-      live.add(new LiveStates<>(OPEN_WINDOWS_KEPT_LIVE));
     }
     latest = latestStore == null ? null : context.getStateStore(latestStore);
   }
@@ -108,6 +109,18 @@ final class TrafficWindowState {
     return prefix + "-fired-" + size;
   }
 
+  /** The store whose task commits write the windows' flows not yet in their stores ({@link #flush}). */
+  static String beforeCommitStore(String prefix) {
+    return prefix + "-before-commit";
+  }
+
+  /** Writes the open windows' flows not yet in their stores: before every commit of the task. */
+  void flush() {
+    for (OpenWindows windows : open) {
+      windows.flush();
+    }
+  }
+
   /** Adds a flow that is not too late (the caller checked) to its window of every size. */
   void add(ClassifiedFlow flow, long watermark) {
     for (int i = 0; i < sizes.length; i++) {
@@ -118,16 +131,7 @@ final class TrafficWindowState {
   private void add(int i, ClassifiedFlow flow, long watermark) {
     long maxTs = TrafficWindows.maxTimestamp(flow.eventTimeMillis(), sizes[i]);
     if (maxTs > watermark) {
-      Bytes key = TimeOrderedKeys.of(maxTs, flow.edgeKey());
-      byte[] stored = open[i].get(key);
-      TrafficAccumulator acc = live.get(i).take(key, stored);
-      if (acc == null) {
-        acc = stored == null ? new TrafficAccumulator() : read(stored, 0);
-      }
-      acc.add(flow);
-      byte[] bytes = write(acc, -1);
-      open[i].put(key, bytes);
-      live.get(i).written(key, bytes, acc);
+      open[i].add(maxTs, flow);
       return;
     }
     long cleanup = maxTs + allowedLateness;
@@ -139,7 +143,7 @@ final class TrafficWindowState {
     int revision = stored == null ? 0 : ByteBuffer.wrap(stored).getInt();
     TrafficAccumulator acc = stored == null ? new TrafficAccumulator() : read(stored, 5);
     acc.add(flow);
-    fired[i].put(key, write(acc, revision));
+    fired[i].put(key, writeFired(acc, revision, true));
     pending.get(i).add(key);
   }
 
@@ -160,24 +164,13 @@ final class TrafficWindowState {
       }
       pending.get(i).clear();
 
-      List<Bytes> closed = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it = open[i].range(TimeOrderedKeys.first(), TimeOrderedKeys.after(watermark))) {
-        while (it.hasNext()) {
-          KeyValue<Bytes, byte[]> e = it.next();
-          long maxTs = TimeOrderedKeys.time(e.key);
-          if (maxTs > watermark) {
-            break;
-          }
-          closed.add(e.key);
-          TrafficAccumulator kept = live.get(i).take(e.key, e.value);
-          TrafficAccumulator acc = kept != null ? kept : read(e.value, 0);
-          emit(acc, maxTs + 1 - size, maxTs + 1, 0, i == 0);
-          if (maxTs + allowedLateness > watermark) {
-            fired[i].put(TimeOrderedKeys.of(maxTs + allowedLateness, TimeOrderedKeys.key(e.key)), writeFired(acc, 1, false));
-          }
+      int index = i;
+      open[i].close(watermark, (key, maxTs, acc) -> {
+        emit(acc, maxTs + 1 - size, maxTs + 1, 0, index == 0);
+        if (maxTs + allowedLateness > watermark) {
+          fired[index].put(TimeOrderedKeys.of(maxTs + allowedLateness, TimeOrderedKeys.key(key)), writeFired(acc, 1, false));
         }
-      }
-      closed.forEach(open[i]::delete);
+      });
 
       deleteUpTo(fired[i], watermark);
     }
@@ -214,21 +207,7 @@ final class TrafficWindowState {
     }
   }
 
-  /** Open windows hold the accumulator alone; emitted ones a revision counter and a pending flag first. */
-  private byte[] write(TrafficAccumulator acc, int revision) {
-    return revision < 0 ? writeOpen(acc) : writeFired(acc, revision, true);
-  }
-
-  private byte[] writeOpen(TrafficAccumulator acc) {
-    buffer.reset();
-    try {
-      acc.writeTo(new DataOutputStream(buffer));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return buffer.toByteArray();
-  }
-
+  /** Open windows hold the accumulator alone ({@link OpenWindows}); emitted ones a revision counter and a pending flag first. */
   private byte[] writeFired(TrafficAccumulator acc, int revision, boolean pendingUpdate) {
     buffer.reset();
     try {
@@ -242,7 +221,7 @@ final class TrafficWindowState {
     return buffer.toByteArray();
   }
 
-  private static TrafficAccumulator read(byte[] stored, int offset) {
+  static TrafficAccumulator read(byte[] stored, int offset) {
     try {
       return TrafficAccumulator.readFrom(new DataInputStream(new ByteArrayInputStream(stored, offset, stored.length - offset)));
     } catch (IOException e) {

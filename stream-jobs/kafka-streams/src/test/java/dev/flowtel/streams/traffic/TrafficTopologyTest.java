@@ -10,6 +10,7 @@ import static dev.flowtel.streams.ScriptedFlows.INTERNET;
 import static dev.flowtel.streams.ScriptedFlows.INTERNET_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.core.traffic.TrafficAccumulator;
 import dev.flowtel.core.traffic.TrafficWindows;
 import dev.flowtel.core.latency.LatencyHistogram;
 import dev.flowtel.schema.Endpoint;
@@ -17,9 +18,17 @@ import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.streams.Driver;
 import dev.flowtel.streams.ScriptedFlows;
 import dev.flowtel.wire.DeadLetterHeaders;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +118,49 @@ class TrafficTopologyTest {
               ScriptedFlows.CHECKOUT_EDGE + " @60s+60s r0: bytes 800/1600 packets 1/1 flows 1 opened 1 closed 0 resets 0 pods 1 rtt p50 900 p99 900");
       assertThat(traffic).filteredOn(t -> t.getWindowEnd().toEpochMilli() - t.getWindowStart().toEpochMilli() == 10_000)
           .hasSize(3);
+    }
+  }
+
+  /**
+   * Given calls on one edge within one window, then after every record (the test driver commits after
+   * each) the window in its open store holds every flow so far, not only the window on the heap: what
+   * a task commits must include the flows its committed offsets cover.
+   */
+  @Test
+  void everyCommitLeavesTheOpenWindowsFlowsInTheirStore() throws Exception {
+    ScriptedFlows script = new ScriptedFlows();
+    for (int i = 0; i < 25; i++) {
+      script.exchange(FRONTEND_1, FRONTEND_1_IP, 41000 + i, CHECKOUT_0, CHECKOUT_0_IP, 8080, 1.0 + i * 0.1, 100, 1_000,
+          SYN_ACK, SYN_ACK, null);
+    }
+    try (Driver app = new Driver("--window", "10s", "--rollup", "0", "--no-detection")) {
+      KeyValueStore<Bytes, byte[]> open = app.driver().getKeyValueStore(TrafficWindowProcessor.openStore(10_000));
+      List<byte[]> arrivals = script.arrivals();
+      for (int n = 0; n < arrivals.size(); n++) {
+        app.flow(null, arrivals.get(n));
+        if (n % 4 == 3) { // an exchange's four observations in
+          int exchanges = n / 4 + 1;
+          List<ServiceTraffic> stored = new ArrayList<>();
+          try (KeyValueIterator<Bytes, byte[]> it = open.all()) {
+            it.forEachRemaining(e -> stored.add(accumulator(e.value).toServiceTraffic(0, 10_000, 0)));
+          }
+          assertThat(stored).as("the open store after %d exchanges", exchanges).singleElement().satisfies(t -> {
+            assertThat(t.getFlows()).isEqualTo(exchanges);
+            assertThat(t.getBytesToDestination()).isEqualTo(100L * exchanges);
+            assertThat(t.getBytesToSource()).isEqualTo(1_000L * exchanges);
+          });
+        }
+      }
+      app.finish();
+      assertThat(app.traffic()).extracting(ServiceTraffic::getFlows).containsExactly(25L);
+    }
+  }
+
+  private static TrafficAccumulator accumulator(byte[] stored) {
+    try {
+      return TrafficAccumulator.readFrom(new DataInputStream(new ByteArrayInputStream(stored)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

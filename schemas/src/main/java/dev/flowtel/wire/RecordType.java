@@ -1,6 +1,7 @@
 package dev.flowtel.wire;
 
 import dev.flowtel.schema.ClusterState;
+import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
@@ -23,6 +24,9 @@ public record RecordType<T extends SpecificRecordBase>(String name, Class<T> jav
   public static final RecordType<StagedPolicyVerdict> STAGED_POLICY_VERDICT =
       new RecordType<>("StagedPolicyVerdict", StagedPolicyVerdict.class, StagedPolicyVerdict.getClassSchema());
 
+  public static final RecordType<DnsTransaction> DNS_TRANSACTION =
+      new RecordType<>("DnsTransaction", DnsTransaction.class, DnsTransaction.getClassSchema());
+
   /** The type of that name; for code that must ship a type across JVMs by name (Flink functions). */
   @SuppressWarnings("unchecked")
   public static <T extends SpecificRecordBase> RecordType<T> named(String name) {
@@ -31,6 +35,6 @@ public record RecordType<T extends SpecificRecordBase>(String name, Class<T> jav
   }
 
   public static List<RecordType<?>> all() {
-    return List.of(FLOW_EVENT, CLUSTER_STATE, SERVICE_TRAFFIC, POLICY_ANOMALY, STAGED_POLICY_VERDICT);
+    return List.of(FLOW_EVENT, CLUSTER_STATE, SERVICE_TRAFFIC, POLICY_ANOMALY, STAGED_POLICY_VERDICT, DNS_TRANSACTION);
   }
 }

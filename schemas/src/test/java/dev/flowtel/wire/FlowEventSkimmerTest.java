@@ -126,6 +126,7 @@ class FlowEventSkimmerTest {
   private static List<FlowEvent> shapes() {
     FlowEvent sample = SampleRecords.flow(40_001);
     Endpoint external = Endpoint.newBuilder().setKind(EndpointKind.EXTERNAL).setNetworkClass(NetworkClass.PUBLIC).build();
+    Endpoint named = Endpoint.newBuilder(external).setDomain("api.example.com").build();
     Endpoint hostNetwork = Endpoint.newBuilder().setKind(EndpointKind.POD).setNamespace("kube-system")
         .setPod("kube-proxy-x1").setWorkloadKind("DaemonSet").setWorkloadName("kube-proxy").setNode("node-b")
         .setHostNetwork(true).setServices(List.of("b", "a", "c")).setLabels(Map.of("k", "v", "k2", "v2"))
@@ -140,6 +141,8 @@ class FlowEventSkimmerTest {
         FlowEvent.newBuilder(sample).setIpVersion(6).setSrcAddr(ByteBuffer.wrap(new byte[16]))
             .setDstAddr(ByteBuffer.wrap(new byte[] {(byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}))
             .setDirection(Direction.UNKNOWN).setSource(hostNetwork).setFlowStart(Instant.parse("1969-12-31T23:59:59.5Z"))
-            .setFlowEnd(Instant.parse("2026-11-27T04:00:00.123456789Z")).setSamplingRate(100).build());
+            .setFlowEnd(Instant.parse("2026-11-27T04:00:00.123456789Z")).setSamplingRate(100).build(),
+        FlowEvent.newBuilder(sample).setDestination(named).build(),
+        FlowEvent.newBuilder(sample).setDestination(Endpoint.newBuilder(named).setDomain("cdn.example.net").build()).build());
   }
 }

@@ -182,7 +182,7 @@ public final class EnrichmentCache {
   private static Endpoint podEndpoint(PodRecord pod, OwnerRef workload, List<String> services) {
     return new Endpoint(pod.hostNetwork() ? EndpointKind.HOST : EndpointKind.POD, pod.namespace(), pod.name(),
         workload.kind(), workload.name(), services, pod.labels(), pod.node(), pod.hostNetwork(),
-        pod.hostNetwork() ? NetworkClass.NODE : NetworkClass.POD);
+        pod.hostNetwork() ? NetworkClass.NODE : NetworkClass.POD, null);
   }
 
   /**

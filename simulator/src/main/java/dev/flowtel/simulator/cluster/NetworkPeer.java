@@ -58,7 +58,7 @@ public final class NetworkPeer {
     Workload w = pod.workload();
     Map<String, String> labels = w.labels();
     return new Endpoint(EndpointKind.POD, w.namespace(), pod.name(), w.kind().kubernetesName(), w.name(), services,
-        labels, pod.node().name(), false, NetworkClass.POD);
+        labels, pod.node().name(), false, NetworkClass.POD, null);
   }
 
   public int address() {

@@ -13,6 +13,7 @@ import dev.flowtel.simulator.LabeledFlow;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.SchemaCatalog;
 import dev.flowtel.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -74,12 +75,13 @@ class FlowPublisherTest {
       publisher.clusterState("Namespace/gone", null);
     }
     WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
+    int current = SchemaCatalog.published().versions(RecordType.FLOW_EVENT.name()).size();
     List<ProducerRecord<byte[], byte[]>> history = producer.history();
     assertThat(history).hasSize(51);
     for (int i = 0; i < 50; i++) {
       assertThat(history.get(i).topic()).isEqualTo("flows");
       assertThat(new String(history.get(i).key(), StandardCharsets.UTF_8)).isEqualTo(flows.get(i).edgeKey());
-      assertThat(codec.decode(history.get(i).value())).isEqualTo(new DecodeResult.Decoded<>(flows.get(i).flow(), 1));
+      assertThat(codec.decode(history.get(i).value())).isEqualTo(new DecodeResult.Decoded<>(flows.get(i).flow(), current));
     }
     assertThat(history.get(50).topic()).isEqualTo("state");
     assertThat(history.get(50).value()).as("tombstone").isNull();

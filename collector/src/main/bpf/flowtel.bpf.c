@@ -46,6 +46,10 @@ const volatile struct flowtel_config config = {
 	.announce_new_flows = 1,
 	.copy_headers = 0,
 	.cache_slots = FLOW_CACHE_SLOTS,
+	.enable_dns = 1,
+	.dns_port_count = 1,
+	.dns_ports = { 53 },
+	.dns_timeout_ns = 5000000000ULL,
 };
 
 struct flow_table {
@@ -599,6 +603,8 @@ static __always_inline void count_in_slot(struct flow_cache_slot *slot, const st
 	slot->tcp_flags |= c->tcp_flags;
 }
 
+#include "dns.h"
+
 static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 {
 	struct flow_key key __attribute__((aligned(8))) = {};
@@ -610,6 +616,8 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 direction)
 	}
 	key.ifindex = skb->ifindex;
 	key.direction = direction;
+	if (config.enable_dns && is_dns_port(&key))
+		dns_inspect(skb, &key, p.l2_len + p.hdr_len, p.l3_len - (p.hdr_len < p.l3_len ? p.hdr_len : p.l3_len));
 
 	/* The IP length, not skb->len: skb->len also holds the Ethernet header and any padding. */
 	struct packet_counts c = { .bytes = p.l3_len, .packets = 1, .gso = 0, .tcp_flags = p.tcp_flags };

@@ -28,7 +28,10 @@
 #define COUNTER_SEEN_ELSEWHERE 5 /* skipped because another hook on this node counts the packet */
 #define COUNTER_DROPS 6          /* kfree_skb drops recorded */
 #define COUNTER_SKIPPED_FLOWS 7  /* entries inserted only to mark a flow another hook counts */
-#define COUNTER_MAX 8
+#define COUNTER_DNS_MALFORMED 8  /* packets on a DNS port that are no DNS message we read (dns.h): skipped */
+#define COUNTER_DNS_RINGBUF_FULL 9 /* DNS events lost because dns_events was full */
+#define COUNTER_DNS_UNMATCHED 10 /* responses without a pending query: a second hook's sighting, or a late or unseen query */
+#define COUNTER_MAX 11
 
 /* 44 bytes, no implicit padding (the whole key is hashed). */
 struct flow_key {
@@ -95,7 +98,49 @@ struct rtt_key {
 	__u8 pad[3];
 };
 
-/* Feature switches, the only global in .rodata: the loader writes all 16 bytes before load. */
+#define DNS_MAX_PORTS 4
+#define DNS_MAX_MESSAGE 512 /* bytes of a DNS message copied into its event: a power of two */
+#define DNS_KIND_QUERY 1
+#define DNS_KIND_RESPONSE 2
+
+/* Key of dns_pending: a query's transport and ID, the client (querier) first. 40 bytes. */
+struct dns_key {
+	__u8 client_addr[16]; /* IPv4: first 4 bytes, rest zero */
+	__u8 server_addr[16];
+	__u16 client_port;    /* host byte order */
+	__u16 server_port;
+	__u16 id;             /* the DNS header's ID */
+	__u8 protocol;        /* 17 UDP, 6 TCP */
+	__u8 ip_version;
+};
+
+struct dns_pending {
+	__u64 query_ns;
+	__u32 ifindex;        /* where the query was first seen */
+	__u32 pad;
+};
+
+/*
+ * Ring-buffer record of dns_events (dns.h): DNS_EVENT_HEADER_LEN bytes, then `copied` bytes of the
+ * message (KernelDnsEvent mirrors it).
+ */
+#define DNS_EVENT_HEADER_LEN 72
+struct dns_event {
+	struct dns_key key;
+	__u64 query_ns;       /* bpf_ktime_get_ns when the query was first seen */
+	__u64 response_ns;    /* when the response was; 0 in a query event */
+	__u32 ifindex;        /* the query's interface */
+	__u16 message_len;    /* the message's length (UDP payload; TCP: its length prefix) */
+	__u16 copied;         /* bytes of it in message, at most DNS_MAX_MESSAGE */
+	__u8 kind;            /* DNS_KIND_* */
+	__u8 rcode;           /* response: RCODE */
+	__u16 qtype;
+	__u16 ancount;        /* response: ANCOUNT */
+	__u16 question_end;   /* offset in message just past the question */
+	__u8 message[DNS_MAX_MESSAGE];
+};
+
+/* Feature switches, the only global in .rodata: the loader writes all 32 bytes before load. */
 struct flowtel_config {
 	__u8 enable_rtt;
 	__u8 enable_drops;
@@ -103,7 +148,11 @@ struct flowtel_config {
 	__u8 copy_headers; /* tests only: read every header with bpf_skb_load_bytes, never in place */
 	__u32 cache_slots; /* slots per half of flow_cache, a power of two; 0: no cache */
 	__u32 capture_netns; /* inode of the network namespace the hooks are in (drops elsewhere get ifindex 0) */
-	__u32 pad;
+	__u8 enable_dns;
+	__u8 dns_port_count; /* used entries of dns_ports, 1 to DNS_MAX_PORTS */
+	__u16 pad;
+	__u16 dns_ports[DNS_MAX_PORTS];
+	__u64 dns_timeout_ns; /* a query older than this is not matched any more (user space reported it unanswered) */
 };
 
 #endif

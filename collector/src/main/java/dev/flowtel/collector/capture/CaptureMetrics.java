@@ -18,6 +18,11 @@ package dev.flowtel.collector.capture;
  * @param shadowedIngressHooks attached interfaces whose ingress hook runs another program or filter before ours, which may
  *                           end processing and hide packets from us ({@link InterfaceAttacher#shadowedHooks})
  * @param shadowedEgressHooks  the same for the egress hook
+ * @param dnsTransactions    DNS transactions handed to the registered consumer, answered or not
+ * @param dnsMalformedPackets packets on a DNS port that were no DNS message the kernel reads (skipped, dns.h)
+ * @param dnsRingBufferDrops DNS events lost because the kernel's dns_events ring buffer was full
+ * @param dnsUnmatchedResponses responses without a pending query: a second hook's sighting of one already matched,
+ *                           or a response to a query not seen or past the DNS timeout
  */
 public record CaptureMetrics(
     long exportedFlows,
@@ -33,7 +38,11 @@ public record CaptureMetrics(
     long sinkFailures,
     long cachePackets,
     long shadowedIngressHooks,
-    long shadowedEgressHooks) {
+    long shadowedEgressHooks,
+    long dnsTransactions,
+    long dnsMalformedPackets,
+    long dnsRingBufferDrops,
+    long dnsUnmatchedResponses) {
 
   /** The figures without the hook positions, which a capture that has not looked reports as 0. */
   public CaptureMetrics(long exportedFlows, long activeTableEntries, long cachedFlows, long drains, long earlyDrains,
@@ -41,5 +50,13 @@ public record CaptureMetrics(
       long cachePackets) {
     this(exportedFlows, activeTableEntries, cachedFlows, drains, earlyDrains, drainedEntries, tableFull, ringBufferDrops,
         newFlowsAnnounced, malformedPackets, sinkFailures, cachePackets, 0, 0);
+  }
+
+  /** The figures without DNS, which a capture without it reports as 0. */
+  public CaptureMetrics(long exportedFlows, long activeTableEntries, long cachedFlows, long drains, long earlyDrains,
+      long drainedEntries, long tableFull, long ringBufferDrops, long newFlowsAnnounced, long malformedPackets, long sinkFailures,
+      long cachePackets, long shadowedIngressHooks, long shadowedEgressHooks) {
+    this(exportedFlows, activeTableEntries, cachedFlows, drains, earlyDrains, drainedEntries, tableFull, ringBufferDrops,
+        newFlowsAnnounced, malformedPackets, sinkFailures, cachePackets, shadowedIngressHooks, shadowedEgressHooks, 0, 0, 0, 0);
   }
 }

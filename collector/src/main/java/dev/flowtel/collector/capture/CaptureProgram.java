@@ -32,7 +32,13 @@ public final class CaptureProgram implements AutoCloseable {
 
   /** Indexes of the per-CPU counters (flowtel.h COUNTER_*). */
   public enum Counter {
-    NEW_FLOWS, TABLE_FULL, RINGBUF_FULL, MALFORMED, NON_IP, SEEN_ELSEWHERE, DROPS, SKIPPED_FLOWS
+    NEW_FLOWS, TABLE_FULL, RINGBUF_FULL, MALFORMED, NON_IP, SEEN_ELSEWHERE, DROPS, SKIPPED_FLOWS,
+    /** Packets on a DNS port that are no DNS message the kernel reads (dns.h): skipped. */
+    DNS_MALFORMED,
+    /** DNS events lost because the dns_events ring buffer was full. */
+    DNS_RINGBUF_FULL,
+    /** DNS responses without a pending query: seen at a second hook, or their query was not seen or timed out. */
+    DNS_UNMATCHED
   }
 
   /** flowtel.h IF_ROLE_SLOTS: entries of the if_role_slots array. */
@@ -45,6 +51,7 @@ public final class CaptureProgram implements AutoCloseable {
   private final BpfMap ifRoleSlots;
   private final BpfMap ifRoles;
   private final BpfMap newFlows;
+  private final BpfMap dnsEvents;
   private final BpfMap tcpRtt;
   private final BpfMap podAddrs;
   private final BpfMap flowCache;
@@ -68,6 +75,7 @@ public final class CaptureProgram implements AutoCloseable {
     this.ifRoleSlots = object.map("if_role_slots", 4, 4);
     this.ifRoles = object.map("if_roles", 4, 4);
     this.newFlows = object.map("new_flows", 0, 0);
+    this.dnsEvents = object.map("dns_events", 0, 0);
     this.tcpRtt = object.map("tcp_rtt", 40, 4);
     this.podAddrs = object.map("pod_addrs", 20, 4);
     this.flowCache = object.map("flow_cache", 4, KernelFlow.CACHE_SLOT_SIZE);
@@ -116,14 +124,24 @@ public final class CaptureProgram implements AutoCloseable {
   public static CaptureProgram load(CaptureSettings settings, boolean copyHeaders) {
     BpfObject object = BpfObject.open(objectBytes(), "flowtel.bpf.o");
     try {
-      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, copy_headers, cache_slots,
-      // capture_netns, pad (u32 each)
+      // struct flowtel_config: enable_rtt, enable_drops, announce_new_flows, copy_headers (u8 each), cache_slots,
+      // capture_netns (u32), enable_dns, dns_port_count (u8), pad (u16), dns_ports (4 x u16), dns_timeout_ns (u64)
       int slots = settings.flowCacheSlots();
-      ByteBuffer config = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+      ByteBuffer config = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
       config.put((byte) (settings.enableRtt() ? 1 : 0)).put((byte) (settings.enableDrops() ? 1 : 0))
           .put((byte) (settings.announceNewFlows() ? 1 : 0)).put((byte) (copyHeaders ? 1 : 0)).putInt(slots)
-          .putInt(namespaceInode(settings.namespace())).putInt(0);
+          .putInt(namespaceInode(settings.namespace()));
+      config.put((byte) (settings.dnsEnabled() ? 1 : 0)).put((byte) settings.dnsPorts().size()).putShort((short) 0);
+      for (int i = 0; i < CaptureSettings.MAX_DNS_PORTS; i++) {
+        config.putShort((short) (i < settings.dnsPorts().size() ? settings.dnsPorts().get(i) : 0));
+      }
+      config.putLong(settings.dnsTimeout().toNanos());
       object.setReadOnlyData(config.array());
+      if (!settings.dnsEnabled()) {
+        // Nothing writes them: the smallest sizes the kernel takes (a ring buffer is at least a page).
+        object.setMaxEntries("dns_events", 4096);
+        object.setMaxEntries("dns_pending", 1);
+      }
       object.setMaxEntries("flows_a", settings.tableCapacity());
       object.setMaxEntries("flows_b", settings.tableCapacity());
       object.setMaxEntries("flow_cache", Math.max(2, 2 * slots));
@@ -187,6 +205,11 @@ public final class CaptureProgram implements AutoCloseable {
 
   public BpfMap newFlowsRing() {
     return newFlows;
+  }
+
+  /** The ring buffer of DNS queries and responses (dns.h), read by {@link dev.flowtel.collector.dns.KernelDnsEvent}. */
+  public BpfMap dnsEventsRing() {
+    return dnsEvents;
   }
 
   public BpfMap rttTable() {

@@ -33,6 +33,12 @@ import java.util.regex.Pattern;
  *                            program there, so a CNI program that ends processing with a verdict
  *                            cannot hide packets from us; TAIL, after them (we then see only what
  *                            they let through, and the attacher warns about each one ahead of us)
+ * @param dnsEnabled          DNS transactions from the TC programs (dns.h; default on: the kernel then inspects only
+ *                            packets to or from a DNS port, so other traffic pays two port compares, and DNS names,
+ *                            codes and latencies are what operators ask the capture for first; see collector/README.md, "DNS")
+ * @param dnsPorts            UDP and TCP ports whose packets are read as DNS, 1 to {@link #MAX_DNS_PORTS} of them
+ *                            (default 53)
+ * @param dnsTimeout          a query without a response for this long is reported unanswered (default 5 s)
  */
 public record CaptureSettings(
     String nodeName,
@@ -50,12 +56,20 @@ public record CaptureSettings(
     boolean enableDrops,
     boolean announceNewFlows,
     int flowCacheSlots,
-    TcxPosition tcxPosition) {
+    TcxPosition tcxPosition,
+    boolean dnsEnabled,
+    List<Integer> dnsPorts,
+    Duration dnsTimeout) {
 
   /** 512 slots per half: 104 KiB per CPU, room for the flows one CPU carries in a drain interval. */
   public static final int DEFAULT_FLOW_CACHE_SLOTS = 512;
   /** The most slots per half the program accepts (flowtel.bpf.c indexes a per-CPU array with them). */
   public static final int MAX_FLOW_CACHE_SLOTS = 65536;
+
+  /** The most DNS ports the programs compare (flowtel.h DNS_MAX_PORTS). */
+  public static final int MAX_DNS_PORTS = 4;
+  public static final List<Integer> DEFAULT_DNS_PORTS = List.of(53);
+  public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(5);
 
   /** Host-side veth names of the common CNIs: plain veth, Calico, Cilium, AWS VPC CNI, Azure, GKE. */
   public static final Pattern DEFAULT_POD_INTERFACES = Pattern.compile("(veth|cali|lxc|eni|azv|gke)[0-9a-zA-Z_.@-]*");
@@ -78,6 +92,16 @@ public record CaptureSettings(
         earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, TcxPosition.HEAD);
   }
 
+  /** All settings but DNS, which is on, on port 53, with the default timeout. */
+  public CaptureSettings(String nodeName, Pattern podInterfaces, List<String> uplinks, Path namespace, AttachMode attachMode,
+      Duration activeTimeout, Duration idleTimeout, Duration drainInterval, int tableCapacity, double earlyDrainFill,
+      Duration interfacePollInterval, boolean enableRtt, boolean enableDrops, boolean announceNewFlows, int flowCacheSlots,
+      TcxPosition tcxPosition) {
+    this(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval, tableCapacity,
+        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition, true,
+        DEFAULT_DNS_PORTS, DEFAULT_DNS_TIMEOUT);
+  }
+
   public CaptureSettings {
     Objects.requireNonNull(nodeName, "nodeName");
     Objects.requireNonNull(podInterfaces, "podInterfaces");
@@ -98,6 +122,13 @@ public record CaptureSettings(
       throw new IllegalArgumentException("flow cache slots " + flowCacheSlots + " must be 0 (no cache) or a power of two up to "
           + MAX_FLOW_CACHE_SLOTS);
     }
+    dnsPorts = List.copyOf(dnsPorts);
+    if (dnsPorts.isEmpty() || dnsPorts.size() > MAX_DNS_PORTS || dnsPorts.stream().anyMatch(p -> p < 1 || p > 65535)) {
+      throw new IllegalArgumentException("DNS ports " + dnsPorts + ": give 1 to " + MAX_DNS_PORTS + " ports in 1-65535");
+    }
+    if (dnsTimeout.isNegative() || dnsTimeout.isZero()) {
+      throw new IllegalArgumentException("the DNS timeout must be positive: " + dnsTimeout);
+    }
     if (!(earlyDrainFill > 0 && earlyDrainFill <= 1)) {
       throw new IllegalArgumentException("early drain fill " + earlyDrainFill + " must be in (0, 1]");
     }
@@ -112,46 +143,53 @@ public record CaptureSettings(
   public static CaptureSettings defaults(String nodeName) {
     return new CaptureSettings(nodeName, DEFAULT_POD_INTERFACES, List.of(), null, AttachMode.AUTO, Duration.ofSeconds(5),
         Duration.ofSeconds(2), Duration.ofSeconds(1), 65536, 0.8, Duration.ofSeconds(1), false, false, true,
-        DEFAULT_FLOW_CACHE_SLOTS, TcxPosition.HEAD);
+        DEFAULT_FLOW_CACHE_SLOTS, TcxPosition.HEAD, true, DEFAULT_DNS_PORTS, DEFAULT_DNS_TIMEOUT);
   }
 
   public CaptureSettings withPodInterfaces(Pattern pattern) {
     return new CaptureSettings(nodeName, pattern, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition, dnsEnabled, dnsPorts, dnsTimeout);
   }
 
   public CaptureSettings withNamespace(Path netns) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, netns, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition, dnsEnabled, dnsPorts, dnsTimeout);
   }
 
   public CaptureSettings withAttachMode(AttachMode mode) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, mode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition, dnsEnabled, dnsPorts, dnsTimeout);
   }
 
   public CaptureSettings withTimeouts(Duration active, Duration idle, Duration drain) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, active, idle, drain, tableCapacity,
-        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
+        earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition, dnsEnabled, dnsPorts, dnsTimeout);
   }
 
   public CaptureSettings withFeatures(boolean rtt, boolean drops) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, rtt, drops, announceNewFlows, flowCacheSlots, tcxPosition);
+        tableCapacity, earlyDrainFill, interfacePollInterval, rtt, drops, announceNewFlows, flowCacheSlots, tcxPosition, dnsEnabled, dnsPorts, dnsTimeout);
   }
 
   public CaptureSettings withTableCapacity(int capacity) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        capacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition);
+        capacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition, dnsEnabled, dnsPorts, dnsTimeout);
   }
 
   public CaptureSettings withFlowCacheSlots(int slots) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, slots, tcxPosition);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, slots, tcxPosition, dnsEnabled, dnsPorts, dnsTimeout);
   }
 
   public CaptureSettings withTcxPosition(TcxPosition position) {
     return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, position);
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, position, dnsEnabled, dnsPorts, dnsTimeout);
+  }
+
+  /** DNS on or off, on these ports, with this timeout for unanswered queries. */
+  public CaptureSettings withDns(boolean enabled, List<Integer> ports, Duration timeout) {
+    return new CaptureSettings(nodeName, podInterfaces, uplinks, namespace, attachMode, activeTimeout, idleTimeout, drainInterval,
+        tableCapacity, earlyDrainFill, interfacePollInterval, enableRtt, enableDrops, announceNewFlows, flowCacheSlots, tcxPosition,
+        enabled, ports, timeout);
   }
 }

@@ -5,8 +5,11 @@ import dev.flowtel.collector.bpf.BpfSupport;
 import dev.flowtel.collector.bpf.KernelEnums;
 import dev.flowtel.collector.bpf.RingBuffer;
 import dev.flowtel.collector.bpf.Tracepoints;
+import dev.flowtel.collector.dns.DnsTransactionAssembler;
+import dev.flowtel.collector.dns.KernelDnsEvent;
 import dev.flowtel.core.source.FlowSink;
 import dev.flowtel.core.source.FlowSource;
+import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.FlowEvent;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -16,7 +19,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +48,37 @@ public final class EbpfFlowSource implements FlowSource {
   private FlowEvictor evictor;
   private FlowEventMapper mapper;
   private RingBuffer ring;
+  private RingBuffer dnsRing;
+  private DnsTransactionAssembler dnsAssembler;
+  private Thread dnsThread;
+  private final AtomicLong dnsTransactionsDelivered = new AtomicLong();
+  private final AtomicLong dnsConsumerFailures = new AtomicLong();
+  private long dnsEpochOffset;
   private final List<AutoCloseable> tracepoints = new ArrayList<>();
   private Thread evictorThread;
   private Thread ringThread;
   private volatile boolean running;
   private FlowSink sink;
   private Map<String, Long> rttSnapshot = Map.of();
+  private volatile Consumer<DnsTransaction> dnsTransactions = transaction -> { };
 
   public EbpfFlowSource(CaptureSettings settings) {
     this.settings = settings;
+  }
+
+  /**
+   * Registers who receives the DNS transactions the kernel saw (when {@link CaptureSettings#dnsEnabled()}): one
+   * {@link DnsTransaction} per query, once its response passed a hook, or with {@code responseCode}, {@code responseTime}
+   * and {@code latencyNanos} null once {@link CaptureSettings#dnsTimeout()} passed without one. Every field is set but
+   * {@code client} and {@code server}, which enrichment fills. Called on the capture's DNS thread
+   * ("flowtel-dns"), one transaction at a time; an exception it throws is logged and the transaction dropped, so it
+   * should hand work off rather than block. Register before {@link #start}; the last registration wins.
+   *
+   * @return this source
+   */
+  public EbpfFlowSource onDnsTransaction(Consumer<DnsTransaction> consumer) {
+    this.dnsTransactions = Objects.requireNonNull(consumer, "consumer");
+    return this;
   }
 
   @Override
@@ -88,6 +115,13 @@ public final class EbpfFlowSource implements FlowSource {
         ring = new RingBuffer(program.newFlowsRing(), record -> newFlowsAnnounced.incrementAndGet());
         ringThread = Thread.ofPlatform().name("flowtel-new-flows").daemon(true).start(this::pollRing);
       }
+      if (settings.dnsEnabled()) {
+        dnsAssembler = new DnsTransactionAssembler(settings.nodeName(), attacher::interfaceName, settings.dnsTimeout(),
+            this::deliverDns);
+        dnsRing = new RingBuffer(program.dnsEventsRing(),
+            record -> dnsAssembler.accept(KernelDnsEvent.decode(record), dnsEpochOffset));
+        dnsThread = Thread.ofPlatform().name("flowtel-dns").daemon(true).start(this::pollDns);
+      }
       attacher.start();
       evictorThread = Thread.ofPlatform().name("flowtel-evictor").daemon(true).start(this::evictLoop);
     } catch (RuntimeException e) {
@@ -106,6 +140,36 @@ public final class EbpfFlowSource implements FlowSource {
     }
   }
 
+  /** The DNS thread: reads the kernel's DNS events and reports queries whose timeout passed. */
+  private void pollDns() {
+    while (running) {
+      try {
+        dnsEpochOffset = epochOffsetNanos();
+        dnsRing.poll(100);
+        long now = System.nanoTime();
+        dnsAssembler.expire(now, dnsEpochOffset);
+      } catch (RuntimeException e) {
+        LOG.warn("reading DNS events failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  private void deliverDns(dev.flowtel.schema.DnsTransaction transaction) {
+    try {
+      dnsTransactions.accept(transaction);
+      dnsTransactionsDelivered.incrementAndGet();
+    } catch (RuntimeException e) {
+      dnsConsumerFailures.incrementAndGet();
+      LOG.warn("the DNS transaction consumer failed: {}", e.getMessage());
+    }
+  }
+
+  /** Epoch nanoseconds minus CLOCK_MONOTONIC nanoseconds (System.nanoTime is CLOCK_MONOTONIC on Linux, bpf_ktime_get_ns's clock). */
+  private static long epochOffsetNanos() {
+    Instant wall = Instant.now();
+    return wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - System.nanoTime();
+  }
+
   private void evictLoop() {
     while (running) {
       try {
@@ -120,9 +184,7 @@ public final class EbpfFlowSource implements FlowSource {
   }
 
   private void export(List<KernelFlow> flows) {
-    // System.nanoTime is CLOCK_MONOTONIC on Linux, the clock of bpf_ktime_get_ns.
-    Instant wall = Instant.now();
-    long offset = wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - System.nanoTime();
+    long offset = epochOffsetNanos();
     if (settings.enableRtt()) {
       rttSnapshot = readRtt();
     }
@@ -177,15 +239,22 @@ public final class EbpfFlowSource implements FlowSource {
     long tableFull = 0;
     long ringFull = 0;
     long malformed = 0;
+    long dnsMalformed = 0;
+    long dnsRingFull = 0;
+    long dnsUnmatched = 0;
     try {
       tableFull = p.counter(CaptureProgram.Counter.TABLE_FULL);
       ringFull = p.counter(CaptureProgram.Counter.RINGBUF_FULL);
       malformed = p.counter(CaptureProgram.Counter.MALFORMED);
+      dnsMalformed = p.counter(CaptureProgram.Counter.DNS_MALFORMED);
+      dnsRingFull = p.counter(CaptureProgram.Counter.DNS_RINGBUF_FULL);
+      dnsUnmatched = p.counter(CaptureProgram.Counter.DNS_UNMATCHED);
     } catch (RuntimeException closing) {
       // a scrape racing close(): the kernel counters are gone, report what user space knows
     }
     return new CaptureMetrics(e.exportedFlows(), e.activeTableEntries(), e.cachedFlows(), e.drains(), e.earlyDrains(), e.drainedEntries(),
-        tableFull, ringFull, newFlowsAnnounced.get(), malformed, sinkFailures.get(), p.cachePackets());
+        tableFull, ringFull, newFlowsAnnounced.get(), malformed, sinkFailures.get(), p.cachePackets(), 0, 0,
+        dnsTransactionsDelivered.get(), dnsMalformed, dnsRingFull, dnsUnmatched);
   }
 
   /** Detaches, drains both tables one last time into the sink, unloads. */
@@ -209,6 +278,21 @@ public final class EbpfFlowSource implements FlowSource {
     }
     if (ringThread != null) {
       joinQuietly(ringThread);
+    }
+    if (dnsThread != null) {
+      joinQuietly(dnsThread);
+      dnsThread = null;
+    }
+    if (dnsRing != null) {
+      try {
+        // What the kernel reported until now; queries still within their timeout are not reported.
+        dnsRing.consume();
+        dnsAssembler.expire(System.nanoTime(), epochOffsetNanos());
+      } catch (RuntimeException e) {
+        LOG.warn("reading the last DNS events failed: {}", e.getMessage());
+      }
+      dnsRing.close();
+      dnsRing = null;
     }
     if (ring != null) {
       ring.close();

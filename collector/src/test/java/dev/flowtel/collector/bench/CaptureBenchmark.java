@@ -38,7 +38,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       their ratio are printed. {@code -Dvariants=none,full,pass,full-ingress,full-egress,baseline}
  *       adds the two-instruction program (the hook's own cost), one hook at a time, an older
  *       object given by {@code -Dbaseline=<path>}, and {@code nocache}: this program without its
- *       per-CPU flow cache (every packet takes the flow-table path); {@code -Dattach=clsact} uses clsact, not TCX;
+ *       per-CPU flow cache (every packet takes the flow-table path), and {@code nodns}: this program with DNS
+ *       off (dns.h not run: what non-DNS packets paid before DNS); {@code -Dattach=clsact} uses clsact, not TCX;
  *       {@code -Drole=pod|uplink|any} is the veth's role for the count-once rule (pod by default);</li>
  *   <li>the TC program's mean cost per packet, from BPF_PROG_TEST_RUN repeated in the kernel (and
  *       that of the two-instruction program: the test run's own floor);</li>
@@ -123,6 +124,19 @@ public final class CaptureBenchmark {
       ProgramTestRun.meanNanos(oneSlot.ingressProgramFd(), other, 100_000);
       System.out.printf("a flow whose cache slot another flow holds (the miss path): IPv4 TCP %d ns%n",
           ProgramTestRun.meanNanos(oneSlot.ingressProgramFd(), other, 1_000_000));
+    }
+    // DNS on (the default) and off: what a non-DNS packet pays for the port compare, and what a DNS query costs.
+    byte[] query = dnsQuery();
+    for (boolean dns : new boolean[] {true, false}) {
+      try (CaptureProgram p = CaptureProgram.load(CaptureSettings.defaults("bench")
+          .withDns(dns, CaptureSettings.DEFAULT_DNS_PORTS, CaptureSettings.DEFAULT_DNS_TIMEOUT))) {
+        assignRole(LOOPBACK, p, null);
+        ProgramTestRun.meanNanos(p.ingressProgramFd(), tcp, 100_000);
+        long tcpNanos = ProgramTestRun.meanNanos(p.ingressProgramFd(), tcp, 1_000_000);
+        ProgramTestRun.meanNanos(p.egressProgramFd(), query, 100_000);
+        System.out.printf("DNS %s: IPv4 TCP (not DNS) %d ns; a UDP DNS query (read, then a resent query's lookup) %d ns%n",
+            dns ? "on " : "off", tcpNanos, ProgramTestRun.meanNanos(p.egressProgramFd(), query, 1_000_000));
+      }
     }
     try (BpfObject baseline = loadBaseline()) {
       if (baseline != null) {
@@ -241,12 +255,15 @@ public final class CaptureBenchmark {
       ip("-n", server, "link", "set", "lo", "up");
       try (CaptureProgram program = CaptureProgram.load(CaptureSettings.defaults("bench"));
           CaptureProgram noCache = CaptureProgram.load(CaptureSettings.defaults("bench").withFlowCacheSlots(0));
+          CaptureProgram noDns = CaptureProgram.load(CaptureSettings.defaults("bench")
+              .withDns(false, CaptureSettings.DEFAULT_DNS_PORTS, CaptureSettings.DEFAULT_DNS_TIMEOUT));
           PassProgram pass = PassProgram.load();
           BpfObject baseline = loadBaseline()) {
         int index = inside(server, () -> NetworkNamespace.interfaceIndex(veth));
         assignRole(index, program, baseline);
         assignRole(index, noCache, null);
-        Programs programs = new Programs(program, noCache, pass, baseline);
+        assignRole(index, noDns, null);
+        Programs programs = new Programs(program, noCache, noDns, pass, baseline);
         Map<String, List<Double>> results = new LinkedHashMap<>();
         VARIANTS.forEach(v -> results.put(v, new ArrayList<>()));
         send(client, server, 2); // warm up
@@ -361,6 +378,24 @@ public final class CaptureBenchmark {
     }
   }
 
+  /** An Ethernet frame with a UDP DNS query for an A record, from port 40000 to 53. */
+  private static byte[] dnsQuery() {
+    byte[] name = {3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0};
+    byte[] udp = new byte[8 + 12 + name.length + 4];
+    udp[0] = (byte) (40000 >> 8);
+    udp[1] = (byte) 40000;
+    udp[3] = 53;
+    udp[4] = (byte) (udp.length >> 8);
+    udp[5] = (byte) udp.length;
+    udp[8] = 0x12; // ID
+    udp[10] = 0x01; // RD
+    udp[13] = 1; // QDCOUNT
+    System.arraycopy(name, 0, udp, 20, name.length);
+    udp[20 + name.length + 1] = 1; // QTYPE A
+    udp[20 + name.length + 3] = 1; // QCLASS IN
+    return Frames.ip("10.0.0.1", "10.0.0.53").protocol(Frames.UDP, udp).build();
+  }
+
   /** The object named by -Dbaseline, loaded with its compiled defaults and only its TC programs; null without it. */
   private static BpfObject loadBaseline() throws IOException {
     String path = System.getProperty("baseline");
@@ -389,13 +424,14 @@ public final class CaptureBenchmark {
   }
 
   /** The programs the variants attach. */
-  private record Programs(CaptureProgram program, CaptureProgram noCache, PassProgram pass, BpfObject baseline) {
+  private record Programs(CaptureProgram program, CaptureProgram noCache, CaptureProgram noDns, PassProgram pass, BpfObject baseline) {
     /** Ingress and egress program of a variant. */
     int[] fds(String variant) {
       return switch (variant) {
         case "pass" -> new int[] {pass.fd(), pass.fd()};
         case "baseline" -> new int[] {baseline.programFd("flowtel_ingress"), baseline.programFd("flowtel_egress")};
         case "nocache" -> new int[] {noCache.ingressProgramFd(), noCache.egressProgramFd()};
+        case "nodns" -> new int[] {noDns.ingressProgramFd(), noDns.egressProgramFd()};
         default -> new int[] {program.ingressProgramFd(), program.egressProgramFd()};
       };
     }
@@ -404,6 +440,7 @@ public final class CaptureBenchmark {
     void discardCounts() {
       program.flipAndDrain(4096, flow -> {});
       noCache.flipAndDrain(4096, flow -> {});
+      noDns.flipAndDrain(4096, flow -> {});
     }
   }
 

@@ -33,6 +33,14 @@ final class AnomalySummaries {
       case EXTERNAL_EGRESS -> String.format(Locale.ROOT,
           "%s reached external address %s, never used while learning: %d connections, %s sent", from, key(e, 1),
           e.count("connections"), bytes(e.count("bytesSent")));
+      case NXDOMAIN_SPIKE -> String.format(Locale.ROOT,
+          "NXDOMAIN spike: %s got %d answers \"no such name\" for %d distinct names in one window, against a baseline of"
+              + " %.1f (generated domains?); %s", from, e.count("peakNxdomainAnswers"), e.count("peakDistinctNames"),
+          e.measurements.getOrDefault("baselineNxdomainAnswers", 0.0), e.explanation);
+      case DNS_TUNNEL -> String.format(Locale.ROOT,
+          "likely DNS tunnel: %s asked %d distinct encoded-looking names under %s in one window (%.0f characters,"
+              + " %.1f bits each on average); %s", from, e.count("peakEncodedNames"), key(e, 1),
+          e.measurements.getOrDefault("meanLetters", 0.0), e.measurements.getOrDefault("meanEntropy", 0.0), e.explanation);
       default -> e.type + " " + e.key;
     };
   }

@@ -1,5 +1,6 @@
 package dev.flowtel.flink.detection;
 
+import dev.flowtel.core.dns.DnsDetectors;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.EdgeEndpoint;
 import dev.flowtel.schema.PolicyAnomaly;
@@ -56,8 +57,8 @@ final class DetectionScore {
     Collection<PolicyAnomaly> anomalies = latest(revisions);
     Map<AnomalyType, TypeScore> scores = new LinkedHashMap<>();
     for (AnomalyType type : AnomalyType.values()) {
-      if (type == AnomalyType.UNKNOWN) {
-        continue;
+      if (type == AnomalyType.UNKNOWN || DnsDetectors.ANOMALY_TYPES.contains(type)) {
+        continue; // the simulator's flows cannot provoke what only DNS transactions raise
       }
       List<GroundTruthLabel> ofType = labels.stream()
           .filter(l -> l.type().expectedFinding() == type).toList();

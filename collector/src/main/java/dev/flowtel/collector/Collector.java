@@ -2,6 +2,7 @@ package dev.flowtel.collector;
 
 import dev.flowtel.collector.capture.EbpfFlowSource;
 import dev.flowtel.collector.enrich.ClusterWatch;
+import dev.flowtel.collector.enrich.DnsAnswerCache;
 import dev.flowtel.collector.enrich.EnrichmentCache;
 import dev.flowtel.collector.enrich.EnrichmentSettings;
 import dev.flowtel.collector.enrich.FlowEnricher;
@@ -61,6 +62,8 @@ public final class Collector implements AutoCloseable {
     CollectorMetrics metrics = new CollectorMetrics();
     Map<String, Object> producerConfig = config.producerConfig();
     FlowSource source = createSource(config, metrics);
+    // The names this node sees resolved, for external flow ends; only the ebpf source sees DNS.
+    DnsAnswerCache dnsNames = source instanceof EbpfFlowSource ? config.dnsAnswerCache(Clock.systemUTC()) : null;
     Enrichment enrichment = null;
     if (source instanceof EbpfFlowSource && config.enrichment().enabled()) {
       String api = kubernetesApiConfigured();
@@ -69,7 +72,7 @@ public final class Collector implements AutoCloseable {
         LOG.info("no Kubernetes API configured (not in a pod, no $KUBECONFIG or ~/.kube/config): ebpf flows are published without enrichment");
       } else {
         LOG.info("enriching ebpf flows from the Kubernetes API ({})", api);
-        enrichment = Enrichment.start(config.enrichment().toSettings());
+        enrichment = Enrichment.start(config.enrichment().toSettings(), dnsNames);
       }
     }
     MetricsServer server = null;
@@ -77,7 +80,7 @@ public final class Collector implements AutoCloseable {
       server = config.metricsPort() >= 0 ? MetricsServer.start(metrics, config.metricsPort()) : null;
       DiskSpool spool = DiskSpool.open(config.spoolSettings());
       FlowPublisher publisher = new FlowPublisher(config.publisherSettings(), producerConfig, spool, metrics);
-      Collector collector = start(source, enrichment, publisher, metrics, server);
+      Collector collector = start(source, enrichment, dnsNames, publisher, metrics, server);
       LOG.info("collector on node {}: source {}, publishing to {} at {}, spool {}{}", config.nodeName(), source.name(),
           config.publisherSettings().flowsTopic(), producerConfig.get("bootstrap.servers"), config.spoolSettings().directory(),
           server == null ? "" : ", metrics on :" + server.port() + "/metrics");
@@ -109,11 +112,11 @@ public final class Collector implements AutoCloseable {
   /** Kubernetes enrichment for sources that see only addresses (ebpf): informers, cache, enricher. */
   private record Enrichment(KubernetesClient client, ClusterWatch watch, FlowEnricher enricher) implements AutoCloseable {
 
-    static Enrichment start(EnrichmentSettings settings) throws TimeoutException, InterruptedException {
+    static Enrichment start(EnrichmentSettings settings, DnsAnswerCache dnsNames) throws TimeoutException, InterruptedException {
       EnrichmentCache cache = new EnrichmentCache(settings, Clock.systemUTC());
       KubernetesClient client = new KubernetesClientBuilder().build();
       try {
-        return new Enrichment(client, ClusterWatch.start(client, cache), new FlowEnricher(cache));
+        return new Enrichment(client, ClusterWatch.start(client, cache), new FlowEnricher(cache, dnsNames));
       } catch (TimeoutException | InterruptedException | RuntimeException e) {
         client.close();
         throw e;
@@ -136,11 +139,15 @@ public final class Collector implements AutoCloseable {
    */
   public static Collector start(FlowSource source, FlowPublisher publisher, CollectorMetrics metrics, MetricsServer metricsServer)
       throws Exception {
-    return start(source, null, publisher, metrics, metricsServer);
+    return start(source, null, null, publisher, metrics, metricsServer);
   }
 
-  private static Collector start(FlowSource source, Enrichment enrichment, FlowPublisher publisher, CollectorMetrics metrics,
-      MetricsServer metricsServer) throws Exception {
+  /**
+   * @param dnsNames the DNS answer cache; with an ebpf source, its DNS transactions feed it and go to the DNS topic
+   *     (enriched when {@code enrichment} is there). Null for other sources.
+   */
+  private static Collector start(FlowSource source, Enrichment enrichment, DnsAnswerCache dnsNames, FlowPublisher publisher,
+      CollectorMetrics metrics, MetricsServer metricsServer) throws Exception {
     Objects.requireNonNull(source, "source");
     Collector collector = new Collector(source, enrichment, publisher, metrics, metricsServer);
     FlowEnricher enricher = enrichment == null ? null : enrichment.enricher();
@@ -169,7 +176,32 @@ public final class Collector implements AutoCloseable {
         public long cachePackets() {
           return ebpf.metrics().cachePackets();
         }
+
+        @Override
+        public long shadowedHooks(String hook) {
+          var m = ebpf.metrics();
+          return hook.equals(CollectorMetrics.HOOK_INGRESS) ? m.shadowedIngressHooks() : m.shadowedEgressHooks();
+        }
       });
+      if (dnsNames != null) {
+        metrics.observeDnsNames(new CollectorMetrics.DnsNameReadings() {
+          @Override
+          public long entries() {
+            return dnsNames.size();
+          }
+
+          @Override
+          public long evictions() {
+            return dnsNames.evictions();
+          }
+        });
+        // On the capture's DNS thread: learn the answer first, so the server end (and flows after it) can be named.
+        ebpf.onDnsTransaction(transaction -> {
+          dnsNames.record(transaction);
+          publisher.dnsTransaction(enricher == null ? transaction : enricher.enrich(transaction));
+          metrics.dnsTransaction();
+        });
+      }
     }
     publisher.start();
     String name = source.name();

@@ -1,6 +1,7 @@
 package dev.flowtel.collector;
 
 import dev.flowtel.collector.capture.CaptureSettings;
+import dev.flowtel.collector.enrich.DnsAnswerCache;
 import dev.flowtel.collector.enrich.EnrichmentOptions;
 import dev.flowtel.collector.publish.ProducerSettings;
 import dev.flowtel.collector.publish.PublisherSettings;
@@ -12,6 +13,7 @@ import dev.flowtel.wire.FlowtelTopics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -69,6 +71,10 @@ public final class CollectorConfig {
   @Option(names = "--cluster-state-topic", defaultValue = FlowtelTopics.CLUSTER_STATE,
       description = "Topic of ClusterState records (only the synthetic source models the cluster).")
   String clusterStateTopic;
+
+  @Option(names = "--dns-topic", defaultValue = FlowtelTopics.DNS,
+      description = "Topic of DnsTransactions (ebpf: one record per DNS query this node saw, keyed by the client's namespace/workload).")
+  String dnsTopic;
 
   @Option(names = "--compression", defaultValue = ProducerSettings.DEFAULT_COMPRESSION, paramLabel = "zstd|lz4|gzip|snappy|none",
       description = "Producer compression (see collector/README.md, Publisher, for the measurement behind the default).")
@@ -170,6 +176,25 @@ public final class CollectorConfig {
       description = "ebpf: slots per CPU of the kernel's per-CPU flow cache, a power of two (0: none; each CPU holds 2 x slots x 104 bytes).")
   int flowCacheSlots;
 
+  @Option(names = "--tcx-position", defaultValue = "HEAD", paramLabel = "HEAD|TAIL",
+      description = "ebpf, TCX: where our programs join each hook's chain. HEAD runs before the CNI's programs, so a verdict of "
+          + "theirs cannot hide packets from the capture; TAIL runs after them (the log then warns about each one ahead of ours).")
+  CaptureSettings.TcxPosition tcxPosition;
+
+  @Option(names = "--dns-cache-entries", defaultValue = "" + DnsAnswerCache.DEFAULT_MAX_ENTRIES,
+      description = "ebpf: addresses the DNS answer cache names at most (external flow ends take destination.domain from it); "
+          + "past that, expired answers, then those expiring soonest, are dropped (flowtel_collector_dns_cache_evictions_total).")
+  int dnsCacheEntries;
+
+  @Option(names = "--dns-min-ttl", defaultValue = "30s", converter = DurationOption.class,
+      description = "ebpf: an answer names its addresses at least this long whatever its TTL, so a TTL-0 answer still names the "
+          + "connection that follows it; a flow near the end extends it by as much, so a long-lived connection keeps its name.")
+  Duration dnsMinTtl;
+
+  @Option(names = "--dns-max-ttl", defaultValue = "1h", converter = DurationOption.class,
+      description = "ebpf: an answer names its addresses at most this long whatever its TTL (addresses move between names).")
+  Duration dnsMaxTtl;
+
   @Option(names = "--rtt", negatable = true, defaultValue = "false", fallbackValue = "true",
       description = "ebpf: measure TCP smoothed RTT per connection (tcp_probe tracepoint).")
   boolean rtt;
@@ -229,8 +254,8 @@ public final class CollectorConfig {
   }
 
   public PublisherSettings publisherSettings() {
-    return PublisherSettings.defaults().withTopics(topic, clusterStateTopic).withQueue(publisherQueue, handoffTimeout)
-        .withSpillThresholds(maxInFlight, spillAfter).withShutdownTimeout(shutdownTimeout);
+    return PublisherSettings.defaults().withTopics(topic, clusterStateTopic).withDnsTopic(dnsTopic)
+        .withQueue(publisherQueue, handoffTimeout).withSpillThresholds(maxInFlight, spillAfter).withShutdownTimeout(shutdownTimeout);
   }
 
   public SpoolSettings spoolSettings() {
@@ -261,7 +286,18 @@ public final class CollectorConfig {
     }
     CaptureSettings d = CaptureSettings.defaults(nodeName());
     return new CaptureSettings(d.nodeName(), pattern, links, netns, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, d.earlyDrainFill(), d.interfacePollInterval(), rtt, drops, d.announceNewFlows(), flowCacheSlots);
+        tableCapacity, d.earlyDrainFill(), d.interfacePollInterval(), rtt, drops, d.announceNewFlows(), flowCacheSlots, tcxPosition);
+  }
+
+  /** The DNS answer cache behind destination.domain (--dns-cache-entries, --dns-min-ttl, --dns-max-ttl). */
+  public DnsAnswerCache dnsAnswerCache(Clock clock) {
+    if (dnsCacheEntries < 1) {
+      throw new IllegalArgumentException("--dns-cache-entries " + dnsCacheEntries + ": give at least 1");
+    }
+    if (dnsMaxTtl.compareTo(dnsMinTtl) < 0) {
+      throw new IllegalArgumentException("--dns-max-ttl " + dnsMaxTtl + " is below --dns-min-ttl " + dnsMinTtl + ": give a maximum at least the minimum");
+    }
+    return new DnsAnswerCache(dnsCacheEntries, dnsMinTtl, dnsMaxTtl, clock);
   }
 
   /** The Kubernetes enrichment options (applied to --source ebpf). */

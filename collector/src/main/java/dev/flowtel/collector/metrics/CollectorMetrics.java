@@ -23,7 +23,9 @@ public final class CollectorMetrics {
   private final Counter lost;
   private final Histogram publishLatency;
   private final Counter hubbleMalformed;
+  private final Counter dnsTransactions;
   private volatile DiskSpool spool;
+  private volatile DnsNameReadings dnsNames;
 
   public static final String LOST_HANDOFF = "handoff-timeout";
   public static final String LOST_REJECTED = "rejected-by-broker";
@@ -74,6 +76,22 @@ public final class CollectorMetrics {
         .register(registry);
     hubbleMalformed = Counter.builder().name("flowtel_collector_hubble_malformed_lines")
         .help("Hubble JSON lines that could not be read as a flow and were skipped").register(registry);
+    dnsTransactions = Counter.builder().name("flowtel_collector_dns_transactions")
+        .help("DNS transactions (a query and its response, or its timeout) handed to the publisher for the DNS topic (ebpf source)")
+        .register(registry);
+    GaugeWithCallback.builder().name("flowtel_collector_dns_cache_entries")
+        .help("Addresses the DNS answer cache names now, which external flow ends take their domain from (ebpf source)")
+        .callback(cb -> {
+          DnsNameReadings r = dnsNames;
+          cb.call(r == null ? 0 : r.entries());
+        }).register(registry);
+    CounterWithCallback.builder().name("flowtel_collector_dns_cache_evictions")
+        .help("Addresses dropped from the DNS answer cache to keep to --dns-cache-entries; a steady rate means the bound is too small"
+            + " for the names this node resolves (ebpf source)")
+        .callback(cb -> {
+          DnsNameReadings r = dnsNames;
+          cb.call(r == null ? 0 : r.evictions());
+        }).register(registry);
     spoolGauge("flowtel_collector_spool_bytes", "Bytes of the on-disk spool's segment files", DiskSpool::sizeBytes);
     spoolGauge("flowtel_collector_spool_pending_records", "Records in the spool waiting for the broker", DiskSpool::pendingRecords);
     spoolCounter("flowtel_collector_spool_dropped_segments",
@@ -138,6 +156,29 @@ public final class CollectorMetrics {
     default long shadowedHooks(String hook) {
       return 0;
     }
+  }
+
+  /** What the DNS answer cache reports, read when Prometheus scrapes. */
+  public interface DnsNameReadings {
+    /** Addresses named now. */
+    long entries();
+
+    /** Addresses dropped to keep to the bound so far. */
+    long evictions();
+  }
+
+  /** Reports the DNS answer cache's figures from now on. */
+  public void observeDnsNames(DnsNameReadings readings) {
+    this.dnsNames = readings;
+  }
+
+  /** One DNS transaction handed to the publisher. */
+  public void dnsTransaction() {
+    dnsTransactions.inc();
+  }
+
+  public long dnsTransactionCount() {
+    return (long) dnsTransactions.get();
   }
 
   /** Reports the capture's figures from now on. */

@@ -4,7 +4,10 @@ import dev.flowtel.collector.metrics.CollectorMetrics;
 import dev.flowtel.collector.spool.DiskSpool;
 import dev.flowtel.collector.spool.SpoolRecord;
 import dev.flowtel.core.source.FlowSink;
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.schema.ClusterState;
+import dev.flowtel.schema.DnsTransaction;
+import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
@@ -71,6 +74,7 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
   private final CollectorMetrics metrics;
   private final WireCodec<FlowEvent> flowCodec = WireCodec.of(RecordType.FLOW_EVENT);
   private final WireCodec<ClusterState> stateCodec = WireCodec.of(RecordType.CLUSTER_STATE);
+  private final WireCodec<DnsTransaction> dnsCodec = WireCodec.of(RecordType.DNS_TRANSACTION);
   private final BlockingQueue<SpoolRecord> queue;
   private final Thread thread;
   private final AtomicLong lastHandoffWarning = new AtomicLong();
@@ -132,6 +136,29 @@ public final class FlowPublisher implements FlowSink, AutoCloseable {
   public void clusterState(String key, ClusterState stateOrNull) {
     hand(new SpoolRecord(settings.clusterStateTopic(), key.getBytes(StandardCharsets.UTF_8),
         stateOrNull == null ? null : stateCodec.encode(stateOrNull)));
+  }
+
+  /**
+   * Publishes one DNS transaction to the DNS topic, through the same queue and spool as flows (a dead broker loses
+   * none), keyed by {@link #dnsKey}. Called on the capture's DNS thread.
+   */
+  public void dnsTransaction(DnsTransaction transaction) {
+    hand(new SpoolRecord(settings.dnsTopic(), dnsKey(transaction).getBytes(StandardCharsets.UTF_8), dnsCodec.encode(transaction)));
+  }
+
+  /**
+   * The DNS topic's key: the client's {@code namespace/workload} (its pod's name for a bare pod), so one workload's
+   * queries stay in one partition in order; the client's address when enrichment knew no pod.
+   */
+  public static String dnsKey(DnsTransaction transaction) {
+    Endpoint client = transaction.getClient();
+    if (client != null && client.getNamespace() != null) {
+      String workload = client.getWorkloadName() != null ? client.getWorkloadName() : client.getPod();
+      if (workload != null) {
+        return client.getNamespace() + "/" + workload;
+      }
+    }
+    return IpAddress.ofBytes(transaction.getClientAddr()).unmapped().toString();
   }
 
   /** Hands one already encoded record over (the benchmark's and tests' entry). */

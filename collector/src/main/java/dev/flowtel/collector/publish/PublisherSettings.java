@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param replayBackoff wait after a failed replay round before the next attempt (default 1 s)
  * @param shutdownTimeout on close, how long to wait for the broker to acknowledge what is in
  *     flight before moving it to the spool (default 10 s)
+ * @param dnsTopic topic of DnsTransaction records from the ebpf source (default flowtel.dns.v1)
  */
 public record PublisherSettings(
     String flowsTopic,
@@ -34,10 +35,12 @@ public record PublisherSettings(
     Duration spillAfter,
     int replayBatchRecords,
     Duration replayBackoff,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    String dnsTopic) {
 
   public PublisherSettings {
     Objects.requireNonNull(flowsTopic, "flowsTopic");
+    Objects.requireNonNull(dnsTopic, "dnsTopic");
     Objects.requireNonNull(clusterStateTopic, "clusterStateTopic");
     require(queueCapacity > 0, "queue capacity", queueCapacity);
     require(!handoffTimeout.isNegative(), "hand-off timeout", handoffTimeout);
@@ -56,26 +59,30 @@ public record PublisherSettings(
 
   public static PublisherSettings defaults() {
     return new PublisherSettings(FlowtelTopics.FLOWS, FlowtelTopics.CLUSTER_STATE, 65_536, Duration.ofMillis(200), 50_000,
-        Duration.ofSeconds(5), 5_000, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        Duration.ofSeconds(5), 5_000, Duration.ofSeconds(1), Duration.ofSeconds(10), FlowtelTopics.DNS);
   }
 
   public PublisherSettings withTopics(String flows, String clusterState) {
-    return new PublisherSettings(flows, clusterState, queueCapacity, handoffTimeout, maxInFlightRecords, spillAfter, replayBatchRecords, replayBackoff, shutdownTimeout);
+    return new PublisherSettings(flows, clusterState, queueCapacity, handoffTimeout, maxInFlightRecords, spillAfter, replayBatchRecords, replayBackoff, shutdownTimeout, dnsTopic);
   }
 
   public PublisherSettings withQueue(int capacity, Duration handoff) {
-    return new PublisherSettings(flowsTopic, clusterStateTopic, capacity, handoff, maxInFlightRecords, spillAfter, replayBatchRecords, replayBackoff, shutdownTimeout);
+    return new PublisherSettings(flowsTopic, clusterStateTopic, capacity, handoff, maxInFlightRecords, spillAfter, replayBatchRecords, replayBackoff, shutdownTimeout, dnsTopic);
   }
 
   public PublisherSettings withSpillThresholds(int maxInFlight, Duration after) {
-    return new PublisherSettings(flowsTopic, clusterStateTopic, queueCapacity, handoffTimeout, maxInFlight, after, replayBatchRecords, replayBackoff, shutdownTimeout);
+    return new PublisherSettings(flowsTopic, clusterStateTopic, queueCapacity, handoffTimeout, maxInFlight, after, replayBatchRecords, replayBackoff, shutdownTimeout, dnsTopic);
   }
 
   public PublisherSettings withReplay(int batchRecords, Duration backoff) {
-    return new PublisherSettings(flowsTopic, clusterStateTopic, queueCapacity, handoffTimeout, maxInFlightRecords, spillAfter, batchRecords, backoff, shutdownTimeout);
+    return new PublisherSettings(flowsTopic, clusterStateTopic, queueCapacity, handoffTimeout, maxInFlightRecords, spillAfter, batchRecords, backoff, shutdownTimeout, dnsTopic);
   }
 
   public PublisherSettings withShutdownTimeout(Duration v) {
-    return new PublisherSettings(flowsTopic, clusterStateTopic, queueCapacity, handoffTimeout, maxInFlightRecords, spillAfter, replayBatchRecords, replayBackoff, v);
+    return new PublisherSettings(flowsTopic, clusterStateTopic, queueCapacity, handoffTimeout, maxInFlightRecords, spillAfter, replayBatchRecords, replayBackoff, v, dnsTopic);
+  }
+
+  public PublisherSettings withDnsTopic(String dns) {
+    return new PublisherSettings(flowsTopic, clusterStateTopic, queueCapacity, handoffTimeout, maxInFlightRecords, spillAfter, replayBatchRecords, replayBackoff, shutdownTimeout, dns);
   }
 }

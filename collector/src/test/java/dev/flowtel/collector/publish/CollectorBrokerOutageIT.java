@@ -124,10 +124,12 @@ class CollectorBrokerOutageIT {
   @Test
   void aPublisherRestartedWithAFullSpoolDeliversIt() throws Exception {
     String topic = "it.collector.restart." + run;
+    String dnsTopic = "it.collector.dns." + run;
     createTopic(topic, 2);
+    createTopic(dnsTopic, 2);
     List<LabeledFlow> flows = ClusterSimulator.of(SimulatorSettings.defaults().withSeed(11)).generate(5_000);
     Path spoolDir = Files.createTempDirectory(Path.of("target"), "spool-restart-");
-    PublisherSettings settings = PublisherSettings.defaults().withTopics(topic, "it.collector.state." + run)
+    PublisherSettings settings = PublisherSettings.defaults().withTopics(topic, "it.collector.state." + run).withDnsTopic(dnsTopic)
         .withShutdownTimeout(Duration.ofSeconds(2));
 
     kafka.stop();
@@ -135,6 +137,7 @@ class CollectorBrokerOutageIT {
     try {
       FlowPublisher publisher = new FlowPublisher(settings, producerConfig(), DiskSpool.open(SpoolSettings.defaults(spoolDir)), first).start();
       flows.forEach(f -> publisher.flow(f.flow(), f.edgeKey()));
+      publisher.dnsTransaction(FlowPublisherTest.dnsTransaction(true));
       publisher.close();
     } finally {
       kafka.start();
@@ -142,13 +145,18 @@ class CollectorBrokerOutageIT {
     assertThat(first.publishedCount()).isZero();
 
     DiskSpool spool = DiskSpool.open(SpoolSettings.defaults(spoolDir));
-    assertThat(spool.pendingRecords()).isEqualTo(5_000);
+    assertThat(spool.pendingRecords()).as("the flows and the DNS transaction").isEqualTo(5_001);
     CollectorMetrics second = new CollectorMetrics();
     FlowPublisher restarted = new FlowPublisher(settings, producerConfig(), spool, second).start();
     await().atMost(LIMIT).until(spool::isEmpty);
     restarted.close();
-    assertThat(second.replayedCount()).isEqualTo(5_000);
+    assertThat(second.replayedCount()).isEqualTo(5_001);
     assertArrivedExactlyOnceInOrder(topic, flows);
+    List<ConsumerRecord<byte[], byte[]>> dns = PublishedTopics.readToEnd(kafka.bootstrapServers(), dnsTopic);
+    assertThat(dns).as("the DNS transaction spooled in the outage, on its own topic").hasSize(1);
+    assertThat(new String(dns.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("shop/checkout");
+    assertThat(WireCodec.of(RecordType.DNS_TRANSACTION).decode(dns.get(0).value())).isInstanceOfSatisfying(DecodeResult.Decoded.class,
+        d -> assertThat(d.record()).isEqualTo(FlowPublisherTest.dnsTransaction(true)));
   }
 
   private Map<String, Object> producerConfig() {

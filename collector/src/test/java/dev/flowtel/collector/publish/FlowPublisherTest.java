@@ -7,6 +7,10 @@ import dev.flowtel.collector.metrics.CollectorMetrics;
 import dev.flowtel.collector.spool.DiskSpool;
 import dev.flowtel.collector.spool.SpoolRecord;
 import dev.flowtel.collector.spool.SpoolSettings;
+import dev.flowtel.schema.DnsAnswer;
+import dev.flowtel.schema.DnsTransaction;
+import dev.flowtel.schema.Endpoint;
+import dev.flowtel.schema.EndpointKind;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
@@ -15,9 +19,11 @@ import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.SchemaCatalog;
 import dev.flowtel.wire.WireCodec;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -87,6 +93,35 @@ class FlowPublisherTest {
     assertThat(history.get(50).value()).as("tombstone").isNull();
     assertThat(metrics.publishedCount()).isEqualTo(51);
     assertThat(metrics.spooledCount()).isZero();
+  }
+
+  /** checkout's pod 10.244.1.7 asked kube-dns for api.example.com; {@code client} null when enrichment knew no pod. */
+  static DnsTransaction dnsTransaction(boolean enriched) {
+    Instant at = Instant.parse("2026-12-05T10:00:00Z");
+    return DnsTransaction.newBuilder().setQueryTime(at).setResponseTime(at.plusMillis(2)).setLatencyNanos(2_000_000L)
+        .setNode("node-1").setIpVersion(4).setClientAddr(ByteBuffer.wrap(new byte[] {10, (byte) 244, 1, 7}))
+        .setServerAddr(ByteBuffer.wrap(new byte[] {10, 96, 0, 10})).setClientPort(40_001).setServerPort(53).setProtocol(17)
+        .setTransactionId(0x1234).setQueryName("api.example.com").setQueryType(1).setResponseCode(0).setAnswerCount(1)
+        .setAnswers(List.of(new DnsAnswer(ByteBuffer.wrap(new byte[] {104, 20, 67, (byte) 143}), 300L)))
+        .setClient(enriched ? Endpoint.newBuilder().setKind(EndpointKind.POD).setNamespace("shop").setPod("checkout-7d9f-abcde")
+            .setWorkloadKind("Deployment").setWorkloadName("checkout").build() : null)
+        .build();
+  }
+
+  @Test
+  void dnsTransactionsGoToTheDnsTopicKeyedByTheClientsWorkloadElseItsAddress() {
+    MockProducer<byte[], byte[]> producer = producer(true);
+    try (FlowPublisher publisher = new FlowPublisher(settings().withDnsTopic("dns"), producer, spool(), metrics).start()) {
+      publisher.dnsTransaction(dnsTransaction(true));
+      publisher.dnsTransaction(dnsTransaction(false));
+    }
+    WireCodec<DnsTransaction> codec = WireCodec.of(RecordType.DNS_TRANSACTION);
+    List<ProducerRecord<byte[], byte[]>> history = producer.history();
+    assertThat(history).extracting(ProducerRecord::topic).containsExactly("dns", "dns");
+    assertThat(keys(history)).containsExactly("shop/checkout", "10.244.1.7");
+    assertThat(codec.decode(history.get(0).value())).isInstanceOfSatisfying(DecodeResult.Decoded.class,
+        d -> assertThat(d.record()).isEqualTo(dnsTransaction(true)));
+    assertThat(metrics.publishedCount()).isEqualTo(2);
   }
 
   @Test

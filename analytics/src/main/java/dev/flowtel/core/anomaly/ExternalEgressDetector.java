@@ -21,6 +21,11 @@ import java.util.function.Consumer;
  * updated while the workload keeps using it within the cooldown; used again after that, it is a new one.
  * A workload that used more than {@code externalMaxLearned} addresses while learning reaches the
  * Internet broadly and is not watched.
+ *
+ * <p>When the collector saw the name the address was resolved from (the flow's {@code destination.domain}), the
+ * anomaly's explanation names it: "reached api.example.com (104.20.67.143)". The anomaly stays one per address
+ * (the key), because a name may resolve to many addresses and an address move between names; the name
+ * is what the first flow carried.
  */
 public final class ExternalEgressDetector implements Detector<ExternalEgressDetector.State> {
 
@@ -101,7 +106,13 @@ public final class ExternalEgressDetector implements Detector<ExternalEgressDete
     long t = flow.flowEndMillis();
     return new Finding(type(), key, t, t, Severity.MEDIUM, flow.client(), flow.server(), flow.serverPort(),
         flow.protocol(), Map.of("connections", flow.connectionAttempt() ? 1L : 0L, "flows", 1L, "bytesSent", flow.bytes()),
-        Map.of(), Map.of(), List.of(flow.sample()), null);
+        Map.of(), Map.of(), List.of(flow.sample()), named(flow));
+  }
+
+  /** "reached api.example.com (104.20.67.143)", or null when the flow carries no name. */
+  static String named(ObservedFlow flow) {
+    String domain = flow.serverDomain();
+    return domain == null || domain.isEmpty() ? null : "reached " + domain + " (" + flow.serverIp() + ")";
   }
 
   @Override

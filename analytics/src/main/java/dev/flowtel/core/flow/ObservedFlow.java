@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param reply true when the packets go from the server to the client
  * @param dropped the datapath dropped the flow's packets (verdict DROPPED, or drops counted)
  * @param source the flow's source end (for a reply: the server), for policy evaluation
+ * @param serverDomain the name the observing node saw resolved to the server's address (its Endpoint's {@code domain},
+ *     ECS destination.domain for a request), or null; EXTERNAL_EGRESS names it
  */
 public record ObservedFlow(
     long flowStartMillis,
@@ -44,9 +46,18 @@ public record ObservedFlow(
     long packets,
     boolean dropped,
     PeerView source,
-    PeerView destination) implements Serializable {
+    PeerView destination,
+    String serverDomain) implements Serializable {
 
   private static final long serialVersionUID = 1L;
+
+  /** A flow whose server has no name (tests, and sources that know none). */
+  public ObservedFlow(long flowStartMillis, long flowEndMillis, String edgeKey, EdgeEnd client, EdgeEnd server, int serverPort,
+      int protocol, boolean reply, long connectionId, IpAddress srcIp, IpAddress dstIp, int srcPort, int dstPort, int tcpFlags,
+      long bytes, long packets, boolean dropped, PeerView source, PeerView destination) {
+    this(flowStartMillis, flowEndMillis, edgeKey, client, server, serverPort, protocol, reply, connectionId, srcIp, dstIp,
+        srcPort, dstPort, tcpFlags, bytes, packets, dropped, source, destination, null);
+  }
 
   /**
    * One end of a flow as enrichment knew it, reduced to what NetworkPolicy evaluation reads.
@@ -88,7 +99,12 @@ public record ObservedFlow(
         classified.edge().source(), classified.edge().destination(), classified.edge().destinationPort(),
         event.getProtocol(), classified.reply(), classified.connectionId(), address(event.getSrcAddr()),
         address(event.getDstAddr()), event.getSrcPort(), event.getDstPort(), event.getTcpFlags(), event.getBytes(),
-        event.getPackets(), dropped, PeerView.of(event.getSource()), PeerView.of(event.getDestination()));
+        event.getPackets(), dropped, PeerView.of(event.getSource()), PeerView.of(event.getDestination()),
+        domain(classified.reply() ? event.getSource() : event.getDestination()));
+  }
+
+  private static String domain(Endpoint endpoint) {
+    return endpoint == null ? null : endpoint.getDomain();
   }
 
   /** The client's end: the flow's source for a request, its destination for a reply. */

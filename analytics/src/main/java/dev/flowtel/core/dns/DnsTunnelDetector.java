@@ -1,9 +1,7 @@
 package dev.flowtel.core.dns;
 
 import dev.flowtel.core.anomaly.lifecycle.AnomalyPacing;
-import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
 import dev.flowtel.core.anomaly.lifecycle.Finding;
-import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.Severity;
@@ -13,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -31,14 +28,10 @@ public final class DnsTunnelDetector implements DnsDetector<DnsTunnelDetector.St
   static final int MAX_PARENTS_PER_WINDOW = 1_024;
   static final int SAMPLE_NAMES = 3;
 
-  /** One client's open windows and open anomalies. */
+  /** One client's open windows (what each saw per parent domain) and open anomalies. */
   public static final class State implements Serializable {
     private static final long serialVersionUID = 1L;
-    final TreeMap<Long, HashMap<String, Parent>> windows = new TreeMap<>();
-    long lastClosedStart = Long.MIN_VALUE;
-    EdgeEnd client;
-    String clientKey;
-    final AnomalyTracker tracker = new AnomalyTracker();
+    final ClientWindows<HashMap<String, Parent>> windows = new ClientWindows<>();
   }
 
   /** What one window saw under one parent domain. */
@@ -84,15 +77,11 @@ public final class DnsTunnelDetector implements DnsDetector<DnsTunnelDetector.St
 
   @Override
   public void onQuery(State state, DnsQuery query, long learningUntilMillis, Consumer<PolicyAnomaly> out) {
-    long size = config.windowMillis();
-    long start = Math.floorDiv(query.timeMillis(), size) * size;
-    if (start <= state.lastClosedStart) {
+    HashMap<String, Parent> parents = state.windows.windowOf(query, config.windowMillis(), HashMap::new);
+    if (parents == null) {
       return;
     }
-    state.client = query.client();
-    state.clientKey = query.clientKey();
     String parentName = DnsNames.parentDomain(query.name());
-    HashMap<String, Parent> parents = state.windows.computeIfAbsent(start, s -> new HashMap<>());
     Parent parent = parents.get(parentName);
     if (parent == null) {
       if (parents.size() >= MAX_PARENTS_PER_WINDOW) {
@@ -124,23 +113,19 @@ public final class DnsTunnelDetector implements DnsDetector<DnsTunnelDetector.St
 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    long size = config.windowMillis();
-    while (!state.windows.isEmpty() && state.windows.firstKey() + size - 1 <= watermark) {
-      Map.Entry<Long, HashMap<String, Parent>> e = state.windows.pollFirstEntry();
-      state.lastClosedStart = e.getKey();
-      e.getValue().forEach((name, parent) -> close(state, name, parent, out));
-    }
-    state.tracker.expire(watermark, pacing, out);
+    state.windows.closeUpTo(watermark, config.windowMillis(),
+        (start, parents) -> parents.forEach((name, parent) -> close(state.windows, name, parent, out)));
+    state.windows.tracker.expire(watermark, pacing, out);
   }
 
-  private void close(State state, String parentName, Parent parent, Consumer<PolicyAnomaly> out) {
+  private void close(ClientWindows<?> client, String parentName, Parent parent, Consumer<PolicyAnomaly> out) {
     int names = parent.encoded.size();
     if (names < config.tunnelMinNames()) {
       return;
     }
     Severity severity = names >= 10L * config.tunnelMinNames() ? Severity.HIGH : Severity.MEDIUM;
-    state.tracker.report(new Finding(type(), state.clientKey + ">" + parentName, parent.first, parent.last, severity,
-        state.client, null, 53, null,
+    client.tracker.report(new Finding(type(), client.clientKey + ">" + parentName, parent.first, parent.last, severity,
+        client.client, null, 53, null,
         Map.of("queries", parent.queries, "encodedNames", (long) names),
         Map.of("peakEncodedNames", (long) names),
         Map.of("meanEntropy", parent.entropySum / names, "meanLetters", (double) parent.lettersSum / names), List.of(),
@@ -149,15 +134,11 @@ public final class DnsTunnelDetector implements DnsDetector<DnsTunnelDetector.St
 
   @Override
   public long nextDeadline(State state) {
-    long next = state.tracker.nextExpiry(pacing);
-    if (!state.windows.isEmpty()) {
-      next = Math.min(next, state.windows.firstKey() + config.windowMillis() - 1);
-    }
-    return next;
+    return state.windows.nextDeadline(config.windowMillis(), pacing);
   }
 
   @Override
   public boolean isEmpty(State state) {
-    return state.windows.isEmpty() && state.tracker.isEmpty();
+    return state.windows.isEmpty();
   }
 }

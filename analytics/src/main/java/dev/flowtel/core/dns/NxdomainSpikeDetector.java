@@ -2,9 +2,7 @@ package dev.flowtel.core.dns;
 
 import dev.flowtel.core.anomaly.Ewma;
 import dev.flowtel.core.anomaly.lifecycle.AnomalyPacing;
-import dev.flowtel.core.anomaly.lifecycle.AnomalyTracker;
 import dev.flowtel.core.anomaly.lifecycle.Finding;
-import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.Severity;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -36,13 +33,9 @@ public final class NxdomainSpikeDetector implements DnsDetector<NxdomainSpikeDet
   /** One client's open windows, baseline and open anomalies. */
   public static final class State implements Serializable {
     private static final long serialVersionUID = 1L;
-    final TreeMap<Long, Window> windows = new TreeMap<>();
+    final ClientWindows<Window> windows = new ClientWindows<>();
     final Ewma baseline = new Ewma();
-    long lastClosedStart = Long.MIN_VALUE;
-    EdgeEnd client;
-    String clientKey;
     long learningUntilMillis = Long.MIN_VALUE;
-    final AnomalyTracker tracker = new AnomalyTracker();
   }
 
   static final class Window implements Serializable {
@@ -79,15 +72,11 @@ public final class NxdomainSpikeDetector implements DnsDetector<NxdomainSpikeDet
 
   @Override
   public void onQuery(State state, DnsQuery query, long learningUntilMillis, Consumer<PolicyAnomaly> out) {
-    long size = config.windowMillis();
-    long start = Math.floorDiv(query.timeMillis(), size) * size;
-    if (start <= state.lastClosedStart) {
-      return; // its window was judged already: too late to change the verdict
+    Window w = state.windows.windowOf(query, config.windowMillis(), Window::new);
+    if (w == null) {
+      return;
     }
-    state.client = query.client();
-    state.clientKey = query.clientKey();
     state.learningUntilMillis = learningUntilMillis;
-    Window w = state.windows.computeIfAbsent(start, s -> new Window());
     w.answers++;
     if (w.names.size() < MAX_NAMES_PER_WINDOW && w.names.add(query.name()) && w.samples.size() < SAMPLE_NAMES) {
       w.samples.add(query.name());
@@ -98,23 +87,19 @@ public final class NxdomainSpikeDetector implements DnsDetector<NxdomainSpikeDet
 
   @Override
   public void onWatermark(State state, long watermark, Consumer<PolicyAnomaly> out) {
-    long size = config.windowMillis();
-    while (!state.windows.isEmpty() && state.windows.firstKey() + size - 1 <= watermark) {
-      Map.Entry<Long, Window> e = state.windows.pollFirstEntry();
-      close(state, e.getKey(), e.getValue(), out);
-    }
-    state.tracker.expire(watermark, pacing, out);
+    state.windows.closeUpTo(watermark, config.windowMillis(), (start, w) -> close(state, start, w, out));
+    state.windows.tracker.expire(watermark, pacing, out);
   }
 
   private void close(State state, long start, Window w, Consumer<PolicyAnomaly> out) {
     long size = config.windowMillis();
-    if (state.lastClosedStart != Long.MIN_VALUE) {
-      long gaps = Math.min(MAX_GAP_WINDOWS, (start - state.lastClosedStart) / size - 1);
+    long lastClosed = state.windows.lastClosedStart();
+    if (lastClosed != Long.MIN_VALUE) {
+      long gaps = Math.min(MAX_GAP_WINDOWS, (start - lastClosed) / size - 1);
       for (long i = 0; i < gaps; i++) {
         state.baseline.add(0, config.nxdomainEwmaAlpha());
       }
     }
-    state.lastClosedStart = start;
     double mean = state.baseline.samples() == 0 ? 0 : state.baseline.mean();
     double threshold = config.nxdomainSpikeFactor() * mean + config.nxdomainMinAnswers();
     boolean spike = w.answers >= threshold && w.names.size() >= config.nxdomainMinNames();
@@ -124,7 +109,8 @@ public final class NxdomainSpikeDetector implements DnsDetector<NxdomainSpikeDet
     }
     if (spike && !learning) {
       Severity severity = w.answers >= 10 * threshold ? Severity.HIGH : Severity.MEDIUM;
-      state.tracker.report(new Finding(type(), state.clientKey, w.first, w.last, severity, state.client, null, 53, null,
+      ClientWindows<Window> client = state.windows;
+      client.tracker.report(new Finding(type(), client.clientKey, w.first, w.last, severity, client.client, null, 53, null,
           Map.of("nxdomainAnswers", w.answers),
           Map.of("peakNxdomainAnswers", w.answers, "peakDistinctNames", (long) w.names.size()),
           Map.of("baselineNxdomainAnswers", mean), List.of(), "names asked: " + String.join(", ", w.samples)), pacing, out);
@@ -133,16 +119,12 @@ public final class NxdomainSpikeDetector implements DnsDetector<NxdomainSpikeDet
 
   @Override
   public long nextDeadline(State state) {
-    long next = state.tracker.nextExpiry(pacing);
-    if (!state.windows.isEmpty()) {
-      next = Math.min(next, state.windows.firstKey() + config.windowMillis() - 1);
-    }
-    return next;
+    return state.windows.nextDeadline(config.windowMillis(), pacing);
   }
 
   @Override
   public boolean isEmpty(State state) {
     // The baseline decays towards zero, which a new state also starts from: a quiet client costs nothing.
-    return state.windows.isEmpty() && state.tracker.isEmpty() && state.baseline.mean() < 0.5;
+    return state.windows.isEmpty() && state.baseline.mean() < 0.5;
   }
 }

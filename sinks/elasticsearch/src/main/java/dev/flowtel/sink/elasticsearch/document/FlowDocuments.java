@@ -65,6 +65,9 @@ public final class FlowDocuments implements DocumentBuilder<FlowEvent> {
         .put("source.packets", e.getPackets())
         .put("destination.ip", address(e.getDstAddr()))
         .put("destination.port", e.getDstPort() == 0 ? null : e.getDstPort())
+        // The name the collector saw resolved to an external address (Endpoint.domain), as ECS spells it.
+        .put("source.domain", e.getSource() == null ? null : e.getSource().getDomain())
+        .put("destination.domain", e.getDestination() == null ? null : e.getDestination().getDomain())
         .put("network.type", e.getIpVersion() == 6 ? "ipv6" : "ipv4")
         .put("network.transport", transport)
         .put("network.iana_number", Integer.toString(e.getProtocol()))

@@ -2,8 +2,11 @@ package dev.flowtel.sink.elasticsearch.document;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.schema.Endpoint;
+import dev.flowtel.schema.EndpointKind;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.FlowSample;
+import dev.flowtel.schema.NetworkClass;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.sink.elasticsearch.SampleRecords;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
@@ -64,6 +67,24 @@ class AnomalyAndFlowDocumentsTest {
         .containsEntry("direction", "egress").containsEntry("type", "ipv4");
     Map<String, Object> tcp = (Map<String, Object>) ((Map<String, Object>) doc.source().get("flowtel")).get("tcp");
     assertThat(tcp).containsEntry("flag_names", java.util.List.of("SYN", "ACK"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aFlowToAResolvedExternalAddressCarriesTheNameAsDestinationDomain() {
+    FlowEvent named = FlowEvent.newBuilder(SampleRecords.flow())
+        .setDstAddr(java.nio.ByteBuffer.wrap(new byte[] {104, 20, 67, (byte) 143}))
+        .setDestination(Endpoint.newBuilder().setKind(EndpointKind.EXTERNAL).setNetworkClass(NetworkClass.PUBLIC)
+            .setDomain("api.example.com").build())
+        .build();
+
+    IndexDocument doc = new FlowDocuments(IndexNames.defaults(), 1).build(named);
+
+    assertThat((Map<String, Object>) doc.source().get("destination")).containsEntry("ip", "104.20.67.143")
+        .containsEntry("domain", "api.example.com");
+    assertThat((Map<String, Object>) doc.source().get("source")).doesNotContainKey("domain");
+    assertThat((Map<String, Object>) new FlowDocuments(IndexNames.defaults(), 1).build(SampleRecords.flow()).source().get("destination"))
+        .doesNotContainKey("domain");
   }
 
   @Test

@@ -63,8 +63,13 @@ class MappingCompletenessTest {
     FlowEvent tcp = SampleRecords.flow();
     FlowEvent icmp = FlowEvent.newBuilder(tcp).setProtocol(1).setIcmpType(8).setIcmpCode(0).setSrcPort(0).setDstPort(0)
         .setIpVersion(6).setSrcAddr(java.nio.ByteBuffer.wrap(new byte[16])).setDstAddr(java.nio.ByteBuffer.wrap(new byte[16])).build();
+    dev.flowtel.schema.Endpoint named = dev.flowtel.schema.Endpoint.newBuilder().setKind(dev.flowtel.schema.EndpointKind.EXTERNAL)
+        .setNetworkClass(dev.flowtel.schema.NetworkClass.PUBLIC).setDomain("api.example.com").build();
+    FlowEvent external = FlowEvent.newBuilder(tcp).setDestination(named).build();
+    FlowEvent reply = FlowEvent.newBuilder(tcp).setSource(named).build();
     FlowDocuments builder = new FlowDocuments(names, 1);
-    assertAllMapped(Kind.FLOWS, FlowDocuments.FLATTENED_FIELDS, builder.build(tcp), builder.build(icmp));
+    assertAllMapped(Kind.FLOWS, FlowDocuments.FLATTENED_FIELDS, builder.build(tcp), builder.build(icmp), builder.build(external),
+        builder.build(reply));
   }
 
   private static void assertAllMapped(Kind kind, Collection<String> flattened, IndexDocument... documents) {

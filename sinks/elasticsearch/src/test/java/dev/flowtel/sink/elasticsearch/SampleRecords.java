@@ -176,4 +176,22 @@ public final class SampleRecords {
             .setNetworkClass(NetworkClass.POD).build())
         .build();
   }
+
+  /** shop/checkout's pod asked kube-dns for api.example.com's A records at the window start and got two (TTL 300), 2.5 ms later. */
+  public static dev.flowtel.schema.DnsTransaction dnsTransaction() {
+    return dev.flowtel.schema.DnsTransaction.newBuilder()
+        .setQueryTime(WINDOW_START).setResponseTime(WINDOW_START.plusNanos(2_500_000)).setLatencyNanos(2_500_000L)
+        .setNode("node-a").setInterfaceName("veth1a2b").setInterfaceIndex(7).setIpVersion(4)
+        .setClientAddr(ByteBuffer.wrap(new byte[] {10, (byte) 244, 1, 5})).setServerAddr(ByteBuffer.wrap(new byte[] {10, 96, 0, 10}))
+        .setClientPort(40_001).setServerPort(53).setProtocol(17).setTransactionId(4660)
+        .setQueryName("api.example.com").setQueryType(1).setResponseCode(0).setAnswerCount(2)
+        .setAnswers(List.of(new dev.flowtel.schema.DnsAnswer(ByteBuffer.wrap(new byte[] {104, 20, 67, (byte) 143}), 300L),
+            new dev.flowtel.schema.DnsAnswer(ByteBuffer.wrap(new byte[] {(byte) 172, 67, 1, 1}), 300L)))
+        .setClient(Endpoint.newBuilder().setKind(EndpointKind.POD).setNamespace("shop")
+            .setPod("checkout-7d9f-abcde").setWorkloadKind("Deployment").setWorkloadName("checkout").setNode("node-a")
+            .setNetworkClass(NetworkClass.POD).build())
+        .setServer(Endpoint.newBuilder().setKind(EndpointKind.SERVICE)
+            .setNamespace("kube-system").setServices(List.of("kube-dns")).setNetworkClass(NetworkClass.SERVICE).build())
+        .build();
+  }
 }

@@ -33,7 +33,7 @@ public record IndexNames(String prefix) implements Serializable {
 
   /** The kinds of index Flowtel writes. */
   public enum Kind {
-    TRAFFIC("traffic"), ANOMALIES("anomalies"), FLOWS("flows"), STAGED_VERDICTS("staged-verdicts");
+    TRAFFIC("traffic"), ANOMALIES("anomalies"), FLOWS("flows"), STAGED_VERDICTS("staged-verdicts"), DNS("dns");
 
     private final String suffix;
 
@@ -57,6 +57,11 @@ public record IndexNames(String prefix) implements Serializable {
   /** Staged policy verdicts per UTC day of their window, like the traffic windows they judge. */
   public String stagedVerdictsIndex(Instant windowStart) {
     return prefix + "staged-verdicts-" + DAY.format(windowStart);
+  }
+
+  /** DNS transactions per UTC day of their query, like the flows beside them. */
+  public String dnsIndex(Instant queryTime) {
+    return prefix + "dns-" + DAY.format(queryTime);
   }
 
   public String flowsIndex(Instant flowEnd) {

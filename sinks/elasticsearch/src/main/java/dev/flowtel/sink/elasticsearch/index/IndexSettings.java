@@ -13,7 +13,7 @@ import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
  * @param withFlows         also install the template for sampled raw flows (off by default)
  * @param trafficRetention  ILM: delete a traffic index, and a staged-verdicts index, this long after it was created
  * @param anomalyRetention  ILM: delete an anomalies index this long after it was created
- * @param flowRetention     ILM: delete a flows index this long after it was created
+ * @param flowRetention     ILM: delete a flows index, and a DNS index, this long after it was created
  */
 public record IndexSettings(IndexNames names, int shards, int replicas, String refreshInterval, boolean withFlows,
     String trafficRetention, String anomalyRetention, String flowRetention) {
@@ -42,7 +42,7 @@ public record IndexSettings(IndexNames names, int shards, int replicas, String r
     return switch (kind) {
       case TRAFFIC, STAGED_VERDICTS -> trafficRetention;
       case ANOMALIES -> anomalyRetention;
-      case FLOWS -> flowRetention;
+      case FLOWS, DNS -> flowRetention;
     };
   }
 }

@@ -40,7 +40,8 @@ public final class IndexSetup {
     List<Step> steps = new ArrayList<>();
     steps.add(put("component template", names.settingsComponentTemplate(), "/_component_template/", templates.settingsComponent()));
     steps.add(put("component template", names.ecsComponentTemplate(), "/_component_template/", templates.ecsComponent()));
-    List<Kind> kinds = settings.withFlows() ? List.of(Kind.TRAFFIC, Kind.ANOMALIES, Kind.STAGED_VERDICTS, Kind.FLOWS)
+    // DNS transactions are raw events like flows: their template comes with the flows'.
+    List<Kind> kinds = settings.withFlows() ? List.of(Kind.TRAFFIC, Kind.ANOMALIES, Kind.STAGED_VERDICTS, Kind.FLOWS, Kind.DNS)
         : List.of(Kind.TRAFFIC, Kind.ANOMALIES, Kind.STAGED_VERDICTS);
     for (Kind kind : kinds) {
       if (lifecycle) {

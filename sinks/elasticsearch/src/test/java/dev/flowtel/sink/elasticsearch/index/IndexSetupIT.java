@@ -53,9 +53,9 @@ class IndexSetupIT {
     assertThat(first.steps()).filteredOn(s -> s.action() == Action.CREATED).extracting(SetupReport.Step::name)
         .containsExactlyInAnyOrder(es.names.settingsComponentTemplate(), es.names.ecsComponentTemplate(),
             es.names.indexTemplate(Kind.TRAFFIC), es.names.indexTemplate(Kind.ANOMALIES), es.names.indexTemplate(Kind.FLOWS),
-            es.names.indexTemplate(Kind.STAGED_VERDICTS));
+            es.names.indexTemplate(Kind.STAGED_VERDICTS), es.names.indexTemplate(Kind.DNS));
     assertThat(first.lifecycleAvailable()).isFalse();
-    assertThat(first.steps()).filteredOn(s -> s.action() == Action.SKIPPED).hasSize(4);
+    assertThat(first.steps()).filteredOn(s -> s.action() == Action.SKIPPED).as("a lifecycle policy per kind").hasSize(5);
 
     SetupReport second = new IndexSetup(es.clients.rest(), es.settings()).install();
     assertThat(second.changedNothing()).isTrue();
@@ -75,6 +75,7 @@ class IndexSetupIT {
       writer.add(new AnomalyDocuments(es.names).build(SampleRecords.anomaly("a-1", 0, "10.244.1.5")), null);
       writer.add(new FlowDocuments(es.names, 1).build(SampleRecords.flow()), null);
       writer.add(new StagedVerdictDocuments(es.names).build(SampleRecords.stagedVerdict("deny-frontend", SampleRecords.WINDOW_START)), null);
+      writer.add(new dev.flowtel.sink.elasticsearch.document.DnsDocuments(es.names).build(SampleRecords.dnsTransaction()), null);
       writer.flush();
     }
     assertThat(rejections).isEmpty();

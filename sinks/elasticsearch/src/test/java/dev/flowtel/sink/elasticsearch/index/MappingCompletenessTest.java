@@ -72,6 +72,16 @@ class MappingCompletenessTest {
         builder.build(reply));
   }
 
+  @Test
+  void everyDnsFieldIsMapped() {
+    dev.flowtel.schema.DnsTransaction answered = dev.flowtel.sink.elasticsearch.SampleRecords.dnsTransaction();
+    dev.flowtel.schema.DnsTransaction truncated = dev.flowtel.schema.DnsTransaction.newBuilder(answered).setTruncated(true)
+        .setAnswersTruncated(true).setServer(dev.flowtel.schema.Endpoint.newBuilder().setKind(dev.flowtel.schema.EndpointKind.EXTERNAL)
+            .setNetworkClass(dev.flowtel.schema.NetworkClass.PUBLIC).setDomain("dns.google").build()).build();
+    dev.flowtel.sink.elasticsearch.document.DnsDocuments builder = new dev.flowtel.sink.elasticsearch.document.DnsDocuments(names);
+    assertAllMapped(Kind.DNS, java.util.List.of(), builder.build(answered), builder.build(truncated));
+  }
+
   private static void assertAllMapped(Kind kind, Collection<String> flattened, IndexDocument... documents) {
     JsonNode mappings = IndexTemplates.effectiveMappings(kind);
     List<String> problems = new ArrayList<>();

@@ -45,7 +45,11 @@ public final class SinkConfig {
       description = "Topic of the staged policies' verdicts (what a staged NetworkPolicy would allow or deny), indexed beside the traffic.")
   String stagedVerdictsTopic;
 
-  @Option(names = "--flows", description = "Also consume " + FlowtelTopics.FLOWS + " and index sampled raw flows (off by default).")
+  @Option(names = "--dns-topic", defaultValue = FlowtelTopics.DNS,
+      description = "Topic of the collectors' DNS transactions, indexed with --flows (raw events, like flows; es setup --flows installs their template).")
+  String dnsTopic;
+
+  @Option(names = "--flows", description = "Also consume " + FlowtelTopics.FLOWS + " and index sampled raw flows, and the DNS transactions of --dns-topic (off by default).")
   boolean flows;
 
   @Option(names = "--flow-sample", defaultValue = "" + SinkServiceSettings.DEFAULT_FLOW_SAMPLE_ONE_IN,
@@ -97,6 +101,7 @@ public final class SinkConfig {
         .withNames(new IndexNames(indexPrefix))
         .withWriter(writer)
         .withStagedVerdictsTopic(stagedVerdictsTopic)
+        .withDnsTopic(dnsTopic)
         .withFlows(flows, flowSample);
   }
 }

@@ -1,11 +1,13 @@
 package dev.flowtel.sink.elasticsearch.service;
 
+import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
+import dev.flowtel.sink.elasticsearch.document.DnsDocuments;
 import dev.flowtel.sink.elasticsearch.document.DocumentBuilder;
 import dev.flowtel.sink.elasticsearch.document.FlowDocuments;
 import dev.flowtel.sink.elasticsearch.document.StagedVerdictDocuments;
@@ -107,6 +109,9 @@ public final class SinkService implements AutoCloseable {
     if (settings.indexFlows()) {
       FlowDocuments flows = new FlowDocuments(settings.names(), settings.flowSampleOneIn());
       routes.put(settings.flowsTopic(), new Route<FlowEvent>(WireCodec.of(RecordType.FLOW_EVENT), flows, flows::keeps, f -> null));
+      // Every DNS transaction, unsampled: one per query, far fewer than flows, and error rates need them all.
+      routes.put(settings.dnsTopic(), new Route<DnsTransaction>(WireCodec.of(RecordType.DNS_TRANSACTION),
+          new DnsDocuments(settings.names()), t -> true, t -> null));
     }
   }
 

@@ -24,12 +24,14 @@ import java.time.Duration;
  * @param stagedVerdictsTopic StagedPolicyVerdict topic ({@value FlowtelTopics#STAGED_VERDICTS} by default): what staged
  *                            NetworkPolicies would do, indexed beside the traffic
  * @param flowsTopic          FlowEvent topic
+ * @param dnsTopic            DnsTransaction topic ({@value FlowtelTopics#DNS} by default), consumed with indexFlows: DNS
+ *                            transactions are raw events like flows, and their index template comes with the flows'
  * @param deadLetterTopic     where undecodable and rejected records go
  * @param pollTimeout         longest wait for new records in one poll
  */
 public record SinkServiceSettings(String bootstrapServers, Path kafkaProperties, String groupId, ElasticsearchConnection elasticsearch,
     IndexNames names, WriterSettings writer, boolean indexFlows, int flowSampleOneIn, String trafficTopic, String anomaliesTopic,
-    String stagedVerdictsTopic, String flowsTopic, String deadLetterTopic, Duration pollTimeout) {
+    String stagedVerdictsTopic, String flowsTopic, String deadLetterTopic, Duration pollTimeout, String dnsTopic) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final String DEFAULT_GROUP_ID = "flowtel-es-sink";
@@ -38,42 +40,47 @@ public record SinkServiceSettings(String bootstrapServers, Path kafkaProperties,
   public static SinkServiceSettings defaults(String bootstrapServers, ElasticsearchConnection elasticsearch) {
     return new SinkServiceSettings(bootstrapServers, null, DEFAULT_GROUP_ID, elasticsearch, IndexNames.defaults(), WriterSettings.defaults(),
         false, DEFAULT_FLOW_SAMPLE_ONE_IN, FlowtelTopics.SERVICE_TRAFFIC, FlowtelTopics.ANOMALIES, FlowtelTopics.STAGED_VERDICTS,
-        FlowtelTopics.FLOWS, FlowtelTopics.DLQ, Duration.ofMillis(500));
+        FlowtelTopics.FLOWS, FlowtelTopics.DLQ, Duration.ofMillis(500), FlowtelTopics.DNS);
   }
 
   public SinkServiceSettings withGroupId(String group) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, group, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout, dnsTopic);
   }
 
   public SinkServiceSettings withNames(IndexNames newNames) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, newNames, writer, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout, dnsTopic);
   }
 
   public SinkServiceSettings withWriter(WriterSettings newWriter) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, newWriter, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout, dnsTopic);
   }
 
   public SinkServiceSettings withFlows(boolean flows, int sampleOneIn) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, flows, sampleOneIn,
-        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout, dnsTopic);
   }
 
   public SinkServiceSettings withKafkaProperties(Path file) {
     return new SinkServiceSettings(bootstrapServers, file, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout, dnsTopic);
   }
 
   /** Other topics than the defaults; the staged-verdicts topic stays what it was (see {@link #withStagedVerdictsTopic}). */
   public SinkServiceSettings withTopics(String traffic, String anomalies, String flows, String deadLetters) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
-        traffic, anomalies, stagedVerdictsTopic, flows, deadLetters, pollTimeout);
+        traffic, anomalies, stagedVerdictsTopic, flows, deadLetters, pollTimeout, dnsTopic);
   }
 
   public SinkServiceSettings withStagedVerdictsTopic(String stagedVerdicts) {
     return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
-        trafficTopic, anomaliesTopic, stagedVerdicts, flowsTopic, deadLetterTopic, pollTimeout);
+        trafficTopic, anomaliesTopic, stagedVerdicts, flowsTopic, deadLetterTopic, pollTimeout, dnsTopic);
+  }
+
+  public SinkServiceSettings withDnsTopic(String dns) {
+    return new SinkServiceSettings(bootstrapServers, kafkaProperties, groupId, elasticsearch, names, writer, indexFlows, flowSampleOneIn,
+        trafficTopic, anomaliesTopic, stagedVerdictsTopic, flowsTopic, deadLetterTopic, pollTimeout, dns);
   }
 }

@@ -27,13 +27,14 @@ class SinkConfigTest {
     assertThat(settings.trafficTopic()).isEqualTo("flowtel.service-traffic.v1");
     assertThat(settings.anomaliesTopic()).isEqualTo("flowtel.anomalies.v1");
     assertThat(settings.stagedVerdictsTopic()).isEqualTo("flowtel.staged-verdicts.v1");
+    assertThat(settings.dnsTopic()).isEqualTo("flowtel.dns.v1");
   }
 
   @Test
   void givenOptionsReachTheSettings() {
     SinkServiceSettings settings = SinkConfig.parse("--bootstrap-servers", "kafka:9092", "--kafka-properties", "/etc/k.properties",
         "--group-id", "g", "--flush-interval", "250ms", "--batch-size", "50", "--max-pending", "10", "--flows",
-        "--flow-sample", "7", "--staged-verdicts-topic", "team.staged").settings();
+        "--flow-sample", "7", "--staged-verdicts-topic", "team.staged", "--dns-topic", "team.dns").settings();
 
     assertThat(settings.bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(settings.kafkaProperties()).isEqualTo(Path.of("/etc/k.properties"));
@@ -44,6 +45,8 @@ class SinkConfigTest {
     assertThat(settings.indexFlows()).isTrue();
     assertThat(settings.flowSampleOneIn()).isEqualTo(7);
     assertThat(settings.stagedVerdictsTopic()).isEqualTo("team.staged");
+    assertThat(settings.dnsTopic()).isEqualTo("team.dns");
+    assertThat(settings.withTopics("t", "a", "f", "d").dnsTopic()).as("kept by the other topics' setter").isEqualTo("team.dns");
     assertThat(settings.withTopics("t", "a", "f", "d").stagedVerdictsTopic()).as("kept by the other topics' setter").isEqualTo("team.staged");
   }
 

@@ -4,6 +4,7 @@ import dev.flowtel.collector.bpf.BpfException;
 import dev.flowtel.collector.bpf.BpfSupport;
 import dev.flowtel.collector.bpf.KernelEnums;
 import dev.flowtel.collector.bpf.RingBuffer;
+import dev.flowtel.collector.bpf.TcHook;
 import dev.flowtel.collector.bpf.Tracepoints;
 import dev.flowtel.collector.dns.DnsTransactionAssembler;
 import dev.flowtel.collector.dns.KernelDnsEvent;
@@ -253,7 +254,8 @@ public final class EbpfFlowSource implements FlowSource {
       // a scrape racing close(): the kernel counters are gone, report what user space knows
     }
     return new CaptureMetrics(e.exportedFlows(), e.activeTableEntries(), e.cachedFlows(), e.drains(), e.earlyDrains(), e.drainedEntries(),
-        tableFull, ringFull, newFlowsAnnounced.get(), malformed, sinkFailures.get(), p.cachePackets(), 0, 0,
+        tableFull, ringFull, newFlowsAnnounced.get(), malformed, sinkFailures.get(), p.cachePackets(),
+        attacher == null ? 0 : attacher.shadowedHooks(TcHook.Point.INGRESS), attacher == null ? 0 : attacher.shadowedHooks(TcHook.Point.EGRESS),
         dnsTransactionsDelivered.get(), dnsMalformed, dnsRingFull, dnsUnmatched);
   }
 

@@ -181,6 +181,19 @@ public final class CollectorConfig {
           + "theirs cannot hide packets from the capture; TAIL runs after them (the log then warns about each one ahead of ours).")
   CaptureSettings.TcxPosition tcxPosition;
 
+  @Option(names = "--dns", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "ebpf: read DNS in the kernel (dns.h): every packet to or from a --dns-ports port becomes part of a "
+          + "DnsTransaction on --dns-topic, and external flow ends are named from the answers. Other packets pay two port compares.")
+  boolean dns;
+
+  @Option(names = "--dns-ports", split = ",", defaultValue = "53", paramLabel = "PORT[,PORT...]",
+      description = "ebpf: UDP and TCP ports whose packets are read as DNS, 1 to 4 of them.")
+  List<Integer> dnsPorts;
+
+  @Option(names = "--dns-timeout", defaultValue = "5s", converter = DurationOption.class,
+      description = "ebpf: a query without a response for this long is published unanswered (responseCode null).")
+  Duration dnsTimeout;
+
   @Option(names = "--dns-cache-entries", defaultValue = "" + DnsAnswerCache.DEFAULT_MAX_ENTRIES,
       description = "ebpf: addresses the DNS answer cache names at most (external flow ends take destination.domain from it); "
           + "past that, expired answers, then those expiring soonest, are dropped (flowtel_collector_dns_cache_evictions_total).")
@@ -286,7 +299,8 @@ public final class CollectorConfig {
     }
     CaptureSettings d = CaptureSettings.defaults(nodeName());
     return new CaptureSettings(d.nodeName(), pattern, links, netns, attachMode, activeTimeout, idleTimeout, drainInterval,
-        tableCapacity, d.earlyDrainFill(), d.interfacePollInterval(), rtt, drops, d.announceNewFlows(), flowCacheSlots, tcxPosition);
+        tableCapacity, d.earlyDrainFill(), d.interfacePollInterval(), rtt, drops, d.announceNewFlows(), flowCacheSlots, tcxPosition)
+        .withDns(dns, dnsPorts, dnsTimeout);
   }
 
   /** The DNS answer cache behind destination.domain (--dns-cache-entries, --dns-min-ttl, --dns-max-ttl). */

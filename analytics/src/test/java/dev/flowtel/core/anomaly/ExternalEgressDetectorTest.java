@@ -66,7 +66,8 @@ class ExternalEgressDetectorTest {
     PolicyAnomaly anomaly = anomalies.get(0);
     assertThat(anomaly.getType()).isEqualTo(AnomalyType.EXTERNAL_EGRESS);
     assertThat(anomaly.getEvidence().getPolicyExplanation()).isEqualTo("reached api.example.com (93.184.215.14)");
-    assertThat(anomaly.getSummary()).startsWith("shop/frontend reached external address 93.184.215.14, never used while learning");
+    assertThat(anomaly.getSummary())
+        .startsWith("shop/frontend reached external address api.example.com (93.184.215.14), never used while learning");
   }
 
   @Test

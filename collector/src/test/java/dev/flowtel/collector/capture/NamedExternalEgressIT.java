@@ -152,6 +152,7 @@ class NamedExternalEgressIT {
     assertThat(anomalies).isNotEmpty().allSatisfy(a -> {
       assertThat(a.getType()).isEqualTo(AnomalyType.EXTERNAL_EGRESS);
       assertThat(a.getEvidence().getPolicyExplanation()).contains("reached " + NAME + " (" + EXTERNAL + ")");
+      assertThat(a.getSummary()).contains("reached external address " + NAME + " (" + EXTERNAL + ")");
     });
   }
 

@@ -9,6 +9,7 @@ import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.EndpointKind;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.NetworkClass;
+import dev.flowtel.wire.AvroClassTrust;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +35,7 @@ class FlowEnricherTest {
 
   @BeforeEach
   void cluster() {
+    AvroClassTrust.install(); // the tests build FlowEvents before any codec would have installed it
     cache = new EnrichmentCache(EnrichmentSettings.defaults(), clock);
     cache.upsertPod(new PodRecord("uid-checkout", "shop", "checkout-7d9f-abcde", Map.of("app", "checkout"), "node-1", false,
         List.of(), List.of(IpAddress.parse(POD)), List.of(), new OwnerRef("Deployment", "checkout"), null,

@@ -31,7 +31,7 @@ final class AnomalySummaries {
           "IP sweep: %s (%s) probed port %s on %d addresses in one window, %.0f%% failed", from, key(e, 0),
           e.destinationPort, e.count("distinctHosts"), 100 * e.measurements.getOrDefault("failedShare", 0.0));
       case EXTERNAL_EGRESS -> String.format(Locale.ROOT,
-          "%s reached external address %s, never used while learning: %d connections, %s sent", from, key(e, 1),
+          "%s reached external address %s, never used while learning: %d connections, %s sent", from, externalTarget(e),
           e.count("connections"), bytes(e.count("bytesSent")));
       case NXDOMAIN_SPIKE -> String.format(Locale.ROOT,
           "NXDOMAIN spike: %s got %d answers \"no such name\" for %d distinct names in one window, against a baseline of"
@@ -43,6 +43,16 @@ final class AnomalySummaries {
           e.measurements.getOrDefault("meanLetters", 0.0), e.measurements.getOrDefault("meanEntropy", 0.0), e.explanation);
       default -> e.type + " " + e.key;
     };
+  }
+
+  /** The address, with the name the node saw it resolved from when the detector's explanation has one ("reached NAME (ADDRESS)"). */
+  private static String externalTarget(AnomalyEpisode e) {
+    String address = key(e, 1);
+    String prefix = "reached ";
+    if (e.explanation != null && e.explanation.startsWith(prefix) && e.explanation.endsWith(" (" + address + ")")) {
+      return e.explanation.substring(prefix.length());
+    }
+    return address;
   }
 
   private static String name(EdgeEnd end) {

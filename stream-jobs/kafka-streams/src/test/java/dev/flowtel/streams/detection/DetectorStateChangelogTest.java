@@ -7,11 +7,13 @@ import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.wire.DecodeResult;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
 import dev.flowtel.wire.AvroClassTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,11 +88,12 @@ class DetectorStateChangelogTest {
     return lines.stream().filter(l -> l.startsWith(name + " ")).map(l -> l.substring(name.length() + 1)).toList();
   }
 
+  /** An anomaly as the jar before wrote it (PolicyAnomaly v1 then), read as the app reads older versions. */
   private static PolicyAnomaly anomaly(String base64) {
-    try {
-      return PolicyAnomaly.getDecoder().decode(Base64.getDecoder().decode(base64));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    DecodeResult<PolicyAnomaly> result = WireCodec.of(RecordType.POLICY_ANOMALY).decode(Base64.getDecoder().decode(base64));
+    if (result instanceof DecodeResult.Decoded<PolicyAnomaly> decoded) {
+      return decoded.record();
     }
+    throw new IllegalStateException("fixture anomaly does not decode: " + result);
   }
 }

@@ -5,12 +5,8 @@ import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.Endpoint;
 import dev.flowtel.sink.elasticsearch.identity.DocumentIds;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -51,7 +47,7 @@ public final class DnsDocuments implements DocumentBuilder<DnsTransaction> {
     List<Map<String, Object>> answers = new ArrayList<>();
     List<String> resolved = new ArrayList<>();
     for (DnsAnswer a : t.getAnswers()) {
-      String ip = address(a.getAddress());
+      String ip = EndpointFields.address(a.getAddress());
       answers.add(Map.of("data", ip, "ttl", a.getTtlSeconds()));
       resolved.add(ip);
     }
@@ -73,9 +69,9 @@ public final class DnsDocuments implements DocumentBuilder<DnsTransaction> {
         .put("network.transport", Ecs.transport(t.getProtocol()))
         .put("network.iana_number", Integer.toString(t.getProtocol()))
         .put("network.protocol", "dns")
-        .put("client.ip", address(t.getClientAddr()))
+        .put("client.ip", EndpointFields.address(t.getClientAddr()))
         .put("client.port", t.getClientPort())
-        .put("server.ip", address(t.getServerAddr()))
+        .put("server.ip", EndpointFields.address(t.getServerAddr()))
         .put("server.port", t.getServerPort())
         .put("server.domain", t.getServer() == null ? null : t.getServer().getDomain())
         .put("dns.type", answered ? "answer" : "query")
@@ -90,8 +86,12 @@ public final class DnsDocuments implements DocumentBuilder<DnsTransaction> {
     if (client != null) {
       Ecs.putWorkload(f, client.getNamespace(), client.getWorkloadKind(), client.getWorkloadName());
     }
-    putEndpoint(f, "client", client);
-    putEndpoint(f, "server", t.getServer());
+    EndpointFields.put(f, "client", client);
+    EndpointFields.put(f, "server", t.getServer());
+    if (t.getServer() != null) {
+      // The DNS service the server answered as (kube-dns); a client's services are not mapped for DNS.
+      f.put(EndpointFields.prefix("server") + "services", t.getServer().getServices());
+    }
     f.put("flowtel.dns.id", documentId(t))
         .put("flowtel.dns.answer_count", t.getAnswerCount())
         .put("flowtel.dns.answers_truncated", t.getAnswersTruncated() ? true : null)
@@ -101,7 +101,7 @@ public final class DnsDocuments implements DocumentBuilder<DnsTransaction> {
   }
 
   public static String documentId(DnsTransaction t) {
-    return DocumentIds.of("dns", t.getNode(), bytes(t.getClientAddr()), t.getClientPort(), t.getTransactionId(),
+    return DocumentIds.of("dns", t.getNode(), EndpointFields.bytes(t.getClientAddr()), t.getClientPort(), t.getTransactionId(),
         t.getQueryTime().toString());
   }
 
@@ -113,42 +113,5 @@ public final class DnsDocuments implements DocumentBuilder<DnsTransaction> {
   /** {@code dns.question.type}: the QTYPE's name, else {@code TYPE<n>}. */
   public static String queryType(int type) {
     return QUERY_TYPES.getOrDefault(type, "TYPE" + type);
-  }
-
-  private static void putEndpoint(DocumentFields f, String side, Endpoint endpoint) {
-    if (endpoint == null) {
-      return;
-    }
-    String p = "flowtel." + side + ".";
-    if (endpoint.getWorkloadKind() != null && endpoint.getWorkloadName() != null) {
-      f.put(p + "id", (endpoint.getNamespace() == null ? "" : endpoint.getNamespace() + "/") + endpoint.getWorkloadKind() + "/"
-          + endpoint.getWorkloadName());
-    }
-    f.put(p + "endpoint_kind", endpoint.getKind().name())
-        .put(p + "namespace", endpoint.getNamespace())
-        .put(p + "kind", endpoint.getWorkloadKind())
-        .put(p + "name", endpoint.getWorkloadName())
-        .put(p + "pod", endpoint.getPod())
-        .put(p + "node", endpoint.getNode())
-        .put(p + "network_class", endpoint.getNetworkClass().name());
-    if (side.equals("server")) {
-      f.put(p + "services", endpoint.getServices());
-    }
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer copy = buffer.duplicate();
-    byte[] raw = new byte[copy.remaining()];
-    copy.get(raw);
-    return raw;
-  }
-
-  private static String address(ByteBuffer buffer) {
-    byte[] raw = bytes(buffer);
-    try {
-      return InetAddress.getByAddress(raw).getHostAddress().toLowerCase(Locale.ROOT);
-    } catch (UnknownHostException ex) {
-      return "invalid-address-of-" + raw.length + "-bytes";
-    }
   }
 }

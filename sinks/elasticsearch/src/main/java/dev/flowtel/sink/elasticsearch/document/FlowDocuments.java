@@ -5,13 +5,9 @@ import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.Verdict;
 import dev.flowtel.sink.elasticsearch.identity.DocumentIds;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeMap;
 
 /**
@@ -59,11 +55,11 @@ public final class FlowDocuments implements DocumentBuilder<FlowEvent> {
         .put("event.end", e.getFlowEnd().toString())
         .put("event.duration", Duration.between(e.getFlowStart(), e.getFlowEnd()).toNanos())
         .put("observer.hostname", e.getNode())
-        .put("source.ip", address(e.getSrcAddr()))
+        .put("source.ip", EndpointFields.address(e.getSrcAddr()))
         .put("source.port", e.getSrcPort() == 0 ? null : e.getSrcPort())
         .put("source.bytes", e.getBytes())
         .put("source.packets", e.getPackets())
-        .put("destination.ip", address(e.getDstAddr()))
+        .put("destination.ip", EndpointFields.address(e.getDstAddr()))
         .put("destination.port", e.getDstPort() == 0 ? null : e.getDstPort())
         // The name the collector saw resolved to an external address (Endpoint.domain), as ECS spells it.
         .put("source.domain", e.getSource() == null ? null : e.getSource().getDomain())
@@ -105,28 +101,20 @@ public final class FlowDocuments implements DocumentBuilder<FlowEvent> {
   }
 
   public static String documentId(FlowEvent e) {
-    return DocumentIds.of("flow", e.getNode(), e.getInterfaceIndex(), e.getDirection().name(), bytes(e.getSrcAddr()), bytes(e.getDstAddr()),
-        e.getSrcPort(), e.getDstPort(), e.getProtocol(), e.getFlowStart().toString(), e.getFlowEnd().toString());
+    return DocumentIds.of("flow", e.getNode(), e.getInterfaceIndex(), e.getDirection().name(),
+        EndpointFields.bytes(e.getSrcAddr()), EndpointFields.bytes(e.getDstAddr()), e.getSrcPort(), e.getDstPort(), e.getProtocol(),
+        e.getFlowStart().toString(), e.getFlowEnd().toString());
   }
 
+  /** The shared ends plus what only the flows mapping has: services on both sides, host network, labels. */
   private static void putEndpoint(DocumentFields f, String side, Endpoint endpoint) {
     if (endpoint == null) {
       return;
     }
-    String p = "flowtel." + side + ".";
-    if (endpoint.getWorkloadKind() != null && endpoint.getWorkloadName() != null) {
-      f.put(p + "id", (endpoint.getNamespace() == null ? "" : endpoint.getNamespace() + "/") + endpoint.getWorkloadKind() + "/"
-          + endpoint.getWorkloadName());
-    }
-    f.put(p + "endpoint_kind", endpoint.getKind().name())
-        .put(p + "namespace", endpoint.getNamespace())
-        .put(p + "kind", endpoint.getWorkloadKind())
-        .put(p + "name", endpoint.getWorkloadName())
-        .put(p + "pod", endpoint.getPod())
-        .put(p + "services", endpoint.getServices())
-        .put(p + "node", endpoint.getNode())
+    EndpointFields.put(f, side, endpoint);
+    String p = EndpointFields.prefix(side);
+    f.put(p + "services", endpoint.getServices())
         .put(p + "host_network", endpoint.getHostNetwork())
-        .put(p + "network_class", endpoint.getNetworkClass().name())
         .put(p + "labels", new TreeMap<>(endpoint.getLabels()));
   }
 
@@ -138,22 +126,5 @@ public final class FlowDocuments implements DocumentBuilder<FlowEvent> {
       }
     }
     return names;
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer copy = buffer.duplicate();
-    byte[] bytes = new byte[copy.remaining()];
-    copy.get(bytes);
-    return bytes;
-  }
-
-  /** The address in ECS text form; a length that is neither 4 nor 16 is written as-is so the mapping rejects it visibly. */
-  private static String address(ByteBuffer buffer) {
-    byte[] raw = bytes(buffer);
-    try {
-      return InetAddress.getByAddress(raw).getHostAddress().toLowerCase(Locale.ROOT);
-    } catch (UnknownHostException ex) {
-      return "invalid-address-of-" + raw.length + "-bytes";
-    }
   }
 }

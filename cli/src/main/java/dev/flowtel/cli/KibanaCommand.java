@@ -34,10 +34,11 @@ final class KibanaCommand implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  /** Posts sinks/kibana/flowtel-saved-objects.ndjson to the saved-objects import API, overwriting earlier imports. */
+  /** Posts every sinks/kibana/*.ndjson file to the saved-objects import API, overwriting earlier imports. */
   @Command(name = "import", mixinStandardHelpOptions = true, showDefaultValues = true,
-      description = {"Imports Flowtel's data views (traffic, anomalies) and dashboards (Service traffic, Policy anomalies,",
-          "Policy enforcement) into Kibana 8 through its saved-objects import API. Importing again overwrites them."})
+      description = {"Imports Flowtel's data views (traffic, anomalies, staged verdicts, DNS) and dashboards (Service traffic,",
+          "Policy anomalies, Policy enforcement, Flowtel \u2014 staged policies, Flowtel \u2014 DNS) into Kibana 8 through its",
+          "saved-objects import API. Importing again overwrites them."})
   static final class Import implements Callable<Integer> {
 
     @Option(names = "--url", defaultValue = "http://127.0.0.1:5601", description = "Kibana URL.")

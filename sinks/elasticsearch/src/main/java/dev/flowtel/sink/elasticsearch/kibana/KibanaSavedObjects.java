@@ -12,20 +12,22 @@ import java.util.List;
 
 /**
  * Flowtel's Kibana saved objects in Kibana 8's NDJSON export format, as shipped in sinks/kibana/,
- * in two files: {@value #FILE_NAME} (the traffic and anomalies data views, their visualizations,
- * the anomalies search and three dashboards) and {@value #STAGED_POLICIES_FILE_NAME} (the staged
- * verdicts data view and the "Flowtel — staged policies" dashboard). Both are imported; with a
- * custom index prefix the data views' patterns are rewritten to match it.
+ * in three files: {@value #FILE_NAME} (the traffic and anomalies data views, their visualizations,
+ * the anomalies search and three dashboards), {@value #STAGED_POLICIES_FILE_NAME} (the staged
+ * verdicts data view and the "Flowtel — staged policies" dashboard) and {@value #DNS_FILE_NAME}
+ * (the DNS data view and the "Flowtel — DNS" dashboard). All are imported; with a custom index
+ * prefix the data views' patterns are rewritten to match it.
  *
- * <p>The staged-policies objects have a file of their own because {@code ./flowtel kibana verify}
- * compares every panel of {@link #load()} with a figure of the console, and the console has no
- * staged-policy figure yet: in the one file, verify would fail on them. Once it has, the two files
- * can become one.
+ * <p>The staged-policies and DNS objects have files of their own because {@code ./flowtel kibana
+ * verify} compares every panel of {@link #load()} with a figure of the console, and the console has
+ * no staged-policy or DNS figure yet: in the one file, verify would fail on them. (The DNS panels
+ * are checked on real data against figures computed from the transactions instead.)
  */
 public final class KibanaSavedObjects {
 
   public static final String FILE_NAME = "flowtel-saved-objects.ndjson";
   public static final String STAGED_POLICIES_FILE_NAME = "flowtel-staged-policies.ndjson";
+  public static final String DNS_FILE_NAME = "flowtel-dns.ndjson";
   private static final String RESOURCES = "/dev/flowtel/sink/elasticsearch/kibana/";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,10 +43,16 @@ public final class KibanaSavedObjects {
     return load(STAGED_POLICIES_FILE_NAME);
   }
 
-  /** Every object shipped, both files, as {@code kibana import} posts them. */
+  /** The objects of {@value #DNS_FILE_NAME}: the DNS data view, panels, failing-queries search and dashboard. */
+  public static List<ObjectNode> loadDns() {
+    return load(DNS_FILE_NAME);
+  }
+
+  /** Every object shipped, all files, as {@code kibana import} posts them. */
   public static List<ObjectNode> all() {
     List<ObjectNode> objects = new ArrayList<>(load());
     objects.addAll(loadStagedPolicies());
+    objects.addAll(loadDns());
     return objects;
   }
 
@@ -66,7 +74,7 @@ public final class KibanaSavedObjects {
     }
   }
 
-  /** The NDJSON to import, both files, with the data views pointing at {@code names}' indices. */
+  /** The NDJSON to import, all files, with the data views pointing at {@code names}' indices. */
   public static String ndjsonFor(IndexNames names) {
     StringBuilder out = new StringBuilder();
     for (ObjectNode object : all()) {

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * The Kibana saved objects parse as Kibana 8 NDJSON; every field a visualization or search uses
  * exists in our mappings with a type its aggregation accepts; every reference resolves to an
  * object in the same file (each file imports on its own); the three dashboards of the issue are
- * in the main file and the staged-policies dashboard in its own. (Kibana itself cannot be
- * installed on the build machine, so this is the check we can run.)
+ * in the main file, the staged-policies dashboard and the DNS dashboard each in its own. (Kibana
+ * itself cannot be installed on the build machine, so this is the check we can run; the panels'
+ * numbers are checked on real data by the console's PanelCheckIT.)
  */
 class KibanaSavedObjectsTest {
 
@@ -29,6 +30,7 @@ class KibanaSavedObjectsTest {
   private static final Set<String> NUMERIC = Set.of("long", "integer", "double", "float", "short", "byte", "scaled_float");
   private final List<ObjectNode> objects = KibanaSavedObjects.load();
   private final List<ObjectNode> staged = KibanaSavedObjects.loadStagedPolicies();
+  private final List<ObjectNode> dns = KibanaSavedObjects.loadDns();
   private final List<ObjectNode> all = KibanaSavedObjects.all();
 
   @Test
@@ -58,7 +60,7 @@ class KibanaSavedObjectsTest {
     assertThat(dashboards).extracting(o -> o.get("attributes").get("title").asText()).containsExactly("Flowtel \u2014 staged policies");
     assertThat(dashboards.get(0).get("references")).extracting(r -> r.get("id").asText())
         .containsExactly("flowtel-staged-would-deny", "flowtel-staged-denied-edges", "flowtel-staged-allowed-edges");
-    assertThat(all).hasSize(objects.size() + staged.size());
+    assertThat(all).hasSize(objects.size() + staged.size() + dns.size());
     Set<String> ids = new HashSet<>();
     all.forEach(o -> assertThat(ids.add(o.get("type").asText() + "/" + o.get("id").asText())).as("unique " + o.get("id")).isTrue());
   }
@@ -93,10 +95,70 @@ class KibanaSavedObjectsTest {
   }
 
   @Test
+  void theDnsFileHoldsItsDataViewAndTheDnsDashboard() {
+    assertThat(dns).allSatisfy(o -> {
+      assertThat(o.path("type").asText()).isIn("index-pattern", "visualization", "search", "dashboard");
+      assertThat(o.path("id").asText()).startsWith("flowtel-");
+    });
+    List<ObjectNode> dataViews = dns.stream().filter(o -> o.path("type").asText().equals("index-pattern")).toList();
+    assertThat(dataViews).extracting(o -> o.get("attributes").get("title").asText()).containsExactly("flowtel-dns-*");
+    List<ObjectNode> dashboards = dns.stream().filter(o -> o.path("type").asText().equals("dashboard")).toList();
+    assertThat(dashboards).extracting(o -> o.get("attributes").get("title").asText()).containsExactly("Flowtel \u2014 DNS");
+    assertThat(dashboards.get(0).get("references")).extracting(r -> r.get("type").asText() + " " + r.get("id").asText())
+        .containsExactly("visualization flowtel-dns-top-names", "visualization flowtel-dns-response-codes",
+            "visualization flowtel-dns-latency-by-workload", "visualization flowtel-dns-nxdomain-by-workload",
+            "search flowtel-dns-failing-queries");
+  }
+
+  /**
+   * The five panels the DNS dashboard is for, each on the fields that answer it; the latency is
+   * ECS {@code event.duration} in nanoseconds (a long, so a percentiles aggregation takes it), which
+   * the data view shows as milliseconds.
+   */
+  @Test
+  void theDnsPanelsAggregateTheFieldsTheirTitlesPromise() throws Exception {
+    Map<String, List<String>> aggs = new HashMap<>();
+    Map<String, String> queries = new HashMap<>();
+    for (ObjectNode o : dns) {
+      String type = o.get("type").asText();
+      if (type.equals("visualization") || type.equals("search")) {
+        queries.put(o.get("id").asText(), JSON.readTree(o.get("attributes").get("kibanaSavedObjectMeta").get("searchSourceJSON").asText())
+            .path("query").path("query").asText());
+      }
+      if (type.equals("visualization")) {
+        List<String> described = new ArrayList<>();
+        for (JsonNode agg : JSON.readTree(o.get("attributes").get("visState").asText()).get("aggs")) {
+          JsonNode params = agg.path("params");
+          described.add((agg.get("type").asText() + " " + params.path("field").asText()
+              + (params.has("percents") ? " " + params.get("percents") : "")).trim());
+          assertThat(params.path("otherBucket").asBoolean(false)).as("an other bucket costs Kibana a second request").isFalse();
+        }
+        aggs.put(o.get("id").asText(), described);
+      }
+    }
+    assertThat(aggs.get("flowtel-dns-top-names")).containsExactly("count", "terms dns.question.name");
+    assertThat(aggs.get("flowtel-dns-response-codes")).containsExactly("count", "date_histogram @timestamp", "terms dns.response_code");
+    assertThat(aggs.get("flowtel-dns-latency-by-workload")).containsExactly("percentiles event.duration [50,90,99]", "count",
+        "terms flowtel.client.id");
+    assertThat(aggs.get("flowtel-dns-nxdomain-by-workload")).containsExactly("count", "terms flowtel.client.id");
+    assertThat(queries).containsEntry("flowtel-dns-top-names", "").containsEntry("flowtel-dns-response-codes", "")
+        .containsEntry("flowtel-dns-latency-by-workload", "dns.type : \"answer\"")
+        .containsEntry("flowtel-dns-nxdomain-by-workload", "dns.response_code : \"NXDOMAIN\"")
+        .containsEntry("flowtel-dns-failing-queries", "event.outcome : \"failure\" or dns.response_code : \"NXDOMAIN\"");
+    JsonNode mappings = IndexTemplates.effectiveMappings(Kind.DNS);
+    assertThat(mappedType(mappings, "event.duration")).isEqualTo("long");
+    JsonNode dataView = dns.stream().filter(o -> o.path("type").asText().equals("index-pattern")).findFirst().orElseThrow();
+    JsonNode format = JSON.readTree(dataView.get("attributes").get("fieldFormatMap").asText()).path("event.duration");
+    assertThat(format.path("id").asText()).isEqualTo("duration");
+    assertThat(format.path("params").path("inputFormat").asText()).isEqualTo("nanoseconds");
+  }
+
+  @Test
   void everyReferenceResolvesAndEveryPanelAndIndexRefHasAReference() throws Exception {
     List<String> problems = new ArrayList<>();
     problems.addAll(referenceProblems(objects));
     problems.addAll(referenceProblems(staged));
+    problems.addAll(referenceProblems(dns));
     assertThat(problems).isEmpty();
   }
 
@@ -182,7 +244,7 @@ class KibanaSavedObjectsTest {
       }
     }
     assertThat(problems).isEmpty();
-    assertThat(checkedFields).as("fields of both files").isGreaterThan(45);
+    assertThat(checkedFields).as("fields of all three files").isGreaterThan(60);
   }
 
   @Test
@@ -210,7 +272,8 @@ class KibanaSavedObjectsTest {
   void aCustomPrefixRewritesTheDataViews() {
     String ndjson = KibanaSavedObjects.ndjsonFor(new IndexNames("acme-"));
     assertThat(ndjson).contains("\"title\":\"acme-traffic-*\"").contains("\"title\":\"acme-anomalies-*\"")
-        .contains("\"title\":\"acme-staged-verdicts-*\"").contains("\"id\":\"flowtel-dashboard-staged-policies\"")
+        .contains("\"title\":\"acme-staged-verdicts-*\"").contains("\"title\":\"acme-dns-*\"")
+        .contains("\"id\":\"flowtel-dashboard-staged-policies\"")
         .doesNotContain("\"title\":\"flowtel-traffic-*\"").doesNotContain("\"title\":\"flowtel-staged-verdicts-*\"");
   }
 

@@ -156,33 +156,7 @@ public final class Collector implements AutoCloseable {
     // The simulator already keys by its call-graph edge; capture sources know only connections.
     boolean keyByEdge = !source.keysByServiceEdge();
     if (source instanceof EbpfFlowSource ebpf) {
-      metrics.observeCapture(new CollectorMetrics.CaptureReadings() {
-        @Override
-        public long mapEntries() {
-          return ebpf.metrics().activeTableEntries();
-        }
-
-        @Override
-        public long evictions() {
-          return ebpf.metrics().drainedEntries();
-        }
-
-        @Override
-        public long ringBufferDrops() {
-          return ebpf.metrics().ringBufferDrops();
-        }
-
-        @Override
-        public long cachePackets() {
-          return ebpf.metrics().cachePackets();
-        }
-
-        @Override
-        public long shadowedHooks(String hook) {
-          var m = ebpf.metrics();
-          return hook.equals(CollectorMetrics.HOOK_INGRESS) ? m.shadowedIngressHooks() : m.shadowedEgressHooks();
-        }
-      });
+      metrics.observeCapture(CollectorMetrics.CaptureReadings.of(ebpf::metrics));
       if (dnsNames != null) {
         metrics.observeDnsNames(new CollectorMetrics.DnsNameReadings() {
           @Override

@@ -23,6 +23,11 @@ package dev.flowtel.collector.capture;
  * @param dnsRingBufferDrops DNS events lost because the kernel's dns_events ring buffer was full
  * @param dnsUnmatchedResponses responses without a pending query: a second hook's sighting of one already matched,
  *                           or a response to a query not seen or past the DNS timeout
+ * @param dnsUnanswered      of dnsTransactions (and those the consumer refused), queries reported without a response within
+ *                           the DNS timeout
+ * @param dnsUnreadableMessages DNS messages the kernel passed on that user space could not read (an answer's name or
+ *                           data running past the message's end): dropped, no transaction reported
+ * @param dnsPendingQueries  queries waiting in user space for their response or their timeout now
  */
 public record CaptureMetrics(
     long exportedFlows,
@@ -42,7 +47,10 @@ public record CaptureMetrics(
     long dnsTransactions,
     long dnsMalformedPackets,
     long dnsRingBufferDrops,
-    long dnsUnmatchedResponses) {
+    long dnsUnmatchedResponses,
+    long dnsUnanswered,
+    long dnsUnreadableMessages,
+    long dnsPendingQueries) {
 
   /** The figures without the hook positions, which a capture that has not looked reports as 0. */
   public CaptureMetrics(long exportedFlows, long activeTableEntries, long cachedFlows, long drains, long earlyDrains,
@@ -57,6 +65,6 @@ public record CaptureMetrics(
       long drainedEntries, long tableFull, long ringBufferDrops, long newFlowsAnnounced, long malformedPackets, long sinkFailures,
       long cachePackets, long shadowedIngressHooks, long shadowedEgressHooks) {
     this(exportedFlows, activeTableEntries, cachedFlows, drains, earlyDrains, drainedEntries, tableFull, ringBufferDrops,
-        newFlowsAnnounced, malformedPackets, sinkFailures, cachePackets, shadowedIngressHooks, shadowedEgressHooks, 0, 0, 0, 0);
+        newFlowsAnnounced, malformedPackets, sinkFailures, cachePackets, shadowedIngressHooks, shadowedEgressHooks, 0, 0, 0, 0, 0, 0, 0);
   }
 }

@@ -234,6 +234,7 @@ public final class EbpfFlowSource implements FlowSource {
   public CaptureMetrics metrics() {
     CaptureProgram p = program;
     FlowEvictor e = evictor;
+    DnsTransactionAssembler assembler = dnsAssembler;
     if (p == null || e == null) {
       return new CaptureMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
@@ -256,7 +257,9 @@ public final class EbpfFlowSource implements FlowSource {
     return new CaptureMetrics(e.exportedFlows(), e.activeTableEntries(), e.cachedFlows(), e.drains(), e.earlyDrains(), e.drainedEntries(),
         tableFull, ringFull, newFlowsAnnounced.get(), malformed, sinkFailures.get(), p.cachePackets(),
         attacher == null ? 0 : attacher.shadowedHooks(TcHook.Point.INGRESS), attacher == null ? 0 : attacher.shadowedHooks(TcHook.Point.EGRESS),
-        dnsTransactionsDelivered.get(), dnsMalformed, dnsRingFull, dnsUnmatched);
+        dnsTransactionsDelivered.get(), dnsMalformed, dnsRingFull, dnsUnmatched,
+        assembler == null ? 0 : assembler.unanswered(), assembler == null ? 0 : assembler.malformed(),
+        assembler == null ? 0 : assembler.pendingQueries());
   }
 
   /** Detaches, drains both tables one last time into the sink, unloads. */

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Turns the kernel's DNS events into {@link DnsTransaction}s: a response completes its query (the kernel has
  * already matched them and timed both), a query with no response within the timeout is reported unanswered.
  * A response whose query event was lost (ring buffer full) is still reported, from the response alone: it
- * carries the question and its query's time. Not thread-safe: one DNS polling thread calls it.
+ * carries the question and its query's time. Not thread-safe: one DNS polling thread calls it; its counts
+ * ({@link #answered}, {@link #unanswered}, {@link #malformed}, {@link #pendingQueries}) may be read from any thread.
  */
 public final class DnsTransactionAssembler {
 
@@ -38,9 +39,11 @@ public final class DnsTransactionAssembler {
   private final long timeoutNanos;
   private final Consumer<DnsTransaction> transactions;
   private final Map<KernelDnsEvent.Key, KernelDnsEvent> pending = new LinkedHashMap<>();
-  private long answered;
-  private long unanswered;
-  private long malformed;
+  // Written by the one polling thread only, read by metrics scrapes: volatile is enough.
+  private volatile long answered;
+  private volatile long unanswered;
+  private volatile long malformed;
+  private volatile int pendingCount;
 
   /**
    * @param interfaceName name of an ifindex, or null when unknown
@@ -67,9 +70,11 @@ public final class DnsTransactionAssembler {
         oldest.remove();
         emit(query, epochOffsetNanos);
       }
+      pendingCount = pending.size();
       return;
     }
     pending.remove(event.key());
+    pendingCount = pending.size();
     emit(event, epochOffsetNanos);
   }
 
@@ -82,13 +87,14 @@ public final class DnsTransactionAssembler {
         continue; // CPUs may report queries slightly out of order: look at every one, there are few
       }
       queries.remove();
+      pendingCount = pending.size();
       emit(query, epochOffsetNanos);
     }
   }
 
   /** Queries waiting for their response or their timeout. */
   public int pendingQueries() {
-    return pending.size();
+    return pendingCount;
   }
 
   /** Transactions reported with a response. */

@@ -1,11 +1,13 @@
 package dev.flowtel.collector.metrics;
 
+import dev.flowtel.collector.capture.CaptureMetrics;
 import dev.flowtel.collector.spool.DiskSpool;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -92,6 +94,27 @@ public final class CollectorMetrics {
           DnsNameReadings r = dnsNames;
           cb.call(r == null ? 0 : r.evictions());
         }).register(registry);
+    captureCounter("flowtel_collector_dns_malformed_packets",
+        "UDP/TCP packets on a DNS port that the kernel could not read as a DNS query or response (truncated, not a"
+            + " standard query, not one question, a compressed or over-long question name, a TCP message continued from an"
+            + " earlier segment): skipped, their flows still counted (ebpf source)", CaptureReadings::dnsMalformedPackets);
+    captureCounter("flowtel_collector_dns_ringbuf_drops",
+        "DNS events lost because the kernel's DNS ring buffer was full: a lost query still yields its transaction from"
+            + " the response, a lost response leaves its query reported unanswered (ebpf source)", CaptureReadings::dnsRingBufferDrops);
+    captureCounter("flowtel_collector_dns_unmatched_responses",
+        "DNS responses the kernel matched to no pending query and did not report: a second hook's sighting of an answered"
+            + " query (normal where a packet passes two hooks), a response after --dns-timeout, or one to a query sent before"
+            + " the capture started (ebpf source)", CaptureReadings::dnsUnmatchedResponses);
+    captureCounter("flowtel_collector_dns_unanswered_queries",
+        "DNS queries reported without a response because none passed a hook within --dns-timeout; a steady rate means"
+            + " an unreachable resolver, or responses on a path the capture does not see (ebpf source)",
+        CaptureReadings::dnsUnansweredQueries);
+    captureCounter("flowtel_collector_dns_unreadable_messages",
+        "DNS messages the kernel passed on whose answers user space could not read (a name or record running past the"
+            + " message's end): no transaction reported for them (ebpf source)", CaptureReadings::dnsUnreadableMessages);
+    GaugeWithCallback.builder().name("flowtel_collector_dns_pending_queries")
+        .help("DNS queries waiting for their response or their timeout now (ebpf source)")
+        .callback(cb -> cb.call(readCapture(CaptureReadings::dnsPendingQueries))).register(registry);
     spoolGauge("flowtel_collector_spool_bytes", "Bytes of the on-disk spool's segment files", DiskSpool::sizeBytes);
     spoolGauge("flowtel_collector_spool_pending_records", "Records in the spool waiting for the broker", DiskSpool::pendingRecords);
     spoolCounter("flowtel_collector_spool_dropped_segments",
@@ -99,6 +122,10 @@ public final class CollectorMetrics {
     spoolCounter("flowtel_collector_spool_dropped_records", "Unsent records in those dropped segments", DiskSpool::droppedRecords);
     spoolCounter("flowtel_collector_spool_truncated_tails",
         "Spool segments whose torn tail (crash mid-write) was cut off at start", DiskSpool::truncatedTails);
+  }
+
+  private void captureCounter(String name, String help, ToLongFunction<CaptureReadings> value) {
+    CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(readCapture(value))).register(registry);
   }
 
   private void spoolGauge(String name, String help, ToLongFunction<DiskSpool> value) {
@@ -156,6 +183,97 @@ public final class CollectorMetrics {
     default long shadowedHooks(String hook) {
       return 0;
     }
+
+    /** Packets on a DNS port the kernel could not read as a DNS message (dns.h COUNTER_DNS_MALFORMED). */
+    default long dnsMalformedPackets() {
+      return 0;
+    }
+
+    /** DNS events lost to a full ring buffer (COUNTER_DNS_RINGBUF_FULL). */
+    default long dnsRingBufferDrops() {
+      return 0;
+    }
+
+    /** Responses without a pending query (COUNTER_DNS_UNMATCHED). */
+    default long dnsUnmatchedResponses() {
+      return 0;
+    }
+
+    /** Queries reported without a response. */
+    default long dnsUnansweredQueries() {
+      return 0;
+    }
+
+    /** DNS messages user space could not read and dropped. */
+    default long dnsUnreadableMessages() {
+      return 0;
+    }
+
+    /** Queries waiting for their response or timeout now. */
+    default long dnsPendingQueries() {
+      return 0;
+    }
+
+    /** Every reading from the eBPF source's figures, taken afresh at each read. */
+    static CaptureReadings of(Supplier<CaptureMetrics> figures) {
+      return new CaptureReadings() {
+        @Override
+        public long mapEntries() {
+          return figures.get().activeTableEntries();
+        }
+
+        @Override
+        public long evictions() {
+          return figures.get().drainedEntries();
+        }
+
+        @Override
+        public long ringBufferDrops() {
+          return figures.get().ringBufferDrops();
+        }
+
+        @Override
+        public long cachePackets() {
+          return figures.get().cachePackets();
+        }
+
+        @Override
+        public long shadowedHooks(String hook) {
+          CaptureMetrics m = figures.get();
+          return hook.equals(HOOK_INGRESS) ? m.shadowedIngressHooks() : m.shadowedEgressHooks();
+        }
+
+        @Override
+        public long dnsMalformedPackets() {
+          return figures.get().dnsMalformedPackets();
+        }
+
+        @Override
+        public long dnsRingBufferDrops() {
+          return figures.get().dnsRingBufferDrops();
+        }
+
+        @Override
+        public long dnsUnmatchedResponses() {
+          return figures.get().dnsUnmatchedResponses();
+        }
+
+        @Override
+        public long dnsUnansweredQueries() {
+          return figures.get().dnsUnanswered();
+        }
+
+        @Override
+        public long dnsUnreadableMessages() {
+          return figures.get().dnsUnreadableMessages();
+        }
+
+        @Override
+        public long dnsPendingQueries() {
+          return figures.get().dnsPendingQueries();
+        }
+      };
+    }
   }
 
   /** What the DNS answer cache reports, read when Prometheus scrapes. */
@@ -186,7 +304,7 @@ public final class CollectorMetrics {
     this.capture = readings;
   }
 
-  private double readCapture(java.util.function.ToLongFunction<CaptureReadings> value) {
+  private double readCapture(ToLongFunction<CaptureReadings> value) {
     CaptureReadings c = capture;
     return c == null ? 0 : value.applyAsLong(c);
   }

@@ -4,7 +4,7 @@ import dev.flowtel.collector.bpf.BpfObject;
 import dev.flowtel.collector.bpf.BpfSupport;
 import dev.flowtel.collector.bpf.Frames;
 import dev.flowtel.collector.bpf.NetworkNamespace;
-import dev.flowtel.collector.bpf.PassProgram;
+import dev.flowtel.collector.bpf.ReturnProgram;
 import dev.flowtel.collector.bpf.ProgramStats;
 import dev.flowtel.collector.bpf.ProgramTestRun;
 import dev.flowtel.collector.bpf.TcHook;
@@ -148,7 +148,7 @@ public final class CaptureBenchmark {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try (PassProgram pass = PassProgram.load()) {
+    try (ReturnProgram pass = ReturnProgram.pass()) {
       ProgramTestRun.meanNanos(pass.fd(), tcp, 100_000);
       System.out.printf("two-instruction pass program, same measurement (the test run's own floor): %d ns%n",
           ProgramTestRun.meanNanos(pass.fd(), tcp, 1_000_000));
@@ -257,7 +257,7 @@ public final class CaptureBenchmark {
           CaptureProgram noCache = CaptureProgram.load(CaptureSettings.defaults("bench").withFlowCacheSlots(0));
           CaptureProgram noDns = CaptureProgram.load(CaptureSettings.defaults("bench")
               .withDns(false, CaptureSettings.DEFAULT_DNS_PORTS, CaptureSettings.DEFAULT_DNS_TIMEOUT));
-          PassProgram pass = PassProgram.load();
+          ReturnProgram pass = ReturnProgram.pass();
           BpfObject baseline = loadBaseline()) {
         int index = inside(server, () -> NetworkNamespace.interfaceIndex(veth));
         assignRole(index, program, baseline);
@@ -424,7 +424,7 @@ public final class CaptureBenchmark {
   }
 
   /** The programs the variants attach. */
-  private record Programs(CaptureProgram program, CaptureProgram noCache, CaptureProgram noDns, PassProgram pass, BpfObject baseline) {
+  private record Programs(CaptureProgram program, CaptureProgram noCache, CaptureProgram noDns, ReturnProgram pass, BpfObject baseline) {
     /** Ingress and egress program of a variant. */
     int[] fds(String variant) {
       return switch (variant) {

@@ -12,16 +12,24 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * A stand-in for a CNI's TC program, as Cilium's are: {@code r0 = 0; exit}, the verdict TC_ACT_OK
- * (TCX_PASS), which lets the packet through and ends processing on the hook, so nothing attached
- * behind it runs. Loaded from two raw instructions (no ELF, no clang); tests attach it as a TCX link
- * or as a legacy clsact filter at a handle and priority of their choosing.
+ * A TC program of two raw instructions, {@code r0 = <return value>; exit} (no ELF, no clang), in two roles:
+ * <ul>
+ *   <li>{@link #pass()}: the cheapest TC program there is, returning TC_ACT_UNSPEC (TCX_NEXT). Benchmarks attach it
+ *       exactly where the capture programs go, so the cost of the hook itself can be told apart from our code's.</li>
+ *   <li>{@link #cniVerdict()}: a stand-in for a CNI's TC program, as Cilium's are, returning TC_ACT_OK (TCX_PASS),
+ *       which lets the packet through and ends processing on the hook, so nothing attached behind it runs. Tests
+ *       attach it as a TCX link or as a legacy clsact filter at a handle and priority of their choosing.</li>
+ * </ul>
  */
-public final class VerdictProgram implements AutoCloseable {
+public final class ReturnProgram implements AutoCloseable {
 
   private static final int BPF_PROG_TYPE_SCHED_CLS = 3;
+  /** TCX_NEXT: go on with the next program, or the kernel's default. */
+  public static final int TC_ACT_UNSPEC = -1;
+  /** TCX_PASS: let the packet through, ending processing on the hook. */
+  public static final int TC_ACT_OK = 0;
   // struct bpf_insn {u8 code; u8 dst_reg:4, src_reg:4; s16 off; s32 imm}, little-endian
-  private static final long MOV64_R0_0 = 0xb7L;
+  private static final long MOV64_IMM_R0 = 0xb7L;
   private static final long EXIT = 0x95L;
   private static final int BPF_TC_INGRESS = 1;
   private static final int BPF_TC_EGRESS = 2;
@@ -32,21 +40,33 @@ public final class VerdictProgram implements AutoCloseable {
 
   private final int fd;
   private final int id;
+  private final String name;
 
-  private VerdictProgram(int fd) {
+  private ReturnProgram(int fd, String name) {
     this.fd = fd;
     this.id = BpfSyscall.programInfo(fd).id();
+    this.name = name;
   }
 
-  /** Loads the program, named "cni_pass"; throws with errno when the kernel refuses. */
-  public static VerdictProgram load() {
+  /** "flowtel_pass", returning {@link #TC_ACT_UNSPEC}: the hook's own cost. */
+  public static ReturnProgram pass() {
+    return load("flowtel_pass", TC_ACT_UNSPEC);
+  }
+
+  /** "cni_pass", returning {@link #TC_ACT_OK}: a CNI's program that ends processing on the hook. */
+  public static ReturnProgram cniVerdict() {
+    return load("cni_pass", TC_ACT_OK);
+  }
+
+  /** Loads {@code r0 = returnValue; exit} as a TC program named {@code name}; throws with errno when the kernel refuses. */
+  public static ReturnProgram load(String name, int returnValue) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment insns = arena.allocate(16, 8);
-      insns.set(ValueLayout.JAVA_LONG, 0, MOV64_R0_0);
+      insns.set(ValueLayout.JAVA_LONG, 0, MOV64_IMM_R0 | ((returnValue & 0xFFFFFFFFL) << 32));
       insns.set(ValueLayout.JAVA_LONG, 8, EXIT);
-      int fd = (int) PROG_LOAD.invokeExact(BPF_PROG_TYPE_SCHED_CLS, arena.allocateFrom("cni_pass"), arena.allocateFrom("GPL"),
+      int fd = (int) PROG_LOAD.invokeExact(BPF_PROG_TYPE_SCHED_CLS, arena.allocateFrom(name), arena.allocateFrom("GPL"),
           insns, 2L, MemorySegment.NULL);
-      return new VerdictProgram(Libbpf.check(fd, "bpf_prog_load", "the two-instruction TC_ACT_OK program"));
+      return new ReturnProgram(Libbpf.check(fd, "bpf_prog_load", "the two-instruction program returning " + returnValue), name);
     } catch (BpfException e) {
       throw e;
     } catch (Throwable t) {
@@ -65,7 +85,7 @@ public final class VerdictProgram implements AutoCloseable {
 
   /** "prog 57 cni_pass", as {@link HookChain} describes a TCX program. */
   public String tcxMember() {
-    return "prog " + id + " cni_pass";
+    return "prog " + id + " " + name;
   }
 
   /**

@@ -10,7 +10,7 @@ import dev.flowtel.collector.bpf.NetworkNamespace;
 import dev.flowtel.collector.bpf.TcFilter;
 import dev.flowtel.collector.bpf.TcFilters;
 import dev.flowtel.collector.bpf.TcHook;
-import dev.flowtel.collector.bpf.VerdictProgram;
+import dev.flowtel.collector.bpf.ReturnProgram;
 import dev.flowtel.core.source.FlowSink;
 import dev.flowtel.schema.Direction;
 import dev.flowtel.schema.FlowEvent;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The collector beside a CNI's own TC programs. The CNI stand-in is {@link VerdictProgram}: it
+ * The collector beside a CNI's own TC programs. The CNI stand-in is {@link ReturnProgram#cniVerdict}: it
  * returns TC_ACT_OK, as Cilium's programs do, which lets the packet through and ends processing on
  * the hook, so whatever runs after it never sees the packet. Given a veth whose "node" end carries
  * that program, when the collector starts, UDP echoes cross, and the collector stops and starts
@@ -55,7 +55,7 @@ class CniCoexistenceIT {
   private String client;
   private String veth;
   private int ifindex;
-  private VerdictProgram cni;
+  private ReturnProgram cni;
 
   @BeforeEach
   void vethWithACniProgramLoaded() throws Exception {
@@ -69,7 +69,7 @@ class CniCoexistenceIT {
     lab.address(client, "kc" + lab.id, "10.78.0.1/24");
     lab.address(node, veth, "10.78.0.2/24");
     ifindex = NetnsLab.inside(node, () -> NetworkNamespace.interfaceIndex(veth));
-    cni = VerdictProgram.load();
+    cni = ReturnProgram.cniVerdict();
   }
 
   @AfterEach
@@ -186,7 +186,7 @@ class CniCoexistenceIT {
           + "], direct-action)");
 
       inNode(() -> {
-        VerdictProgram.detachFilter(ifindex, TcHook.Point.INGRESS, CNI_PRIORITY, 0x2);
+        ReturnProgram.detachFilter(ifindex, TcHook.Point.INGRESS, CNI_PRIORITY, 0x2);
         return null;
       });
       await().atMost(LIMIT).until(() -> attacher.shadowedHooks(TcHook.Point.INGRESS) == 0);
@@ -224,7 +224,7 @@ class CniCoexistenceIT {
 
     try (Capture capture = Capture.start(clsact, veth)) {
       inNode(() -> {
-        VerdictProgram.detachFilter(ifindex, TcHook.Point.INGRESS, CNI_PRIORITY, CNI_HANDLE);
+        ReturnProgram.detachFilter(ifindex, TcHook.Point.INGRESS, CNI_PRIORITY, CNI_HANDLE);
         return null;
       });
       assertThat(legacyFilters(TcHook.Point.INGRESS)).containsExactly(TcHook.FILTER_HANDLE);

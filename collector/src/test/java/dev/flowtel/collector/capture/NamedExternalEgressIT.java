@@ -25,14 +25,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -57,7 +54,7 @@ class NamedExternalEgressIT {
     String reason = BpfSupport.unavailableReason();
     assumeThat(reason).as("eBPF not permitted here: %s", reason).isNull();
     for (String tool : List.of("dnsmasq", "dig")) {
-      assumeThat(onPath(tool)).as("%s is not installed (.ci/run installs dnsmasq-base, dnsutils)", tool).isTrue();
+      assumeThat(Dnsmasq.onPath(tool)).as("%s is not installed (.ci/run installs dnsmasq-base, dnsutils)", tool).isTrue();
     }
     List<FlowEvent> flows = new ArrayList<>();
     List<DnsTransaction> transactions = new ArrayList<>();
@@ -71,14 +68,16 @@ class NamedExternalEgressIT {
       lab.address(node, "lo", EXTERNAL + "/32");
       NetnsLab.ip("-n", client, "route", "add", "default", "via", "10.79.0.2");
 
-      Process dnsmasq = new ProcessBuilder("ip", "netns", "exec", node, "dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
-          "--conf-file=/dev/null", "--pid-file=", "--bind-interfaces", "--listen-address=10.79.0.2", "--local=/flowtel.test/",
-          "--host-record=" + NAME + "," + EXTERNAL + ",300")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      ServerSocket server = NetnsLab.inside(node, () -> new ServerSocket(PORT, 8, InetAddress.getByName(EXTERNAL)));
+      Dnsmasq dnsmasq = Dnsmasq.start(node, List.of("10.79.0.2"), List.of(NAME + "," + EXTERNAL + ",300"));
+      ServerSocket server;
+      try {
+        server = NetnsLab.inside(node, () -> new ServerSocket(PORT, 8, InetAddress.getByName(EXTERNAL)));
+      } catch (Exception | Error e) {
+        dnsmasq.close();
+        throw e;
+      }
       Thread.ofPlatform().daemon(true).start(() -> serveOnce(server));
       try {
-        await().atMost(LIMIT).until(() -> NetnsLab.run("ip", "netns", "exec", node, "cat", "/proc/net/udp").contains(":0035 "));
         EnrichmentCache cluster = new EnrichmentCache(EnrichmentSettings.defaults(), Clock.systemUTC());
         DnsAnswerCache names = DnsAnswerCache.withDefaults(Clock.systemUTC());
         FlowEnricher enricher = new FlowEnricher(cluster, names);
@@ -123,8 +122,7 @@ class NamedExternalEgressIT {
         }
       } finally {
         server.close();
-        dnsmasq.destroy();
-        dnsmasq.waitFor(10, TimeUnit.SECONDS);
+        dnsmasq.close();
       }
     }
 
@@ -178,14 +176,5 @@ class NamedExternalEgressIT {
     } catch (java.io.IOException closed) {
       // the test closed the server, or the client went away: nothing to serve
     }
-  }
-
-  private static boolean onPath(String tool) {
-    for (String dir : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin", "/usr/local/sbin")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
   }
 }

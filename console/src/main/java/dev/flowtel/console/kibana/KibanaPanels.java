@@ -36,7 +36,7 @@ public final class KibanaPanels {
   private static final int HISTOGRAM_POINTS = 60;
   /** Discover's default sample size, what the saved search shows. */
   static final int SEARCH_SIZE = 500;
-  private static final Set<String> METRICS = Set.of("sum", "avg", "max", "min", "count");
+  private static final Set<String> METRICS = Set.of("sum", "avg", "max", "min", "count", "percentiles");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<ObjectNode> savedObjects;
@@ -49,6 +49,11 @@ public final class KibanaPanels {
   /** The objects shipped in {@code sinks/kibana/flowtel-saved-objects.ndjson}, read from the sink's jar. */
   public static KibanaPanels shipped() {
     return new KibanaPanels(KibanaSavedObjects.load());
+  }
+
+  /** The DNS dashboard's objects, {@code sinks/kibana/flowtel-dns.ndjson}: no console figure to compare them with yet. */
+  public static KibanaPanels dns() {
+    return new KibanaPanels(KibanaSavedObjects.loadDns());
   }
 
   /**
@@ -135,7 +140,7 @@ public final class KibanaPanels {
         buckets.add(agg);
       } else {
         throw new IllegalArgumentException("its aggregation " + agg.path("id").asText() + " is a " + aggType
-            + "; translated are sum, avg, max, min, count, terms and date_histogram");
+            + "; translated are sum, avg, max, min, count, percentiles, terms and date_histogram");
       }
     }
     ObjectNode level = body;
@@ -179,6 +184,9 @@ public final class KibanaPanels {
           + ", which is neither _key nor one of its metrics");
     } else if (metric.path("type").asText().equals("count")) {
       terms.putObject("order").put("_count", direction);
+    } else if (metric.path("type").asText().equals("percentiles")) {
+      throw new IllegalArgumentException("its terms on " + params.path("field").asText() + " are ordered by the percentiles "
+          + orderBy + ", one of several values, which is not translated; order by a count or a single-value metric");
     } else {
       // Kibana orders by a metric computed at the terms' own level, which may be above the innermost.
       terms.putObject("order").put(orderBy, direction);
@@ -189,7 +197,18 @@ public final class KibanaPanels {
 
   private static ObjectNode metric(JsonNode agg) {
     ObjectNode metric = JSON.createObjectNode();
-    metric.putObject(agg.path("type").asText()).put("field", agg.path("params").path("field").asText());
+    ObjectNode body = metric.putObject(agg.path("type").asText());
+    body.put("field", agg.path("params").path("field").asText());
+    if (agg.path("type").asText().equals("percentiles")) {
+      // Kibana's default percents when the panel names none.
+      JsonNode percents = agg.path("params").path("percents");
+      ArrayNode asked = body.putArray("percents");
+      if (percents.isArray() && !percents.isEmpty()) {
+        percents.forEach(asked::add);
+      } else {
+        List.of(1, 5, 25, 50, 75, 95, 99).forEach(asked::add);
+      }
+    }
     return metric;
   }
 

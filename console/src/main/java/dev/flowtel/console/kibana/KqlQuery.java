@@ -11,14 +11,15 @@ import java.util.Map;
 /**
  * Translates the KQL our panels use into the Elasticsearch query Kibana sends for it. Only the
  * subset the shipped panels need: empty; {@code field > N} (and {@code <}, {@code >=}, {@code <=});
- * {@code field : "X"}; {@code field : ("A" or "B")}; and such clauses joined by {@code and}. Anything
- * else is refused rather than guessed, so a panel edited into a richer query fails loudly here
- * instead of being checked against a query it does not send.
+ * {@code field : "X"}; {@code field : ("A" or "B")}; such clauses joined by {@code and}, and those
+ * groups joined by {@code or} ({@code and} binds tighter, as in Kibana). Anything else (parentheses
+ * around clauses, {@code not}, wildcards) is refused rather than guessed, so a panel edited into a
+ * richer query fails loudly here instead of being checked against a query it does not send.
  */
 public final class KqlQuery {
 
   static final String SUPPORTED = "empty, field > N (or <, >=, <=), field : \"X\", field : (\"A\" or \"B\"), "
-      + "and those joined by and";
+      + "those joined by and, and such groups joined by or";
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Map<String, String> RANGE_OPERATORS = Map.of(">", "gt", ">=", "gte", "<", "lt", "<=", "lte");
 
@@ -42,11 +43,30 @@ public final class KqlQuery {
       return all;
     }
     KqlQuery parser = new KqlQuery(tokenize(kql));
-    List<ObjectNode> clauses = new ArrayList<>();
-    clauses.add(parser.clause(kql));
+    List<ObjectNode> alternatives = new ArrayList<>();
+    alternatives.add(parser.conjunction(kql));
     while (parser.peek() != null) {
-      parser.expect("and", kql);
-      clauses.add(parser.clause(kql));
+      parser.expect("or", kql);
+      alternatives.add(parser.conjunction(kql));
+    }
+    if (alternatives.size() == 1) {
+      return alternatives.getFirst();
+    }
+    // Kibana's either-or: a should with at least one match.
+    ObjectNode either = NODES.objectNode();
+    ObjectNode bool = either.putObject("bool");
+    alternatives.forEach(bool.putArray("should")::add);
+    bool.put("minimum_should_match", 1);
+    return either;
+  }
+
+  /** Clauses joined by {@code and}, up to an {@code or} or the end: Kibana's filter of all of them. */
+  private ObjectNode conjunction(String kql) {
+    List<ObjectNode> clauses = new ArrayList<>();
+    clauses.add(clause(kql));
+    while (peek() != null && !peek().equalsIgnoreCase("or")) {
+      expect("and", kql);
+      clauses.add(clause(kql));
     }
     if (clauses.size() == 1) {
       return clauses.getFirst();

@@ -1,6 +1,7 @@
 package dev.flowtel.console.kibana;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ public record PanelAnswer(List<Row> rows, long totalHits) {
    *
    * @param keys bucket agg id to the bucket's key ({@code key_as_string} for dates), outermost first;
    *     for a hit, {@code _id}
-   * @param metrics metric agg id to its value, null when Elasticsearch computed none (an average of nothing)
+   * @param metrics metric agg id to its value, null when Elasticsearch computed none (an average of nothing); a
+   *     percentiles agg gives one value per percent, named as Kibana names them ({@code 1.50}, {@code 1.99}, {@code 1.99.9})
    * @param count the row's documents: what a Kibana count metric shows
    */
   public record Row(Map<String, String> keys, Map<String, Double> metrics, long count) {
@@ -105,9 +107,24 @@ public record PanelAnswer(List<Row> rows, long totalHits) {
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> agg : requested.properties()) {
-      JsonNode value = answered.path(agg.getKey()).path("value");
+      JsonNode answer = answered.path(agg.getKey());
+      if (agg.getValue().has("percentiles")) {
+        // Keyed by the percent as Elasticsearch prints it ("50.0"); null when the bucket had no value.
+        for (Map.Entry<String, JsonNode> percentile : answer.path("values").properties()) {
+          JsonNode value = percentile.getValue();
+          metrics.put(agg.getKey() + "." + percent(percentile.getKey()), value.isNumber() ? value.asDouble() : null);
+        }
+        continue;
+      }
+      JsonNode value = answer.path("value");
       metrics.put(agg.getKey(), value.isNumber() ? value.asDouble() : null);
     }
     rows.add(new Row(keys, metrics, count));
+  }
+
+  /** "50.0" as 50, "99.9" as 99.9: how Kibana writes a percent in a metric's id. */
+  private static String percent(String key) {
+    BigDecimal percent = new BigDecimal(key).stripTrailingZeros();
+    return percent.scale() <= 0 ? percent.toBigInteger().toString() : percent.toPlainString();
   }
 }

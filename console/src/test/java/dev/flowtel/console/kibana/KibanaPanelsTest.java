@@ -103,11 +103,17 @@ class KibanaPanelsTest {
             + "{\"match_phrase\":{\"flowtel.anomaly.type\":\"DENIED_SPIKE\"}}],\"minimum_should_match\":1}}");
     assertThat(KqlQuery.translate("message : \"say \\\"hi\\\"\" and flowtel.drops >= 2")).hasToString(
         "{\"bool\":{\"filter\":[{\"match_phrase\":{\"message\":\"say \\\"hi\\\"\"}},{\"range\":{\"flowtel.drops\":{\"gte\":2}}}]}}");
+    // and binds tighter than or, as in Kibana: (failure and slow) or NXDOMAIN
+    assertThat(KqlQuery.translate("event.outcome : \"failure\" and event.duration > 5 or dns.response_code : \"NXDOMAIN\"")).hasToString(
+        "{\"bool\":{\"should\":[{\"bool\":{\"filter\":[{\"match_phrase\":{\"event.outcome\":\"failure\"}},"
+            + "{\"range\":{\"event.duration\":{\"gt\":5}}}]}},{\"match_phrase\":{\"dns.response_code\":\"NXDOMAIN\"}}],"
+            + "\"minimum_should_match\":1}}");
   }
 
   @Test
   void kqlOutsideTheTranslatedSubsetIsRefusedWithTheQuery() {
-    for (String kql : List.of("flowtel.drops > 0 or flowtel.tcp.resets > 0", "not flowtel.anomaly.type : \"PORT_SCAN\"",
+    for (String kql : List.of("(flowtel.drops > 0 or flowtel.tcp.resets > 0) and flowtel.drops < 9",
+        "not flowtel.anomaly.type : \"PORT_SCAN\"", "flowtel.drops > 0 or", "flowtel.drops > 0 flowtel.drops < 9",
         "flowtel.anomaly.type : PORT*", "flowtel.drops > many", "flowtel.anomaly.type : \"open", "flowtel.drops >")) {
       assertThatThrownBy(() -> KqlQuery.translate(kql)).as(kql).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("KQL \"" + kql + "\" is not understood").hasMessageContaining(KqlQuery.SUPPORTED);
@@ -121,14 +127,14 @@ class KibanaPanelsTest {
       if (object.path("id").asText().equals("flowtel-enforcement-denied")) {
         ObjectNode meta = (ObjectNode) object.path("attributes").path("kibanaSavedObjectMeta");
         ObjectNode source = (ObjectNode) JSON.readTree(meta.path("searchSourceJSON").asText());
-        ((ObjectNode) source.path("query")).put("query", "flowtel.drops > 0 or flowtel.tcp.resets > 0");
+        ((ObjectNode) source.path("query")).put("query", "not flowtel.drops > 0");
         meta.put("searchSourceJSON", source.toString());
       }
     }
     assertThatThrownBy(() -> new KibanaPanels(objects).requests(SPAN, IndexNames.defaults()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Kibana panel flowtel-enforcement-denied (\"Denied traffic: dropped packets per interval\"): ")
-        .hasMessageContaining("KQL \"flowtel.drops > 0 or flowtel.tcp.resets > 0\"");
+        .hasMessageContaining("KQL \"not flowtel.drops > 0\"");
   }
 
   @Test
@@ -147,6 +153,32 @@ class KibanaPanelsTest {
             "2026-11-26T10:00:20.000Z shop 400.0 2");
     assertThat(answer.sum("1")).isEqualTo(1250.0);
     assertThat(PanelAnswer.of(byNamespace, JSON.readTree("{\"hits\":{\"total\":{\"value\":0}}}")).rows()).isEmpty();
+  }
+
+  /** The DNS dashboard's latency panel: percentiles per workload as Kibana sends them, each percent a metric of its own. */
+  @Test
+  void theDnsPanelsAskForPercentilesAndTheirValuesAreNamedAsKibanaNamesThem() throws Exception {
+    Map<String, PanelRequest> dns = KibanaPanels.dns().requests(SPAN, new IndexNames("acme-")).stream()
+        .collect(Collectors.toMap(PanelRequest::id, Function.identity()));
+    assertThat(dns.keySet()).containsExactlyInAnyOrder("flowtel-dns-top-names", "flowtel-dns-response-codes",
+        "flowtel-dns-latency-by-workload", "flowtel-dns-nxdomain-by-workload", "flowtel-dns-failing-queries");
+    assertThat(dns.values()).extracting(PanelRequest::indexPattern).containsOnly("acme-dns-*");
+    PanelRequest latency = dns.get("flowtel-dns-latency-by-workload");
+    assertThat(latency.body().path("aggs")).hasToString(
+        "{\"3\":{\"terms\":{\"field\":\"flowtel.client.id\",\"missing\":\"__missing__\",\"order\":{\"_count\":\"desc\"},\"size\":20},"
+            + "\"aggs\":{\"1\":{\"percentiles\":{\"field\":\"event.duration\",\"percents\":[50,90,99]}}}}}");
+    assertThat(latency.body().path("query").path("bool").path("filter").get(0)).hasToString("{\"match_phrase\":{\"dns.type\":\"answer\"}}");
+    PanelAnswer answer = PanelAnswer.of(latency, JSON.readTree("""
+        {"hits":{"total":{"value":3}},"aggregations":{"3":{"buckets":[
+          {"key":"shop/Deployment/checkout","doc_count":3,"1":{"values":{"50.0":2000000.0,"90.0":2800000.0,"99.0":2980000.0}}}]}}}"""));
+    assertThat(answer.rows()).singleElement().satisfies(row -> {
+      assertThat(row.key("3")).isEqualTo("shop/Deployment/checkout");
+      assertThat(row.count()).isEqualTo(3);
+      assertThat(row.metrics()).containsExactly(Map.entry("1.50", 2000000.0), Map.entry("1.90", 2800000.0), Map.entry("1.99", 2980000.0));
+    });
+    assertThat(dns.get("flowtel-dns-failing-queries").body().path("query").path("bool").path("filter").get(0)).hasToString(
+        "{\"bool\":{\"should\":[{\"match_phrase\":{\"event.outcome\":\"failure\"}},"
+            + "{\"match_phrase\":{\"dns.response_code\":\"NXDOMAIN\"}}],\"minimum_should_match\":1}}");
   }
 
   @Test

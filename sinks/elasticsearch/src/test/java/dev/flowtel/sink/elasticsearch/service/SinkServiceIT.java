@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowtel.core.staged.StagedPolicyWindows;
+import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.sink.elasticsearch.EsTestSupport;
 import dev.flowtel.sink.elasticsearch.SampleRecords;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
+import dev.flowtel.sink.elasticsearch.document.DnsDocuments;
 import dev.flowtel.sink.elasticsearch.document.IndexDocument;
 import dev.flowtel.sink.elasticsearch.document.StagedVerdictDocuments;
 import dev.flowtel.sink.elasticsearch.index.IndexNames.Kind;
@@ -61,7 +63,8 @@ import org.junit.jupiter.api.Timeout;
  * topic with duplicates and revisions gives exact counts and sums; while Elasticsearch is stopped
  * the sink holds its batch back and commits nothing, and after it returns nothing is lost; a
  * record the mapping refuses and a record that does not decode land on the dead-letter topic with
- * their reasons; a replayed staged verdict is one document.
+ * their reasons; DNS transactions end in the DNS index as ECS DNS documents; a replayed staged
+ * verdict is one document.
  */
 @WithKafka
 @WithElasticsearch
@@ -75,11 +78,14 @@ class SinkServiceIT {
   private final String trafficTopic = "it-traffic-" + run;
   private final String anomaliesTopic = "it-anomalies-" + run;
   private final String stagedTopic = "it-staged-" + run;
+  private final String flowsTopic = "it-flows-" + run;
+  private final String dnsTopic = "it-dns-" + run;
   private final String deadLetterTopic = "it-dlq-" + run;
   private final String group = "it-sink-" + run;
   private final WireCodec<ServiceTraffic> trafficCodec = WireCodec.of(RecordType.SERVICE_TRAFFIC);
   private final WireCodec<PolicyAnomaly> anomalyCodec = WireCodec.of(RecordType.POLICY_ANOMALY);
   private final WireCodec<StagedPolicyVerdict> stagedCodec = WireCodec.of(RecordType.STAGED_POLICY_VERDICT);
+  private final WireCodec<DnsTransaction> dnsCodec = WireCodec.of(RecordType.DNS_TRANSACTION);
   private InputProducer producer;
   private SinkService sink;
   private Thread sinkThread;
@@ -95,13 +101,16 @@ class SinkServiceIT {
     es.setup();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       NewTopics.create(admin, List.of(new NewTopic(trafficTopic, 2, (short) 1), new NewTopic(anomaliesTopic, 1, (short) 1),
-          new NewTopic(stagedTopic, 1, (short) 1), new NewTopic(deadLetterTopic, 1, (short) 1)));
+          new NewTopic(stagedTopic, 1, (short) 1), new NewTopic(deadLetterTopic, 1, (short) 1), new NewTopic(flowsTopic, 1, (short) 1),
+          new NewTopic(dnsTopic, 1, (short) 1)));
     }
     producer = InputProducer.create(kafka.bootstrapServers());
     SinkServiceSettings settings = SinkServiceSettings.defaults(kafka.bootstrapServers(), ElasticsearchConnection.to(elasticsearch.url()))
         .withGroupId(group).withNames(es.names)
         .withWriter(WriterSettings.defaults().withBatch(200, 1 << 20, Duration.ofMillis(200)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)))
-        .withTopics(trafficTopic, anomaliesTopic, "it-flows-unused", deadLetterTopic).withStagedVerdictsTopic(stagedTopic);
+        .withTopics(trafficTopic, anomaliesTopic, flowsTopic, deadLetterTopic).withStagedVerdictsTopic(stagedTopic)
+        // Raw events (flows, every flow kept, and DNS transactions) as --flows consumes them.
+        .withFlows(true, 1).withDnsTopic(dnsTopic);
     sink = new SinkService(settings);
     sinkThread = new Thread(() -> {
       try {
@@ -186,20 +195,60 @@ class SinkServiceIT {
     assertThat(es.sum(traffic, "source.bytes")).isEqualTo(100 * 10 + 200 * 20 + 50 * 30);
   }
 
+  /**
+   * Given an anomaly the mapping refuses and a good one, a record on the traffic topic that does
+   * not decode, and on the DNS topic an answered and an NXDOMAIN transaction and a record that does
+   * not decode: then the good anomaly and both DNS transactions are documents (the DNS ones in the
+   * day's DNS index, exactly the builder's ECS DNS documents), and the three others are dead
+   * letters with their reasons.
+   */
   @Test
-  void refusedAndUndecodableRecordsLandInTheDeadLetterTopicWithTheirReasons() throws Exception {
+  void refusedAndUndecodableRecordsLandInTheDeadLetterTopicWithTheirReasonsAndDnsInTheDnsIndex() throws Exception {
     byte[] refused = anomalyCodec.encode(SampleRecords.anomaly("bad-sample", 0, "not-an-address"));
     producer.send(new ProducerRecord<>(anomaliesTopic, "bad-sample".getBytes(StandardCharsets.UTF_8), refused));
     producer.send(new ProducerRecord<>(anomaliesTopic, anomalyCodec.encode(SampleRecords.anomaly("good", 0, "10.244.1.5"))));
     byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
     producer.send(new ProducerRecord<>(trafficTopic, garbage));
+    DnsTransaction answered = SampleRecords.dnsTransaction();
+    DnsTransaction nxdomain = DnsTransaction.newBuilder(answered).setQueryName("q7x.gen.test").setTransactionId(4661)
+        .setQueryTime(answered.getQueryTime().plusSeconds(1)).setResponseTime(answered.getQueryTime().plusSeconds(1).plusNanos(900_000))
+        .setLatencyNanos(900_000L).setResponseCode(3).setAnswerCount(0).setAnswers(List.of()).build();
+    byte[] dnsKey = "shop/Deployment/checkout".getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(dnsTopic, dnsKey, dnsCodec.encode(answered)));
+    producer.send(new ProducerRecord<>(dnsTopic, dnsKey, dnsCodec.encode(nxdomain)));
+    byte[] dnsGarbage = "not a dns transaction".getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(dnsTopic, dnsKey, dnsGarbage));
     producer.flush();
 
     awaitCommitted(anomaliesTopic, 2);
     awaitCommitted(trafficTopic, 1);
+    awaitCommitted(dnsTopic, 3);
     assertThat(es.count(es.names.pattern(Kind.ANOMALIES))).isEqualTo(1);
 
-    List<ConsumerRecord<byte[], byte[]>> dead = readAll(deadLetterTopic, 2);
+    assertThat(es.count(es.names.pattern(Kind.DNS))).isEqualTo(2);
+    ObjectMapper json = new ObjectMapper();
+    for (DnsTransaction t : List.of(answered, nxdomain)) {
+      IndexDocument expected = new DnsDocuments(es.names).build(t);
+      assertThat(expected.index()).isEqualTo(es.names.prefix() + "dns-2026.11.26");
+      JsonNode stored = get("/" + expected.index() + "/_doc/" + expected.id()).path("_source");
+      assertThat(stored).isEqualTo(json.readTree(json.writeValueAsString(expected.source())));
+    }
+    JsonNode stored = get("/" + new DnsDocuments(es.names).build(answered).index() + "/_doc/"
+        + DnsDocuments.documentId(answered)).path("_source");
+    assertThat(stored.path("dns").path("question").path("name").asText()).isEqualTo("api.example.com");
+    assertThat(stored.path("dns").path("question").path("type").asText()).isEqualTo("A");
+    assertThat(stored.path("dns").path("response_code").asText()).isEqualTo("NOERROR");
+    assertThat(stored.path("dns").path("resolved_ip")).hasToString("[\"104.20.67.143\",\"172.67.1.1\"]");
+    assertThat(stored.path("event").path("duration").asLong()).isEqualTo(2_500_000L);
+    assertThat(stored.path("client").path("ip").asText()).isEqualTo("10.244.1.5");
+    assertThat(stored.path("server").path("ip").asText()).isEqualTo("10.96.0.10");
+    assertThat(stored.path("flowtel").path("client").path("id").asText()).isEqualTo("shop/Deployment/checkout");
+    JsonNode nxdomainStored = get("/" + new DnsDocuments(es.names).build(nxdomain).index() + "/_doc/"
+        + DnsDocuments.documentId(nxdomain)).path("_source");
+    assertThat(nxdomainStored.path("dns").path("response_code").asText()).isEqualTo("NXDOMAIN");
+    assertThat(nxdomainStored.path("event").path("outcome").asText()).isEqualTo("success");
+
+    List<ConsumerRecord<byte[], byte[]>> dead = readAll(deadLetterTopic, 3);
     Map<String, ConsumerRecord<byte[], byte[]>> bySource = new HashMap<>();
     dead.forEach(r -> bySource.put(header(r, DeadLetterHeaders.SOURCE_TOPIC), r));
     ConsumerRecord<byte[], byte[]> mapping = bySource.get(anomaliesTopic);
@@ -215,6 +264,12 @@ class SinkServiceIT {
     assertThat(undecodable.value()).isEqualTo(garbage);
     assertThat(header(undecodable, DeadLetterHeaders.REASON)).isEqualTo("not-single-object");
     assertThat(header(undecodable, DeadLetterHeaders.DETAIL)).contains("C3 01");
+    ConsumerRecord<byte[], byte[]> undecodableDns = bySource.get(dnsTopic);
+    assertThat(undecodableDns.value()).isEqualTo(dnsGarbage);
+    assertThat(undecodableDns.key()).isEqualTo(dnsKey);
+    assertThat(header(undecodableDns, DeadLetterHeaders.REASON)).isEqualTo("not-single-object");
+    assertThat(header(undecodableDns, DeadLetterHeaders.DETAIL)).contains("C3 01");
+    assertThat(header(undecodableDns, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("2");
   }
 
   /**

@@ -18,6 +18,8 @@ public final class FlowtelTopics {
   public static final String STAGED_VERDICTS = "flowtel.staged-verdicts.v1";
   /** DnsTransaction, one record per DNS query seen by a node, keyed by the client's namespace/workload. */
   public static final String DNS = "flowtel.dns.v1";
+  /** DnsActivity, one record per client workload, query name and window (and revision), keyed {@code <client key>|<name>}. */
+  public static final String DNS_ACTIVITY = "flowtel.dns-activity.v1";
   /** Undecodable or late records: the original bytes, with the reason in headers (see DeadLetterHeaders). */
   public static final String DLQ = "flowtel.dlq.v1";
 
@@ -35,6 +37,7 @@ public final class FlowtelTopics {
         new TopicLayout(ANOMALIES, Map.of("retention.ms", week)),
         new TopicLayout(STAGED_VERDICTS, Map.of("retention.ms", week)),
         new TopicLayout(DNS, Map.of("retention.ms", Long.toString(24L * 3600 * 1000), "compression.type", "producer")),
+        new TopicLayout(DNS_ACTIVITY, Map.of("retention.ms", week)),
         new TopicLayout(DLQ, Map.of("retention.ms", week)));
   }
 }

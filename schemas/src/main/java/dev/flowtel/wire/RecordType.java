@@ -1,6 +1,7 @@
 package dev.flowtel.wire;
 
 import dev.flowtel.schema.ClusterState;
+import dev.flowtel.schema.DnsActivity;
 import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
@@ -26,6 +27,8 @@ public record RecordType<T extends SpecificRecordBase>(String name, Class<T> jav
 
   public static final RecordType<DnsTransaction> DNS_TRANSACTION =
       new RecordType<>("DnsTransaction", DnsTransaction.class, DnsTransaction.getClassSchema());
+  public static final RecordType<DnsActivity> DNS_ACTIVITY =
+      new RecordType<>("DnsActivity", DnsActivity.class, DnsActivity.getClassSchema());
 
   /** The type of that name; for code that must ship a type across JVMs by name (Flink functions). */
   @SuppressWarnings("unchecked")
@@ -35,6 +38,7 @@ public record RecordType<T extends SpecificRecordBase>(String name, Class<T> jav
   }
 
   public static List<RecordType<?>> all() {
-    return List.of(FLOW_EVENT, CLUSTER_STATE, SERVICE_TRAFFIC, POLICY_ANOMALY, STAGED_POLICY_VERDICT, DNS_TRANSACTION);
+    return List.of(FLOW_EVENT, CLUSTER_STATE, SERVICE_TRAFFIC, POLICY_ANOMALY, STAGED_POLICY_VERDICT, DNS_TRANSACTION,
+        DNS_ACTIVITY);
   }
 }

@@ -156,7 +156,7 @@ public final class Collector implements AutoCloseable {
     // The simulator already keys by its call-graph edge; capture sources know only connections.
     boolean keyByEdge = !source.keysByServiceEdge();
     if (source instanceof EbpfFlowSource ebpf) {
-      metrics.observeCapture(CollectorMetrics.CaptureReadings.of(ebpf::metrics));
+      metrics.observeCapture(ebpf::metrics);
       if (dnsNames != null) {
         metrics.observeDnsNames(new CollectorMetrics.DnsNameReadings() {
           @Override

@@ -18,7 +18,7 @@ public final class CollectorMetrics {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter flows;
-  private volatile CaptureReadings capture;
+  private volatile Supplier<CaptureMetrics> capture;
   private final Counter published;
   private final Counter spooled;
   private final Counter replayed;
@@ -41,24 +41,21 @@ public final class CollectorMetrics {
     flows = Counter.builder().name("flowtel_collector_flows")
         .help("Flow records the source handed to the publisher; rate() of it is flows per second")
         .labelNames("source").register(registry);
-    GaugeWithCallback.builder().name("flowtel_collector_map_entries")
-        .help("Entries in the kernel flow table being written now (ebpf source)")
-        .callback(cb -> cb.call(readCapture(CaptureReadings::mapEntries))).register(registry);
-    CounterWithCallback.builder().name("flowtel_collector_evictions")
-        .help("Flow entries drained (evicted) from the kernel flow table (ebpf source)")
-        .callback(cb -> cb.call(readCapture(CaptureReadings::evictions))).register(registry);
-    CounterWithCallback.builder().name("flowtel_collector_ringbuf_drops")
-        .help("New-flow announcements lost because the kernel ring buffer was full (ebpf source)")
-        .callback(cb -> cb.call(readCapture(CaptureReadings::ringBufferDrops))).register(registry);
-    CounterWithCallback.builder().name("flowtel_collector_cache_packets")
-        .help("Packets the kernel's per-CPU flow cache counted instead of the flow table, as of the last drain (ebpf source)")
-        .callback(cb -> cb.call(readCapture(CaptureReadings::cachePackets))).register(registry);
+    captureGauge("flowtel_collector_map_entries", "Entries in the kernel flow table being written now (ebpf source)",
+        CaptureMetrics::activeTableEntries);
+    captureCounter("flowtel_collector_evictions", "Flow entries drained (evicted) from the kernel flow table (ebpf source)",
+        CaptureMetrics::drainedEntries);
+    captureCounter("flowtel_collector_ringbuf_drops",
+        "New-flow announcements lost because the kernel ring buffer was full (ebpf source)", CaptureMetrics::ringBufferDrops);
+    captureCounter("flowtel_collector_cache_packets",
+        "Packets the kernel's per-CPU flow cache counted instead of the flow table, as of the last drain (ebpf source)",
+        CaptureMetrics::cachePackets);
     GaugeWithCallback.builder().name("flowtel_collector_hooks_shadowed")
         .help("Attached interfaces whose TC hook runs another program or filter before ours (e.g. the CNI's), which may end"
             + " processing with a verdict and hide packets from the capture; the log names them (ebpf source)")
         .labelNames("hook").callback(cb -> {
-          cb.call(readCapture(r -> r.shadowedHooks(HOOK_INGRESS)), HOOK_INGRESS);
-          cb.call(readCapture(r -> r.shadowedHooks(HOOK_EGRESS)), HOOK_EGRESS);
+          cb.call(readCapture(CaptureMetrics::shadowedIngressHooks), HOOK_INGRESS);
+          cb.call(readCapture(CaptureMetrics::shadowedEgressHooks), HOOK_EGRESS);
         }).register(registry);
     published = Counter.builder().name("flowtel_collector_records_published")
         .help("Records the broker acknowledged (acks=all), directly or from the spool").register(registry);
@@ -97,24 +94,23 @@ public final class CollectorMetrics {
     captureCounter("flowtel_collector_dns_malformed_packets",
         "UDP/TCP packets on a DNS port that the kernel could not read as a DNS query or response (truncated, not a"
             + " standard query, not one question, a compressed or over-long question name, a TCP message continued from an"
-            + " earlier segment): skipped, their flows still counted (ebpf source)", CaptureReadings::dnsMalformedPackets);
+            + " earlier segment): skipped, their flows still counted (ebpf source)", CaptureMetrics::dnsMalformedPackets);
     captureCounter("flowtel_collector_dns_ringbuf_drops",
         "DNS events lost because the kernel's DNS ring buffer was full: a lost query still yields its transaction from"
-            + " the response, a lost response leaves its query reported unanswered (ebpf source)", CaptureReadings::dnsRingBufferDrops);
+            + " the response, a lost response leaves its query reported unanswered (ebpf source)", CaptureMetrics::dnsRingBufferDrops);
     captureCounter("flowtel_collector_dns_unmatched_responses",
         "DNS responses the kernel matched to no pending query and did not report: a second hook's sighting of an answered"
             + " query (normal where a packet passes two hooks), a response after --dns-timeout, or one to a query sent before"
-            + " the capture started (ebpf source)", CaptureReadings::dnsUnmatchedResponses);
+            + " the capture started (ebpf source)", CaptureMetrics::dnsUnmatchedResponses);
     captureCounter("flowtel_collector_dns_unanswered_queries",
         "DNS queries reported without a response because none passed a hook within --dns-timeout; a steady rate means"
             + " an unreachable resolver, or responses on a path the capture does not see (ebpf source)",
-        CaptureReadings::dnsUnansweredQueries);
+        CaptureMetrics::dnsUnanswered);
     captureCounter("flowtel_collector_dns_unreadable_messages",
         "DNS messages the kernel passed on whose answers user space could not read (a name or record running past the"
-            + " message's end): no transaction reported for them (ebpf source)", CaptureReadings::dnsUnreadableMessages);
-    GaugeWithCallback.builder().name("flowtel_collector_dns_pending_queries")
-        .help("DNS queries waiting for their response or their timeout now (ebpf source)")
-        .callback(cb -> cb.call(readCapture(CaptureReadings::dnsPendingQueries))).register(registry);
+            + " message's end): no transaction reported for them (ebpf source)", CaptureMetrics::dnsUnreadableMessages);
+    captureGauge("flowtel_collector_dns_pending_queries", "DNS queries waiting for their response or their timeout now (ebpf source)",
+        CaptureMetrics::dnsPendingQueries);
     spoolGauge("flowtel_collector_spool_bytes", "Bytes of the on-disk spool's segment files", DiskSpool::sizeBytes);
     spoolGauge("flowtel_collector_spool_pending_records", "Records in the spool waiting for the broker", DiskSpool::pendingRecords);
     spoolCounter("flowtel_collector_spool_dropped_segments",
@@ -124,8 +120,12 @@ public final class CollectorMetrics {
         "Spool segments whose torn tail (crash mid-write) was cut off at start", DiskSpool::truncatedTails);
   }
 
-  private void captureCounter(String name, String help, ToLongFunction<CaptureReadings> value) {
+  private void captureCounter(String name, String help, ToLongFunction<CaptureMetrics> value) {
     CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(readCapture(value))).register(registry);
+  }
+
+  private void captureGauge(String name, String help, ToLongFunction<CaptureMetrics> value) {
+    GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(readCapture(value))).register(registry);
   }
 
   private void spoolGauge(String name, String help, ToLongFunction<DiskSpool> value) {
@@ -159,123 +159,6 @@ public final class CollectorMetrics {
     return flows.labelValues(source).get();
   }
 
-  /**
-   * What the kernel-side capture reports, read when Prometheus scrapes: the eBPF source keeps
-   * its own counters and the collector passes readers of them here.
-   */
-  public interface CaptureReadings {
-    /** Entries in the kernel flow table now. */
-    long mapEntries();
-
-    /** Entries drained from the kernel table so far. */
-    long evictions();
-
-    /** Ring-buffer announcements lost so far. */
-    long ringBufferDrops();
-
-    /** Packets the per-CPU flow cache counted so far (collected at drains). */
-    long cachePackets();
-
-    /**
-     * Attached interfaces whose {@code hook} ({@link #HOOK_INGRESS} or {@link #HOOK_EGRESS}) runs
-     * something before our program; 0 from a capture that does not look.
-     */
-    default long shadowedHooks(String hook) {
-      return 0;
-    }
-
-    /** Packets on a DNS port the kernel could not read as a DNS message (dns.h COUNTER_DNS_MALFORMED). */
-    default long dnsMalformedPackets() {
-      return 0;
-    }
-
-    /** DNS events lost to a full ring buffer (COUNTER_DNS_RINGBUF_FULL). */
-    default long dnsRingBufferDrops() {
-      return 0;
-    }
-
-    /** Responses without a pending query (COUNTER_DNS_UNMATCHED). */
-    default long dnsUnmatchedResponses() {
-      return 0;
-    }
-
-    /** Queries reported without a response. */
-    default long dnsUnansweredQueries() {
-      return 0;
-    }
-
-    /** DNS messages user space could not read and dropped. */
-    default long dnsUnreadableMessages() {
-      return 0;
-    }
-
-    /** Queries waiting for their response or timeout now. */
-    default long dnsPendingQueries() {
-      return 0;
-    }
-
-    /** Every reading from the eBPF source's figures, taken afresh at each read. */
-    static CaptureReadings of(Supplier<CaptureMetrics> figures) {
-      return new CaptureReadings() {
-        @Override
-        public long mapEntries() {
-          return figures.get().activeTableEntries();
-        }
-
-        @Override
-        public long evictions() {
-          return figures.get().drainedEntries();
-        }
-
-        @Override
-        public long ringBufferDrops() {
-          return figures.get().ringBufferDrops();
-        }
-
-        @Override
-        public long cachePackets() {
-          return figures.get().cachePackets();
-        }
-
-        @Override
-        public long shadowedHooks(String hook) {
-          CaptureMetrics m = figures.get();
-          return hook.equals(HOOK_INGRESS) ? m.shadowedIngressHooks() : m.shadowedEgressHooks();
-        }
-
-        @Override
-        public long dnsMalformedPackets() {
-          return figures.get().dnsMalformedPackets();
-        }
-
-        @Override
-        public long dnsRingBufferDrops() {
-          return figures.get().dnsRingBufferDrops();
-        }
-
-        @Override
-        public long dnsUnmatchedResponses() {
-          return figures.get().dnsUnmatchedResponses();
-        }
-
-        @Override
-        public long dnsUnansweredQueries() {
-          return figures.get().dnsUnanswered();
-        }
-
-        @Override
-        public long dnsUnreadableMessages() {
-          return figures.get().dnsUnreadableMessages();
-        }
-
-        @Override
-        public long dnsPendingQueries() {
-          return figures.get().dnsPendingQueries();
-        }
-      };
-    }
-  }
-
   /** What the DNS answer cache reports, read when Prometheus scrapes. */
   public interface DnsNameReadings {
     /** Addresses named now. */
@@ -299,14 +182,17 @@ public final class CollectorMetrics {
     return (long) dnsTransactions.get();
   }
 
-  /** Reports the capture's figures from now on. */
-  public void observeCapture(CaptureReadings readings) {
-    this.capture = readings;
+  /**
+   * Reports the eBPF capture's figures from now on, read afresh when Prometheus scrapes (the source keeps its own
+   * counters, in the kernel and in user space): {@code EbpfFlowSource::metrics}.
+   */
+  public void observeCapture(Supplier<CaptureMetrics> figures) {
+    this.capture = figures;
   }
 
-  private double readCapture(ToLongFunction<CaptureReadings> value) {
-    CaptureReadings c = capture;
-    return c == null ? 0 : value.applyAsLong(c);
+  private double readCapture(ToLongFunction<CaptureMetrics> value) {
+    Supplier<CaptureMetrics> c = capture;
+    return c == null ? 0 : value.applyAsLong(c.get());
   }
 
   public void published(long records) {

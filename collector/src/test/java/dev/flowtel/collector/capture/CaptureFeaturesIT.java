@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.FutureTask;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +47,7 @@ class CaptureFeaturesIT {
       lab.address(node, veth, "fd76::2/64");
 
       List<FlowEvent> events = new ArrayList<>();
-      CaptureSettings settings = CaptureSettings.defaults("it-node").withNamespace(NetnsLab.path(node))
-          .withPodInterfaces(Pattern.compile(Pattern.quote(veth))).withFeatures(true, true)
-          .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(200));
+      CaptureSettings settings = NetnsLab.captureOn(node, veth).withFeatures(true, true);
       try (EbpfFlowSource source = new EbpfFlowSource(settings)) {
         source.start((flow, key) -> {
           synchronized (events) {

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -245,8 +244,7 @@ class CniCoexistenceIT {
   }
 
   private CaptureSettings settings(CaptureSettings.AttachMode mode) {
-    return CaptureSettings.defaults("it-node").withNamespace(NetnsLab.path(node)).withPodInterfaces(Pattern.compile(Pattern.quote(veth)))
-        .withAttachMode(mode).withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(200))
+    return NetnsLab.captureOn(node, veth).withAttachMode(mode)
         .withTableCapacity(1024);
   }
 

@@ -82,10 +82,7 @@ class DnsCaptureIT {
     pcap = Files.createTempFile("flowtel-dns-", ".pcap");
     Process tcpdump = null;
     try {
-      CaptureSettings settings = CaptureSettings.defaults("it-node")
-          .withNamespace(NetnsLab.path(node))
-          .withPodInterfaces(Pattern.compile(Pattern.quote(nodeVeth)))
-          .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(200));
+      CaptureSettings settings = NetnsLab.captureOn(node, nodeVeth);
       try (EbpfFlowSource source = new EbpfFlowSource(settings)) {
         source.onDnsTransaction(t -> {
           synchronized (transactions) {

@@ -50,14 +50,11 @@ class DnsCaptureMetricsIT {
       lab.veth(client, "fc" + lab.id, node, nodeVeth);
       lab.address(client, "fc" + lab.id, "10.77.0.1/24");
       lab.address(node, nodeVeth, "10.77.0.2/24");
-      CaptureSettings settings = CaptureSettings.defaults("it-node")
-          .withNamespace(NetnsLab.path(node))
-          .withPodInterfaces(Pattern.compile(Pattern.quote(nodeVeth)))
-          .withDns(true, List.of(53), Duration.ofSeconds(1));
+      CaptureSettings settings = NetnsLab.captureOn(node, nodeVeth).withDns(true, List.of(53), Duration.ofSeconds(1));
       CollectorMetrics metrics = new CollectorMetrics();
       try (EbpfFlowSource source = new EbpfFlowSource(settings);
           MetricsServer server = MetricsServer.start(metrics, 0)) {
-        metrics.observeCapture(CollectorMetrics.CaptureReadings.of(source::metrics));
+        metrics.observeCapture(source::metrics);
         source.start((flow, key) -> { });
         await().atMost(LIMIT).until(() -> source.attachedInterfaces().contains(nodeVeth));
         String before = scrape(server.port());

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.FutureTask;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -68,10 +67,7 @@ class EbpfCaptureIT {
     lab.address(client, "fc" + lab.id, "fd77::1/64");
     lab.address(node, nodeVeth, "fd77::2/64");
 
-    CaptureSettings settings = CaptureSettings.defaults("it-node")
-        .withNamespace(NetnsLab.path(node))
-        .withPodInterfaces(Pattern.compile(Pattern.quote(nodeVeth)))
-        .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(200));
+    CaptureSettings settings = NetnsLab.captureOn(node, nodeVeth);
     FlowSink sink = (flow, key) -> {
       synchronized (events) {
         events.add(flow);

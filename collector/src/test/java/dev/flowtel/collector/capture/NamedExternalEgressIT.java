@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -81,10 +80,7 @@ class NamedExternalEgressIT {
         EnrichmentCache cluster = new EnrichmentCache(EnrichmentSettings.defaults(), Clock.systemUTC());
         DnsAnswerCache names = DnsAnswerCache.withDefaults(Clock.systemUTC());
         FlowEnricher enricher = new FlowEnricher(cluster, names);
-        CaptureSettings settings = CaptureSettings.defaults("it-node")
-            .withNamespace(NetnsLab.path(node))
-            .withPodInterfaces(Pattern.compile(Pattern.quote(nodeVeth)))
-            .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(200));
+        CaptureSettings settings = NetnsLab.captureOn(node, nodeVeth);
         try (EbpfFlowSource source = new EbpfFlowSource(settings)) {
           source.onDnsTransaction(t -> {
             names.record(t);

@@ -4,6 +4,7 @@ import dev.flowtel.collector.bpf.NetworkNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * Network namespaces and veths made with {@code ip} for one test, under names unique to it, and
@@ -49,6 +51,15 @@ final class NetnsLab implements AutoCloseable {
 
   static Path path(String ns) {
     return Path.of("/var/run/netns", ns);
+  }
+
+  /**
+   * The capture as tests run it: node "it-node", attaching in namespace {@code ns} to interface {@code ifname} only,
+   * with export timeouts short enough for a test (active 5 s, idle 500 ms, drains every 200 ms).
+   */
+  static CaptureSettings captureOn(String ns, String ifname) {
+    return CaptureSettings.defaults("it-node").withNamespace(path(ns)).withPodInterfaces(Pattern.compile(Pattern.quote(ifname)))
+        .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(200));
   }
 
   /** Runs {@code task} on a new platform thread inside namespace {@code ns}. */

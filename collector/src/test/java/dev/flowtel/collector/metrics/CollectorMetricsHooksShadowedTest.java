@@ -2,6 +2,7 @@ package dev.flowtel.collector.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowtel.collector.capture.CaptureMetrics;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,32 +16,8 @@ class CollectorMetricsHooksShadowedTest {
     CollectorMetrics metrics = new CollectorMetrics();
     assertThat(shadowed(metrics)).as("no capture observed").isEqualTo(Map.of("ingress", 0.0, "egress", 0.0));
 
-    metrics.observeCapture(new CollectorMetrics.CaptureReadings() {
-      @Override
-      public long mapEntries() {
-        return 0;
-      }
-
-      @Override
-      public long evictions() {
-        return 0;
-      }
-
-      @Override
-      public long ringBufferDrops() {
-        return 0;
-      }
-
-      @Override
-      public long cachePackets() {
-        return 0;
-      }
-
-      @Override
-      public long shadowedHooks(String hook) {
-        return hook.equals(CollectorMetrics.HOOK_INGRESS) ? 2 : 1;
-      }
-    });
+    // 2 interfaces shadowed at ingress, 1 at egress; every other figure 0.
+    metrics.observeCapture(() -> new CaptureMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1));
 
     assertThat(shadowed(metrics)).isEqualTo(Map.of("ingress", 2.0, "egress", 1.0));
   }

@@ -37,6 +37,8 @@ public final class Driver implements AutoCloseable {
   public static final String ANOMALIES = "anomalies";
   public static final String STAGED_VERDICTS = "staged-verdicts";
   public static final String DLQ = "dlq";
+  public static final String DNS = "dns";
+  public static final String DNS_ACTIVITY = "dns-activity";
 
   private final TopologyTestDriver driver;
   private final TestInputTopic<byte[], byte[]> flows;
@@ -45,16 +47,19 @@ public final class Driver implements AutoCloseable {
   private final TestOutputTopic<byte[], byte[]> anomalies;
   private final TestOutputTopic<byte[], byte[]> stagedVerdicts;
   private final TestOutputTopic<byte[], byte[]> dlq;
+  private final TestInputTopic<byte[], byte[]> dns;
+  private final TestOutputTopic<byte[], byte[]> dnsActivity;
   public final AppMetrics metrics = new AppMetrics();
 
   public Driver(String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("--flows-topic", FLOWS, "--cluster-state-topic", STATE, "--traffic-topic",
-        TRAFFIC, "--anomalies-topic", ANOMALIES, "--staged-verdicts-topic", STAGED_VERDICTS, "--dlq-topic", DLQ));
+        TRAFFIC, "--anomalies-topic", ANOMALIES, "--staged-verdicts-topic", STAGED_VERDICTS, "--dlq-topic", DLQ, "--dns-topic", DNS, "--dns-activity-topic",
+        DNS_ACTIVITY));
     args.addAll(List.of(options));
     StreamsAppConfig config = StreamsAppConfig.parse(args.toArray(String[]::new));
     Properties props = config.streamsProperties();
     props.put("state.dir", Files.createTempDirectory("flowtel-ttd").toString());
-    driver = new TopologyTestDriver(FlowtelTopology.build(FlowtelTopology.settings(config, 1, false, false), new ClusterStateFeed(),
+    driver = new TopologyTestDriver(FlowtelTopology.build(FlowtelTopology.settings(config, 1, 1, false, false), new ClusterStateFeed(),
         metrics), props, Instant.parse("2030-01-01T00:00:00Z"));
     flows = driver.createInputTopic(FLOWS, new ByteArraySerializer(), new ByteArraySerializer());
     state = driver.createInputTopic(STATE, new ByteArraySerializer(), new ByteArraySerializer());
@@ -62,6 +67,8 @@ public final class Driver implements AutoCloseable {
     anomalies = driver.createOutputTopic(ANOMALIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     stagedVerdicts = driver.createOutputTopic(STAGED_VERDICTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     dlq = driver.createOutputTopic(DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    dns = driver.createInputTopic(DNS, new ByteArraySerializer(), new ByteArraySerializer());
+    dnsActivity = driver.createOutputTopic(DNS_ACTIVITY, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   public TopologyTestDriver driver() {
@@ -70,6 +77,21 @@ public final class Driver implements AutoCloseable {
 
   public void flow(byte[] key, byte[] value) {
     flows.pipeInput(key, value);
+  }
+
+  /** One record of the DNS transactions topic, as the collector keys it. */
+  public void dns(byte[] key, byte[] value) {
+    dns.pipeInput(key, value);
+  }
+
+  /** The DnsActivity records written since the last read, as encoded on the wire. */
+  public List<byte[]> dnsActivityBytes() {
+    return dnsActivity.readValuesToList();
+  }
+
+  /** The DnsActivity records written since the last read, with their keys. */
+  public List<TestRecord<byte[], byte[]>> dnsActivityRecords() {
+    return dnsActivity.readRecordsToList();
   }
 
   public void clusterState(byte[] key, byte[] value, Instant at) {

@@ -47,10 +47,11 @@ public final class FlowtelStreamsApp implements AutoCloseable {
   /** Builds the topology for the flows topic as it is on the broker and starts it (and the HTTP server). */
   public static FlowtelStreamsApp start(StreamsAppConfig config) throws Exception {
     Properties properties = config.streamsProperties();
-    int partitions = flowPartitions(config);
+    int partitions = partitions(config, config.flowsTopic(), "flows");
+    int dnsPartitions = config.dns() ? dnsPartitions(config) : 0;
     AppMetrics metrics = new AppMetrics();
-    Topology topology = FlowtelTopology.build(FlowtelTopology.settings(config, partitions, true, true), new ClusterStateFeed(),
-        metrics);
+    Topology topology = FlowtelTopology.build(FlowtelTopology.settings(config, partitions, dnsPartitions, true, true),
+        new ClusterStateFeed(), metrics);
     // The HTTP port is bound first: the address the other instances query this one at
     // (application.server) includes it, and Kafka Streams takes it at creation.
     HttpServer http = config.httpPort() < 0 ? null : StatusServer.bind(config.httpHost(), config.httpPort());
@@ -120,14 +121,34 @@ public final class FlowtelStreamsApp implements AutoCloseable {
     return false;
   }
 
-  private static int flowPartitions(StreamsAppConfig config) throws Exception {
+  /**
+   * Partitions of the DNS topic, or 0 when it does not exist: the app then runs without DNS and says so,
+   * rather than stop the flows' analytics for a topic that only collectors with DNS capture fill.
+   */
+  private static int dnsPartitions(StreamsAppConfig config) throws Exception {
+    String topic = config.dnsActivity().dnsTopic();
+    try (Admin admin = Admin.create(config.clientProperties())) {
+      return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
+          .partitions().size();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+        LOG.warn("the DNS topic {} does not exist: running without the DNS detectors and DnsActivity (create it and restart "
+            + "to have them; --no-dns-activity --no-dns-detection silences this)", topic);
+        return 0;
+      }
+      return partitions(config, topic, "DNS"); // says what failed, as for the flows topic
+    }
+  }
+
+  /** Partitions of an input topic: its partitions' event time travels through repartitions as markers from each. */
+  private static int partitions(StreamsAppConfig config, String topic, String what) throws Exception {
     Map<String, Object> client = config.clientProperties();
     try (Admin admin = Admin.create(client)) {
-      TopicDescription description = admin.describeTopics(java.util.List.of(config.flowsTopic())).allTopicNames()
-          .get(60, TimeUnit.SECONDS).get(config.flowsTopic());
+      TopicDescription description = admin.describeTopics(java.util.List.of(topic)).allTopicNames()
+          .get(60, TimeUnit.SECONDS).get(topic);
       return description.partitions().size();
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("cannot read the partitions of the flows topic " + config.flowsTopic() + " at "
+      throw new IllegalStateException("cannot read the partitions of the " + what + " topic " + topic + " at "
           + client.get("bootstrap.servers") + ": " + e.getCause().getMessage()
           + " (create the Flowtel topics first, e.g. with ./flowtel up --servers-only)", e);
     }

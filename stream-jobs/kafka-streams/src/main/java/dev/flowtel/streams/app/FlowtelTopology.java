@@ -3,7 +3,12 @@ package dev.flowtel.streams.app;
 import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.streams.detection.ClusterStateFeed;
 import dev.flowtel.streams.detection.ClusterStateProcessor;
+import dev.flowtel.core.dns.DnsDetectionConfig;
 import dev.flowtel.streams.detection.DetectionSettings;
+import dev.flowtel.streams.detection.DnsDetectionProcessor;
+import dev.flowtel.streams.dns.DnsActivityProcessor;
+import dev.flowtel.streams.dns.DnsRouter;
+import dev.flowtel.streams.dns.DnsSettings;
 import dev.flowtel.streams.detection.EdgeDetectionProcessor;
 import dev.flowtel.streams.detection.GroupingRouter;
 import dev.flowtel.streams.detection.KeyedDetectionProcessor;
@@ -54,12 +59,14 @@ public final class FlowtelTopology {
    * and so flushes RocksDB and writes a checkpoint, after every record.
    */
   public record Settings(boolean traffic, boolean detection, TrafficSettings trafficSettings,
-      DetectionSettings detectionSettings, String flowsTopic, String clusterStateTopic, boolean caching,
-      boolean persistent) {}
+      DetectionSettings detectionSettings, DnsSettings dnsSettings, String flowsTopic, String clusterStateTopic,
+      boolean caching, boolean persistent) {}
 
   private FlowtelTopology() {}
 
-  public static Settings settings(StreamsAppConfig config, int flowPartitions, boolean caching, boolean persistent) {
+  /** @param dnsPartitions partitions of the DNS topic; 0 when it does not exist, and the app then reads no DNS */
+  public static Settings settings(StreamsAppConfig config, int flowPartitions, int dnsPartitions, boolean caching,
+      boolean persistent) {
     return new Settings(config.traffic(), config.detection(),
         new TrafficSettings(config.window(), config.rollup(), config.maxOutOfOrderness(), config.idleness(),
             config.allowedLateness(), config.queryRetention(), config.trafficTopic(), config.deadLetterTopic(),
@@ -67,6 +74,10 @@ public final class FlowtelTopology {
         new DetectionSettings(config.detectionConfig(), config.learningStartMillis(), config.maxOutOfOrderness(),
             config.idleness(), config.window(), config.allowedLateness(), config.anomaliesTopic(), config.stagedVerdictsTopic(),
             config.deadLetterTopic(), flowPartitions),
+        new DnsSettings(config.dnsActivity().dnsTopic(), dnsPartitions, config.maxOutOfOrderness(), config.idleness(),
+            config.allowedLateness(), dnsPartitions > 0 && config.dnsDetection(), dnsPartitions > 0 && config.dnsActivity().enabled(),
+            config.dnsActivity().activityTopic(), config.dnsActivity().window(), config.dnsActivity().namesPerWindow(),
+            config.deadLetterTopic()),
         config.flowsTopic(), config.clusterStateTopic(), caching, persistent);
   }
 
@@ -128,6 +139,10 @@ public final class FlowtelTopology {
       // Built after the detectors' repartitions so that their sub-topologies keep their numbers.
       outputs.add(failedAttemptWindows(builder, trafficWindows, settings, metrics));
     }
+    if (settings.dnsSettings().any()) {
+      // Last: a source topic of its own, so its sub-topologies come after the flows' and theirs keep their numbers.
+      outputs.addAll(dns(builder, settings, metrics));
+    }
 
     KStream<byte[], Routed> all = outputs.get(0);
     for (int i = 1; i < outputs.size(); i++) {
@@ -161,6 +176,37 @@ public final class FlowtelTopology {
             .withStreamPartitioner(new MarkerPartitioner()))
         .process(() -> new FailedAttemptWindowProcessor(sizes, traffic, metrics), Named.as(name + "-windows"),
             stores.toArray(String[]::new));
+  }
+
+  /**
+   * The DNS transactions: decoded (undecodable ones dead-lettered), repartitioned by client with their
+   * partitions' event time as watermark markers, then the DNS detectors and the DNS activity windows.
+   */
+  private static List<KStream<byte[], Routed>> dns(StreamsBuilder builder, Settings settings, AppMetrics metrics) {
+    DnsSettings dns = settings.dnsSettings();
+    KStream<byte[], Routed> routed = builder.stream(dns.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+        .withName("dns")).process(() -> new DnsRouter(dns, metrics), Named.as("dns-decode"));
+    List<KStream<byte[], Routed>> outputs = new ArrayList<>();
+    outputs.add(routed);
+    String name = "dns-by-client";
+    KStream<String, byte[]> byClient = routed
+        .<String, byte[]>flatMap((key, value) -> value instanceof ToRepartition r
+            ? List.of(KeyValue.pair(r.key(), r.value())) : List.<KeyValue<String, byte[]>>of(), Named.as(name + "-route"))
+        .repartition(Repartitioned.<String, byte[]>as(name).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
+            .withStreamPartitioner(new MarkerPartitioner()));
+    if (dns.detection()) {
+      outputs.add(byClient.process(() -> new DnsDetectionProcessor(settings.detectionSettings(), DnsDetectionConfig.defaults(),
+              metrics), Named.as("dns-detectors"),
+          stringStore(builder, DnsDetectionProcessor.STATES, settings),
+          store(builder, DnsDetectionProcessor.TIMERS, settings),
+          stringStore(builder, DnsDetectionProcessor.META, settings),
+          stringStore(builder, DnsDetectionProcessor.OPEN, settings)));
+    }
+    if (dns.activity()) {
+      outputs.add(byClient.process(() -> new DnsActivityProcessor(dns, metrics), Named.as("dns-activity-windows"),
+          store(builder, DnsActivityProcessor.OPEN, settings), store(builder, DnsActivityProcessor.FIRED, settings)));
+    }
+    return outputs;
   }
 
   /** Every store is RocksDB with a changelog (the default), so a task restores on any instance. */

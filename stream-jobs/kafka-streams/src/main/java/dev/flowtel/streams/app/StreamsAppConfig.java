@@ -5,6 +5,7 @@ import dev.flowtel.core.anomaly.DetectionOptions;
 import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.core.config.TrafficWindowOptions;
+import dev.flowtel.core.dns.activity.DnsActivityOptions;
 import dev.flowtel.wire.FlowtelTopics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -95,6 +96,15 @@ public final class StreamsAppConfig {
       description = "Run the policy-anomaly detectors (--no-detection turns them off).")
   boolean detection;
 
+  /** --dns-activity, --dns-topic, --dns-activity-topic, --dns-window, --dns-names-per-window, as the Flink traffic job's. */
+  @Mixin
+  DnsActivityOptions dnsActivity = new DnsActivityOptions();
+
+  @Option(names = "--dns-detection", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "With --detection, run the DNS detectors (NXDOMAIN_SPIKE, DNS_TUNNEL) on --dns-topic. With "
+          + "--no-dns-activity too, the app leaves the DNS topic alone (collectors run with --no-dns).")
+  boolean dnsDetection;
+
   @Mixin
   TrafficWindowOptions windows = new TrafficWindowOptions();
 
@@ -134,6 +144,7 @@ public final class StreamsAppConfig {
 
   void validate() {
     detectionConfig();
+    dnsActivity.check();
     Duration window = window();
     Duration rollup = rollup();
     if (window.isZero() || window.isNegative()) {
@@ -250,6 +261,20 @@ public final class StreamsAppConfig {
 
   public String deadLetterTopic() {
     return deadLetterTopic;
+  }
+
+  public DnsActivityOptions dnsActivity() {
+    return dnsActivity;
+  }
+
+  /** Whether the DNS detectors run: --detection and --dns-detection. */
+  public boolean dnsDetection() {
+    return detection && dnsDetection;
+  }
+
+  /** Whether the app reads the DNS topic at all. */
+  public boolean dns() {
+    return dnsDetection() || dnsActivity.enabled();
   }
 
   public boolean traffic() {

@@ -16,6 +16,10 @@ public final class AppMetrics {
   public final LongAdder anomalyRevisions = new LongAdder();
   public final LongAdder stagedVerdicts = new LongAdder();
   public final LongAdder clusterStateSkipped = new LongAdder();
+  public final LongAdder dnsIn = new LongAdder();
+  public final LongAdder dnsUndecodable = new LongAdder();
+  public final LongAdder lateDns = new LongAdder();
+  public final LongAdder dnsActivityRecords = new LongAdder();
   /**
    * From the end of a record's evidence (anomaly lastSeen, traffic windowEnd) to the moment the
    * app produced it, for first revisions, by {@code kind} (anomaly, traffic). Produced is not yet
@@ -38,6 +42,13 @@ public final class AppMetrics {
         new Counter(stagedVerdicts.sum(), "StagedPolicyVerdict records (one per staged policy, edge and window) written."));
     out.put("flowtel_streams_cluster_state_skipped_total",
         new Counter(clusterStateSkipped.sum(), "Cluster-state records skipped as undecodable or invalid (logged)."));
+    out.put("flowtel_streams_dns_in_total", new Counter(dnsIn.sum(), "Records read from the DNS transactions topic."));
+    out.put("flowtel_streams_dns_undecodable_total",
+        new Counter(dnsUndecodable.sum(), "DNS records sent to the DLQ as undecodable."));
+    out.put("flowtel_streams_late_dns_total",
+        new Counter(lateDns.sum(), "DNS transactions beyond the allowed lateness of their activity window, sent to the DLQ."));
+    out.put("flowtel_streams_dns_activity_records_total",
+        new Counter(dnsActivityRecords.sum(), "DnsActivity records (revisions included) written."));
     return out;
   }
 

@@ -5,6 +5,7 @@ import dev.flowtel.core.traffic.TrafficWindows;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.streams.detection.EdgeDetectionProcessor;
+import dev.flowtel.streams.detection.DnsDetectionProcessor;
 import dev.flowtel.streams.detection.KeyedDetectionProcessor;
 import dev.flowtel.streams.traffic.TrafficWindowProcessor;
 import dev.flowtel.wire.RecordType;
@@ -136,7 +137,7 @@ public final class StoreQueries implements FleetQueries.Local {
   public List<OpenAnomaly> openAnomalies() {
     List<OpenAnomaly> open = new ArrayList<>();
     for (String name : List.of(EdgeDetectionProcessor.OPEN, KeyedDetectionProcessor.openStore(Grouping.CLIENT_ADDRESS),
-        KeyedDetectionProcessor.openStore(Grouping.CLIENT_WORKLOAD))) {
+        KeyedDetectionProcessor.openStore(Grouping.CLIENT_WORKLOAD), DnsDetectionProcessor.OPEN)) {
       for (ReadOnlyKeyValueStore<String, byte[]> store : this.<String>heldPartitions(name)) {
         try (KeyValueIterator<String, byte[]> it = store.all()) {
           it.forEachRemaining(e -> open.add(OpenAnomaly.of(anomalyCodec.decode(e.value).orElseThrow())));

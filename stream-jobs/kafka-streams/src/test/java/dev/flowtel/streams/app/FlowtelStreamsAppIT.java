@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowtel.core.traffic.TrafficWindows;
+import dev.flowtel.schema.DnsActivity;
+import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
+import dev.flowtel.streams.ScriptedDns;
 import dev.flowtel.streams.testing.FinalRevisions;
 import dev.flowtel.streams.testing.AppProgress;
 import dev.flowtel.streams.testing.AppTopics;
@@ -32,11 +35,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,13 +53,19 @@ import org.junit.jupiter.api.Timeout;
  * application runs on it (exactly_once_v2, RocksDB stores, the HTTP server on a free port) and has
  * committed all its input, then a read_committed consumer sees the same ServiceTraffic and
  * PolicyAnomaly records at their final revisions as the TopologyTestDriver run of the same input,
- * the poison record sits in the DLQ with its provenance, and the HTTP endpoints answer from the
+ * the poison record sits in the DLQ with its provenance, DNS transactions of one pod become one
+ * committed DnsActivity row (and a DNS poison record a dead letter), and the HTTP endpoints answer from the
  * stores: /health is UP, /metrics counts the flows, /edges/top lists the latest window's top edges
  * by bytes, /anomalies/open the anomalies found.
  */
 @WithKafka
 @Timeout(900) // a safety net: on a busy 2-core machine this test takes 2.5x its idle ~140 s
 class FlowtelStreamsAppIT {
+
+  private static final dev.flowtel.schema.Endpoint DNS_CLIENT = dev.flowtel.schema.Endpoint.newBuilder()
+      .setKind(dev.flowtel.schema.EndpointKind.POD).setNamespace("shop").setPod("cart-5c7d-aaaaa").setWorkloadKind("Deployment")
+      .setWorkloadName("cart").setNode("node-a").setNetworkClass(dev.flowtel.schema.NetworkClass.POD).build();
+  private static final byte[] DNS_CLIENT_IP = {10, (byte) 244, 1, 21};
 
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -77,6 +90,23 @@ class FlowtelStreamsAppIT {
     List<byte[][]> flowRecords = input.flows;
     input.produceState(kafka.bootstrapServers(), state);
     input.produceFlows(kafka.bootstrapServers(), flows, 0, flowRecords.size());
+    // DNS: twelve queries of one pod in its first minute (ten answered, two not), a poison record, and a
+    // query five minutes on that takes the DNS topic's event time past that minute.
+    List<DnsTransaction> dnsInput = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      dnsInput.add(ScriptedDns.query(DNS_CLIENT, DNS_CLIENT_IP, start.plusSeconds(1 + i), "api.example.com",
+          i < 10 ? Integer.valueOf(0) : null, i < 10 ? 800L : null));
+    }
+    dnsInput.add(ScriptedDns.query(DNS_CLIENT, DNS_CLIENT_IP, start.plusSeconds(300), "api.example.com", 0, 800L));
+    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < dnsInput.size(); i++) {
+        if (i == 5) {
+          producer.send(new ProducerRecord<>(topics.dns(), 0, "poison".getBytes(StandardCharsets.UTF_8), new byte[] {7}));
+        }
+        producer.send(new ProducerRecord<>(topics.dns(), 0, ScriptedDns.key(dnsInput.get(i)), ScriptedDns.encode(dnsInput.get(i))));
+      }
+    }
 
     // What the TopologyTestDriver computes for the same input, worked out while the app runs.
     CompletableFuture<SimulatedInput.Expected> expectedMeanwhile = input.expectedMeanwhile(detection);
@@ -92,6 +122,7 @@ class FlowtelStreamsAppIT {
       String base = "http://127.0.0.1:" + app.httpPort();
       // Every input record processed and committed, so every result of it committed, and none to come.
       AppProgress.awaitAllInputCommitted(kafka.bootstrapServers(), "it-" + topics.run(), flows, Duration.ofSeconds(600));
+      AppProgress.awaitAllInputCommitted(kafka.bootstrapServers(), "it-" + topics.run(), topics.dns(), Duration.ofSeconds(600));
       SimulatedInput.Expected expected = expectedMeanwhile.get(180, TimeUnit.SECONDS);
       List<ServiceTraffic> expectedTraffic = expected.traffic();
       List<PolicyAnomaly> expectedAnomalies = expected.anomalies();
@@ -109,12 +140,33 @@ class FlowtelStreamsAppIT {
           .stream().map(r -> anomalyCodec.decode(r.value()).orElseThrow()).toList();
       assertThat(FinalRevisions.anomalies(actualAnomalies)).isEqualTo(FinalRevisions.anomalies(expectedAnomalies));
 
-      List<ConsumerRecord<byte[], byte[]>> dead = SimulatedInput.readCommitted(kafka.bootstrapServers(), dlq, Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> deadLetters = SimulatedInput.readCommitted(kafka.bootstrapServers(), dlq,
+          Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> dead = deadLetters.stream()
+          .filter(r -> flows.equals(header(r, DeadLetterHeaders.SOURCE_TOPIC))).toList();
       assertThat(dead).hasSize(1);
       assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("truncated");
       assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(flows);
       assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("100");
       assertThat(dead.get(0).value()).isEqualTo(new byte[] {(byte) 0xC3, 0x01, 9});
+
+      // The DNS poison record dead-lettered with its provenance; the first minute's DnsActivity committed, exactly once.
+      assertThat(deadLetters).hasSize(2).anySatisfy(r -> {
+        assertThat(header(r, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topics.dns());
+        assertThat(header(r, DeadLetterHeaders.REASON)).isEqualTo("not-single-object");
+        assertThat(header(r, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("5");
+      });
+      WireCodec<DnsActivity> activityCodec = WireCodec.of(RecordType.DNS_ACTIVITY);
+      List<ConsumerRecord<byte[], byte[]>> activity = SimulatedInput.readCommitted(kafka.bootstrapServers(), topics.dnsActivity(),
+          Duration.ofSeconds(60));
+      assertThat(activity).singleElement().satisfies(r -> {
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("shop/Deployment/cart|api.example.com");
+        DnsActivity a = activityCodec.decode(r.value()).orElseThrow();
+        assertThat(a.getWindowStart()).isEqualTo(start);
+        assertThat(List.of(a.getQueries(), a.getNoError(), a.getUnanswered())).containsExactly(12L, 10L, 2L);
+        assertThat(a.getLatencyMaxMicros()).isEqualTo(800L);
+        assertThat(a.getRevision()).isZero();
+      });
 
       HttpResponse<String> health = get(base + "/health");
       assertThat(health.statusCode()).isEqualTo(200);
@@ -123,6 +175,8 @@ class FlowtelStreamsAppIT {
       String metrics = get(base + "/metrics").body();
       assertThat(metrics).contains("flowtel_streams_flows_in_total " + flowRecords.size());
       assertThat(metrics).contains("flowtel_streams_undecodable_total 1");
+      assertThat(metrics).contains("flowtel_streams_dns_in_total " + (dnsInput.size() + 1), "flowtel_streams_dns_undecodable_total 1",
+          "flowtel_streams_dns_activity_records_total 1");
       assertThat(metrics).contains("kafka_stream_thread_process_total");
       // Each first revision on the topic was measured once, when produced (no transaction was aborted in this run).
       assertThat(metrics).contains("# TYPE flowtel_streams_evidence_to_produced_seconds histogram\n",

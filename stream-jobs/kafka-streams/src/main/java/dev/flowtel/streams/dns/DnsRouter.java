@@ -1,0 +1,94 @@
+package dev.flowtel.streams.dns;
+
+import dev.flowtel.core.dns.DnsQuery;
+import dev.flowtel.schema.DnsTransaction;
+import dev.flowtel.streams.input.DeadLetters;
+import dev.flowtel.streams.input.Routed;
+import dev.flowtel.streams.input.ToRepartition;
+import dev.flowtel.streams.metrics.AppMetrics;
+import dev.flowtel.streams.time.PartitionClock;
+import dev.flowtel.streams.time.WatermarkMarker;
+import dev.flowtel.wire.DecodeResult;
+import dev.flowtel.wire.RecordType;
+import dev.flowtel.wire.WireCodec;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Reads the DNS topic: decodes each transaction, dead-letters what does not decode (with the reason,
+ * as flows are), and sends the rest, as their original bytes, to the repartition by client
+ * ({@link DnsQuery#clientKey()}: the topic is keyed by the collector's {@code namespace/workload} or the
+ * client address, so one node's or one unnamed workload's queries can arrive on several partitions).
+ * This partition's event time (query time, with the flows' out-of-orderness and idleness) goes along as
+ * {@link WatermarkMarker}s, after the transaction that moved it, as the flows' routers do.
+ */
+public final class DnsRouter implements Processor<byte[], byte[], byte[], Routed> {
+
+  /** Dead-letter reason of a record without a value (a tombstone), as the flows' intake names it. */
+  static final String NO_VALUE = "no-value";
+
+  private final DnsSettings settings;
+  private final AppMetrics metrics;
+  private final PartitionClock clock;
+  private final WireCodec<DnsTransaction> codec = WireCodec.of(RecordType.DNS_TRANSACTION);
+  private ProcessorContext<byte[], Routed> context;
+  private int partition;
+  private boolean idleMarked;
+  private long started;
+
+  public DnsRouter(DnsSettings settings, AppMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.clock = new PartitionClock(settings.maxOutOfOrderness(), settings.idleness());
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], Routed> context) {
+    this.context = context;
+    this.partition = context.taskId().partition();
+    this.started = context.currentSystemTimeMs();
+    context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
+      long next = clock.onPunctuation(now);
+      if (next != PartitionClock.NONE) {
+        mark(next, now);
+      } else if (clock.watermark() == Long.MIN_VALUE && !idleMarked && now - started >= settings.idleness().toMillis()) {
+        // No DNS at all since start (a quiet topic is common): stop holding back the per-client tasks.
+        idleMarked = true;
+        mark(Long.MAX_VALUE, now);
+      }
+    });
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    metrics.dnsIn.increment();
+    if (record.value() == null) {
+      deadLetter(record, NO_VALUE, "DNS record without a value");
+      return;
+    }
+    DecodeResult<DnsTransaction> decoded = codec.decode(record.value());
+    if (decoded instanceof DecodeResult.Failed<DnsTransaction> failed) {
+      deadLetter(record, failed.cause().reason(), failed.detail());
+      return;
+    }
+    DnsQuery query = DnsQuery.of(decoded.orElseThrow());
+    context.forward(new Record<>(null, new ToRepartition(query.clientKey(), record.value()), record.timestamp()));
+    long next = clock.onFlow(query.timeMillis(), context.currentSystemTimeMs());
+    if (next != PartitionClock.NONE) {
+      mark(next, record.timestamp());
+    }
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, String reason, String detail) {
+    metrics.dnsUndecodable.increment();
+    context.forward(DeadLetters.of(settings.dlqTopic(), record.key(), record.value(), reason, detail,
+        context.recordMetadata().orElse(null), record.timestamp()));
+  }
+
+  private void mark(long watermark, long timestamp) {
+    context.forward(new Record<>(null, new ToRepartition(WatermarkMarker.KEY,
+        new WatermarkMarker(partition, settings.partitions(), watermark).encode()), timestamp));
+  }
+}

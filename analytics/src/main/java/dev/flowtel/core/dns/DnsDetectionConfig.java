@@ -28,7 +28,12 @@ import java.util.Objects;
  *     and base32 payloads reach 3.8-5; it leaves out short and repetitive names, but long descriptive host names
  *     reach 3.8 too, so the number of distinct such names, {@code tunnelMinNames}, is what decides)
  * @param tunnelIgnoredDomains parent domains never reported as tunnels, e.g. a vendor whose telemetry encodes
- *     data in names (default none)
+ *     data in names (default: the clouds' node search zones {@code compute.internal} and {@code ec2.internal} (AWS)
+ *     and {@code google.internal} (GKE). Kubelet copies a cloud node's search domain into every pod's resolv.conf,
+ *     so under {@code ndots:5} every lookup of a short external name is first asked as
+ *     {@code <name>.eu-west-1.compute.internal}: a generated-domain burst then looks like many long, high-entropy
+ *     names under {@code compute.internal}. The cloud's own resolver answers those zones, so no query under them
+ *     can reach a tunnel's server; GKE's {@code c.<project>.internal} has a parent of its own to add here)
  */
 public record DnsDetectionConfig(
     Duration window,
@@ -53,6 +58,7 @@ public record DnsDetectionConfig(
   public static final int DEFAULT_TUNNEL_MIN_NAMES = 30;
   public static final int DEFAULT_TUNNEL_MIN_LETTERS = 24;
   public static final double DEFAULT_TUNNEL_MIN_ENTROPY = 3.5;
+  public static final List<String> DEFAULT_TUNNEL_IGNORED_DOMAINS = List.of("compute.internal", "ec2.internal", "google.internal");
 
   public DnsDetectionConfig {
     Objects.requireNonNull(window, "dns-window");
@@ -71,7 +77,7 @@ public record DnsDetectionConfig(
   public static DnsDetectionConfig defaults() {
     return new DnsDetectionConfig(DEFAULT_WINDOW, DEFAULT_CLUSTER_DOMAIN, DEFAULT_NXDOMAIN_MIN_ANSWERS,
         DEFAULT_NXDOMAIN_MIN_NAMES, DEFAULT_NXDOMAIN_SPIKE_FACTOR, DEFAULT_NXDOMAIN_EWMA_ALPHA, DEFAULT_TUNNEL_MIN_NAMES,
-        DEFAULT_TUNNEL_MIN_LETTERS, DEFAULT_TUNNEL_MIN_ENTROPY, List.of());
+        DEFAULT_TUNNEL_MIN_LETTERS, DEFAULT_TUNNEL_MIN_ENTROPY, DEFAULT_TUNNEL_IGNORED_DOMAINS);
   }
 
   public long windowMillis() {

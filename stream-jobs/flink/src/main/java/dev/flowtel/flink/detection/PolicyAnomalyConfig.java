@@ -5,7 +5,9 @@ import dev.flowtel.core.config.WindowOption;
 import dev.flowtel.core.staged.StagedPolicyWindows;
 import dev.flowtel.core.anomaly.DetectionConfig;
 import dev.flowtel.core.anomaly.DetectionOptions;
+import dev.flowtel.core.config.DnsTopicOption;
 import dev.flowtel.core.config.EventTimeOptions;
+import dev.flowtel.core.dns.DnsDetectionConfig;
 import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.flink.config.FlinkJobOptions;
@@ -73,6 +75,14 @@ public final class PolicyAnomalyConfig implements Serializable {
   @CommandLine.Mixin
   DetectionOptions detection = new DetectionOptions();
 
+  @Mixin
+  DnsTopicOption dnsTopic = new DnsTopicOption();
+
+  @Option(names = "--dns-detection", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run the DNS detectors (NXDOMAIN_SPIKE, DNS_TUNNEL, with the thresholds docs/detection.md gives) on"
+          + " --dns-topic. --no-dns-detection when collectors run with --no-dns.")
+  boolean dnsDetection;
+
   /** Parses options; throws picocli's ParameterException (with a usage message) on bad input. */
   public static PolicyAnomalyConfig parse(String... args) {
     PolicyAnomalyConfig config = new PolicyAnomalyConfig();
@@ -113,6 +123,20 @@ public final class PolicyAnomalyConfig implements Serializable {
 
   public FlowInputOptions input() {
     return input;
+  }
+
+  public String dnsTopic() {
+    return dnsTopic.dnsTopic();
+  }
+
+  /** Whether the DNS detectors run (--dns-detection, on by default). */
+  public boolean dnsDetection() {
+    return dnsDetection;
+  }
+
+  /** The DNS detectors' thresholds: the defaults docs/detection.md explains, as the Kafka Streams app runs them. */
+  public DnsDetectionConfig dnsDetectionConfig() {
+    return DnsDetectionConfig.defaults();
   }
 
   public String clusterStateTopic() {

@@ -5,11 +5,15 @@ import dev.flowtel.core.anomaly.Detector;
 import dev.flowtel.core.anomaly.DetectorGroup;
 import dev.flowtel.core.anomaly.Detectors;
 import dev.flowtel.core.anomaly.Grouping;
+import dev.flowtel.core.dns.DnsDetectors;
+import dev.flowtel.core.dns.DnsQuery;
 import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.flink.config.FlinkJobOptions;
 import dev.flowtel.flink.config.FlowInputOptions;
 import dev.flowtel.flink.config.FlowtelJob;
 import dev.flowtel.flink.config.JobEnvironment;
+import dev.flowtel.flink.dns.DnsInput;
+import dev.flowtel.flink.dns.DnsKafka;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.input.FlowWatermarks;
@@ -39,7 +43,7 @@ import org.apache.flink.util.OutputTag;
  * The streaming detection pipeline: flows (decoded, duplicates dropped, in the source) are keyed
  * three ways for the three detector groupings (service edge, with the cluster state broadcast for
  * policy judgements; client address for scans and sweeps; client workload for external egress),
- * and every anomaly revision goes to the anomaly sink, keyed by its id. Sources and sinks come from
+ * DNS transactions (with {@link #withDns}) are keyed by client for the DNS detectors, and every anomaly revision goes to the anomaly sink, keyed by its id. Sources and sinks come from
  * outside, so the same job runs on Kafka and on bounded inputs with collecting sinks in tests.
  */
 public final class PolicyAnomalyJob implements FlowtelJob {
@@ -55,6 +59,7 @@ public final class PolicyAnomalyJob implements FlowtelJob {
   private final java.util.List<Sink<PolicyAnomaly>> moreAnomalySinks = new java.util.ArrayList<>();
   private final java.util.List<Sink<StagedPolicyVerdict>> stagedVerdictSinks = new java.util.ArrayList<>();
   private final UnaryOperator<DataStream<ObservedFlow>> flowsTap;
+  private Source<DnsInput, ?, ?> dnsSource;
 
   public PolicyAnomalyJob(PolicyAnomalyConfig config, Source<DetectionRecord, ?, ?> flows,
       Source<ClusterStateChange, ?, ?> clusterState, Sink<PolicyAnomaly> anomalySink, Sink<DeadLetter> deadLetterSink) {
@@ -89,6 +94,15 @@ public final class PolicyAnomalyJob implements FlowtelJob {
     return this;
   }
 
+  /**
+   * Runs the DNS detectors (NXDOMAIN_SPIKE, DNS_TUNNEL) on the DNS transactions of {@code source} as
+   * well, keyed by client; call before {@link #attachTo}. Their anomalies join the others.
+   */
+  public PolicyAnomalyJob withDns(Source<DnsInput, ?, ?> source) {
+    this.dnsSource = source;
+    return this;
+  }
+
   /** The job wired to Kafka as configured: what a Flink cluster runs. */
   public static PolicyAnomalyJob onKafka(PolicyAnomalyConfig config) {
     Properties client = config.kafka().properties();
@@ -105,6 +119,10 @@ public final class PolicyAnomalyJob implements FlowtelJob {
     ElasticsearchSink.asConfigured(config.elasticsearch(), AnomalyDocuments::new).ifPresent(job::alsoTo);
     job.stagedVerdictsTo(DetectionKafka.stagedVerdictSink(client, config.stagedVerdictsTopic(), run.exactlyOnce(),
         run.transactionTimeout(), input.groupId() + "-staged"));
+    if (config.dnsDetection()) {
+      job.withDns(DnsKafka.source(client, config.dnsTopic(), input.groupId() + "-dns", run.startingOffsets(), run.bounded(),
+          JOB_NAME));
+    }
     return job;
   }
 
@@ -155,12 +173,32 @@ public final class PolicyAnomalyJob implements FlowtelJob {
     DataStream<PolicyAnomaly> anomalies = edgeAnomalies
         .union(keyed(tapped, Grouping.CLIENT_ADDRESS, detection, learningStart, anomalyType, "probe-detectors"))
         .union(keyed(tapped, Grouping.CLIENT_WORKLOAD, detection, learningStart, anomalyType, "egress-detectors"));
+    DataStream<DeadLetter> deadLetters = observed.getSideOutput(DEAD_LETTERS).union(changes.getSideOutput(DEAD_LETTERS));
+    if (dnsSource != null) {
+      SingleOutputStreamOperator<DnsQuery> queries = dnsQueries(env);
+      anomalies = anomalies.union(queries.keyBy(DnsQuery::clientKey)
+          .process(new DnsDetectionFunction(config.dnsDetectionConfig(), detection, learningStart), anomalyType)
+          .uid("dns-detectors").name("DNS detectors: " + DnsDetectors.ANOMALY_TYPES.stream().map(Enum::name).sorted()
+              .collect(java.util.stream.Collectors.joining(", "))));
+      deadLetters = deadLetters.union(queries.getSideOutput(DEAD_LETTERS));
+    }
     anomalies.sinkTo(anomalySink).uid("anomaly-sink").name("anomalies");
     for (int i = 0; i < moreAnomalySinks.size(); i++) {
       anomalies.sinkTo(moreAnomalySinks.get(i)).uid("anomaly-sink-" + (i + 1)).name("anomalies (" + (i + 1) + ")");
     }
-    observed.getSideOutput(DEAD_LETTERS).union(changes.getSideOutput(DEAD_LETTERS))
-        .sinkTo(deadLetterSink).uid("anomaly-dead-letter-sink").name("dead letters");
+    deadLetters.sinkTo(deadLetterSink).uid("anomaly-dead-letter-sink").name("dead letters");
+  }
+
+  /** DNS queries with the flows' watermark rules; undecodable records to the dead letters. */
+  private SingleOutputStreamOperator<DnsQuery> dnsQueries(StreamExecutionEnvironment env) {
+    Duration outOfOrderness = config.eventTime().maxOutOfOrderness();
+    WatermarkStrategy<DnsInput> watermarks = WatermarkStrategy
+        .<DnsInput>forGenerator(context -> new FlowWatermarks<DnsInput>(outOfOrderness, r -> r.query() != null))
+        .withTimestampAssigner((input, kafkaTimestamp) -> input.eventTimeOr(Long.MIN_VALUE))
+        .withIdleness(config.eventTime().idleness());
+    return env.fromSource(dnsSource, watermarks, "dns").uid("anomaly-dns-source")
+        .process(new SplitDnsDeadLetters()).uid("dns-dead-letters").name("DNS dead letters")
+        .returns(TypeInformation.of(DnsQuery.class));
   }
 
   private static DataStream<PolicyAnomaly> keyed(DataStream<ObservedFlow> observed, Grouping grouping,
@@ -205,6 +243,20 @@ public final class PolicyAnomalyJob implements FlowtelJob {
         ctx.output(DEAD_LETTERS, record.deadLetter());
       } else {
         out.collect(record.flow());
+      }
+    }
+  }
+
+  /** Undecodable DNS records to the side output, queries on. */
+  static final class SplitDnsDeadLetters extends ProcessFunction<DnsInput, DnsQuery> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(DnsInput input, Context ctx, Collector<DnsQuery> out) {
+      if (input.deadLetter() != null) {
+        ctx.output(DEAD_LETTERS, input.deadLetter());
+      } else {
+        out.collect(input.query());
       }
     }
   }

@@ -94,7 +94,8 @@ public final class FlowtelKafka {
         .build();
   }
 
-  static OffsetsInitializer startingOffsets(String name) {
+  /** --starting-offsets as every Kafka source of the jobs reads it (committed falls back to the earliest). */
+  public static OffsetsInitializer startingOffsets(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "earliest" -> OffsetsInitializer.earliest();
       case "latest" -> OffsetsInitializer.latest();

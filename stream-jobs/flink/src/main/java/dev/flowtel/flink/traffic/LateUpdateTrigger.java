@@ -14,7 +14,7 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * where one says it all; here late updates between two watermarks become one revision, and which
  * ones they are depends only on the input order.
  */
-final class LateUpdateTrigger extends Trigger<Object, TimeWindow> {
+public final class LateUpdateTrigger extends Trigger<Object, TimeWindow> {
 
   private static final long serialVersionUID = 1L;
   private static final ValueStateDescriptor<Boolean> LATE_PENDING = new ValueStateDescriptor<>("late-pending", Types.BOOLEAN);

@@ -2,6 +2,7 @@ package dev.flowtel.flink.traffic;
 
 import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.core.config.TrafficWindowOptions;
+import dev.flowtel.core.dns.activity.DnsActivityOptions;
 import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.flink.config.FlinkJobOptions;
 import dev.flowtel.flink.config.FlowInputOptions;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Option;
  */
 @CommandLine.Command(name = "flowtel-traffic-aggregation", mixinStandardHelpOptions = true, showDefaultValues = true,
     sortOptions = false,
-    description = {"Aggregates flows from Kafka into ServiceTraffic records, one per service edge per window,",
-        "written exactly once. Runs on any Flink 2.x cluster: flink run -c " + "dev.flowtel.flink.traffic.TrafficAggregationMain flowtel-flink-job.jar [options]"})
+    description = {"Aggregates flows from Kafka into ServiceTraffic records, one per service edge per window, and DNS",
+        "transactions into DnsActivity records, one per client workload, name and window, written exactly once. Runs on any Flink 2.x cluster: flink run -c " + "dev.flowtel.flink.traffic.TrafficAggregationMain flowtel-flink-job.jar [options]"})
 public final class TrafficAggregationConfig implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -42,6 +43,9 @@ public final class TrafficAggregationConfig implements Serializable {
   TrafficWindowOptions windows = new TrafficWindowOptions();
 
   @Mixin
+  DnsActivityOptions dns = new DnsActivityOptions();
+
+  @Mixin
   FlinkJobOptions job = new FlinkJobOptions(Duration.ofSeconds(10));
 
   /** Parses options; throws picocli's ParameterException (with a usage message) on bad input. */
@@ -49,6 +53,7 @@ public final class TrafficAggregationConfig implements Serializable {
     TrafficAggregationConfig config = new TrafficAggregationConfig();
     new CommandLine(config).parseArgs(args);
     config.job.checkpointInterval();
+    config.dns.check();
     return config;
   }
 
@@ -77,6 +82,11 @@ public final class TrafficAggregationConfig implements Serializable {
 
   public FlowInputOptions input() {
     return input;
+  }
+
+  /** The DNS activity aggregation beside traffic: on by default (--no-dns-activity turns it off). */
+  public DnsActivityOptions dns() {
+    return dns;
   }
 
   public String trafficTopic() {

@@ -1,10 +1,14 @@
 package dev.flowtel.flink.traffic;
 
+import dev.flowtel.core.dns.activity.DnsActivityOptions;
 import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.flink.config.FlinkJobOptions;
 import dev.flowtel.flink.config.FlowInputOptions;
 import dev.flowtel.flink.config.FlowtelJob;
 import dev.flowtel.flink.config.JobEnvironment;
+import dev.flowtel.flink.dns.DnsActivityPipeline;
+import dev.flowtel.flink.dns.DnsInput;
+import dev.flowtel.flink.dns.DnsKafka;
 import dev.flowtel.flink.elasticsearch.ElasticsearchSink;
 import dev.flowtel.flink.input.DeadLetter;
 import dev.flowtel.flink.input.FlowRecordDecoder;
@@ -14,6 +18,7 @@ import dev.flowtel.flink.input.SourceRecord;
 import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import dev.flowtel.flink.types.TrafficAccumulatorSerializer;
+import dev.flowtel.schema.DnsActivity;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
 import dev.flowtel.wire.DeadLetterHeaders;
@@ -38,7 +43,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * The traffic aggregation pipeline: flows (decoded and classified in the source) pass the
  * lateness check, are keyed by service edge and summed into tumbling windows and rollups,
- * ServiceTraffic goes to the traffic sink and everything set aside to the dead-letter sink. The
+ * ServiceTraffic goes to the traffic sink and everything set aside to the dead-letter sink; with
+ * {@link #withDns}, DNS transactions become DnsActivity beside it ({@link DnsActivityPipeline}). The
  * source and sinks come from outside, so the same job runs on Kafka in production and on bounded
  * inputs with collecting sinks in tests.
  */
@@ -55,6 +61,8 @@ public final class TrafficAggregationJob implements FlowtelJob {
   private final Sink<DeadLetter> deadLetterSink;
   private final UnaryOperator<DataStream<ClassifiedFlow>> flowsTap;
   private final List<Sink<ServiceTraffic>> moreTrafficSinks = new ArrayList<>();
+  private Source<DnsInput, ?, ?> dnsSource;
+  private Sink<DnsActivity> dnsActivitySink;
 
   public TrafficAggregationJob(TrafficAggregationConfig config, Source<SourceRecord, ?, ?> source,
       Sink<ServiceTraffic> trafficSink, Sink<DeadLetter> deadLetterSink) {
@@ -91,12 +99,30 @@ public final class TrafficAggregationJob implements FlowtelJob {
         FlowtelKafka.deadLetterSink(client, input.deadLetterTopic(), run.exactlyOnce(), run.transactionTimeout(),
             input.groupId() + "-dlq"), flowsTap);
     ElasticsearchSink.asConfigured(config.elasticsearch(), TrafficDocuments::new).ifPresent(job::alsoTo);
+    DnsActivityOptions dns = config.dns();
+    if (dns.enabled()) {
+      job.withDns(DnsKafka.source(client, dns.dnsTopic(), input.groupId() + "-dns", run.startingOffsets(), run.bounded(),
+              FlowRecordDecoder.PRODUCER),
+          DnsKafka.activitySink(client, dns.activityTopic(), run.exactlyOnce(), run.transactionTimeout(),
+              input.groupId() + "-dns-activity"));
+    }
     return job;
   }
 
   /** Writes ServiceTraffic to {@code sink} as well (Elasticsearch, say); call before {@link #attachTo}. */
   public TrafficAggregationJob alsoTo(Sink<ServiceTraffic> sink) {
     moreTrafficSinks.add(sink);
+    return this;
+  }
+
+  /**
+   * Aggregates DNS transactions from {@code source} into DnsActivity rows to {@code sink} as well
+   * (see {@link DnsActivityPipeline}); call before {@link #attachTo}. Their dead letters go to the
+   * job's dead-letter sink.
+   */
+  public TrafficAggregationJob withDns(Source<DnsInput, ?, ?> source, Sink<DnsActivity> sink) {
+    this.dnsSource = source;
+    this.dnsActivitySink = sink;
     return this;
   }
 
@@ -144,6 +170,12 @@ public final class TrafficAggregationJob implements FlowtelJob {
     allTraffic.sinkTo(trafficSink).uid("traffic-sink").name("service traffic");
     for (int i = 0; i < moreTrafficSinks.size(); i++) {
       allTraffic.sinkTo(moreTrafficSinks.get(i)).uid("traffic-sink-" + (i + 1)).name("service traffic " + (i + 1));
+    }
+    if (dnsSource != null) {
+      DnsActivityPipeline.Streams dns = DnsActivityPipeline.attach(env, dnsSource, config.dns(), config.windows(),
+          FlowRecordDecoder.PRODUCER);
+      dns.activity().sinkTo(dnsActivitySink).uid("dns-activity-sink").name("DNS activity");
+      deadLetters = deadLetters.union(dns.deadLetters());
     }
     deadLetters.sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
   }

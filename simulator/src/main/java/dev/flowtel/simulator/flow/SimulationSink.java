@@ -21,4 +21,11 @@ public interface SimulationSink {
 
   /** A namespace or NetworkPolicy created, changed or deleted (tombstone) during the run. */
   default void clusterState(ClusterStateRecord record) {}
+
+  /**
+   * One DNS transaction, for flowtel.dns.v1 keyed by {@code dns.key()}; only a source given a {@link
+   * dev.flowtel.simulator.dns.DnsSimulation} delivers them ({@code SyntheticFlowSource.withDns}), in query-time order,
+   * each before the first flow that ends after its query.
+   */
+  default void dns(dev.flowtel.simulator.dns.LabeledDns dns) {}
 }

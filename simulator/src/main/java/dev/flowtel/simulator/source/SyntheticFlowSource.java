@@ -4,10 +4,13 @@ import dev.flowtel.core.source.FlowSink;
 import dev.flowtel.core.source.FlowSource;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.dns.DnsSimulation;
+import dev.flowtel.simulator.dns.LabeledDns;
 import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,38 +23,49 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code pacedFlowsPerSecond} of the settings ({@link EventTimePacer}; 0: as fast as the sink
  * takes them), until the duration ends, {@code maxFlows}
  * are out, or {@link #stop} is called. Flows carry their call-graph edge as key; ground-truth
- * labels reach only a {@link SimulationSink}.
+ * labels reach only a {@link SimulationSink}. With {@link #withDns} a {@link SimulationSink} also gets the cluster's
+ * DNS transactions, interleaved by time: each before the first flow that ends after its query.
  */
 public final class SyntheticFlowSource implements FlowSource {
 
   private final ClusterSimulator simulator;
   private final long maxFlows;
   private final PacingClock clock;
+  private final DnsSimulation dns;
   private final AtomicLong delivered = new AtomicLong();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile Throwable failure;
   private Thread thread;
 
-  private SyntheticFlowSource(ClusterSimulator simulator, long maxFlows, PacingClock clock) {
+  private SyntheticFlowSource(ClusterSimulator simulator, long maxFlows, PacingClock clock, DnsSimulation dns) {
     this.simulator = Objects.requireNonNull(simulator, "simulator");
     this.maxFlows = maxFlows;
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.dns = dns;
   }
 
   /** A source for the simulator's whole duration. */
   public static SyntheticFlowSource of(ClusterSimulator simulator) {
-    return new SyntheticFlowSource(simulator, Long.MAX_VALUE, PacingClock.SYSTEM);
+    return new SyntheticFlowSource(simulator, Long.MAX_VALUE, PacingClock.SYSTEM, null);
   }
 
   /** A source that stops after {@code maxFlows} flows. */
   public static SyntheticFlowSource of(ClusterSimulator simulator, long maxFlows) {
-    return new SyntheticFlowSource(simulator, maxFlows, PacingClock.SYSTEM);
+    return new SyntheticFlowSource(simulator, maxFlows, PacingClock.SYSTEM, null);
   }
 
   /** A source paced on {@code clock} (tests: a clock that moves when waited on). */
   static SyntheticFlowSource of(ClusterSimulator simulator, long maxFlows, PacingClock clock) {
-    return new SyntheticFlowSource(simulator, maxFlows, clock);
+    return new SyntheticFlowSource(simulator, maxFlows, clock, null);
+  }
+
+  /**
+   * The same source that also delivers {@code dns}'s transactions to a {@link SimulationSink} (a collector's FlowSink
+   * has no place for them). Before {@link #start}.
+   */
+  public SyntheticFlowSource withDns(DnsSimulation dns) {
+    return new SyntheticFlowSource(simulator, maxFlows, clock, Objects.requireNonNull(dns, "dns"));
   }
 
   @Override
@@ -90,7 +104,8 @@ public final class SyntheticFlowSource implements FlowSource {
         : null;
     thread = new Thread(() -> {
       try {
-        simulator.run(maxFlows, pacer == null ? new CountingSink(sink) : new PacedSink(sink, pacer));
+        SimulationSink target = dns == null ? sink : new WithDns(sink, dns.transactions());
+        simulator.run(maxFlows, pacer == null ? new CountingSink(target) : new PacedSink(target, pacer));
       } catch (Stopped e) {
         // stop() was called; nothing more to deliver.
       } catch (Throwable t) {
@@ -143,6 +158,33 @@ public final class SyntheticFlowSource implements FlowSource {
   private static final class Stopped extends RuntimeException {
     Stopped() {
       super(null, null, false, false);
+    }
+  }
+
+  /** Hands the sink every DNS transaction queried up to a flow's end before that flow. */
+  private static final class WithDns implements SimulationSink {
+    private final SimulationSink target;
+    private final Iterator<LabeledDns> transactions;
+    private LabeledDns next;
+
+    WithDns(SimulationSink target, Iterator<LabeledDns> transactions) {
+      this.target = target;
+      this.transactions = transactions;
+      this.next = transactions.hasNext() ? transactions.next() : null;
+    }
+
+    @Override
+    public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
+      while (next != null && !next.transaction().getQueryTime().isAfter(flow.getFlowEnd())) {
+        target.dns(next);
+        next = transactions.hasNext() ? transactions.next() : null;
+      }
+      target.flow(flow, edgeKey, label);
+    }
+
+    @Override
+    public void clusterState(ClusterStateRecord record) {
+      target.clusterState(record);
     }
   }
 

@@ -119,7 +119,7 @@ public final class PolicyAnomalyJob implements FlowtelJob {
     ElasticsearchSink.asConfigured(config.elasticsearch(), AnomalyDocuments::new).ifPresent(job::alsoTo);
     job.stagedVerdictsTo(DetectionKafka.stagedVerdictSink(client, config.stagedVerdictsTopic(), run.exactlyOnce(),
         run.transactionTimeout(), input.groupId() + "-staged"));
-    if (config.dnsDetection()) {
+    if (config.dnsDetection() && DnsKafka.topicExists(client, config.dnsTopic(), "dns-detection")) {
       job.withDns(DnsKafka.source(client, config.dnsTopic(), input.groupId() + "-dns", run.startingOffsets(), run.bounded(),
           JOB_NAME));
     }

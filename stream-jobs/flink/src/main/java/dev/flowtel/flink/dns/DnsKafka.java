@@ -4,47 +4,56 @@ import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.schema.DnsActivity;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The DNS source and the DnsActivity sink of the Flink jobs, with the flows source's settings. */
 public final class DnsKafka {
 
-  /** How often an unbounded job looks for the DNS topic's partitions (and for the topic, until it exists). */
-  static final Duration PARTITION_DISCOVERY = Duration.ofMinutes(1);
+  private static final Logger LOG = LoggerFactory.getLogger(DnsKafka.class);
 
   private DnsKafka() {}
 
-  /**
-   * flowtel.dns.v1 as the flows topic is read (the same consumer settings, read-committed, the job's
-   * starting offsets, bounded when the job is), subscribed by an exact pattern rather than by name:
-   * a job started before any collector published DNS (or beside collectors run with --no-dns) has no
-   * DNS topic to read, and a named subscription would fail the whole job on it; this way it reads
-   * nothing until the topic appears, and finds it within {@link #PARTITION_DISCOVERY}.
-   */
+  /** flowtel.dns.v1 as the flows topic is read: the same consumer settings, read-committed, starting offsets and bounds. */
   public static KafkaSource<DnsInput> source(Properties client, String topic, String groupId, String startingOffsets,
       boolean bounded, String producer) {
-    KafkaSourceBuilder<DnsInput> builder = KafkaSource.<DnsInput>builder()
-        .setProperties(FlowtelKafka.flowConsumerProperties(client))
-        .setBootstrapServers(client.getProperty("bootstrap.servers"))
-        .setTopicPattern(Pattern.compile(Pattern.quote(topic)))
-        .setGroupId(groupId)
-        .setProperty("isolation.level", "read_committed")
-        .setProperty("partition.discovery.interval.ms", Long.toString(PARTITION_DISCOVERY.toMillis()))
-        .setStartingOffsets(FlowtelKafka.startingOffsets(startingOffsets))
-        .setDeserializer(new DnsKafkaDeserializer(producer));
-    if (bounded) {
-      builder.setBounded(OffsetsInitializer.latest());
-    }
-    return builder.build();
+    return FlowtelKafka.flowSource(client, topic, groupId, startingOffsets, bounded ? OffsetsInitializer.latest() : null,
+        new DnsKafkaDeserializer(producer));
   }
 
   public static KafkaSink<DnsActivity> activitySink(Properties client, String topic, boolean exactlyOnce,
       Duration transactionTimeout, String transactionalIdPrefix) {
     return FlowtelKafka.sink(client, new DnsActivityRecordSerializer(topic), exactlyOnce, transactionTimeout,
         transactionalIdPrefix);
+  }
+
+  /**
+   * Whether the job can read {@code topic}; when it does not exist, says so in the log and the job
+   * runs without its DNS part. A Kafka source fails the whole job on a missing topic, and a job may
+   * well start before any collector published DNS, or beside collectors run with --no-dns; the topic
+   * is declared in deploy/kafka/topics.yaml and created by {@code ./flowtel up}. When Kafka does not
+   * answer, the answer is yes, and the source reports what is wrong.
+   */
+  public static boolean topicExists(Properties client, String topic, String option) {
+    Properties admin = new Properties();
+    admin.putAll(client);
+    admin.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    try (Admin kafka = Admin.create(admin)) {
+      if (kafka.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+        return true;
+      }
+      LOG.warn("DNS topic {} does not exist: the job runs without its DNS part. Create the topic"
+          + " (deploy/kafka/topics.yaml) and restart the job, or pass --no-{} to say so.", topic, option);
+      return false;
+    } catch (Exception e) {
+      LOG.warn("Could not list Kafka topics to find the DNS topic {} ({}); reading it anyway", topic, e.toString());
+      return true;
+    }
   }
 }

@@ -100,7 +100,7 @@ public final class TrafficAggregationJob implements FlowtelJob {
             input.groupId() + "-dlq"), flowsTap);
     ElasticsearchSink.asConfigured(config.elasticsearch(), TrafficDocuments::new).ifPresent(job::alsoTo);
     DnsActivityOptions dns = config.dns();
-    if (dns.enabled()) {
+    if (dns.enabled() && DnsKafka.topicExists(client, dns.dnsTopic(), "dns-activity")) {
       job.withDns(DnsKafka.source(client, dns.dnsTopic(), input.groupId() + "-dns", run.startingOffsets(), run.bounded(),
               FlowRecordDecoder.PRODUCER),
           DnsKafka.activitySink(client, dns.activityTopic(), run.exactlyOnce(), run.transactionTimeout(),

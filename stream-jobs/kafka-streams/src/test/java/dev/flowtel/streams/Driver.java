@@ -89,6 +89,12 @@ public final class Driver implements AutoCloseable {
     return dnsActivity.readValuesToList();
   }
 
+  /** The DnsActivity records written since the last read. */
+  public List<dev.flowtel.schema.DnsActivity> dnsActivity() {
+    WireCodec<dev.flowtel.schema.DnsActivity> codec = WireCodec.of(RecordType.DNS_ACTIVITY);
+    return dnsActivity.readValuesToList().stream().map(v -> codec.decode(v).orElseThrow()).toList();
+  }
+
   /** The DnsActivity records written since the last read, with their keys. */
   public List<TestRecord<byte[], byte[]>> dnsActivityRecords() {
     return dnsActivity.readRecordsToList();

@@ -38,6 +38,13 @@ public final class ScriptedDns {
         .setAnswers(List.of()).setClient(client).setServer(null).build();
   }
 
+  /** A pod of {@code workload} (a Deployment) in {@code namespace}, as enrichment names a querier. */
+  public static Endpoint pod(String namespace, String workload, String node) {
+    return Endpoint.newBuilder().setKind(dev.flowtel.schema.EndpointKind.POD).setNamespace(namespace)
+        .setPod(workload + "-5c7d-aaaaa").setWorkloadKind("Deployment").setWorkloadName(workload)
+        .setLabels(java.util.Map.of("app", workload)).setNode(node).setNetworkClass(dev.flowtel.schema.NetworkClass.POD).build();
+  }
+
   public static byte[] encode(DnsTransaction transaction) {
     return CODEC.encode(transaction);
   }

@@ -3,6 +3,7 @@ package dev.flowtel.streams.detection;
 import dev.flowtel.core.dns.DnsDetectionConfig;
 import dev.flowtel.core.dns.DnsQuery;
 import dev.flowtel.schema.DnsTransaction;
+import dev.flowtel.streams.dns.LateForActivity;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.time.UpstreamWatermarks;
@@ -59,8 +60,9 @@ public final class DnsDetectionProcessor implements Processor<String, byte[], by
       }
       return;
     }
-    // The router sent only transactions that decoded.
-    DnsQuery query = DnsQuery.of(codec.decode(record.value()).orElseThrow());
+    // The router sent only transactions that decoded; the detectors take those too late for DnsActivity as well.
+    byte[] value = LateForActivity.is(record.value()) ? LateForActivity.unwrap(record.value()) : record.value();
+    DnsQuery query = DnsQuery.of(codec.decode(value).orElseThrow());
     runner.onQuery(record.key(), query, learning.learningUntil(query.timeMillis()), output::emit);
   }
 }

@@ -30,9 +30,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * semantics: the group (its detectors' states Java-serialized behind its registered deadline, 8 bytes)
  * per client key, and
  * one event-time timer per key in a store ordered by deadline. Event time reaching {@code W} fires
- * the due timers one at a time in deadline order, each with its own time (what Flink's {@code onTimer}
- * gets), including deadlines that come due at or before {@code W} meanwhile, so a watermark that jumps
- * several windows closes them one at a time, as in Flink.
+ * the due timers one at a time in deadline order, including deadlines that come due at or before
+ * {@code W} meanwhile, as Flink's timer queue does; each firing hands the group {@code W} (Flink's
+ * DnsDetectionFunction hands it the current watermark), so a watermark that jumps several windows
+ * closes them in one call in both engines.
  */
 final class DnsDetectorRunner {
 
@@ -80,7 +81,7 @@ final class DnsDetectorRunner {
         continue;
       }
       held.registered = Long.MAX_VALUE;
-      held.group.onWatermark(time, out);
+      held.group.onWatermark(Math.max(time, watermark), out);
       schedule(key, held);
       store(key, held);
     }

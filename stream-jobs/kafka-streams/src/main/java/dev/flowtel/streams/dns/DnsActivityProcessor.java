@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one row per name and the {@code (other)} row) when event time, the least watermark of the DNS
  * topic's partitions, reaches its end - 1; queries arriving after that within the allowed lateness
  * update it, all updates between two watermark advances making one revision; a query later than that
- * goes to the dead-letter topic as {@code late}.
+ * went to the dead-letter topic as {@code late} from the router ({@link DnsRouter}).
  *
  * <p>Plain changelogged stores, no pre-combining on the heap (as the flows' traffic windows do): DNS
  * is a few queries per workload per second against the flows' thousands, so reading and writing
@@ -95,12 +95,16 @@ public final class DnsActivityProcessor implements Processor<String, byte[], byt
       }
       return;
     }
+    if (LateForActivity.is(record.value())) {
+      return; // dead-lettered by the router
+    }
     DnsExchange exchange = DnsExchange.of(input.decode(record.value()).orElseThrow()); // the router sent only decodable ones
     long size = settings.windowMillis();
     long lateness = settings.allowedLateness().toMillis();
     long w = watermark.current();
     long t = exchange.timeMillis();
     if (DnsActivityWindows.tooLate(t, size, lateness, w)) {
+      // Cannot happen: the router judged it on its partition's event time, which is never behind this one.
       metrics.lateDns.increment();
       context.forward(DeadLetters.of(settings.dlqTopic(), record.key().getBytes(StandardCharsets.UTF_8), record.value(),
           DeadLetterHeaders.REASON_LATE, DnsActivityWindows.lateDetail(t, w, lateness), context.recordMetadata().orElse(null),

@@ -1,6 +1,7 @@
 package dev.flowtel.streams.dns;
 
 import dev.flowtel.core.dns.DnsQuery;
+import dev.flowtel.core.dns.activity.DnsActivityWindows;
 import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.streams.input.DeadLetters;
 import dev.flowtel.streams.input.Routed;
@@ -8,9 +9,11 @@ import dev.flowtel.streams.input.ToRepartition;
 import dev.flowtel.streams.metrics.AppMetrics;
 import dev.flowtel.streams.time.PartitionClock;
 import dev.flowtel.streams.time.WatermarkMarker;
+import dev.flowtel.wire.DeadLetterHeaders;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,7 +25,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * ({@link DnsQuery#clientKey()}: the topic is keyed by the collector's {@code namespace/workload} or the
  * client address, so one node's or one unnamed workload's queries can arrive on several partitions).
  * This partition's event time (query time, with the flows' out-of-orderness and idleness) goes along as
- * {@link WatermarkMarker}s, after the transaction that moved it, as the flows' routers do.
+ * {@link WatermarkMarker}s, after the transaction that moved it, as the flows' routers do. A query too
+ * late for its DnsActivity window on this partition's event time is dead-lettered here as {@code late}
+ * (Flink's traffic job judges it before its shuffle too) and goes on to the detectors alone
+ * ({@link LateForActivity}), which read the topic as Flink's detection job does, with no lateness rule.
  */
 public final class DnsRouter implements Processor<byte[], byte[], byte[], Routed> {
 
@@ -74,7 +80,22 @@ public final class DnsRouter implements Processor<byte[], byte[], byte[], Routed
       return;
     }
     DnsQuery query = DnsQuery.of(decoded.orElseThrow());
-    context.forward(new Record<>(null, new ToRepartition(query.clientKey(), record.value()), record.timestamp()));
+    long t = query.timeMillis();
+    long w = clock.watermark();
+    long lateness = settings.allowedLateness().toMillis();
+    if (settings.activity() && DnsActivityWindows.tooLate(t, settings.windowMillis(), lateness, w)) {
+      // Judged here, on this partition's event time, as Flink's traffic job judges it before its shuffle.
+      metrics.lateDns.increment();
+      context.forward(DeadLetters.of(settings.dlqTopic(), query.clientKey().getBytes(StandardCharsets.UTF_8), record.value(),
+          DeadLetterHeaders.REASON_LATE, DnsActivityWindows.lateDetail(t, w, lateness), context.recordMetadata().orElse(null),
+          record.timestamp()));
+      if (settings.detection()) {
+        context.forward(new Record<>(null, new ToRepartition(query.clientKey(), LateForActivity.wrap(record.value())),
+            record.timestamp()));
+      }
+    } else {
+      context.forward(new Record<>(null, new ToRepartition(query.clientKey(), record.value()), record.timestamp()));
+    }
     long next = clock.onFlow(query.timeMillis(), context.currentSystemTimeMs());
     if (next != PartitionClock.NONE) {
       mark(next, record.timestamp());

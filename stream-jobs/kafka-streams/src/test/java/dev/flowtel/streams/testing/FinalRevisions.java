@@ -1,6 +1,8 @@
 package dev.flowtel.streams.testing;
 
 import dev.flowtel.core.traffic.TrafficWindows;
+import dev.flowtel.core.dns.activity.DnsActivityWindows;
+import dev.flowtel.schema.DnsActivity;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import java.util.List;
@@ -21,6 +23,17 @@ public final class FinalRevisions {
       last.merge(TrafficWindows.recordKey(t), t, (a, b) -> b.getRevision() >= a.getRevision() ? b : a);
     }
     last.replaceAll((k, t) -> ServiceTraffic.newBuilder(t).setRevision(0).build());
+    return last;
+  }
+
+  /** DnsActivity by its record key and window start. */
+  public static Map<String, DnsActivity> dnsActivity(List<DnsActivity> records) {
+    Map<String, DnsActivity> last = new TreeMap<>();
+    for (DnsActivity a : records) {
+      last.merge(DnsActivityWindows.recordKey(a) + '@' + a.getWindowStart().toEpochMilli(), a,
+          (x, y) -> y.getRevision() >= x.getRevision() ? y : x);
+    }
+    last.replaceAll((k, a) -> DnsActivity.newBuilder(a).setRevision(0).build());
     return last;
   }
 

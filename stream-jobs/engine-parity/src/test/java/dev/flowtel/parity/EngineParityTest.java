@@ -3,6 +3,8 @@ package dev.flowtel.parity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.schema.AnomalyType;
+import dev.flowtel.schema.DnsActivity;
+import dev.flowtel.streams.ScriptedDns;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.schema.StagedPolicyVerdict;
@@ -140,6 +142,58 @@ class EngineParityTest {
         staged.namespace(), flinkStaged.size(), stagedTotals[0], stagedTotals[1], whatIf[0], whatIf[1]);
     assertThat(stagedTotals[0]).as("would-deny connections").isPositive().isEqualTo(whatIf[0]);
     assertThat(stagedTotals[1]).as("newly denied connections").isPositive().isEqualTo(whatIf[1]);
+  }
+
+  /**
+   * Given 40 minutes of DNS transactions of five workloads (an NXDOMAIN spike and a tunnel among them,
+   * queries a little out of order, some moved within and some beyond the allowed lateness), when they
+   * run through both Flink jobs and through the Kafka Streams app, then the DnsActivity rows at their
+   * final revisions and the DNS anomalies at theirs are the same, byte for byte, and the same queries
+   * are dead-lettered as late.
+   */
+  @Test
+  void bothEnginesGiveTheSameDnsActivityAndDnsAnomaliesAfterFinalRevisions() throws Exception {
+    RecordedDns input = RecordedDns.of(START, 1919, 97);
+    String[] dns = {"--max-out-of-orderness", "5s", "--allowed-lateness", "30s", "--dns-window", "1m",
+        "--dns-names-per-window", "40"};
+    String[] detection = {"--max-out-of-orderness", "5s", "--learning-period", "10m", "--allowed-lateness", "30s"};
+    CompletableFuture<FlinkRun.DnsResult> flinkRun = Meanwhile.run("flink-dns-run", () -> FlinkRun.runDns(
+        input.transactions(), concat(dns, "--restart-attempts", "0"), concat(detection, "--restart-attempts", "0")));
+    List<DnsActivity> streamsActivity;
+    List<PolicyAnomaly> streamsAnomalies;
+    long streamsLate;
+    try (Driver app = new Driver(concat(dns, "--learning-period", "10m", "--no-traffic"))) {
+      input.transactions().forEach(t -> app.dns(ScriptedDns.key(t), ScriptedDns.encode(t)));
+      app.finish();
+      streamsActivity = app.dnsActivity();
+      streamsAnomalies = app.anomalies();
+      streamsLate = app.deadLetters().stream().filter(r -> "late".equals(header(r.headers().lastHeader(DeadLetterHeaders.REASON))))
+          .count();
+    }
+    FlinkRun.DnsResult flink = flinkRun.get(600, TimeUnit.SECONDS);
+    long flinkLate = flink.deadLetters().stream().filter(d -> d.reason().equals("late")).count();
+    Map<String, DnsActivity> flinkActivity = FinalRevisions.dnsActivity(flink.activity());
+    Map<String, DnsActivity> streamsActivityFinal = FinalRevisions.dnsActivity(streamsActivity);
+    System.out.printf("DNS parity input: %d transactions, %d moved later; Flink: %d DnsActivity records (%d rows final), "
+        + "%d anomaly revisions, %d late; Kafka Streams: %d DnsActivity records, %d anomaly revisions, %d late%n",
+        input.transactions().size(), input.delayed(), flink.activity().size(), flinkActivity.size(), flink.anomalies().size(),
+        flinkLate, streamsActivity.size(), streamsAnomalies.size(), streamsLate);
+
+    // The input covers what the parity is about.
+    assertThat(input.delayed()).isGreaterThan(10);
+    assertThat(flinkLate).isPositive();
+    assertThat(flink.activity()).anySatisfy(a -> assertThat(a.getRevision()).isPositive());
+    assertThat(flinkActivity.values()).anySatisfy(a -> assertThat(a.getQueryName()).isEqualTo("(other)"));
+    assertThat(flink.anomalies()).extracting(PolicyAnomaly::getType)
+        .contains(AnomalyType.NXDOMAIN_SPIKE, AnomalyType.DNS_TUNNEL);
+
+    assertThat(streamsActivityFinal.keySet()).isEqualTo(flinkActivity.keySet());
+    assertThat(differences(streamsActivityFinal, flinkActivity, WireCodec.of(RecordType.DNS_ACTIVITY))).isEmpty();
+    assertThat(streamsLate).isEqualTo(flinkLate);
+    Map<String, PolicyAnomaly> flinkAnomalies = FinalRevisions.anomalies(flink.anomalies());
+    Map<String, PolicyAnomaly> streamsAnomaliesFinal = FinalRevisions.anomalies(streamsAnomalies);
+    assertThat(streamsAnomaliesFinal.keySet()).isEqualTo(flinkAnomalies.keySet());
+    assertThat(differences(streamsAnomaliesFinal, flinkAnomalies, WireCodec.of(RecordType.POLICY_ANOMALY))).isEmpty();
   }
 
   private static Map<String, StagedPolicyVerdict> byKey(List<StagedPolicyVerdict> verdicts) {

@@ -12,6 +12,11 @@ import dev.flowtel.flink.input.SourceRecord;
 import dev.flowtel.flink.testing.CollectingSink;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
+import dev.flowtel.core.dns.DnsQuery;
+import dev.flowtel.core.dns.activity.DnsExchange;
+import dev.flowtel.flink.dns.DnsInput;
+import dev.flowtel.schema.DnsActivity;
+import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
@@ -42,7 +47,72 @@ final class FlinkRun {
   record Result(List<ServiceTraffic> traffic, List<PolicyAnomaly> anomalies, List<StagedPolicyVerdict> stagedVerdicts,
       List<DeadLetter> deadLetters) {}
 
+  record DnsResult(List<DnsActivity> activity, List<PolicyAnomaly> anomalies, List<DeadLetter> deadLetters) {}
+
+  private static final Map<String, List<DnsTransaction>> DNS_INPUTS = new ConcurrentHashMap<>();
+  private static final WireCodec<DnsTransaction> DNS_CODEC = WireCodec.of(RecordType.DNS_TRANSACTION);
+  /** The DNS run's only flow: the DNS pipelines have sources, watermarks and state of their own. */
+  private static final byte[] ONE_FLOW = WireCodec.of(RecordType.FLOW_EVENT).encode(dev.flowtel.streams.ScriptedFlows.flow(
+      dev.flowtel.streams.ScriptedFlows.FRONTEND_1, dev.flowtel.streams.ScriptedFlows.FRONTEND_1_IP, 40_000,
+      dev.flowtel.streams.ScriptedFlows.CHECKOUT_0, dev.flowtel.streams.ScriptedFlows.CHECKOUT_0_IP, 8080, "node-a",
+      dev.flowtel.schema.Direction.INGRESS, 1, 500, 0x12, null));
+
   private FlinkRun() {}
+
+  /**
+   * DNS transactions through both Flink jobs: the traffic job's DNS activity pipeline and the
+   * detection job's DNS detectors, each reading them as its Kafka source would hand them over, beside
+   * one flow and no cluster state.
+   */
+  static DnsResult runDns(List<DnsTransaction> transactions, String[] trafficOptions, String[] detectionOptions)
+      throws Exception {
+    String run = UUID.randomUUID().toString();
+    DNS_INPUTS.put(run, transactions);
+    try {
+      int n = transactions.size();
+      CollectingSink<DnsActivity> activity = new CollectingSink<>("dns-activity-" + run);
+      CollectingSink<ServiceTraffic> traffic = new CollectingSink<>("dns-traffic-" + run);
+      CollectingSink<DeadLetter> trafficDlq = new CollectingSink<>("dns-traffic-dlq-" + run);
+      TrafficAggregationConfig trafficConfig = TrafficAggregationConfig.parse(trafficOptions);
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+          Configuration.fromMap(trafficConfig.flinkConfiguration()));
+      env.setParallelism(1);
+      // One flow and one cluster-state tombstone: a generator source of no records still generates one.
+      DataGeneratorSource<SourceRecord> noFlows = new DataGeneratorSource<>(index -> FLOW_DECODER.get()
+          .decode(null, ONE_FLOW, "flows", 0, 0).orElseThrow(), 1, TypeInformation.of(SourceRecord.class));
+      new TrafficAggregationJob(trafficConfig, noFlows, traffic, trafficDlq).withDns(dnsSource(run, n), activity).attachTo(env);
+      env.execute("parity dns activity");
+
+      CollectingSink<PolicyAnomaly> anomalies = new CollectingSink<>("dns-anomalies-" + run);
+      CollectingSink<DeadLetter> detectionDlq = new CollectingSink<>("dns-detection-dlq-" + run);
+      PolicyAnomalyConfig detectionConfig = PolicyAnomalyConfig.parse(detectionOptions);
+      StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment(
+          Configuration.fromMap(detectionConfig.flinkConfiguration()));
+      env2.setParallelism(1);
+      DataGeneratorSource<DetectionRecord> noObserved = new DataGeneratorSource<>(index -> OBSERVED_DECODER.get()
+          .decode(null, ONE_FLOW, "flows", 0, 0).orElseThrow(), 1, TypeInformation.of(DetectionRecord.class));
+      DataGeneratorSource<ClusterStateChange> noState = new DataGeneratorSource<>(index ->
+          new ClusterStateChange("Namespace/parity-none", null, 0, null), 1, TypeInformation.of(ClusterStateChange.class));
+      new PolicyAnomalyJob(detectionConfig, noObserved, noState, anomalies, detectionDlq).withDns(dnsSource(run, n))
+          .attachTo(env2);
+      env2.execute("parity dns detection");
+
+      List<DeadLetter> dead = new ArrayList<>(trafficDlq.take());
+      dead.addAll(detectionDlq.take());
+      return new DnsResult(activity.take(), anomalies.take(), dead);
+    } finally {
+      DNS_INPUTS.remove(run);
+    }
+  }
+
+  /** What the DNS topic's Kafka source hands over for each transaction, in the recorded order. */
+  private static DataGeneratorSource<DnsInput> dnsSource(String run, int count) {
+    return new DataGeneratorSource<>(index -> {
+      DnsTransaction t = DNS_INPUTS.get(run).get(index.intValue());
+      return new DnsInput(DnsExchange.of(t), DnsQuery.of(t), DNS_CODEC.encode(t), null);
+    }, count, TypeInformation.of(DnsInput.class));
+  }
+
 
   static Result run(RecordedInput input, String[] trafficOptions, String[] detectionOptions) throws Exception {
     String run = UUID.randomUUID().toString();

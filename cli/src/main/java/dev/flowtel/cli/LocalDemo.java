@@ -2,6 +2,8 @@ package dev.flowtel.cli;
 
 import dev.flowtel.core.config.Durations;
 import dev.flowtel.simulator.ClusterSimulator;
+import dev.flowtel.simulator.dns.DnsEpisodeSpec;
+import dev.flowtel.simulator.dns.DnsEpisodeType;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.simulator.episode.EpisodeSpec;
 import dev.flowtel.simulator.episode.EpisodeType;
@@ -21,18 +23,22 @@ import java.util.List;
  * @param seed the simulated cluster's seed
  * @param episodesAfter when the first episode starts; the detectors learn until then
  * @param staged the episode types, in the order they are staged ({@link #ORDER} by default)
+ * @param dnsStaged the DNS episode types ({@link #DNS_ORDER} by default), staged beside the others from
+ *     {@code episodesAfter} on, one every {@link #DNS_EPISODE_SPACING}
  */
-record LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter, List<EpisodeType> staged) {
+record LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter, List<EpisodeType> staged,
+    List<DnsEpisodeType> dnsStaged) {
 
   LocalDemo {
     staged = List.copyOf(staged);
+    dnsStaged = List.copyOf(dnsStaged);
     if (staged.contains(EpisodeType.POLICY_CHANGE)) {
       throw new IllegalArgumentException("POLICY_CHANGE is not an episode the demo stages: it causes no anomaly of its own");
     }
   }
 
   LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter) {
-    this(flowsPerSecond, seed, episodesAfter, ORDER);
+    this(flowsPerSecond, seed, episodesAfter, ORDER, DNS_ORDER);
   }
 
   /** One episode starts this long after the one before it, as the README promises. */
@@ -45,6 +51,33 @@ record LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter, List<
   static final List<EpisodeType> ORDER = List.of(EpisodeType.PORT_SCAN, EpisodeType.NEW_EDGE,
       EpisodeType.EXTERNAL_EGRESS, EpisodeType.DENIED_SPIKE, EpisodeType.VOLUME_BURST, EpisodeType.IP_SWEEP,
       EpisodeType.POLICY_VIOLATION);
+
+  /** The DNS episodes staged by default: each causes its own anomaly type. */
+  static final List<DnsEpisodeType> DNS_ORDER = List.of(DnsEpisodeType.NXDOMAIN_SPIKE, DnsEpisodeType.DNS_TUNNEL);
+
+  /**
+   * A DNS episode lasts this long: the DNS detectors count per minute of event time, so an episode
+   * must fill at least one whole minute whatever second it starts on.
+   */
+  static final Duration DNS_EPISODE_LENGTH = Duration.ofMinutes(2);
+
+  /** One DNS episode starts this long after the one before it, so one ends before the next begins. */
+  static final Duration DNS_EPISODE_SPACING = Duration.ofMinutes(2).plusSeconds(20);
+
+  /**
+   * The DNS episodes, the first at {@code episodesAfter}, then one every {@link #DNS_EPISODE_SPACING}.
+   * They run beside the flow episodes rather than after them: they touch other records (DNS
+   * transactions, not flows) and other detectors, and seven flow episodes would otherwise keep
+   * them back almost five minutes.
+   */
+  List<DnsEpisodeSpec> dnsEpisodes() {
+    List<DnsEpisodeSpec> episodes = new ArrayList<>();
+    for (int i = 0; i < dnsStaged.size(); i++) {
+      episodes.add(new DnsEpisodeSpec(dnsStaged.get(i), episodesAfter.plus(DNS_EPISODE_SPACING.multipliedBy(i)),
+          DNS_EPISODE_LENGTH, null));
+    }
+    return episodes;
+  }
 
   /** The episodes, the first at {@code episodesAfter}, then one every {@link #EPISODE_SPACING}. */
   List<EpisodeSpec> episodes() {
@@ -102,8 +135,11 @@ record LocalDemo(double flowsPerSecond, long seed, Duration episodesAfter, List<
 
   /** For the status line: what the demo injects and which detector settings are the demo's own. */
   String describe() {
-    return String.format("starting the simulated cluster: %,.0f flows/s, one anomaly episode every %s from %s on;"
+    String dns = dnsStaged.isEmpty() ? "" : String.format(" DNS episodes %s, one every %s from %s on;",
+        dnsStaged.stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", ")),
+        Durations.format(DNS_EPISODE_SPACING), Durations.format(episodesAfter));
+    return String.format("starting the simulated cluster: %,.0f flows/s, one anomaly episode every %s from %s on;%s"
         + " demo detector settings: %s", flowsPerSecond, Durations.format(EPISODE_SPACING), Durations.format(episodesAfter),
-        String.join(" ", detectionArguments()));
+        dns, String.join(" ", detectionArguments()));
   }
 }

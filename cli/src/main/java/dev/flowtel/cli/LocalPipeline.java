@@ -9,6 +9,7 @@ import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.localstack.LocalStack;
 import dev.flowtel.schema.ClusterState;
+import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
@@ -20,6 +21,9 @@ import dev.flowtel.sink.elasticsearch.service.SinkService;
 import dev.flowtel.sink.elasticsearch.service.SinkServiceSettings;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.episode.EpisodeType;
+import dev.flowtel.simulator.dns.DnsEpisodeType;
+import dev.flowtel.simulator.dns.DnsSimulation;
+import dev.flowtel.simulator.dns.LabeledDns;
 import dev.flowtel.simulator.flow.SimulationSink;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import dev.flowtel.simulator.episode.GroundTruthLabel;
@@ -56,7 +60,7 @@ final class LocalPipeline implements AutoCloseable {
 
   /** What the local run does; {@code ./flowtel up} options fill it. */
   record Settings(double flowsPerSecond, long seed, int parallelism, Duration window, Duration episodesAfter,
-      List<EpisodeType> episodes, String engine, FlowSourceChoice source, int flinkClusterUiPort, Path flinkJobJar) {
+      List<EpisodeType> episodes, List<DnsEpisodeType> dnsEpisodes, String engine, FlowSourceChoice source, int flinkClusterUiPort, Path flinkJobJar) {
 
     /** {@code --flink-cluster}: the Flink jobs on a local session cluster, its web UI on this port (0: MiniCluster). */
     boolean flinkCluster() {
@@ -68,7 +72,7 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     LocalDemo demo() {
-      return new LocalDemo(flowsPerSecond, seed, episodesAfter, episodes);
+      return new LocalDemo(flowsPerSecond, seed, episodesAfter, episodes, dnsEpisodes);
     }
 
     /**
@@ -88,6 +92,7 @@ final class LocalPipeline implements AutoCloseable {
   private final AtomicLong flowsSent = new AtomicLong();
   private KafkaProducer<String, FlowEvent> flowProducer;
   private KafkaProducer<String, ClusterState> stateProducer;
+  private KafkaProducer<String, DnsTransaction> dnsProducer;
   private SyntheticFlowSource source;
   /** The simulated cluster, when the flows are synthetic. */
   private volatile ClusterSimulator simulator;
@@ -208,7 +213,10 @@ final class LocalPipeline implements AutoCloseable {
       stateProducer.send(new ProducerRecord<>(FlowtelTopics.CLUSTER_STATE, record.key(), record.value()));
     }
     stateProducer.flush();
-    source = SyntheticFlowSource.of(simulator);
+    dnsProducer = new KafkaProducer<>(producerConfig, new StringSerializer(), new WireSerializer<>(RecordType.DNS_TRANSACTION));
+    // The pods' lookups (search-path expansions included) and the DNS episodes, as a node's collector
+    // would publish them, interleaved with the flows in event time.
+    source = SyntheticFlowSource.of(simulator).withDns(DnsSimulation.of(simulator, settings.demo().dnsEpisodes()));
     source.start(new SimulationSink() {
       @Override
       public void flow(FlowEvent flow, String edgeKey, GroundTruthLabel label) {
@@ -219,6 +227,11 @@ final class LocalPipeline implements AutoCloseable {
       @Override
       public void clusterState(ClusterStateRecord record) {
         stateProducer.send(new ProducerRecord<>(FlowtelTopics.CLUSTER_STATE, record.key(), record.value()));
+      }
+
+      @Override
+      public void dns(LabeledDns dns) {
+        dnsProducer.send(new ProducerRecord<>(FlowtelTopics.DNS, dns.key(), dns.transaction()));
       }
     });
   }
@@ -297,6 +310,7 @@ final class LocalPipeline implements AutoCloseable {
     if (flowProducer != null) {
       flowProducer.close(Duration.ofSeconds(10));
       stateProducer.close(Duration.ofSeconds(10));
+      dnsProducer.close(Duration.ofSeconds(10));
     }
     if (streamsApp != null) {
       streamsApp.close();

@@ -5,6 +5,7 @@ import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.core.config.Durations;
 import dev.flowtel.core.config.WindowOption;
 import dev.flowtel.localstack.LocalStack;
+import dev.flowtel.simulator.dns.DnsEpisodeType;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.wire.FlowtelTopics;
 import java.net.URI;
@@ -66,6 +67,15 @@ final class UpCommand implements Callable<Integer> {
           "POLICY_VIOLATION,PORT_SCAN; by default every type: PORT_SCAN, NEW_EDGE, EXTERNAL_EGRESS, DENIED_SPIKE,",
           "VOLUME_BURST, IP_SWEEP, POLICY_VIOLATION."})
   List<EpisodeType> episodes = LocalDemo.ORDER;
+
+  @Option(names = "--dns-episodes", split = ",", paramLabel = "<type>",
+      description = {"The synthetic source's DNS episodes, staged beside the others from --episodes-after on (one",
+          "every 2m20s, each 2 min long); by default both: NXDOMAIN_SPIKE (a pod looking up generated names),",
+          "DNS_TUNNEL (data in the names asked under one domain). --no-dns-episodes stages none."})
+  List<DnsEpisodeType> dnsEpisodes = LocalDemo.DNS_ORDER;
+
+  @Option(names = "--no-dns-episodes", description = "Stage no DNS episode (the simulated pods still resolve names).")
+  boolean noDnsEpisodes;
 
   @Mixin
   WindowOption window = new WindowOption();
@@ -165,7 +175,8 @@ final class UpCommand implements Callable<Integer> {
       progress.step("flow source: " + flowSource.describe());
     }
     LocalPipeline pipeline = serversOnly ? null : new LocalPipeline(stack,
-        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window.window(), episodesAfter, episodes, engine, flowSource,
+        new LocalPipeline.Settings(flowsPerSecond, seed, parallelism, window.window(), episodesAfter, episodes,
+            noDnsEpisodes ? List.of() : dnsEpisodes, engine, flowSource,
             flinkCluster ? flinkUiPort : 0, flinkJobJar));
     LiveView live = serversOnly ? null : new LiveView(stack.kafka().bootstrapServers(), pipeline::flowsSent,
         pipeline::documentsWritten, pipeline::jobState, pipeline::latencyLine);

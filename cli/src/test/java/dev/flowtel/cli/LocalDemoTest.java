@@ -3,14 +3,27 @@ package dev.flowtel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.core.anomaly.DetectionOptions;
+import dev.flowtel.core.dns.DnsDetectionConfig;
+import dev.flowtel.core.dns.DnsDetector;
+import dev.flowtel.core.dns.DnsDetectorGroup;
+import dev.flowtel.core.dns.DnsDetectors;
+import dev.flowtel.core.dns.DnsQuery;
+import dev.flowtel.schema.PolicyAnomaly;
+import dev.flowtel.simulator.dns.DnsEpisodeSpec;
+import dev.flowtel.simulator.dns.DnsEpisodeType;
+import dev.flowtel.simulator.dns.DnsSimulation;
+import dev.flowtel.simulator.dns.LabeledDns;
 import dev.flowtel.schema.AnomalyType;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.LabeledFlow;
 import dev.flowtel.simulator.episode.EpisodeSpec;
+import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.simulator.policy.ClusterStateRecord;
 import dev.flowtel.simulator.settings.SimulatorSettings;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -67,6 +80,61 @@ class LocalDemoTest {
         Duration.ofSeconds(160), Duration.ofSeconds(200), Duration.ofSeconds(240), Duration.ofSeconds(280),
         Duration.ofSeconds(320), Duration.ofSeconds(360));
     assertThat(DEMO.detectionArguments()).containsSequence("--learning-period", "2m");
+  }
+
+  @Test
+  void theDnsEpisodesRaiseTheirOwnAnomalyAndTheResolvingPodsNone() {
+    // The demo's (learning 2 m) and UpCommandIT's (learning 20 s, one NXDOMAIN spike) staging.
+    for (LocalDemo demo : List.of(DEMO, new LocalDemo(500, 42, Duration.ofSeconds(20), List.of(EpisodeType.POLICY_VIOLATION),
+        List.of(DnsEpisodeType.NXDOMAIN_SPIKE)))) {
+      DnsSimulation dns = DnsSimulation.of(ClusterSimulator.of(demo.simulation(START).withDuration(Duration.ofMinutes(8))),
+          demo.dnsEpisodes());
+      Map<String, AnomalyType> found = new TreeMap<>();
+      for (PolicyAnomaly a : detectDns(demo, dns)) {
+        found.merge(a.getSource().getNamespace() + "/" + a.getSource().getName() + " " + a.getType(), a.getType(), (x, y) -> x);
+      }
+      Map<String, AnomalyType> staged = new TreeMap<>();
+      dns.episodes().forEach(l -> staged.put(l.clientWorkload() + " " + l.type().expectedFinding(), l.type().expectedFinding()));
+      assertThat(found).as("DNS anomalies (client and type) with episodes %s", demo.dnsStaged()).isEqualTo(staged);
+    }
+  }
+
+  @Test
+  void theDnsEpisodesStartWithTheOthersAndNeverOverlap() {
+    assertThat(DEMO.dnsEpisodes()).extracting(DnsEpisodeSpec::type).containsExactly(DnsEpisodeType.NXDOMAIN_SPIKE,
+        DnsEpisodeType.DNS_TUNNEL);
+    assertThat(DEMO.dnsEpisodes()).extracting(DnsEpisodeSpec::startOffset).containsExactly(Duration.ofSeconds(120),
+        Duration.ofSeconds(260));
+    assertThat(DEMO.dnsEpisodes().get(0).startOffset().plus(DEMO.dnsEpisodes().get(0).duration()))
+        .isLessThan(DEMO.dnsEpisodes().get(1).startOffset());
+  }
+
+  /**
+   * The demo's DNS through the core DNS detectors as an engine runs them: one group per client, learning from the
+   * first query for the demo's learning period, the watermark 3 s behind event time (up's out-of-orderness).
+   */
+  private static List<PolicyAnomaly> detectDns(LocalDemo demo, DnsSimulation dns) {
+    DetectionOptions options = new DetectionOptions();
+    new CommandLine(options).parseArgs(demo.detectionArguments().toArray(String[]::new));
+    List<DnsDetector<?>> detectors = DnsDetectors.all(DnsDetectionConfig.defaults(), options.detectionConfig().pacing());
+    Map<String, DnsDetectorGroup> groups = new HashMap<>();
+    List<PolicyAnomaly> out = new ArrayList<>();
+    long learningUntil = Long.MIN_VALUE;
+    long watermark = Long.MIN_VALUE;
+    for (Iterator<LabeledDns> it = dns.transactions(); it.hasNext(); ) {
+      DnsQuery q = DnsQuery.of(it.next().transaction());
+      if (learningUntil == Long.MIN_VALUE) {
+        learningUntil = q.timeMillis() + options.detectionConfig().learningPeriod().toMillis();
+      }
+      if (q.timeMillis() - 3_000 >= watermark + 1_000) {
+        watermark = q.timeMillis() - 3_000;
+        for (DnsDetectorGroup g : groups.values()) {
+          g.onWatermark(watermark, out::add);
+        }
+      }
+      groups.computeIfAbsent(q.clientKey(), k -> new DnsDetectorGroup(detectors)).onQuery(q, learningUntil, out::add);
+    }
+    return out;
   }
 
   /** Runs the demo's simulation for {@code length} of event time through the core detectors with the demo's settings. */

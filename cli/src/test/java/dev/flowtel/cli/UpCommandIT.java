@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowtel.localstack.LocalPorts;
 import dev.flowtel.simulator.ClusterSimulator;
 import dev.flowtel.simulator.cluster.KubeNamespace;
+import dev.flowtel.simulator.dns.DnsEpisodeType;
 import dev.flowtel.simulator.episode.EpisodeType;
 import dev.flowtel.testing.Chromium;
 import dev.flowtel.wire.FlowtelTopics;
@@ -84,6 +85,8 @@ class UpCommandIT {
   private static final long SEED = 42;
   private static final Duration EPISODES_AFTER = Duration.ofSeconds(20);
   private static final List<EpisodeType> EPISODES = List.of(EpisodeType.POLICY_VIOLATION, EpisodeType.DENIED_SPIKE);
+  /** One DNS episode beside them: the simulated pods' DNS reaches the engine, and the spike is found and shown. */
+  private static final List<DnsEpisodeType> DNS_EPISODES = List.of(DnsEpisodeType.NXDOMAIN_SPIKE);
   /** What the two staged episodes may add beyond the paced rate over their 30 s: the denied spike's 40 attempts a second, twice. */
   private static final long EPISODE_FLOWS = 2 * 40 * 30;
   private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
@@ -104,7 +107,7 @@ class UpCommandIT {
         "--es-port", "" + esPort, "--kafka-heap", "512m", "--es-heap", "512m", "--duration", "30m",
         "--flows-per-second", "" + FLOWS_PER_SECOND, "--seed", "" + SEED, "--window", "5s",
         "--episodes-after", EPISODES_AFTER.toSeconds() + "s", "--episodes", EPISODES.get(0) + "," + EPISODES.get(1),
-        "--console-port", "0");
+        "--dns-episodes", DNS_EPISODES.get(0).name(), "--console-port", "0");
   }
 
   @AfterAll
@@ -161,7 +164,7 @@ class UpCommandIT {
   @Order(3)
   void theConsoleShowsTheClusterTheViolationInRedAndEveryAnomalyType() throws Exception {
     assumeTrue(Chromium.available(), Chromium.MISSING);
-    ClusterSimulator simulated = ClusterSimulator.of(new LocalDemo(FLOWS_PER_SECOND, SEED, EPISODES_AFTER, EPISODES)
+    ClusterSimulator simulated = ClusterSimulator.of(new LocalDemo(FLOWS_PER_SECOND, SEED, EPISODES_AFTER, EPISODES, DNS_EPISODES)
         .simulation(Instant.now()));
     Set<String> namespaces = simulated.cluster().namespaces().stream().map(KubeNamespace::name).collect(Collectors.toSet());
     Set<String> callGraph = simulated.callGraph().edges().stream()
@@ -251,6 +254,25 @@ class UpCommandIT {
 
   @Test
   @Order(5)
+  void theDnsEpisodeIsAnNxdomainSpikeOfAWorkloadAndNothingElseOfDns() throws Exception {
+    String url = consoleUrl();
+    // The simulated pods resolve names all along (search-path NXDOMAINs included); only the staged
+    // episode may raise a DNS anomaly, and it must, through the engine and the sink to the console.
+    up.until(() -> types(url).contains("NXDOMAIN_SPIKE"), "the DNS episode's NXDOMAIN_SPIKE");
+    JsonNode spikes = JSON.readTree(UpRun.get(url + "api/anomalies?range=15m&type=NXDOMAIN_SPIKE")).path("anomalies");
+    Set<String> namespaces = ClusterSimulator.of(new LocalDemo(FLOWS_PER_SECOND, SEED, EPISODES_AFTER, EPISODES, DNS_EPISODES)
+        .simulation(Instant.now())).cluster().namespaces().stream().map(KubeNamespace::name).collect(Collectors.toSet());
+    assertThat(spikes).as("NXDOMAIN_SPIKE anomalies").isNotEmpty();
+    JsonNode spike = spikes.get(0);
+    String client = spike.path("source").asText();
+    assertThat(spikes).as("one episode, one client").allSatisfy(s -> assertThat(s.path("source").asText()).isEqualTo(client));
+    assertThat(client.substring(0, Math.max(0, client.indexOf('/')))).as("the spike's client %s", client).isIn(namespaces);
+    assertThat(spike.path("summary").asText()).startsWith("NXDOMAIN spike: ").contains(client);
+    assertThat(types(url)).as("anomaly types").doesNotContain("DNS_TUNNEL");
+  }
+
+  @Test
+  @Order(6)
   void policyRecommendAndWhatIfWorkOnTheRunsOwnClusterFiles() throws Exception {
     Path cluster = state.resolve(LocalPolicyFiles.CLUSTER);
     Path inForce = state.resolve(LocalPolicyFiles.POLICIES_IN_FORCE);
@@ -286,7 +308,7 @@ class UpCommandIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void endedEarlyItSummarisesStopsEverythingAndFreesThePorts() throws Exception {
     up.until(() -> up.lastStatus().isPresent(), "a status line");
     long flowsSeen = UpRun.flows(up.lastStatus().orElseThrow());

@@ -267,7 +267,9 @@ class UpCommandIT {
     String client = spike.path("source").asText();
     assertThat(spikes).as("one episode, one client").allSatisfy(s -> assertThat(s.path("source").asText()).isEqualTo(client));
     assertThat(client.substring(0, Math.max(0, client.indexOf('/')))).as("the spike's client %s", client).isIn(namespaces);
-    assertThat(spike.path("summary").asText()).startsWith("NXDOMAIN spike: ").contains(client);
+    // The id is namespace/Kind/name; the summary names the workload as namespace/name.
+    String[] parts = client.split("/");
+    assertThat(spike.path("summary").asText()).startsWith("NXDOMAIN spike: " + parts[0] + "/" + parts[parts.length - 1] + " ");
     assertThat(types(url)).as("anomaly types").doesNotContain("DNS_TUNNEL");
   }
 

@@ -51,7 +51,8 @@ class DnsDetectorsTest {
     assertThat(spike.getSource().getNamespace()).isEqualTo("shop");
     assertThat(spike.getEvidence().getCounters()).containsEntry("nxdomainAnswers", 150L)
         .containsEntry("peakNxdomainAnswers", 150L).containsEntry("peakDistinctNames", 150L);
-    assertThat(spike.getSeverity()).isEqualTo(Severity.MEDIUM);
+    // 150 names against a threshold of 10 (5 x a baseline of 0, plus nxdomain-min-names): over 10 x the threshold.
+    assertThat(spike.getSeverity()).isEqualTo(Severity.HIGH);
     assertThat(spike.getFirstSeen().toEpochMilli()).isEqualTo(burst);
     assertThat(spike.getSummary()).startsWith("NXDOMAIN spike: shop/cart got 150 answers \"no such name\" for 150 distinct names"
         + " in one window, against a baseline of 0.").contains("names asked: ");

@@ -1,5 +1,6 @@
 package dev.flowtel.core.anomaly.lifecycle;
 
+import java.io.Serializable;
 import java.time.Duration;
 
 /**
@@ -11,7 +12,10 @@ import java.time.Duration;
  * @param reportInterval an open anomaly is emitted again at most this often while findings keep
  *     coming, unless its severity rises
  */
-public record AnomalyPacing(Duration cooldown, Duration reportInterval) {
+// Serializable because detector state holds it (DnsDetectorGroup, which an engine may keep as one Java-serialized value).
+public record AnomalyPacing(Duration cooldown, Duration reportInterval) implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   long cooldownMillis() {
     return cooldown.toMillis();

@@ -13,12 +13,13 @@ import java.util.Objects;
  * @param clusterDomain the cluster's DNS domain: NXDOMAIN answers for names under it are the resolver's
  *     search-path expansion ({@code api.example.com.shop.svc.cluster.local} for a pod's {@code ndots:5})
  *     or a mistyped Service, never a generated domain, and are not counted (default cluster.local)
- * @param nxdomainMinAnswers fewest NXDOMAIN answers (outside the cluster domain) in a window that can be a
- *     spike (default 20)
- * @param nxdomainMinNames fewest distinct names among them: a generated-domain burst asks many names, a broken
- *     client retries one (default 10)
- * @param nxdomainSpikeFactor a window is a spike when its NXDOMAIN answers exceed this many times the workload's
- *     moving mean per window, plus {@code nxdomainMinAnswers} (default 5)
+ * @param nxdomainMinAnswers fewest NXDOMAIN answers, for the names counted (outside the cluster domain and no
+ *     search-path expansion), in a window that can be a spike (default 20)
+ * @param nxdomainMinNames fewest distinct such names in a window that can be a spike, over the workload's usual count
+ *     (default 10): a generated-domain burst asks many names, a broken client retries one
+ * @param nxdomainSpikeFactor a window is a spike when its distinct NXDOMAIN names that are no search-path expansion
+ *     (the suffixes learned per client, see NxdomainSpikeDetector) reach this many times the workload's moving mean of
+ *     the same count per window, plus {@code nxdomainMinNames} (default 5)
  * @param nxdomainEwmaAlpha weight of the newest window in that moving mean (default 0.1)
  * @param tunnelMinNames distinct encoded-looking names under one parent domain in a window that make a likely
  *     tunnel (default 30)

@@ -7,6 +7,7 @@ import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.core.policy.history.AnomalySpan;
 import dev.flowtel.core.policy.history.ObservedEdge;
 import dev.flowtel.core.traffic.TrafficWindows;
+import dev.flowtel.schema.Endpoint;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.ServiceTraffic;
@@ -137,6 +138,7 @@ public final class TopicHistory {
     WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
     FlowClassifier classifier = new FlowClassifier();
     Map<String, Set<IpAddress>> addresses = new HashMap<>();
+    Map<String, Map<IpAddress, String>> domains = new HashMap<>();
     scan(flowsTopic, period.since(), r -> {
       DecodeResult<FlowEvent> decoded = codec.decode(r.value());
       if (!decoded.isDecoded()) {
@@ -156,12 +158,21 @@ public final class TopicHistory {
         }
         // The server's address when the server is outside, else the client's.
         boolean sourceIsServer = c.reply();
-        ByteBuffer address = serverOutside == sourceIsServer ? flow.getSrcAddr() : flow.getDstAddr();
-        addresses.computeIfAbsent(c.edgeKey(), k -> new HashSet<>()).add(IpAddress.ofBytes(address.duplicate()));
+        boolean outsideIsSource = serverOutside == sourceIsServer;
+        ByteBuffer address = outsideIsSource ? flow.getSrcAddr() : flow.getDstAddr();
+        IpAddress outside = IpAddress.ofBytes(address.duplicate());
+        addresses.computeIfAbsent(c.edgeKey(), k -> new HashSet<>()).add(outside);
+        // The name the collector saw resolved for the outside address (the last flow read that had one), so a
+        // rule's evidence can say what was reached.
+        Endpoint outsideEnd = outsideIsSource ? flow.getSource() : flow.getDestination();
+        String domain = outsideEnd == null || outsideEnd.getDomain() == null ? null : outsideEnd.getDomain().toString();
+        if (domain != null && !domain.isBlank()) {
+          domains.computeIfAbsent(c.edgeKey(), k -> new HashMap<>()).put(outside, domain);
+        }
       });
     });
     addresses.forEach((key, found) -> edges.computeIfPresent(key, (k, e) -> e.plus(new ObservedEdge(e.edge(), 0, 0, 0, 0, 0,
-        e.firstSeen(), e.lastSeen(), found))));
+        e.firstSeen(), e.lastSeen(), found, domains.getOrDefault(key, Map.of())))));
   }
 
   private static long sizeMillis(ServiceTraffic t) {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * ServiceTraffic; anomalies in and out of the period; flows to an external address), when the
  * history of a period is read from them, then each edge sums its base windows at their last
  * committed revision, the anomalies open in the period are its spans, and the external edge
- * carries the address its flows went to.
+ * carries the address its flows went to and the name it was resolved for.
  */
 @WithKafka
 @Timeout(180)
@@ -66,7 +66,7 @@ class TopicHistoryIT {
     FlowEvent toSaas = FlowEvent.newBuilder(SampleRecords.flow()).setDirection(Direction.UNKNOWN)
         .setDstAddr(ByteBuffer.wrap(new byte[] {(byte) 203, 0, 113, 7})).setDstPort(443)
         .setDestination(Endpoint.newBuilder().setKind(EndpointKind.EXTERNAL).setServices(List.of()).setLabels(Map.of())
-            .setHostNetwork(false).setNetworkClass(NetworkClass.PUBLIC).build())
+            .setHostNetwork(false).setNetworkClass(NetworkClass.PUBLIC).setDomain("api.example.com").build())
         .build();
     ServiceEdge saasEdge = new FlowClassifier().classify(toSaas).orElseThrow().edge();
     ServiceTraffic saasWindow = ServiceTraffic.newBuilder(SampleRecords.traffic("frontend", "checkout", START, 0, 10))
@@ -114,6 +114,8 @@ class TopicHistoryIT {
     assertThat(checkout.lastSeen()).isEqualTo(START.plusSeconds(30));
     assertThat(checkout.externalAddresses()).isEmpty();
     assertThat(edge(read, "PUBLIC").externalAddresses()).containsExactly(IpAddress.parse("203.0.113.7"));
+    assertThat(edge(read, "PUBLIC").externalDomains()).as("the name the collector saw resolved for it")
+        .containsExactlyEntriesOf(Map.of(IpAddress.parse("203.0.113.7"), "api.example.com"));
     assertThat(read.anomalies()).singleElement().satisfies(span -> {
       assertThat(span.id()).isEqualTo("scan-1");
       assertThat(span.lastSeen()).as("the last revision").isEqualTo(START.plusSeconds(31));

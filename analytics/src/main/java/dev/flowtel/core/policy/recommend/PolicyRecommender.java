@@ -3,6 +3,7 @@ package dev.flowtel.core.policy.recommend;
 import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.core.edge.ServiceEdge;
 import dev.flowtel.core.policy.ContainerPort;
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.core.policy.LabelSelector;
 import dev.flowtel.core.policy.NamespaceInfo;
 import dev.flowtel.core.policy.NetworkPolicy;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Writes least-privilege NetworkPolicies from observed traffic: per workload one ingress policy
@@ -47,6 +49,8 @@ public final class PolicyRecommender {
 
   /** Kubernetes' limit for object names (a DNS-1123 subdomain). */
   private static final int MAX_NAME = 253;
+  /** Addresses shown beside one resolved name in a rule's sample peers. */
+  private static final int ADDRESSES_PER_NAME = 3;
   private static final Comparator<PolicyPort> PORT_ORDER = Comparator.comparing(PolicyPort::protocol)
       .thenComparingInt(PolicyPort::port).thenComparing(p -> p.portName() == null ? "" : p.portName());
 
@@ -277,9 +281,38 @@ public final class PolicyRecommender {
 
   private static List<String> samplePeer(EdgeEnd end, ObservedEdge observed) {
     if (!observed.externalAddresses().isEmpty()) {
-      return observed.externalAddresses().stream().map(Object::toString).sorted().limit(RuleEvidence.SAMPLE_PEERS).toList();
+      return externalSamples(observed);
     }
     return List.of(end.key());
+  }
+
+  /**
+   * The external addresses as a reader knows them: each name the flows gave, with its addresses
+   * ({@code api.example.com (203.0.113.10)}), names in order, then the unnamed addresses; up to
+   * {@value RuleEvidence#SAMPLE_PEERS}. A name spread over many addresses (a CDN) is one sample, so
+   * the samples show as many different names as the limit allows.
+   */
+  private static List<String> externalSamples(ObservedEdge observed) {
+    Map<String, List<IpAddress>> byName = new TreeMap<>();
+    List<IpAddress> unnamed = new ArrayList<>();
+    observed.externalAddresses().stream().sorted(Comparator.comparing(IpAddress::toString)).forEach(a -> {
+      String name = observed.externalDomains().get(a);
+      if (name == null) {
+        unnamed.add(a);
+      } else {
+        byName.computeIfAbsent(name, n -> new ArrayList<>()).add(a);
+      }
+    });
+    List<String> samples = new ArrayList<>();
+    byName.forEach((name, addresses) -> samples.add(name + " (" + addressList(addresses) + ")"));
+    unnamed.forEach(a -> samples.add(a.toString()));
+    return samples.stream().limit(RuleEvidence.SAMPLE_PEERS).toList();
+  }
+
+  /** Up to {@value #ADDRESSES_PER_NAME} addresses, and how many more, so one CDN name cannot make a sample unreadable. */
+  private static String addressList(List<IpAddress> addresses) {
+    String shown = addresses.stream().limit(ADDRESSES_PER_NAME).map(Object::toString).collect(Collectors.joining(", "));
+    return addresses.size() > ADDRESSES_PER_NAME ? shown + ", +" + (addresses.size() - ADDRESSES_PER_NAME) + " more" : shown;
   }
 
   /** One end of an edge as a policy can name it: workloads, or ipBlocks, or why it cannot. */

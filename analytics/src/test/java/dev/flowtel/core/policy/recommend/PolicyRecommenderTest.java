@@ -7,6 +7,7 @@ import static dev.flowtel.core.policy.recommend.HistoryScenario.seen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowtel.core.edge.EdgeEnd;
+import dev.flowtel.core.policy.IpAddress;
 import dev.flowtel.core.policy.LabelSelector;
 import dev.flowtel.core.policy.NetworkPolicy;
 import dev.flowtel.core.policy.PolicyPeer;
@@ -118,6 +119,57 @@ class PolicyRecommenderTest {
     assertThat(r.annotations("shop/flowtel-api-ingress")).containsExactly(Map.entry(Recommendation.EVIDENCE_ANNOTATION,
         "[{\"direction\":\"ingress\",\"rule\":0,\"flows\":100,\"bytes\":50000,\"firstSeen\":\"2025-03-03T10:00:00Z\","
             + "\"lastSeen\":\"2025-03-03T12:00:00Z\",\"samplePeers\":[\"shop/Deployment/web\"]}]"));
+  }
+
+  @Test
+  void anIpBlockRuleCitesTheNamesItsAddressesWereResolvedFor() {
+    // The SaaS api resolved to three addresses in one /24 (a CDN), and the bucket to a fourth; one address unnamed.
+    ObservedEdge saas = named(seen("shop/Deployment/api>-/External/PUBLIC:443/6", 7, 70_000, 1, 2, "52.94.236.248",
+            "203.0.113.10", "203.0.113.11", "203.0.113.12", "203.0.113.13", "198.51.100.99"),
+        Map.of("52.94.236.248", "bucket.s3.amazonaws.com", "203.0.113.10", "api.example.com",
+            "203.0.113.11", "api.example.com", "203.0.113.12", "api.example.com", "203.0.113.13", "api.example.com"));
+    List<ObservedEdge> history = history().stream()
+        .map(e -> e.edge().equals(saas.edge()) ? saas : e).toList();
+    Recommendation r = PolicyRecommender.recommend(history, inventory(), anomalies(), RecommendOptions.defaults());
+
+    RuleEvidence external = r.evidence("shop/flowtel-api-egress", PolicyType.Egress, 2);
+    assertThat(r.policy("shop/flowtel-api-egress").egress().get(2).peers()).contains(PolicyPeer.IpBlock.of("52.94.236.248/32"));
+    assertThat(external.samplePeers()).containsExactly("api.example.com (203.0.113.10, 203.0.113.11, 203.0.113.12, +1 more)",
+        "bucket.s3.amazonaws.com (52.94.236.248)", "198.51.100.99");
+    assertThat(r.annotations("shop/flowtel-api-egress").get(Recommendation.EVIDENCE_ANNOTATION))
+        .contains("\"samplePeers\":[\"api.example.com (203.0.113.10, 203.0.113.11, 203.0.113.12, +1 more)\","
+            + "\"bucket.s3.amazonaws.com (52.94.236.248)\",\"198.51.100.99\"]");
+    assertThat(r.report()).contains("shop/flowtel-api-egress egress[2]: 7 flows, 70000 bytes, 2025-03-03T10:01:00Z .. "
+        + "2025-03-03T10:02:00Z, peers api.example.com (203.0.113.10, 203.0.113.11, 203.0.113.12, +1 more), "
+        + "bucket.s3.amazonaws.com (52.94.236.248), 198.51.100.99\n");
+  }
+
+  @Test
+  void moreNamesThanTheSampleLimitShowTheFirstNamesInOrder() {
+    ObservedEdge saas = named(seen("shop/Deployment/api>-/External/PUBLIC:443/6", 7, 70_000, 1, 2, "203.0.113.1",
+            "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5", "203.0.113.6"),
+        Map.of("203.0.113.1", "f.example.com", "203.0.113.2", "e.example.com", "203.0.113.3", "d.example.com",
+            "203.0.113.4", "c.example.com", "203.0.113.5", "b.example.com", "203.0.113.6", "a.example.com"));
+    List<ObservedEdge> history = history().stream().map(e -> e.edge().equals(saas.edge()) ? saas : e).toList();
+    Recommendation r = PolicyRecommender.recommend(history, inventory(), anomalies(), RecommendOptions.defaults());
+
+    assertThat(r.evidence("shop/flowtel-api-egress", PolicyType.Egress, 2).samplePeers()).containsExactly(
+        "a.example.com (203.0.113.6)", "b.example.com (203.0.113.5)", "c.example.com (203.0.113.4)",
+        "d.example.com (203.0.113.3)", "e.example.com (203.0.113.2)");
+  }
+
+  @Test
+  void withoutNamesTheSamplesAreTheAddresses() {
+    Recommendation r = recommendation(RecommendOptions.defaults());
+    assertThat(r.evidence("shop/flowtel-api-egress", PolicyType.Egress, 2).samplePeers()).containsExactly("52.94.236.248");
+  }
+
+  /** The edge with the names its flows gave its addresses. */
+  private static ObservedEdge named(ObservedEdge e, Map<String, String> domains) {
+    Map<IpAddress, String> byAddress = new java.util.HashMap<>();
+    domains.forEach((address, name) -> byAddress.put(IpAddress.parse(address), name));
+    return new ObservedEdge(e.edge(), e.flows(), e.bytes(), e.connectionsOpened(), e.failedAttempts(), e.drops(),
+        e.firstSeen(), e.lastSeen(), e.externalAddresses(), byAddress);
   }
 
   @Test

@@ -26,15 +26,18 @@ public final class DnsDetectionOptions implements Serializable {
   String clusterDomain;
 
   @Option(names = "--nxdomain-min-answers", defaultValue = "" + DnsDetectionConfig.DEFAULT_NXDOMAIN_MIN_ANSWERS,
-      description = "NXDOMAIN_SPIKE: fewest NXDOMAIN answers (outside the cluster domain) in a window.")
+      description = "NXDOMAIN_SPIKE: fewest NXDOMAIN answers, for the names it counts (outside the cluster domain, no search-path"
+          + " expansion), in a window.")
   long nxdomainMinAnswers;
 
   @Option(names = "--nxdomain-min-names", defaultValue = "" + DnsDetectionConfig.DEFAULT_NXDOMAIN_MIN_NAMES,
-      description = "NXDOMAIN_SPIKE: fewest distinct names among those answers (a broken client retries one name).")
+      description = "NXDOMAIN_SPIKE: fewest distinct counted names in a window over the workload's usual count (a broken client"
+          + " retries one name).")
   int nxdomainMinNames;
 
   @Option(names = "--nxdomain-spike-factor", defaultValue = "" + DnsDetectionConfig.DEFAULT_NXDOMAIN_SPIKE_FACTOR,
-      description = "NXDOMAIN_SPIKE: spike when above factor x the workload's moving mean per window + min answers.")
+      description = "NXDOMAIN_SPIKE: spike when a window's distinct counted names reach factor x their moving mean per window"
+          + " + --nxdomain-min-names.")
   double nxdomainSpikeFactor;
 
   @Option(names = "--nxdomain-ewma-alpha", defaultValue = "" + DnsDetectionConfig.DEFAULT_NXDOMAIN_EWMA_ALPHA,

@@ -8,6 +8,7 @@ import dev.flowtel.core.anomaly.DetectionOptions;
 import dev.flowtel.core.config.DnsTopicOption;
 import dev.flowtel.core.config.EventTimeOptions;
 import dev.flowtel.core.dns.DnsDetectionConfig;
+import dev.flowtel.core.dns.DnsDetectionOptions;
 import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.flink.config.ElasticsearchOutputOptions;
 import dev.flowtel.flink.config.FlinkJobOptions;
@@ -79,15 +80,19 @@ public final class PolicyAnomalyConfig implements Serializable {
   DnsTopicOption dnsTopic = new DnsTopicOption();
 
   @Option(names = "--dns-detection", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Run the DNS detectors (NXDOMAIN_SPIKE, DNS_TUNNEL, with the thresholds docs/detection.md gives) on"
+      description = "Run the DNS detectors (NXDOMAIN_SPIKE, DNS_TUNNEL; thresholds below, explained in docs/detection.md) on"
           + " --dns-topic. --no-dns-detection when collectors run with --no-dns.")
   boolean dnsDetection;
+
+  @Mixin
+  DnsDetectionOptions dnsDetectionOptions = new DnsDetectionOptions();
 
   /** Parses options; throws picocli's ParameterException (with a usage message) on bad input. */
   public static PolicyAnomalyConfig parse(String... args) {
     PolicyAnomalyConfig config = new PolicyAnomalyConfig();
     new CommandLine(config).parseArgs(args);
     config.detectionConfig();
+    config.dnsDetectionConfig();
     config.job.checkpointInterval();
     return config;
   }
@@ -134,9 +139,9 @@ public final class PolicyAnomalyConfig implements Serializable {
     return dnsDetection;
   }
 
-  /** The DNS detectors' thresholds: the defaults docs/detection.md explains, as the Kafka Streams app runs them. */
+  /** The DNS detectors' thresholds; throws IllegalArgumentException naming the option that is out of range. */
   public DnsDetectionConfig dnsDetectionConfig() {
-    return DnsDetectionConfig.defaults();
+    return dnsDetectionOptions.dnsDetectionConfig();
   }
 
   public String clusterStateTopic() {

@@ -27,9 +27,11 @@ import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -180,7 +182,6 @@ public final class PolicyAnomalyJob implements FlowtelJob {
           .process(new DnsDetectionFunction(config.dnsDetectionConfig(), detection, learningStart), anomalyType)
           .uid("dns-detectors").name("DNS detectors: " + DnsDetectors.ANOMALY_TYPES.stream().map(Enum::name).sorted()
               .collect(java.util.stream.Collectors.joining(", "))));
-      deadLetters = deadLetters.union(queries.getSideOutput(DEAD_LETTERS));
     }
     anomalies.sinkTo(anomalySink).uid("anomaly-sink").name("anomalies");
     for (int i = 0; i < moreAnomalySinks.size(); i++) {
@@ -189,7 +190,11 @@ public final class PolicyAnomalyJob implements FlowtelJob {
     deadLetters.sinkTo(deadLetterSink).uid("anomaly-dead-letter-sink").name("dead letters");
   }
 
-  /** DNS queries with the flows' watermark rules; undecodable records to the dead letters. */
+  /**
+   * DNS queries with the flows' watermark rules. Undecodable records are counted and dropped, not
+   * dead-lettered: the traffic job reads the same topic and its DNS activity pipeline dead-letters
+   * them, so one poison record gives one dead letter, not one per job.
+   */
   private SingleOutputStreamOperator<DnsQuery> dnsQueries(StreamExecutionEnvironment env) {
     Duration outOfOrderness = config.eventTime().maxOutOfOrderness();
     WatermarkStrategy<DnsInput> watermarks = WatermarkStrategy
@@ -197,7 +202,7 @@ public final class PolicyAnomalyJob implements FlowtelJob {
         .withTimestampAssigner((input, kafkaTimestamp) -> input.eventTimeOr(Long.MIN_VALUE))
         .withIdleness(config.eventTime().idleness());
     return env.fromSource(dnsSource, watermarks, "dns").uid("anomaly-dns-source")
-        .process(new SplitDnsDeadLetters()).uid("dns-dead-letters").name("DNS dead letters")
+        .process(new DropUndecodableDns()).uid("dns-decoded").name("DNS queries (undecodable ones dropped)")
         .returns(TypeInformation.of(DnsQuery.class));
   }
 
@@ -247,21 +252,26 @@ public final class PolicyAnomalyJob implements FlowtelJob {
     }
   }
 
-  /** Undecodable DNS records to the side output, queries on. */
-  static final class SplitDnsDeadLetters extends ProcessFunction<DnsInput, DnsQuery> {
+  /** Queries on; undecodable records counted in dnsUndecodableDropped and dropped (the traffic job dead-letters them). */
+  static final class DropUndecodableDns extends ProcessFunction<DnsInput, DnsQuery> {
     private static final long serialVersionUID = 1L;
+    private transient Counter dropped;
+
+    @Override
+    public void open(OpenContext context) {
+      dropped = getRuntimeContext().getMetricGroup().counter("dnsUndecodableDropped");
+    }
 
     @Override
     public void processElement(DnsInput input, Context ctx, Collector<DnsQuery> out) {
       if (input.deadLetter() != null) {
-        ctx.output(DEAD_LETTERS, input.deadLetter());
+        dropped.inc();
       } else {
         out.collect(input.query());
       }
     }
   }
 
-  /** Undecodable cluster-state records to the side output; valid changes and tombstones on. */
   static final class SplitClusterStateDeadLetters extends ProcessFunction<ClusterStateChange, ClusterStateChange> {
     private static final long serialVersionUID = 1L;
 

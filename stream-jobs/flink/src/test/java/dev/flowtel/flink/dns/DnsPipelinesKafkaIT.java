@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
  * jobs (Kafka sources, transactional Kafka sinks) run bounded on a MiniCluster, then the traffic job
  * writes exactly the expected DnsActivity rows (counts per response class, percentiles from the
  * documented buckets) and the poison record to the DLQ with its reason, and the policy anomaly job
- * raises one NXDOMAIN_SPIKE for the workload with a generated-domain burst, one DNS_TUNNEL for the
+ * (which drops the poison record, leaving its dead letter to the traffic job) raises one NXDOMAIN_SPIKE for the workload with a generated-domain burst, one DNS_TUNNEL for the
  * workload with encoded names, and nothing for the workload whose queries stay ordinary.
  */
 @WithKafka
@@ -175,10 +175,9 @@ class DnsPipelinesKafkaIT {
     PolicyAnomaly tunnel = found.stream().filter(a -> a.getType() == AnomalyType.DNS_TUNNEL).findFirst().orElseThrow();
     assertThat(tunnel.getId()).contains(">sync-vandelay.net@");
 
-    assertThat(topics.readCommitted(dlq)).singleElement().satisfies(letter -> {
-      assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo("not-single-object");
-      assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("100");
-    });
+    // The poison record is the traffic job's to dead-letter (the test above): this job drops it, so
+    // the two jobs reading one DNS topic give one dead letter, not two.
+    assertThat(topics.readCommitted(dlq)).isEmpty();
   }
 
   private interface Step {

@@ -3,7 +3,6 @@ package dev.flowtel.streams.app;
 import dev.flowtel.core.anomaly.Grouping;
 import dev.flowtel.streams.detection.ClusterStateFeed;
 import dev.flowtel.streams.detection.ClusterStateProcessor;
-import dev.flowtel.core.dns.DnsDetectionConfig;
 import dev.flowtel.streams.detection.DetectionSettings;
 import dev.flowtel.streams.detection.DnsDetectionProcessor;
 import dev.flowtel.streams.dns.DnsActivityProcessor;
@@ -73,7 +72,7 @@ public final class FlowtelTopology {
             flowPartitions),
         new DetectionSettings(config.detectionConfig(), config.learningStartMillis(), config.maxOutOfOrderness(),
             config.idleness(), config.window(), config.allowedLateness(), config.anomaliesTopic(), config.stagedVerdictsTopic(),
-            config.deadLetterTopic(), flowPartitions),
+            config.deadLetterTopic(), flowPartitions, config.dnsDetectionConfig()),
         new DnsSettings(config.dnsActivity().dnsTopic(), dnsPartitions, config.maxOutOfOrderness(), config.idleness(),
             config.allowedLateness(), dnsPartitions > 0 && config.dnsDetection(), dnsPartitions > 0 && config.dnsActivity().enabled(),
             config.dnsActivity().activityTopic(), config.dnsActivity().window(), config.dnsActivity().namesPerWindow(),
@@ -195,7 +194,7 @@ public final class FlowtelTopology {
         .repartition(Repartitioned.<String, byte[]>as(name).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
             .withStreamPartitioner(new MarkerPartitioner()));
     if (dns.detection()) {
-      outputs.add(byClient.process(() -> new DnsDetectionProcessor(settings.detectionSettings(), DnsDetectionConfig.defaults(),
+      outputs.add(byClient.process(() -> new DnsDetectionProcessor(settings.detectionSettings(), settings.detectionSettings().dnsConfig(),
               metrics), Named.as("dns-detectors"),
           stringStore(builder, DnsDetectionProcessor.STATES, settings),
           store(builder, DnsDetectionProcessor.TIMERS, settings),

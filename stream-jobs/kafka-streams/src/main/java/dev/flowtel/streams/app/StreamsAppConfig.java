@@ -5,6 +5,8 @@ import dev.flowtel.core.anomaly.DetectionOptions;
 import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.core.config.KafkaClientOptions;
 import dev.flowtel.core.config.TrafficWindowOptions;
+import dev.flowtel.core.dns.DnsDetectionConfig;
+import dev.flowtel.core.dns.DnsDetectionOptions;
 import dev.flowtel.core.dns.activity.DnsActivityOptions;
 import dev.flowtel.wire.FlowtelTopics;
 import java.net.InetAddress;
@@ -134,6 +136,10 @@ public final class StreamsAppConfig {
   @CommandLine.Mixin
   DetectionOptions detectionOptions = new DetectionOptions();
 
+  /** The DNS detectors' thresholds, as the Flink detection job's. */
+  @Mixin
+  DnsDetectionOptions dnsDetectionOptions = new DnsDetectionOptions();
+
   /** Parses options; throws picocli's ParameterException (with a usage message) on bad input. */
   public static StreamsAppConfig parse(String... args) {
     StreamsAppConfig config = new StreamsAppConfig();
@@ -144,6 +150,7 @@ public final class StreamsAppConfig {
 
   void validate() {
     detectionConfig();
+    dnsDetectionConfig();
     dnsActivity.check();
     Duration window = window();
     Duration rollup = rollup();
@@ -261,6 +268,11 @@ public final class StreamsAppConfig {
 
   public String deadLetterTopic() {
     return deadLetterTopic;
+  }
+
+  /** The DNS detectors' thresholds; throws IllegalArgumentException naming the option that is out of range. */
+  public DnsDetectionConfig dnsDetectionConfig() {
+    return dnsDetectionOptions.dnsDetectionConfig();
   }
 
   public DnsActivityOptions dnsActivity() {

@@ -62,8 +62,8 @@ public record DnsDetectionConfig(
   public static final List<String> DEFAULT_TUNNEL_IGNORED_DOMAINS = List.of("compute.internal", "ec2.internal", "google.internal");
 
   public DnsDetectionConfig {
-    Objects.requireNonNull(window, "dns-window");
-    require(!window.isNegative() && !window.isZero(), "dns-window", window, "positive");
+    Objects.requireNonNull(window, "dns-detection-window");
+    require(!window.isNegative() && !window.isZero(), "dns-detection-window", window, "positive");
     clusterDomain = Objects.requireNonNull(clusterDomain, "cluster-domain").toLowerCase(java.util.Locale.ROOT);
     require(nxdomainMinAnswers >= 1, "nxdomain-min-answers", nxdomainMinAnswers, "1 or more");
     require(nxdomainMinNames >= 1, "nxdomain-min-names", nxdomainMinNames, "1 or more");

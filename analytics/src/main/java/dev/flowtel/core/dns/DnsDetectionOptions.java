@@ -65,7 +65,7 @@ public final class DnsDetectionOptions implements Serializable {
 
   /** The DNS detectors' thresholds; throws IllegalArgumentException naming the option that is out of range. */
   public DnsDetectionConfig dnsDetectionConfig() {
-    // DnsDetectionConfig names its window "dns-window", which is another option here: check it under its own name.
+    // Checked here too, so that the message carries the flag as a user types it.
     if (window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("--dns-detection-window " + window + ": give a positive duration");
     }

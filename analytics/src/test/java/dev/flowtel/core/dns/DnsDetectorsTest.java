@@ -123,7 +123,7 @@ class DnsDetectorsTest {
   @Test
   void settingsOutOfRangeAreNamed() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DnsDetectionConfig(Duration.ZERO, "cluster.local", 20, 10, 5,
-        0.1, 30, 24, 3.5, List.of())).hasMessage("detection setting dns-window = PT0S is out of range: expected positive");
+        0.1, 30, 24, 3.5, List.of())).hasMessage("detection setting dns-detection-window = PT0S is out of range: expected positive");
   }
 
   static String hex(Random rnd, int n) {

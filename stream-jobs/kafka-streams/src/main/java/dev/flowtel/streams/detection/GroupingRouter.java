@@ -26,8 +26,6 @@ public final class GroupingRouter implements Processor<byte[], Routed, String, b
   private DetectorGroup group;
   private ProcessorContext<String, byte[]> context;
   private int partition;
-  private boolean idleMarked;
-  private long started;
 
   public GroupingRouter(Grouping grouping, DetectionSettings settings) {
     this.grouping = grouping;
@@ -40,15 +38,11 @@ public final class GroupingRouter implements Processor<byte[], Routed, String, b
     this.context = context;
     this.group = new DetectorGroup(Detectors.of(grouping, settings.config()));
     this.partition = context.taskId().partition();
-    this.started = context.currentSystemTimeMs();
+    clock.start(context.currentSystemTimeMs());
     context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
-      long next = clock.onPunctuation(now);
+      long next = clock.markOnPunctuation(now);
       if (next != PartitionClock.NONE) {
         mark(next, now);
-      } else if (clock.watermark() == Long.MIN_VALUE && !idleMarked && now - started >= settings.idleness().toMillis()) {
-        // No flow at all since start: stop holding back the downstream tasks (Flink's idleness).
-        idleMarked = true;
-        mark(Long.MAX_VALUE, now);
       }
     });
   }

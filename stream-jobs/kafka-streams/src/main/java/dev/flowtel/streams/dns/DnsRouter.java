@@ -41,8 +41,6 @@ public final class DnsRouter implements Processor<byte[], byte[], byte[], Routed
   private final WireCodec<DnsTransaction> codec = WireCodec.of(RecordType.DNS_TRANSACTION);
   private ProcessorContext<byte[], Routed> context;
   private int partition;
-  private boolean idleMarked;
-  private long started;
 
   public DnsRouter(DnsSettings settings, AppMetrics metrics) {
     this.settings = settings;
@@ -54,15 +52,11 @@ public final class DnsRouter implements Processor<byte[], byte[], byte[], Routed
   public void init(ProcessorContext<byte[], Routed> context) {
     this.context = context;
     this.partition = context.taskId().partition();
-    this.started = context.currentSystemTimeMs();
+    clock.start(context.currentSystemTimeMs());
     context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
-      long next = clock.onPunctuation(now);
+      long next = clock.markOnPunctuation(now);
       if (next != PartitionClock.NONE) {
         mark(next, now);
-      } else if (clock.watermark() == Long.MIN_VALUE && !idleMarked && now - started >= settings.idleness().toMillis()) {
-        // No DNS at all since start (a quiet topic is common): stop holding back the per-client tasks.
-        idleMarked = true;
-        mark(Long.MAX_VALUE, now);
       }
     });
   }

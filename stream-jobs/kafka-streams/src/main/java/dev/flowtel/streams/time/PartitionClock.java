@@ -10,17 +10,27 @@ import java.time.Duration;
  * with the wall clock, so the windows of a quiet partition still close. (Flink's idleness instead
  * stops a quiet partition from holding back the others; a Kafka Streams task has no others.) Not
  * persisted, like Flink's watermarks: after a restart event time starts again from the next flow.
+ *
+ * <p>A router that sends this event time on as {@link WatermarkMarker}s takes {@link #markOnPunctuation}:
+ * it adds the mark of a partition quiet since its task started, so that it holds back no task downstream.
  */
 public final class PartitionClock {
 
   public static final long NONE = StepWatermark.NONE;
   /** How often processors punctuate on the wall clock. */
   public static final Duration PUNCTUATION = Duration.ofSeconds(1);
+  /**
+   * The mark of a partition with no record at all since its task started: downstream tasks leave it out
+   * of their least watermark ({@link UpstreamWatermarks}) until it sends event time.
+   */
+  public static final long IDLE_SINCE_START = Long.MAX_VALUE;
 
   private final StepWatermark watermark;
   private final long idlenessMillis;
   private long lastRecordWall = Long.MIN_VALUE;
   private long watermarkAtLastRecord = Long.MIN_VALUE;
+  private long startedWall = Long.MIN_VALUE;
+  private boolean idleSinceStartMarked;
 
   public PartitionClock(Duration maxOutOfOrderness, Duration idleness) {
     this.watermark = new StepWatermark(maxOutOfOrderness.toMillis());
@@ -47,6 +57,29 @@ public final class PartitionClock {
       next = idle != NONE ? idle : next;
     }
     return next;
+  }
+
+  /** The task started at {@code wallNow}: its idleness since start counts from here. */
+  public void start(long wallNow) {
+    startedWall = wallNow;
+  }
+
+  /**
+   * A wall-clock punctuation of a router: the new watermark as {@link #onPunctuation} gives it, or, once,
+   * {@link #IDLE_SINCE_START} when no flow came for the idleness since {@link #start} (a quiet topic is
+   * common: it must not hold back the tasks downstream, as Flink's idleness does not), or {@link #NONE}.
+   */
+  public long markOnPunctuation(long wallNow) {
+    long next = onPunctuation(wallNow);
+    if (next != NONE) {
+      return next;
+    }
+    if (watermark() == Long.MIN_VALUE && !idleSinceStartMarked && startedWall != Long.MIN_VALUE
+        && wallNow - startedWall >= idlenessMillis) {
+      idleSinceStartMarked = true;
+      return IDLE_SINCE_START;
+    }
+    return NONE;
   }
 
   /** The current watermark, Long.MIN_VALUE before the first flow. */

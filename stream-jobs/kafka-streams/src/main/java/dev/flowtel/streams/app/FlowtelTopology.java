@@ -194,8 +194,7 @@ public final class FlowtelTopology {
         .repartition(Repartitioned.<String, byte[]>as(name).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
             .withStreamPartitioner(new MarkerPartitioner()));
     if (dns.detection()) {
-      outputs.add(byClient.process(() -> new DnsDetectionProcessor(settings.detectionSettings(), settings.detectionSettings().dnsConfig(),
-              metrics), Named.as("dns-detectors"),
+      outputs.add(byClient.process(() -> new DnsDetectionProcessor(settings.detectionSettings(), metrics), Named.as("dns-detectors"),
           stringStore(builder, DnsDetectionProcessor.STATES, settings),
           store(builder, DnsDetectionProcessor.TIMERS, settings),
           stringStore(builder, DnsDetectionProcessor.META, settings),

@@ -1,6 +1,5 @@
 package dev.flowtel.streams.detection;
 
-import dev.flowtel.core.dns.DnsDetectionConfig;
 import dev.flowtel.core.dns.DnsQuery;
 import dev.flowtel.schema.DnsTransaction;
 import dev.flowtel.streams.dns.LateForActivity;
@@ -28,7 +27,6 @@ public final class DnsDetectionProcessor implements Processor<String, byte[], by
   public static final String OPEN = "anomalies-open-dns";
 
   private final DetectionSettings settings;
-  private final DnsDetectionConfig dnsConfig;
   private final AppMetrics metrics;
   private final WireCodec<DnsTransaction> codec = WireCodec.of(RecordType.DNS_TRANSACTION);
   private final UpstreamWatermarks watermark = new UpstreamWatermarks();
@@ -36,15 +34,14 @@ public final class DnsDetectionProcessor implements Processor<String, byte[], by
   private AnomalyOutput output;
   private LearningClock learning;
 
-  public DnsDetectionProcessor(DetectionSettings settings, DnsDetectionConfig dnsConfig, AppMetrics metrics) {
+  public DnsDetectionProcessor(DetectionSettings settings, AppMetrics metrics) {
     this.settings = settings;
-    this.dnsConfig = dnsConfig;
     this.metrics = metrics;
   }
 
   @Override
   public void init(ProcessorContext<byte[], Routed> context) {
-    runner = new DnsDetectorRunner(dnsConfig, settings.config().pacing(), context.getStateStore(STATES),
+    runner = new DnsDetectorRunner(settings.dnsConfig(), settings.config().pacing(), context.getStateStore(STATES),
         context.getStateStore(TIMERS));
     output = new AnomalyOutput(context, context.getStateStore(OPEN), settings.anomaliesTopic(), settings.config(), metrics);
     learning = new LearningClock(context.getStateStore(META), settings.learningStartMillis(),

@@ -3,7 +3,6 @@ package dev.flowtel.bench;
 import dev.flowtel.bench.input.TopicLoad;
 import dev.flowtel.core.config.Durations;
 import dev.flowtel.core.config.RollupOption;
-import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.flink.types.ClassifiedFlowSerializer;
@@ -30,8 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -338,39 +335,10 @@ public final class TrafficBench implements Callable<Integer> {
     long begin = System.nanoTime();
     env.execute("bench traffic aggregation");
     double seconds = (System.nanoTime() - begin) / 1e9;
-    readingSeconds = (FlowClock.LAST.get() - FlowClock.FIRST.get()) / 1e9;
+    readingSeconds = FlowClock.readingSeconds();
     return seconds;
   }
 
   /** Seconds from the first to the last flow the job's source tasks checked, in the last Flink run. */
   private double readingSeconds = Double.NaN;
-
-  /**
-   * Notes when the first and the last flow pass the source tasks (the MiniCluster runs in this
-   * JVM), so the reading rate can be told from start-up and from the wait for the final checkpoint
-   * that commits a bounded exactly-once job's output.
-   */
-  static final class FlowClock implements MapFunction<ClassifiedFlow, ClassifiedFlow> {
-    private static final long serialVersionUID = 1L;
-    static final AtomicLong FIRST = new AtomicLong();
-    static final AtomicLong LAST = new AtomicLong();
-
-    static void reset() {
-      FIRST.set(Long.MAX_VALUE);
-      LAST.set(Long.MIN_VALUE);
-    }
-
-    @Override
-    public ClassifiedFlow map(ClassifiedFlow flow) {
-      long now = System.nanoTime();
-      if (FIRST.get() == Long.MAX_VALUE) {
-        FIRST.accumulateAndGet(now, Math::min);
-      }
-      long last = LAST.get();
-      if (now > last) {
-        LAST.compareAndSet(last, now); // a lost race loses a nanosecond's difference
-      }
-      return flow;
-    }
-  }
 }

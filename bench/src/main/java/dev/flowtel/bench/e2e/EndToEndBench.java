@@ -70,6 +70,7 @@ public final class EndToEndBench implements Callable<Integer> {
   Path dir;
 
   private static final Duration WINDOW = Duration.ofSeconds(10);
+  private static final Duration ROLLUP = Duration.ofMinutes(1);
   private static final String RAW_INDEX = "e2e-raw-flows";
   private static final IndexNames NAMES = new IndexNames("e2e-");
 
@@ -95,16 +96,18 @@ public final class EndToEndBench implements Callable<Integer> {
         flowtel.setUp(clients.rest());
         System.out.println("[e2e] (b) Flowtel: traffic job (exactly-once, bounded) and the Elasticsearch sink");
         FlowtelPath.Result b = flowtel.run(bootstrap, topics, partitions, state.resolve("checkpoints"));
-        System.out.printf(Locale.ROOT, "[e2e] (b) job done after %.1f s, %,d traffic records; %,d aggregates searchable after %.1f s%n",
-            b.jobSeconds(), b.records(), b.documents(), b.searchableSeconds());
+        System.out.printf(Locale.ROOT, "[e2e] (b) first flow read after %.1f s, read for %.1f s, job done after %.1f s, %,d traffic "
+            + "records; the sink acknowledged its first after %.1f s and all after %.1f s; %,d aggregates searchable after %.1f s%n",
+            b.startSeconds(), b.readingSeconds(), b.jobSeconds(), b.records(), b.sinkFirstSeconds(), b.sinkAckedSeconds(), b.documents(),
+            b.searchableSeconds());
 
         RawPath raw = new RawPath(clients.client(), calls, new RawPath.Tuning(bulkDocuments, bulkMegabytes * 1024L * 1024, concurrentRequests));
         raw.createIndex(RAW_INDEX);
         System.out.printf("[e2e] (a) raw: every flow an ECS document, BulkIngester %d documents or %d MB per request, %d in flight%n",
             bulkDocuments, bulkMegabytes, concurrentRequests);
         RawPath.Result a = raw.run(bootstrap, topics.flows(), partitions, input.flows(), RAW_INDEX);
-        System.out.printf(Locale.ROOT, "[e2e] (a) acknowledged after %.1f s; %,d documents searchable after %.1f s%n", a.ackedSeconds(),
-            a.documents(), a.searchableSeconds());
+        System.out.printf(Locale.ROOT, "[e2e] (a) acknowledged after %.1f s (%,.0f flows/s sustained); %,d documents searchable after "
+            + "%.1f s%n", a.ackedSeconds(), a.sustainedFlowsPerSecond(), a.documents(), a.searchableSeconds());
 
         String aggregates = NAMES.pattern(IndexNames.Kind.TRAFFIC);
         for (String index : List.of(RAW_INDEX, aggregates)) {
@@ -119,10 +122,9 @@ public final class EndToEndBench implements Callable<Integer> {
           // Ends at the next minute boundary after the last flow, a boundary of 10 s windows and of the 1 min rollup alike.
           java.time.Instant end = input.end().plus(Duration.ofMinutes(1));
           TopEdgesQuery rawQuery = new TopEdgesQuery(RAW_INDEX, TopEdgesQuery.rawFilter(), range, end, 10);
-          TopEdgesQuery aggregateQuery = new TopEdgesQuery(aggregates, TopEdgesQuery.windowFilter(WINDOW), range, end, 10);
-          TopEdgesQuery.Timing onRaw = rawQuery.time(calls, repeats);
-          TopEdgesQuery.Timing onAggregates = aggregateQuery.time(calls, repeats);
-          report.query(range, onRaw, onAggregates);
+          TopEdgesQuery windowQuery = new TopEdgesQuery(aggregates, TopEdgesQuery.windowFilter(WINDOW), range, end, 10);
+          TopEdgesQuery rollupQuery = new TopEdgesQuery(aggregates, TopEdgesQuery.windowFilter(ROLLUP), range, end, 10);
+          report.query(range, rawQuery.time(calls, repeats), windowQuery.time(calls, repeats), rollupQuery.time(calls, repeats));
         }
         report.print(this);
       }

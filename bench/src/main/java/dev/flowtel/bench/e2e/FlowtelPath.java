@@ -1,8 +1,10 @@
 package dev.flowtel.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowtel.bench.FlowClock;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
+import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
@@ -38,8 +40,21 @@ import org.elasticsearch.client.RestClient;
  */
 final class FlowtelPath {
 
-  /** Seconds from the start to the job's end (output committed) and to the last aggregate searchable; documents written. */
-  record Result(double jobSeconds, double searchableSeconds, long documents, long records) {}
+  /**
+   * Seconds from the job's submission: to its first flow read ({@code startSeconds}), to its end with
+   * the output committed, to the sink's acknowledgement of every traffic record it committed, and
+   * to the last aggregate searchable; how long the source tasks read (first to last flow), the
+   * sink's own busy time (first to last record acknowledged), the documents the records became
+   * and the records the job committed.
+   */
+  record Result(double startSeconds, double readingSeconds, double jobSeconds, double sinkFirstSeconds, double sinkAckedSeconds,
+      double searchableSeconds, long documents, long records) {
+
+    /** Traffic records per second the sink acknowledged while it had them. */
+    double sinkRecordsPerSecond() {
+      return records / (sinkAckedSeconds - sinkFirstSeconds);
+    }
+  }
 
   /** The topics of this path: the flows it reads, and its own output and dead letters. */
   record Topics(String flows, String traffic, String anomalies, String deadLetters) {}
@@ -63,6 +78,7 @@ final class FlowtelPath {
     SinkService sink = new SinkService(SinkServiceSettings.defaults(bootstrap, elasticsearch).withGroupId("e2e-sink-" + UUID.randomUUID())
         .withNames(names).withTopics(topics.traffic(), topics.anomalies(), topics.flows(), topics.deadLetters()));
     long begin = System.nanoTime();
+    SinkProgress sinkProgress = SinkProgress.watch(sink);
     Thread sinkThread = Thread.ofPlatform().name("e2e-sink").daemon().start(() -> {
       try {
         sink.run();
@@ -77,23 +93,80 @@ final class FlowtelPath {
           "--parallelism", Integer.toString(parallelism), "--checkpoint-dir", checkpoints.toUri().toString());
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           Configuration.fromMap(config.flinkConfiguration()));
-      TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
+      FlowClock.reset();
+      TrafficAggregationJob job = TrafficAggregationJob.onKafka(config,
+          flows -> flows.map(new FlowClock()).returns(ClassifiedFlowSerializer.TYPE).name("bench clock"));
       job.configure(env);
       job.attachTo(env);
       env.execute("e2e traffic aggregation");
       double jobSeconds = (System.nanoTime() - begin) / 1e9;
+      double startSeconds = (FlowClock.firstNanos() - begin) / 1e9;
       FinalRevisions expected = finalRevisions(bootstrap, topics.traffic());
+      // Every committed record is acknowledged once (written, or superseded by a later revision already there).
+      while (sinkProgress.last() < expected.records()) {
+        Thread.sleep(20);
+      }
+      double sinkAckedSeconds = (System.nanoTime() - begin) / 1e9;
       String pattern = names.pattern(IndexNames.Kind.TRAFFIC);
       while (!expected.searchable(calls.call("POST", "/" + pattern + "/_search?request_cache=false",
           FinalRevisions.QUERY))) {
         Thread.sleep(100);
       }
       double searchableSeconds = (System.nanoTime() - begin) / 1e9;
-      return new Result(jobSeconds, searchableSeconds, expected.documents(), expected.records());
+      return new Result(startSeconds, FlowClock.readingSeconds(), jobSeconds, (sinkProgress.firstNanos() - begin) / 1e9,
+          sinkAckedSeconds, searchableSeconds, expected.documents(), expected.records());
     } finally {
+      sinkProgress.close();
       sink.stop();
       sinkThread.join(10_000);
       sink.close();
+    }
+  }
+
+  /** Watches the sink's acknowledged count from a thread of its own, noting when the first acknowledgement came. */
+  private static final class SinkProgress implements AutoCloseable {
+    private final SinkService sink;
+    private final Thread watcher;
+    private volatile long firstNanos = Long.MAX_VALUE;
+    private volatile long last;
+
+    private SinkProgress(SinkService sink) {
+      this.sink = sink;
+      this.watcher = Thread.ofPlatform().name("e2e-sink-progress").daemon().unstarted(this::watch);
+    }
+
+    static SinkProgress watch(SinkService sink) {
+      SinkProgress progress = new SinkProgress(sink);
+      progress.watcher.start();
+      return progress;
+    }
+
+    private void watch() {
+      while (!Thread.currentThread().isInterrupted()) {
+        long acknowledged = sink.writerStats().acknowledged();
+        if (acknowledged > 0 && firstNanos == Long.MAX_VALUE) {
+          firstNanos = System.nanoTime();
+        }
+        last = acknowledged;
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    long firstNanos() {
+      return firstNanos;
+    }
+
+    long last() {
+      return last;
+    }
+
+    @Override
+    public void close() {
+      watcher.interrupt();
     }
   }
 

@@ -38,8 +38,13 @@ final class RawPath {
   /** How the ingester batches: documents and bytes per bulk request, requests in flight. */
   record Tuning(int bulkDocuments, long bulkBytes, int concurrentRequests) {}
 
-  /** Seconds from the start to the last flow acknowledged, and to the last one searchable; documents rejected. */
-  record Result(double ackedSeconds, double searchableSeconds, long documents, long failed) {}
+  /**
+   * Seconds from the start to the last flow acknowledged, and to the last one searchable; documents
+   * searchable and refused; and the sustained rate: flows acknowledged per second between the
+   * acknowledgements of the first and the last tenth of them, once the ingester and Elasticsearch
+   * are past their start and before the last partial requests and the refresh.
+   */
+  record Result(double ackedSeconds, double searchableSeconds, long documents, long failed, double sustainedFlowsPerSecond) {}
 
   private final ElasticsearchClient client;
   private final ElasticsearchCalls calls;
@@ -63,10 +68,11 @@ final class RawPath {
   Result run(String bootstrap, String topic, int partitions, long expected, String index) throws Exception {
     AtomicLong acknowledged = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    Milestones milestones = new Milestones(expected);
     long begin = System.nanoTime();
     BulkIngester<Map<String, Object>> ingester = BulkIngester.of(b -> b.client(client)
         .maxOperations(tuning.bulkDocuments()).maxSize(tuning.bulkBytes()).maxConcurrentRequests(tuning.concurrentRequests())
-        .flushInterval(1, TimeUnit.SECONDS).listener(new Listener(acknowledged, failed)));
+        .flushInterval(1, TimeUnit.SECONDS).listener(new Listener(acknowledged, failed, milestones)));
     ExecutorService readers = Executors.newFixedThreadPool(partitions);
     List<Future<Long>> read = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
@@ -89,7 +95,7 @@ final class RawPath {
     calls.refresh(index);
     long documents = calls.count(index);
     double searchableSeconds = (System.nanoTime() - begin) / 1e9;
-    return new Result(ackedSeconds, searchableSeconds, documents, failed.get());
+    return new Result(ackedSeconds, searchableSeconds, documents, failed.get(), milestones.sustainedFlowsPerSecond());
   }
 
   private long readPartition(String bootstrap, TopicPartition partition, BulkIngester<Map<String, Object>> ingester, String index) {
@@ -120,6 +126,37 @@ final class RawPath {
     return BulkOperation.of(op -> op.index(i -> i.index(index).document(source)));
   }
 
+  /** When the acknowledgements passed a tenth and nine tenths of the flows. */
+  private static final class Milestones {
+    private final long tenth;
+    private final long nineTenths;
+    private volatile long tenthNanos;
+    private volatile long nineTenthsNanos;
+    private volatile long tenthCount;
+    private volatile long nineTenthsCount;
+
+    Milestones(long expected) {
+      this.tenth = expected / 10;
+      this.nineTenths = expected - expected / 10;
+    }
+
+    synchronized void acknowledged(long total) {
+      long now = System.nanoTime();
+      if (tenthNanos == 0 && total >= tenth) {
+        tenthNanos = now;
+        tenthCount = total;
+      }
+      if (nineTenthsNanos == 0 && total >= nineTenths) {
+        nineTenthsNanos = now;
+        nineTenthsCount = total;
+      }
+    }
+
+    double sustainedFlowsPerSecond() {
+      return (nineTenthsCount - tenthCount) / ((nineTenthsNanos - tenthNanos) / 1e9);
+    }
+  }
+
   /**
    * Counts acknowledged and refused documents. Nothing is retried: a refusal (a 429 included) fails
    * the run, since a rate that Elasticsearch pushes back on is not sustained.
@@ -127,10 +164,12 @@ final class RawPath {
   private static final class Listener implements BulkListener<Map<String, Object>> {
     private final AtomicLong acknowledged;
     private final AtomicLong failed;
+    private final Milestones milestones;
 
-    Listener(AtomicLong acknowledged, AtomicLong failed) {
+    Listener(AtomicLong acknowledged, AtomicLong failed, Milestones milestones) {
       this.acknowledged = acknowledged;
       this.failed = failed;
+      this.milestones = milestones;
     }
 
     @Override
@@ -139,14 +178,16 @@ final class RawPath {
     @Override
     public void afterBulk(long executionId, BulkRequest request, List<Map<String, Object>> contexts, BulkResponse response) {
       List<BulkResponseItem> items = response.items();
+      long ok = 0;
       for (int i = 0; i < items.size(); i++) {
         BulkResponseItem item = items.get(i);
         if (item.error() == null) {
-          acknowledged.incrementAndGet();
+          ok++;
         } else if (failed.incrementAndGet() == 1) {
           System.out.println("[e2e] raw path: Elasticsearch refused a flow (" + item.status() + "): " + item.error().reason());
         }
       }
+      milestones.acknowledged(acknowledged.addAndGet(ok));
     }
 
     @Override

@@ -44,9 +44,15 @@ final class ElasticsearchCalls {
     call("POST", "/" + index + "/_refresh", null);
   }
 
-  /** Merges each shard into one segment, so store sizes compare data, not merge schedules. */
-  void forceMerge(String index) {
-    call("POST", "/" + index + "/_forcemerge?max_num_segments=1", null);
+  /**
+   * Merges each shard into one segment, so store sizes compare data, not merge schedules. Run as a
+   * task and waited for: merging millions of raw flows outlasts the client's 30 s socket timeout.
+   */
+  void forceMerge(String index) throws InterruptedException {
+    String task = call("POST", "/" + index + "/_forcemerge?max_num_segments=1&wait_for_completion=false", null).path("task").asText();
+    while (!call("GET", "/_tasks/" + task, null).path("completed").asBoolean()) {
+      Thread.sleep(500);
+    }
   }
 
   /** Bytes on disk of the primaries of every index {@code index} names. */

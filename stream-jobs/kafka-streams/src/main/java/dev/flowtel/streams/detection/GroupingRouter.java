@@ -8,7 +8,6 @@ import dev.flowtel.streams.input.DecodedFlow;
 import dev.flowtel.streams.input.Routed;
 import dev.flowtel.streams.time.WatermarkMarker;
 import dev.flowtel.streams.time.PartitionClock;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -38,13 +37,7 @@ public final class GroupingRouter implements Processor<byte[], Routed, String, b
     this.context = context;
     this.group = new DetectorGroup(Detectors.of(grouping, settings.config()));
     this.partition = context.taskId().partition();
-    clock.start(context.currentSystemTimeMs());
-    context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
-      long next = clock.markOnPunctuation(now);
-      if (next != PartitionClock.NONE) {
-        mark(next, now);
-      }
-    });
+    clock.punctuate(context, this::mark);
   }
 
   @Override

@@ -14,7 +14,6 @@ import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.RecordType;
 import dev.flowtel.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -52,13 +51,7 @@ public final class DnsRouter implements Processor<byte[], byte[], byte[], Routed
   public void init(ProcessorContext<byte[], Routed> context) {
     this.context = context;
     this.partition = context.taskId().partition();
-    clock.start(context.currentSystemTimeMs());
-    context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
-      long next = clock.markOnPunctuation(now);
-      if (next != PartitionClock.NONE) {
-        mark(next, now);
-      }
-    });
+    clock.punctuate(context, this::mark);
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.flowtel.streams.time;
 
 import dev.flowtel.core.time.StepWatermark;
 import java.time.Duration;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 
 /**
  * Event time of one input partition (one task), as the Flink jobs' source watermarks: core's
@@ -11,8 +13,8 @@ import java.time.Duration;
  * stops a quiet partition from holding back the others; a Kafka Streams task has no others.) Not
  * persisted, like Flink's watermarks: after a restart event time starts again from the next flow.
  *
- * <p>A router that sends this event time on as {@link WatermarkMarker}s takes {@link #markOnPunctuation}:
- * it adds the mark of a partition quiet since its task started, so that it holds back no task downstream.
+ * <p>A router that sends this event time on as {@link WatermarkMarker}s has it {@link #punctuate}d: that adds
+ * the mark of a partition quiet since its task started, so that it holds back no task downstream.
  */
 public final class PartitionClock {
 
@@ -24,6 +26,12 @@ public final class PartitionClock {
    * of their least watermark ({@link UpstreamWatermarks}) until it sends event time.
    */
   public static final long IDLE_SINCE_START = Long.MAX_VALUE;
+
+  /** Where a router sends a mark on: the watermark (or {@link #IDLE_SINCE_START}) and the record timestamp to give it. */
+  @FunctionalInterface
+  public interface Marks {
+    void mark(long watermark, long timestamp);
+  }
 
   private final StepWatermark watermark;
   private final long idlenessMillis;
@@ -62,6 +70,20 @@ public final class PartitionClock {
   /** The task started at {@code wallNow}: its idleness since start counts from here. */
   public void start(long wallNow) {
     startedWall = wallNow;
+  }
+
+  /**
+   * Starts the clock with its router's task and punctuates it on the wall clock: each mark that
+   * {@link #markOnPunctuation} gives goes to {@code marks}, stamped with the wall time.
+   */
+  public void punctuate(ProcessingContext context, Marks marks) {
+    start(context.currentSystemTimeMs());
+    context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
+      long next = markOnPunctuation(now);
+      if (next != NONE) {
+        marks.mark(next, now);
+      }
+    });
   }
 
   /**

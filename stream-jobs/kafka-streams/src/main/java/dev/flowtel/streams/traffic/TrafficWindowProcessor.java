@@ -43,8 +43,6 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
   private ProcessorContext<byte[], Routed> context;
   private TrafficWindowState windows;
   private int partition;
-  private long started;
-  private boolean idleMarked;
 
   public TrafficWindowProcessor(long[] sizes, TrafficSettings settings, AppMetrics metrics) {
     this.sizes = sizes.clone();
@@ -73,15 +71,15 @@ public final class TrafficWindowProcessor implements Processor<byte[], Routed, b
     this.windows = new TrafficWindowState(context, sizes, settings, metrics, STORE_PREFIX, LATEST_STORE);
     context.<BeforeCommit>getStateStore(beforeCommitStore()).runBeforeCommit(windows::flush);
     this.partition = context.taskId().partition();
-    this.started = context.currentSystemTimeMs();
+    clock.start(context.currentSystemTimeMs());
     context.schedule(PartitionClock.PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
-      long next = clock.onPunctuation(now);
-      if (next != PartitionClock.NONE) {
-        advance(next, now);
-      } else if (clock.watermark() == Long.MIN_VALUE && !idleMarked && now - started >= settings.idleness().toMillis()) {
-        // No flow at all since start: stop holding back the failed attempts' windows (Flink's idleness).
-        idleMarked = true;
+      long next = clock.markOnPunctuation(now);
+      if (next == PartitionClock.IDLE_SINCE_START) {
+        // No flow at all since start: stop holding back the failed attempts' windows (Flink's idleness),
+        // without moving this partition's own windows on.
         mark(Long.MAX_VALUE, now);
+      } else if (next != PartitionClock.NONE) {
+        advance(next, now);
       }
     });
   }

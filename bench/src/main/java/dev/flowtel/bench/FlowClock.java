@@ -1,8 +1,11 @@
 package dev.flowtel.bench;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
+import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Notes when the first and the last flow pass the traffic job's source tasks (the benches run the
@@ -15,7 +18,16 @@ public final class FlowClock implements MapFunction<ClassifiedFlow, ClassifiedFl
   private static final AtomicLong FIRST = new AtomicLong(Long.MAX_VALUE);
   private static final AtomicLong LAST = new AtomicLong(Long.MIN_VALUE);
 
-  /** Forgets the last job's marks; call before submitting a job with this tap. */
+  /**
+   * Forgets the last job's marks and returns the tap to hand to
+   * {@code TrafficAggregationJob.onKafka}, which puts this clock right after the job's source.
+   */
+  public static UnaryOperator<DataStream<ClassifiedFlow>> tap() {
+    reset();
+    return flows -> flows.map(new FlowClock()).returns(ClassifiedFlowSerializer.TYPE).name("bench clock");
+  }
+
+  /** Forgets the last job's marks; {@link #tap()} does it for a job about to be submitted. */
   public static void reset() {
     FIRST.set(Long.MAX_VALUE);
     LAST.set(Long.MIN_VALUE);

@@ -5,7 +5,6 @@ import dev.flowtel.core.config.Durations;
 import dev.flowtel.core.config.RollupOption;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
-import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import dev.flowtel.localstack.FlinkJobClient;
 import dev.flowtel.localstack.KafkaBroker;
 import dev.flowtel.schema.FlowEvent;
@@ -327,9 +326,7 @@ public final class TrafficBench implements Callable<Integer> {
     TrafficAggregationConfig config = TrafficAggregationConfig.parse(args.toArray(String[]::new));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         Configuration.fromMap(config.flinkConfiguration()));
-    FlowClock.reset();
-    TrafficAggregationJob job = TrafficAggregationJob.onKafka(config,
-        flows -> flows.map(new FlowClock()).returns(ClassifiedFlowSerializer.TYPE).name("bench clock"));
+    TrafficAggregationJob job = TrafficAggregationJob.onKafka(config, FlowClock.tap());
     job.configure(env);
     job.attachTo(env);
     long begin = System.nanoTime();

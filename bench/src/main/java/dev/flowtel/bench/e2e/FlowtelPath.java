@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowtel.bench.FlowClock;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
-import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.document.TrafficDocuments;
@@ -93,9 +92,7 @@ final class FlowtelPath {
           "--parallelism", Integer.toString(parallelism), "--checkpoint-dir", checkpoints.toUri().toString());
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           Configuration.fromMap(config.flinkConfiguration()));
-      FlowClock.reset();
-      TrafficAggregationJob job = TrafficAggregationJob.onKafka(config,
-          flows -> flows.map(new FlowClock()).returns(ClassifiedFlowSerializer.TYPE).name("bench clock"));
+      TrafficAggregationJob job = TrafficAggregationJob.onKafka(config, FlowClock.tap());
       job.configure(env);
       job.attachTo(env);
       env.execute("e2e traffic aggregation");

@@ -3,6 +3,9 @@ package dev.flowtel.bench;
 import dev.flowtel.bench.input.TopicLoad;
 import dev.flowtel.core.config.Durations;
 import dev.flowtel.core.config.RollupOption;
+import dev.flowtel.core.edge.FlowClassifier;
+import dev.flowtel.core.intake.FlowIntake;
+import dev.flowtel.core.intake.FlowIntakeResult;
 import dev.flowtel.flink.traffic.TrafficAggregationConfig;
 import dev.flowtel.flink.traffic.TrafficAggregationJob;
 import dev.flowtel.localstack.FlinkJobClient;
@@ -127,12 +130,17 @@ public final class TrafficBench implements Callable<Integer> {
       System.out.printf("loaded %,d flows (%,d distinct edge keys, %,d pods, %,d services) in %.1f s: %,.0f flows/s%n",
           load.flows(), load.flowKeys(), load.pods(), load.services(), load.seconds(), load.flows() / load.seconds());
 
-      double decodeSeconds = decodeOnly(bootstrap, topic, false);
+      double decodeSeconds = decodeOnly(bootstrap, topic, Pass.DECODE);
       System.out.printf("decode-only ceiling: %,.0f flows/s (%.1f s, %d consumer threads)%n",
           load.flows() / decodeSeconds, decodeSeconds, partitions);
-      double skimSeconds = decodeOnly(bootstrap, topic, true);
+      double skimSeconds = decodeOnly(bootstrap, topic, Pass.SKIM);
       System.out.printf("skim-only ceiling (the Flink job's decoding): %,.0f flows/s (%.1f s, %d consumer threads)%n",
           load.flows() / skimSeconds, skimSeconds, partitions);
+      double byValueSeconds = decodeOnly(bootstrap, topic, Pass.SKIM_CLASSIFY_BY_VALUE);
+      double intakeSeconds = decodeOnly(bootstrap, topic, Pass.INTAKE);
+      System.out.printf("skim and classify: by value (FlowClassifier) %,.0f flows/s, by endpoint identity (FlowIntake, "
+          + "the jobs') %,.0f flows/s: %.2f the former's time%n", load.flows() / byValueSeconds, load.flows() / intakeSeconds,
+          intakeSeconds / byValueSeconds);
 
       double jobSeconds = Double.NaN;
       if (engines.contains("flink") && flinkCluster) {
@@ -224,12 +232,20 @@ public final class TrafficBench implements Callable<Integer> {
     return load;
   }
 
-  /**
-   * Reads every partition on its own thread and decodes every record: the cost floor of any job on
-   * this topic. With {@code skim}, decodes as the Flink job does ({@link FlowEventSkimmer}, the full
-   * codec for what it does not read): the floor of this job.
-   */
-  private double decodeOnly(String bootstrap, String topic, boolean skim) throws Exception {
+  /** What a reading pass over the topic does with each record. */
+  private enum Pass {
+    /** The full codec: the cost floor of any job on this topic. */
+    DECODE,
+    /** {@link FlowEventSkimmer}, the codec for what it does not read: the floor of the jobs' decoding. */
+    SKIM,
+    /** The skim, then {@link FlowClassifier} on the skimmed flow, by the endpoints' values. */
+    SKIM_CLASSIFY_BY_VALUE,
+    /** {@link FlowIntake} as the jobs read: the skim, then classification by the skimmed endpoints' identity. */
+    INTAKE
+  }
+
+  /** Reads every partition on its own thread and does {@code pass} with every record; the seconds it took. */
+  private double decodeOnly(String bootstrap, String topic, Pass pass) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(partitions);
     long begin = System.nanoTime();
     List<Future<Long>> counts = new ArrayList<>();
@@ -237,9 +253,11 @@ public final class TrafficBench implements Callable<Integer> {
       int partition = p;
       counts.add(pool.submit(() -> {
         WireCodec<FlowEvent> codec = WireCodec.of(RecordType.FLOW_EVENT);
-        FlowEventSkimmer skimmer = skim ? new FlowEventSkimmer() : null;
+        FlowEventSkimmer skimmer = new FlowEventSkimmer();
+        FlowClassifier classifier = new FlowClassifier();
+        FlowIntake intake = new FlowIntake(FlowIntake.Reading.CLASSIFIED_ONLY, FlowIntake.MissingValue.CODEC_EMPTY);
         TopicPartition tp = new TopicPartition(topic, partition);
-        long decoded = 0;
+        long read = 0;
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
             "max.poll.records", 5_000, "fetch.max.bytes", 64 * 1024 * 1024), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
           consumer.assign(List.of(tp));
@@ -248,15 +266,26 @@ public final class TrafficBench implements Callable<Integer> {
           long position = 0;
           while (position < end) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-              DecodeResult<FlowEvent> result = skim ? skimmer.decode(r.value()) : codec.decode(r.value());
-              if (result instanceof DecodeResult.Decoded<FlowEvent>) {
-                decoded++;
+              boolean done = switch (pass) {
+                case DECODE -> codec.decode(r.value()) instanceof DecodeResult.Decoded<FlowEvent>;
+                case SKIM -> skimmer.decode(r.value()) instanceof DecodeResult.Decoded<FlowEvent>;
+                case SKIM_CLASSIFY_BY_VALUE -> {
+                  if (skimmer.decode(r.value()) instanceof DecodeResult.Decoded<FlowEvent> decoded) {
+                    classifier.classify(decoded.record());
+                    yield true;
+                  }
+                  yield false;
+                }
+                case INTAKE -> !(intake.read(r.value()) instanceof FlowIntakeResult.Undecodable);
+              };
+              if (done) {
+                read++;
               }
               position = r.offset() + 1;
             }
           }
         }
-        return decoded;
+        return read;
       }));
     }
     long total = 0;
@@ -266,7 +295,7 @@ public final class TrafficBench implements Callable<Integer> {
     pool.shutdown();
     double seconds = (System.nanoTime() - begin) / 1e9;
     if (total == 0) {
-      throw new IllegalStateException("decode-only pass read nothing");
+      throw new IllegalStateException(pass + " pass read nothing");
     }
     return seconds;
   }

@@ -40,17 +40,27 @@ public final class FlowClassifier {
   public ClassifiedFlow classifyCounted(FlowEvent flow) {
     boolean reply = ConnectionRole.isReply(flow);
     Endpoint client = reply ? flow.getDestination() : flow.getSource();
-    Endpoint server = reply ? flow.getSource() : flow.getDestination();
     int serverPort = reply ? flow.getSrcPort() : flow.getDstPort();
-    ServiceEdge edge = new ServiceEdge(EdgeEnd.client(client), EdgeEnd.server(server), serverPort, flow.getProtocol());
+    return classified(flow, reply, edgeKey(client, reply ? flow.getSource() : flow.getDestination(), serverPort,
+        flow.getProtocol()), memoisedPodId(client));
+  }
+
+  /** The edge key of a client calling a server on a port and protocol; the flow's numbers are not needed. */
+  String edgeKey(Endpoint client, Endpoint server, int serverPort, int protocol) {
+    return memoised(edgeKeys, new ServiceEdge(EdgeEnd.client(client), EdgeEnd.server(server), serverPort, protocol),
+        ServiceEdge::key);
+  }
+
+  /** The flow on its edge, once its orientation, edge key and client pod id are known. */
+  static ClassifiedFlow classified(FlowEvent flow, boolean reply, String edgeKey, long clientPodId) {
+    int serverPort = reply ? flow.getSrcPort() : flow.getDstPort();
     long connectionId = reply
         ? connectionId(flow.getDstAddr(), flow.getSrcAddr(), flow.getDstPort(), flow.getSrcPort(), flow.getProtocol())
         : connectionId(flow.getSrcAddr(), flow.getDstAddr(), flow.getSrcPort(), flow.getDstPort(), flow.getProtocol());
     Long rtt = flow.getTcpRttMicros();
-    return new ClassifiedFlow(edgeKey(edge), flow.getProtocol(), flow.getFlowEnd().toEpochMilli(), reply, connectionId,
-        memoisedPodId(client),
-        flow.getBytes(), flow.getPackets(), flow.getTcpFlags(), flow.getDrops(), rtt == null ? -1 : rtt, serverPort,
-        addressId(reply ? flow.getSrcAddr() : flow.getDstAddr()));
+    return new ClassifiedFlow(edgeKey, flow.getProtocol(), flow.getFlowEnd().toEpochMilli(), reply, connectionId,
+        clientPodId, flow.getBytes(), flow.getPackets(), flow.getTcpFlags(), flow.getDrops(), rtt == null ? -1 : rtt,
+        serverPort, addressId(reply ? flow.getSrcAddr() : flow.getDstAddr()));
   }
 
   /**
@@ -94,11 +104,7 @@ public final class FlowClassifier {
     return h;
   }
 
-  private String edgeKey(ServiceEdge edge) {
-    return memoised(edgeKeys, edge, ServiceEdge::key);
-  }
-
-  private long memoisedPodId(Endpoint endpoint) {
+  long memoisedPodId(Endpoint endpoint) {
     if (endpoint == null || endpoint.getKind() != EndpointKind.POD || endpoint.getPod() == null) {
       return 0;
     }

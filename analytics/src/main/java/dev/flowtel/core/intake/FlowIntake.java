@@ -2,6 +2,7 @@ package dev.flowtel.core.intake;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
 import dev.flowtel.core.edge.FlowClassifier;
+import dev.flowtel.core.edge.SharedEndpointClassifier;
 import dev.flowtel.schema.FlowEvent;
 import dev.flowtel.wire.DecodeResult;
 import dev.flowtel.wire.FlowEventSkimmer;
@@ -41,6 +42,8 @@ public final class FlowIntake {
   private final FlowEventSkimmer skimmer;
   private final MissingValue missingValue;
   private final FlowClassifier classifier = new FlowClassifier();
+  /** For what the skimmer read: its endpoints are shared and never change, so their identity names the edge. */
+  private final SharedEndpointClassifier skimmedClassifier = new SharedEndpointClassifier(classifier);
 
   public FlowIntake(Reading reading, MissingValue missingValue) {
     this.skimmer = reading == Reading.CLASSIFIED_ONLY ? new FlowEventSkimmer() : null;
@@ -52,7 +55,12 @@ public final class FlowIntake {
     if (value == null && missingValue == MissingValue.NO_VALUE) {
       return NO_VALUE;
     }
-    DecodeResult<FlowEvent> decoded = skimmer != null ? skimmer.decode(value) : codec.decode(value);
+    FlowEvent skimmed = skimmer != null ? skimmer.read(value) : null;
+    if (skimmed != null) {
+      return counted(skimmedClassifier.classify(skimmed), skimmed);
+    }
+    // What the skimmer does not read (another schema version, bad bytes) the codec decodes or names.
+    DecodeResult<FlowEvent> decoded = codec.decode(value);
     if (decoded instanceof DecodeResult.Failed<FlowEvent> failed) {
       return new FlowIntakeResult.Undecodable(failed.cause().reason(), failed.detail());
     }
@@ -64,7 +72,10 @@ public final class FlowIntake {
    * skimmed event is reused by the next read, so it is passed on only when whole events are read.
    */
   public FlowIntakeResult count(FlowEvent event) {
-    Optional<ClassifiedFlow> classified = classifier.classify(event);
+    return counted(classifier.classify(event), event);
+  }
+
+  private FlowIntakeResult counted(Optional<ClassifiedFlow> classified, FlowEvent event) {
     if (classified.isEmpty()) {
       return FlowIntakeResult.DuplicateObservation.INSTANCE;
     }

@@ -2,16 +2,21 @@ package dev.flowtel.bench.e2e;
 
 import dev.flowtel.core.config.DurationOption;
 import dev.flowtel.core.config.Durations;
+import dev.flowtel.localstack.ElasticsearchServer;
 import dev.flowtel.localstack.LocalPorts;
 import dev.flowtel.localstack.LocalStack;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchClients;
 import dev.flowtel.sink.elasticsearch.connection.ElasticsearchConnection;
 import dev.flowtel.sink.elasticsearch.index.IndexNames;
 import dev.flowtel.wire.FlowtelTopics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
@@ -60,8 +65,17 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--concurrent-requests", defaultValue = "2", description = "Raw path: bulk requests in flight.")
   int concurrentRequests;
 
-  @Option(names = "--repeats", defaultValue = "7", description = "Runs of each query on each index; the median is reported.")
+  @Option(names = "--repeats", defaultValue = "11", description = "Timed runs of each query on each index; the median is reported.")
   int repeats;
+
+  @Option(names = "--query-warm-up", defaultValue = "60",
+      description = "Untimed rounds of every query before the timed ones: a serving Elasticsearch runs its search code compiled.")
+  int queryWarmUp;
+
+  @Option(names = "--queries-on", paramLabel = "RUN",
+      description = "Only the queries (and index sizes), on the indices an earlier run left in its folder RUN (e.g. "
+          + "target/bench-e2e/run-1796522525458): a large raw index is loaded once and queried as often as wanted.")
+  Path queriesOn;
 
   @Option(names = "--warm-up-flows", defaultValue = "200000",
       description = "Flows both paths run once, untimed, before the measured runs (0: none): the JIT of the job, the sink and Elasticsearch warm, as in a long-running deployment.")
@@ -82,6 +96,9 @@ public final class EndToEndBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (queriesOn != null) {
+      return queriesOnly(queriesOn.toAbsolutePath());
+    }
     Path state = dir.toAbsolutePath().resolve("run-" + System.currentTimeMillis());
     try (LocalStack stack = LocalStack.start(new LocalStack.Settings(state, LocalPorts.free(), LocalPorts.free(), "1g", esHeap),
         step -> System.out.println("[e2e] " + step))) {
@@ -127,17 +144,38 @@ public final class EndToEndBench implements Callable<Integer> {
         long rawBytes = calls.storeBytes(RAW_INDEX);
         long aggregateBytes = calls.storeBytes(aggregates);
 
-        Report report = new Report(input, a, b, rawBytes, aggregateBytes);
-        for (Duration range : List.of(Duration.ofMinutes(15), Duration.ofHours(24))) {
-          // Ends at the next minute boundary after the last flow, a boundary of 10 s windows and of the 1 min rollup alike.
-          java.time.Instant end = input.end().plus(Duration.ofMinutes(1));
-          TopEdgesQuery rawQuery = new TopEdgesQuery(RAW_INDEX, TopEdgesQuery.rawFilter(), range, end, 10);
-          TopEdgesQuery windowQuery = new TopEdgesQuery(aggregates, TopEdgesQuery.windowFilter(WINDOW), range, end, 10);
-          TopEdgesQuery rollupQuery = new TopEdgesQuery(aggregates, TopEdgesQuery.windowFilter(ROLLUP), range, end, 10);
-          report.query(range, rawQuery.time(calls, repeats), windowQuery.time(calls, repeats), rollupQuery.time(calls, repeats));
-        }
-        report.print(this);
+        // Ends at the next minute boundary after the last flow, a boundary of 10 s windows and of the 1 min rollup alike.
+        TopEdgesComparison queries = TopEdgesComparison.measure(calls, RAW_INDEX, aggregates, WINDOW, ROLLUP,
+            input.end().plus(Duration.ofMinutes(1)), repeats, queryWarmUp);
+        new Report(input, a, b, rawBytes, aggregateBytes, queries).print(this);
       }
+    }
+    return 0;
+  }
+
+  /**
+   * The queries alone, on an earlier run's Elasticsearch data. That run's flows ended at a whole
+   * minute after its last flow, so the ranges end one minute after the minute of the last raw flow,
+   * as in the run itself.
+   */
+  private int queriesOnly(Path run) throws Exception {
+    Path data = run.resolve("elasticsearch");
+    if (!Files.isDirectory(data)) {
+      System.err.println("e2e: " + run + " holds no Elasticsearch data (expected " + data + ", left by an earlier ./flowtel bench e2e)");
+      return 2;
+    }
+    System.out.println("[e2e] starting Elasticsearch on the data in " + data);
+    try (ElasticsearchServer server = ElasticsearchServer.start(new ElasticsearchServer.Settings(data, LocalPorts.free(), esHeap));
+        ElasticsearchClients clients = ElasticsearchClients.open(ElasticsearchConnection.to(server.url()))) {
+      ElasticsearchCalls calls = new ElasticsearchCalls(clients.rest());
+      String aggregates = NAMES.pattern(IndexNames.Kind.TRAFFIC);
+      calls.call("GET", "/_cluster/health/" + RAW_INDEX + "," + aggregates + "?wait_for_status=green&timeout=120s", null);
+      long lastFlow = calls.call("POST", "/" + RAW_INDEX + "/_search", Map.of("size", 0, "track_total_hits", false,
+          "aggs", Map.of("last", Map.of("max", Map.of("field", "@timestamp"))))).path("aggregations").path("last").path("value").asLong();
+      Instant end = Instant.ofEpochMilli(lastFlow).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(2));
+      System.out.printf(Locale.ROOT, "[e2e] %,d raw flows (%,.1f MB) and %,d aggregates (%,.2f MB); queries end at %s%n",
+          calls.count(RAW_INDEX), calls.storeBytes(RAW_INDEX) / 1e6, calls.count(aggregates), calls.storeBytes(aggregates) / 1e6, end);
+      TopEdgesComparison.measure(calls, RAW_INDEX, aggregates, WINDOW, ROLLUP, end, repeats, queryWarmUp).print();
     }
     return 0;
   }
@@ -169,8 +207,8 @@ public final class EndToEndBench implements Callable<Integer> {
 
   String settings() {
     return String.format(Locale.ROOT, "--flows %d --span %s --namespaces %d --pods-per-workload %d --nodes %d --seed %d --partitions %d "
-        + "--bulk-documents %d --bulk-megabytes %d --concurrent-requests %d --repeats %d --warm-up-flows %d --es-heap %s", flows,
+        + "--bulk-documents %d --bulk-megabytes %d --concurrent-requests %d --repeats %d --query-warm-up %d --warm-up-flows %d --es-heap %s", flows,
         Durations.format(span), namespaces, podsPerWorkload, nodes, seed, partitions, bulkDocuments, bulkMegabytes, concurrentRequests,
-        repeats, warmUpFlows, esHeap);
+        repeats, queryWarmUp, warmUpFlows, esHeap);
   }
 }

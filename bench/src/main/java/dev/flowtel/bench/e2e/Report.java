@@ -1,40 +1,25 @@
 package dev.flowtel.bench.e2e;
 
-import dev.flowtel.core.config.Durations;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /** The figures of one run, printed as the rows docs/benchmarks.md takes. */
 final class Report {
-
-  private record QueryRow(Duration range, TopEdgesQuery.Timing raw, TopEdgesQuery.Timing windows, TopEdgesQuery.Timing rollups) {
-
-    String sameAnswer() {
-      List<String> differences = new ArrayList<>(raw.answer().differencesFrom(windows.answer()));
-      differences.addAll(raw.answer().differencesFrom(rollups.answer()));
-      return differences.isEmpty() ? "yes" : "NO: " + differences;
-    }
-  }
 
   private final FlowInput input;
   private final RawPath.Result raw;
   private final FlowtelPath.Result flowtel;
   private final long rawBytes;
   private final long aggregateBytes;
-  private final List<QueryRow> queries = new ArrayList<>();
+  private final TopEdgesComparison queries;
 
-  Report(FlowInput input, RawPath.Result raw, FlowtelPath.Result flowtel, long rawBytes, long aggregateBytes) {
+  Report(FlowInput input, RawPath.Result raw, FlowtelPath.Result flowtel, long rawBytes, long aggregateBytes,
+      TopEdgesComparison queries) {
     this.input = input;
     this.raw = raw;
     this.flowtel = flowtel;
     this.rawBytes = rawBytes;
     this.aggregateBytes = aggregateBytes;
-  }
-
-  void query(Duration range, TopEdgesQuery.Timing onRaw, TopEdgesQuery.Timing onWindows, TopEdgesQuery.Timing onRollups) {
-    queries.add(new QueryRow(range, onRaw, onWindows, onRollups));
+    this.queries = queries;
   }
 
   void print(EndToEndBench bench) {
@@ -65,25 +50,6 @@ final class Report {
     System.out.printf(Locale.ROOT, "  ratio b/a, sustained: %.1f%n", flowtelSustained / raw.sustainedFlowsPerSecond());
     System.out.printf(Locale.ROOT, "store after refresh and force-merge to one segment: raw %,.1f MB, aggregates %,.2f MB (10 s windows "
         + "and 1 min rollups), ratio %.0f%n", rawBytes / 1e6, aggregateBytes / 1e6, (double) rawBytes / aggregateBytes);
-    System.out.printf(Locale.ROOT, "%nTop 10 edges by bytes, median of the runs, request cache off (ms: server took / client round trip)%n");
-    System.out.printf(Locale.ROOT, "%-8s %18s %18s %18s %14s %14s  %s%n", "range", "raw", "10 s windows", "1 min rollups", "raw/windows",
-        "raw/rollups", "same answer");
-    for (QueryRow q : queries) {
-      System.out.printf(Locale.ROOT, "%-8s %8.1f / %7.1f %8.1f / %7.1f %8.1f / %7.1f %6.1f / %5.1f %6.1f / %5.1f  %s%n",
-          Durations.format(q.range()), q.raw().tookMillis(), q.raw().roundTripMillis(), q.windows().tookMillis(),
-          q.windows().roundTripMillis(), q.rollups().tookMillis(), q.rollups().roundTripMillis(),
-          ratio(q.raw().tookMillis(), q.windows().tookMillis()), q.raw().roundTripMillis() / q.windows().roundTripMillis(),
-          ratio(q.raw().tookMillis(), q.rollups().tookMillis()), q.raw().roundTripMillis() / q.rollups().roundTripMillis(),
-          q.sameAnswer());
-    }
-    for (QueryRow q : queries) {
-      System.out.printf("%nTop edges over %s (aggregates' answer):%n", Durations.format(q.range()));
-      q.windows().answer().edges().forEach(e -> System.out.printf(Locale.ROOT, "  %,16d  %s%n", e.bytes(), e.edge()));
-    }
-  }
-
-  /** Elasticsearch reports {@code took} in whole milliseconds: a 0 ms median is read as 0.5 ms, never a division by zero. */
-  private static double ratio(double rawMillis, double aggregateMillis) {
-    return rawMillis / Math.max(aggregateMillis, 0.5);
+    queries.print();
   }
 }

@@ -20,7 +20,7 @@ import java.util.function.Function;
  */
 public final class FlowClassifier {
 
-  /** Far above a cluster's edges or pods; reaching it only restarts the memo. */
+  /** Far above a cluster's edges, pods or pairs of endpoints; reaching it only restarts a memo. */
   private static final int MEMO_LIMIT = 1 << 17;
 
   private final Map<ServiceEdge, String> edgeKeys = new ConcurrentHashMap<>();
@@ -111,7 +111,8 @@ public final class FlowClassifier {
     return memoised(podIds, new PodRef(endpoint.getNamespace(), endpoint.getPod()), pod -> podId(endpoint));
   }
 
-  private static <K, V> V memoised(Map<K, V> memo, K key, Function<K, V> compute) {
+  /** The memo's value for {@code key}, computed on a miss; a memo at its limit is cleared first, never grown. */
+  static <K, V> V memoised(Map<K, V> memo, K key, Function<K, V> compute) {
     V value = memo.get(key);
     if (value == null) {
       if (memo.size() >= MEMO_LIMIT) {

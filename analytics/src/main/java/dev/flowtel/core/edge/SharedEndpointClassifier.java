@@ -5,6 +5,7 @@ import dev.flowtel.schema.FlowEvent;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Classifies as {@link FlowClassifier} does, for flows whose endpoints are shared objects that
@@ -17,11 +18,9 @@ import java.util.Optional;
  */
 public final class SharedEndpointClassifier {
 
-  /** Far above a cluster's client-server pairs of endpoints; reaching it only restarts the memo. */
-  private static final int MEMO_LIMIT = 1 << 17;
-
-  private final FlowClassifier classifier;
   private final Map<EndpointPair, PairEdge> edges = new HashMap<>();
+  /** One function for every miss, so a hit allocates nothing for it. */
+  private final Function<EndpointPair, PairEdge> classifyPair;
 
   /** Identity, not value: two equal endpoints that are different objects are two entries, never a wrong one. */
   private record EndpointPair(Endpoint client, Endpoint server, int serverPort, int protocol) {
@@ -41,7 +40,8 @@ public final class SharedEndpointClassifier {
 
   /** Shares the plain classifier's memo of edge keys, so both hand out one key string per edge. */
   public SharedEndpointClassifier(FlowClassifier classifier) {
-    this.classifier = classifier;
+    this.classifyPair = pair -> new PairEdge(classifier.edgeKey(pair.client(), pair.server(), pair.serverPort(), pair.protocol()),
+        classifier.memoisedPodId(pair.client()));
   }
 
   /** Empty when the observation does not count; see {@link ObservationPoint}. */
@@ -53,15 +53,7 @@ public final class SharedEndpointClassifier {
     Endpoint client = reply ? flow.getDestination() : flow.getSource();
     Endpoint server = reply ? flow.getSource() : flow.getDestination();
     EndpointPair pair = new EndpointPair(client, server, reply ? flow.getSrcPort() : flow.getDstPort(), flow.getProtocol());
-    PairEdge edge = edges.get(pair);
-    if (edge == null) {
-      if (edges.size() >= MEMO_LIMIT) {
-        edges.clear();
-      }
-      edge = new PairEdge(classifier.edgeKey(client, server, pair.serverPort(), pair.protocol()),
-          classifier.memoisedPodId(client));
-      edges.put(pair, edge);
-    }
+    PairEdge edge = FlowClassifier.memoised(edges, pair, classifyPair);
     return Optional.of(FlowClassifier.classified(flow, reply, edge.edgeKey(), edge.clientPodId()));
   }
 }

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.http.HttpEntity;
+import org.apache.http.entity.ContentType;
+import org.apache.http.nio.entity.NStringEntity;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
@@ -14,6 +18,7 @@ import org.elasticsearch.client.RestClient;
 final class ElasticsearchCalls {
 
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final ContentType NDJSON = ContentType.create("application/x-ndjson", java.nio.charset.StandardCharsets.UTF_8);
   private final RestClient rest;
 
   ElasticsearchCalls(RestClient rest) {
@@ -21,10 +26,33 @@ final class ElasticsearchCalls {
   }
 
   JsonNode call(String method, String path, Object body) {
-    Request request = new Request(method, path);
+    try {
+      return perform(new Request(method, path), body == null ? null
+          : new NStringEntity(body instanceof String text ? text : JSON.writeValueAsString(body), ContentType.APPLICATION_JSON));
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code lines} as one newline-delimited JSON body (_msearch, _bulk), each line a JSON value. */
+  JsonNode callLines(String method, String path, List<?> lines) {
+    StringBuilder body = new StringBuilder();
+    try {
+      for (Object line : lines) {
+        body.append(JSON.writeValueAsString(line)).append('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + path + ": " + e.getMessage(), e);
+    }
+    return perform(new Request(method, path), new NStringEntity(body.toString(), NDJSON));
+  }
+
+  private JsonNode perform(Request request, HttpEntity body) {
+    String method = request.getMethod();
+    String path = request.getEndpoint();
     try {
       if (body != null) {
-        request.setJsonEntity(body instanceof String text ? text : JSON.writeValueAsString(body));
+        request.setEntity(body);
       }
       Response response = rest.performRequest(request);
       String text = response.getEntity() == null ? "{}" : EntityUtils.toString(response.getEntity());

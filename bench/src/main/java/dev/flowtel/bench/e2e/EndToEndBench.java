@@ -68,9 +68,10 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "11", description = "Timed runs of each query on each index; the median is reported.")
   int repeats;
 
-  @Option(names = "--query-warm-up", defaultValue = "60",
-      description = "Untimed rounds of every query before the timed ones: a serving Elasticsearch runs its search code compiled.")
-  int queryWarmUp;
+  @Option(names = "--query-warm-up", defaultValue = "20s", converter = DurationOption.class,
+      description = "How long each query runs untimed before it is timed, in batches of searches: a serving Elasticsearch "
+          + "runs its search code compiled, and a query of a few milliseconds needs thousands of runs to get there.")
+  Duration queryWarmUp;
 
   @Option(names = "--queries-on", paramLabel = "RUN",
       description = "Only the queries (and index sizes), on the indices an earlier run left in its folder RUN (e.g. "
@@ -207,8 +208,8 @@ public final class EndToEndBench implements Callable<Integer> {
 
   String settings() {
     return String.format(Locale.ROOT, "--flows %d --span %s --namespaces %d --pods-per-workload %d --nodes %d --seed %d --partitions %d "
-        + "--bulk-documents %d --bulk-megabytes %d --concurrent-requests %d --repeats %d --query-warm-up %d --warm-up-flows %d --es-heap %s", flows,
+        + "--bulk-documents %d --bulk-megabytes %d --concurrent-requests %d --repeats %d --query-warm-up %s --warm-up-flows %d --es-heap %s", flows,
         Durations.format(span), namespaces, podsPerWorkload, nodes, seed, partitions, bulkDocuments, bulkMegabytes, concurrentRequests,
-        repeats, queryWarmUp, warmUpFlows, esHeap);
+        repeats, Durations.format(queryWarmUp), warmUpFlows, esHeap);
   }
 }

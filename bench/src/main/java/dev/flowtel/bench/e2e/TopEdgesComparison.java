@@ -11,10 +11,11 @@ import java.util.Locale;
  * "Top 10 edges by bytes" over the last 15 minutes and the last 24 hours, timed on the raw index,
  * on the 10 s windows and on the 1 min rollups, and the answers compared edge by edge.
  *
- * <p>Before any run is timed, every query runs {@code warmUpRounds} times in turn, untimed: a
- * serving Elasticsearch has its search and aggregation code compiled by the JIT, and one that has
- * just loaded an index has not (the first bench runs timed the aggregates' few milliseconds of fixed
- * cost mostly in the interpreter, at 2-3 times their warm figure, and the raw query at twice its).
+ * <p>Before any run is timed, every query runs untimed for {@code warmUp}, in the batches it is
+ * timed in: a serving Elasticsearch has its search and aggregation code compiled by the JIT, and one
+ * that has just loaded an index has not. The aggregates' query takes a few milliseconds, so it needs
+ * thousands of runs to get there: after 60 runs it still took 1.4-1.6 times its warm time, while the
+ * raw query, millions of documents per run, is warm after a few.
  */
 final class TopEdgesComparison {
 
@@ -31,11 +32,11 @@ final class TopEdgesComparison {
   private static final List<Duration> RANGES = List.of(Duration.ofMinutes(15), Duration.ofHours(24));
 
   private final List<Row> rows;
-  private final int warmUpRounds;
+  private final Duration warmUp;
 
-  private TopEdgesComparison(List<Row> rows, int warmUpRounds) {
+  private TopEdgesComparison(List<Row> rows, Duration warmUp) {
     this.rows = List.copyOf(rows);
-    this.warmUpRounds = warmUpRounds;
+    this.warmUp = warmUp;
   }
 
   /**
@@ -44,7 +45,7 @@ final class TopEdgesComparison {
    * counts the very same flows).
    */
   static TopEdgesComparison measure(ElasticsearchCalls calls, String rawIndex, String aggregates, Duration window, Duration rollup,
-      Instant end, int repeats, int warmUpRounds) {
+      Instant end, int repeats, Duration warmUp) {
     List<TopEdgesQuery[]> queries = new ArrayList<>();
     for (Duration range : RANGES) {
       queries.add(new TopEdgesQuery[] {
@@ -52,11 +53,9 @@ final class TopEdgesComparison {
           new TopEdgesQuery(aggregates, TopEdgesQuery.windowFilter(window), range, end, 10),
           new TopEdgesQuery(aggregates, TopEdgesQuery.windowFilter(rollup), range, end, 10)});
     }
-    for (int round = 0; round < warmUpRounds; round++) {
-      for (TopEdgesQuery[] ofRange : queries) {
-        for (TopEdgesQuery query : ofRange) {
-          query.time(calls, 1);
-        }
+    for (TopEdgesQuery[] ofRange : queries) {
+      for (TopEdgesQuery query : ofRange) {
+        query.warmUp(calls, warmUp);
       }
     }
     List<Row> rows = new ArrayList<>();
@@ -64,20 +63,19 @@ final class TopEdgesComparison {
       TopEdgesQuery[] q = queries.get(i);
       rows.add(new Row(RANGES.get(i), q[0].time(calls, repeats), q[1].time(calls, repeats), q[2].time(calls, repeats)));
     }
-    return new TopEdgesComparison(rows, warmUpRounds);
+    return new TopEdgesComparison(rows, warmUp);
   }
 
   void print() {
-    System.out.printf(Locale.ROOT, "%nTop 10 edges by bytes, median of the runs after %d untimed rounds of every query, request cache off "
-        + "(ms: server took / client round trip)%n", warmUpRounds);
-    System.out.printf(Locale.ROOT, "%-8s %18s %18s %18s %14s %14s  %s%n", "range", "raw", "10 s windows", "1 min rollups", "raw/windows",
+    System.out.printf(Locale.ROOT, "%nTop 10 edges by bytes, medians of the runs after %s of every query untimed, request cache off.%n"
+        + "ms: the server's time per search over batches of %d in one _msearch, one at a time / took of a lone search (whole ms, "
+        + "truncated) / the client's round trip of a lone search.%nRatios: per search in batches / at least, from the lone "
+        + "searches' took (raw's took over the aggregates' took + 1) / round trip.%n", Durations.format(warmUp), TopEdgesQuery.BATCH);
+    System.out.printf(Locale.ROOT, "%-6s %24s %24s %24s %22s %22s  %s%n", "range", "raw", "10 s windows", "1 min rollups", "raw/windows",
         "raw/rollups", "same answer");
     for (Row q : rows) {
-      System.out.printf(Locale.ROOT, "%-8s %8.1f / %7.1f %8.1f / %7.1f %8.1f / %7.1f %6.1f / %5.1f %6.1f / %5.1f  %s%n",
-          Durations.format(q.range()), q.raw().tookMillis(), q.raw().roundTripMillis(), q.windows().tookMillis(),
-          q.windows().roundTripMillis(), q.rollups().tookMillis(), q.rollups().roundTripMillis(),
-          ratio(q.raw().tookMillis(), q.windows().tookMillis()), q.raw().roundTripMillis() / q.windows().roundTripMillis(),
-          ratio(q.raw().tookMillis(), q.rollups().tookMillis()), q.raw().roundTripMillis() / q.rollups().roundTripMillis(),
+      System.out.printf(Locale.ROOT, "%-6s %24s %24s %24s %22s %22s  %s%n", Durations.format(q.range()),
+          times(q.raw()), times(q.windows()), times(q.rollups()), ratios(q.raw(), q.windows()), ratios(q.raw(), q.rollups()),
           q.sameAnswer());
     }
     for (Row q : rows) {
@@ -86,8 +84,17 @@ final class TopEdgesComparison {
     }
   }
 
-  /** Elasticsearch reports {@code took} in whole milliseconds: a 0 ms median is read as 0.5 ms, never a division by zero. */
-  private static double ratio(double rawMillis, double aggregateMillis) {
-    return rawMillis / Math.max(aggregateMillis, 0.5);
+  /**
+   * Per search in batches (a batch that took 0 ms is read as 1 ms, its resolution, never as a division
+   * by zero); at least: the smallest ratio both lone {@code took}s allow, each being truncated to whole
+   * milliseconds; round trip.
+   */
+  private static String ratios(TopEdgesQuery.Timing raw, TopEdgesQuery.Timing aggregates) {
+    return String.format(Locale.ROOT, "%6.1f / %5.1f / %5.1f", raw.serverMillis() / Math.max(aggregates.serverMillis(), 1.0 / TopEdgesQuery.BATCH),
+        raw.tookMillis() / (aggregates.tookMillis() + 1), raw.roundTripMillis() / aggregates.roundTripMillis());
+  }
+
+  private static String times(TopEdgesQuery.Timing t) {
+    return String.format(Locale.ROOT, "%7.2f / %4.0f / %7.1f", t.serverMillis(), t.tookMillis(), t.roundTripMillis());
   }
 }

@@ -1,5 +1,6 @@
 package dev.flowtel.console.history;
 
+import dev.flowtel.console.topic.TopicReaderConfig;
 import dev.flowtel.core.edge.EdgeEnd;
 import dev.flowtel.core.edge.FlowClassifier;
 import dev.flowtel.core.edge.ServiceEdge;
@@ -181,13 +182,8 @@ public final class TopicHistory {
 
   /** Every committed record of {@code topic} from the first with a timestamp at or after {@code from} (null: the start) to the end offsets now. */
   private void scan(String topic, Instant from, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.remove("group.id");
-    config.put("enable.auto.commit", "false");
-    config.put("isolation.level", "read_committed");
-    config.put("allow.auto.create.topics", "false");
+    Map<String, Object> config = TopicReaderConfig.of(kafka, "flowtel-policy-history");
     config.put("max.poll.records", 5_000);
-    config.putIfAbsent("client.id", "flowtel-policy-history");
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
       if (partitions == null || partitions.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.flowtel.console.live;
 
+import dev.flowtel.console.topic.TopicReaderConfig;
 import dev.flowtel.schema.EdgeEndpoint;
 import dev.flowtel.schema.ServiceTraffic;
 import dev.flowtel.sink.elasticsearch.document.Ecs;
@@ -68,15 +69,8 @@ public final class LiveTraffic implements AutoCloseable {
 
   private LiveTraffic(LiveTrafficSettings settings) {
     this.settings = settings;
-    Map<String, Object> config = new HashMap<>(settings.kafka());
-    // A properties file shared with other programs may name their group: this reader must not join it.
-    config.remove("group.id");
-    config.put("enable.auto.commit", "false");
-    config.put("isolation.level", "read_committed");
-    // The pipeline creates its topics with their partitions; a reader must not create one by asking for it.
-    config.put("allow.auto.create.topics", "false");
+    Map<String, Object> config = TopicReaderConfig.of(settings.kafka(), "flowtel-console");
     config.put("auto.offset.reset", "latest");
-    config.putIfAbsent("client.id", "flowtel-console");
     this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.reader = Thread.ofPlatform().daemon().name("flowtel-console-live").unstarted(this::run);
   }

@@ -1,10 +1,10 @@
 package dev.flowtel.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowtel.bench.Median;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -84,7 +84,7 @@ record TopEdgesQuery(String index, Map<String, Object> countedFilter, Duration r
       }
       perSearch.add(response.path("took").asDouble() / BATCH);
     }
-    return new Timing(median(took), median(perSearch), median(roundTrips), answer);
+    return new Timing(Median.of(took), Median.of(perSearch), Median.of(roundTrips), answer);
   }
 
   /** {@link #BATCH} copies of the query in one _msearch, run one after another; every one checked for an error. */
@@ -112,12 +112,5 @@ record TopEdgesQuery(String index, Map<String, Object> countedFilter, Duration r
       throw new IllegalStateException("the same query on " + index + " answered differently: " + before.differencesFrom(now));
     }
     return now;
-  }
-
-  static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }

@@ -146,6 +146,27 @@ public final class CheckpointOnDemandCluster implements AutoCloseable {
       }
     }
 
+    /**
+     * Stops the job with a savepoint into {@code directory} once {@code covered} holds after a completed
+     * checkpoint, without draining, as an operator stops a job to upgrade it: windows still open stay
+     * open in the savepoint's state, and the sinks commit what the job wrote before it. Returns the
+     * savepoint's path; the job must have finished.
+     */
+    public String stopWithSavepointOnce(BooleanSupplier covered, java.nio.file.Path directory) throws Exception {
+      while (!result.isDone()) {
+        if (checkpoint() && covered.getAsBoolean()) {
+          String savepoint = cluster.stopWithSavepoint(id, directory.toUri().toString(), false,
+              org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
+          JobResult ended = result.get();
+          if (!ended.isSuccess()) {
+            throw new IllegalStateException("job " + id + " did not stop cleanly: " + describe(ended));
+          }
+          return savepoint;
+        }
+      }
+      throw new IllegalStateException("job " + id + " ended before it could be stopped with a savepoint: " + describe(result.get()));
+    }
+
     /** Whether a checkpoint completed; false when it could not be taken now (tasks deploying, restarting, finishing). */
     private boolean checkpoint() throws Exception {
       try {

@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -161,6 +162,9 @@ public final class TrafficBench implements Callable<Integer> {
       if (engines.contains("flink") && flinkCluster) {
         jobSeconds = runOnSessionClusters(bootstrap, topic, load, decodeSeconds);
       } else if (engines.contains("flink")) {
+        // The job's own source alone (Kafka connector, decoding and classification, watermarks) into a sink that
+        // drops everything: the floor of any Flink job on this input, timed before the job and once more after it.
+        double sourceSeconds = runSourceOnly(bootstrap, topic);
         jobSeconds = runJob(bootstrap, topic);
         System.out.printf("Flink traffic aggregation: %,.0f flows/s (%.1f s, parallelism %d, exactly-once, rollup %s)%n",
             load.flows() / jobSeconds, jobSeconds, partitions, rollup());
@@ -170,6 +174,10 @@ public final class TrafficBench implements Callable<Integer> {
         double skimAfterJob = readingPass(bootstrap, topic, Pass.SKIM);
         System.out.printf("skim-only pass after the job: %,.0f flows/s (%.1f s)%n", load.flows() / skimAfterJob, skimAfterJob);
         skimSeconds = Math.min(skimSeconds, skimAfterJob);
+        sourceSeconds = Math.min(sourceSeconds, runSourceOnly(bootstrap, topic));
+        System.out.printf("Flink source alone (the job's source to a discarding sink, reading, faster of a run before the job "
+            + "and one after): %,.0f flows/s (%.1f s); source alone / skim-only ceiling %.2f, job reading / source alone %.2f%n",
+            load.flows() / sourceSeconds, sourceSeconds, skimSeconds / sourceSeconds, sourceSeconds / readingSeconds);
         System.out.printf("ratio job / ceiling: %.2f (job / skim-only ceiling: %.2f whole run, %.2f reading; skim-only ceiling "
             + "the fastest of its three passes, %,.0f flows/s)%n", decodeSeconds / jobSeconds, skimSeconds / jobSeconds,
             skimSeconds / readingSeconds, load.flows() / skimSeconds);
@@ -385,6 +393,23 @@ public final class TrafficBench implements Callable<Integer> {
     double seconds = (System.nanoTime() - begin) / 1e9;
     readingSeconds = FlowClock.readingSeconds();
     return seconds;
+  }
+
+  /**
+   * The traffic job's source exactly as the job reads (same options, decoding, watermarks and
+   * checkpoints), into a sink that drops every record; the seconds from its first record to its last.
+   */
+  private double runSourceOnly(String bootstrap, String topic) throws Exception {
+    List<String> args = new ArrayList<>(jobArgs(bootstrap, topic));
+    args.addAll(List.of("--checkpoint-dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString()));
+    TrafficAggregationConfig config = TrafficAggregationConfig.parse(args.toArray(String[]::new));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        Configuration.fromMap(config.flinkConfiguration()));
+    TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
+    job.configure(env);
+    FlowClock.clocked(job.readFlows(env)).sinkTo(new DiscardingSink<>()).name("discard");
+    env.execute("bench traffic source alone");
+    return FlowClock.readingSeconds();
   }
 
   /** Seconds from the first to the last flow the job's source tasks checked, in the last Flink run. */

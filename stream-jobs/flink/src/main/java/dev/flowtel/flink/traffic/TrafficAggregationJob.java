@@ -140,12 +140,7 @@ public final class TrafficAggregationJob implements FlowtelJob {
   /** Adds the pipeline to {@code env}. */
   @Override
   public void attachTo(StreamExecutionEnvironment env) {
-    Duration outOfOrderness = config.windows().maxOutOfOrderness();
-    WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
-        .<SourceRecord>forGenerator(context -> new FlowWatermarks<SourceRecord>(outOfOrderness, r -> r.flow() != null))
-        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
-        .withIdleness(config.windows().idleness());
-    DataStream<SourceRecord> records = env.fromSource(source, watermarks, "flows").uid("flows-source");
+    DataStream<SourceRecord> records = readFlows(env);
 
     SingleOutputStreamOperator<ClassifiedFlow> checked = records
         .process(new LateFlowFilter(config.windows().window().toMillis(), config.windows().allowedLateness().toMillis()), ClassifiedFlowSerializer.TYPE)
@@ -178,6 +173,19 @@ public final class TrafficAggregationJob implements FlowtelJob {
       deadLetters = deadLetters.union(dns.deadLetters());
     }
     deadLetters.sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
+  }
+
+  /**
+   * The job's source as {@link #attachTo} adds it, with its watermarks: what every flow costs before
+   * the job does anything with it (the traffic bench times it alone, as the Flink source's ceiling).
+   */
+  public DataStream<SourceRecord> readFlows(StreamExecutionEnvironment env) {
+    Duration outOfOrderness = config.windows().maxOutOfOrderness();
+    WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
+        .<SourceRecord>forGenerator(context -> new FlowWatermarks<SourceRecord>(outOfOrderness, r -> r.flow() != null))
+        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
+        .withIdleness(config.windows().idleness());
+    return env.fromSource(source, watermarks, "flows").uid("flows-source");
   }
 
   private SingleOutputStreamOperator<ServiceTraffic> windows(KeyedStream<EdgeFlowBatch, String> byEdge, Duration size, String uid) {

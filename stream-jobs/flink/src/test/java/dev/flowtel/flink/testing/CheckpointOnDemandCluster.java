@@ -1,5 +1,7 @@
 package dev.flowtel.flink.testing;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +12,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.CheckpointType;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -132,18 +135,8 @@ public final class CheckpointOnDemandCluster implements AutoCloseable {
      * an enumerator that found no new partition and so never says there are no more splits. A
      * job that ends by itself first must have succeeded.
      */
-    public void drainOnce(BooleanSupplier covered, java.nio.file.Path directory) throws Exception {
-      while (!result.isDone()) {
-        if (checkpoint() && covered.getAsBoolean()) {
-          cluster.stopWithSavepoint(id, directory.toUri().toString(), true,
-              org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
-          break;
-        }
-      }
-      JobResult ended = result.get();
-      if (!ended.isSuccess()) {
-        throw new IllegalStateException("job " + id + " failed: " + describe(ended), ended.getSerializedThrowable().orElse(null));
-      }
+    public void drainOnce(BooleanSupplier covered, Path directory) throws Exception {
+      stopWithSavepoint(covered, directory, true);
     }
 
     /**
@@ -152,19 +145,27 @@ public final class CheckpointOnDemandCluster implements AutoCloseable {
      * open in the savepoint's state, and the sinks commit what the job wrote before it. Returns the
      * savepoint's path; the job must have finished.
      */
-    public String stopWithSavepointOnce(BooleanSupplier covered, java.nio.file.Path directory) throws Exception {
+    public String stopWithSavepointOnce(BooleanSupplier covered, Path directory) throws Exception {
+      return stopWithSavepoint(covered, directory, false).orElseThrow(() -> new IllegalStateException(
+          "job " + id + " ended before it could be stopped with a savepoint"));
+    }
+
+    /** The savepoint's path, or empty when the job ended by itself first; either way it must have succeeded. */
+    private Optional<String> stopWithSavepoint(BooleanSupplier covered, Path directory,
+        boolean drain) throws Exception {
+      String savepoint = null;
       while (!result.isDone()) {
         if (checkpoint() && covered.getAsBoolean()) {
-          String savepoint = cluster.stopWithSavepoint(id, directory.toUri().toString(), false,
-              org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
-          JobResult ended = result.get();
-          if (!ended.isSuccess()) {
-            throw new IllegalStateException("job " + id + " did not stop cleanly: " + describe(ended));
-          }
-          return savepoint;
+          savepoint = cluster.stopWithSavepoint(id, directory.toUri().toString(), drain,
+              SavepointFormatType.CANONICAL).get();
+          break;
         }
       }
-      throw new IllegalStateException("job " + id + " ended before it could be stopped with a savepoint: " + describe(result.get()));
+      JobResult ended = result.get();
+      if (!ended.isSuccess()) {
+        throw new IllegalStateException("job " + id + " failed: " + describe(ended), ended.getSerializedThrowable().orElse(null));
+      }
+      return Optional.ofNullable(savepoint);
     }
 
     /** Whether a checkpoint completed; false when it could not be taken now (tasks deploying, restarting, finishing). */

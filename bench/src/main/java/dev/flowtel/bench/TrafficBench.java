@@ -112,6 +112,11 @@ public final class TrafficBench implements Callable<Integer> {
       description = "With --flink-cluster: the shaded job jar to submit.")
   Path flinkJobJar;
 
+  @Option(names = "--job-runs", defaultValue = "3",
+      description = "Runs of the Flink job on the same input, one after the other in this JVM; the fastest counts, as the "
+          + "ceilings' fastest passes do (the first runs compile the job's code while they read).")
+  int jobRuns;
+
   @Option(names = "--classifier-pairs", defaultValue = "5",
       description = "Pairs of passes that time the skim plus each classifier side by side (0 leaves them out).")
   int classifierPairs;
@@ -176,11 +181,11 @@ public final class TrafficBench implements Callable<Integer> {
         // after the source (windows, shuffle, sink) while it reads, which no ceiling pass has to.
         jobSeconds = Double.POSITIVE_INFINITY;
         double reading = Double.POSITIVE_INFINITY;
-        for (int run = 1; run <= JOB_RUNS; run++) {
+        for (int run = 1; run <= jobRuns; run++) {
           double seconds = runJob(bootstrap, topic);
           System.out.printf("Flink traffic aggregation, run %d of %d: %,.0f flows/s (%.1f s, parallelism %d, exactly-once, "
               + "rollup %s); reading, first to last flow: %,.0f flows/s (%.1f s; the rest is start-up and the final checkpoint "
-              + "that commits the output)%n", run, JOB_RUNS, load.flows() / seconds, seconds, partitions, rollup(),
+              + "that commits the output)%n", run, jobRuns, load.flows() / seconds, seconds, partitions, rollup(),
               load.flows() / readingSeconds, readingSeconds);
           jobSeconds = Math.min(jobSeconds, seconds);
           reading = Math.min(reading, readingSeconds);
@@ -190,9 +195,9 @@ public final class TrafficBench implements Callable<Integer> {
         }
         readingSeconds = reading;
         System.out.printf("Flink traffic aggregation: %,.0f flows/s (%.1f s, the faster of %d runs)%n",
-            load.flows() / jobSeconds, jobSeconds, JOB_RUNS);
+            load.flows() / jobSeconds, jobSeconds, jobRuns);
         System.out.printf("  of which reading, first to last flow: %,.0f flows/s (%.1f s, the faster of %d runs)%n",
-            load.flows() / readingSeconds, readingSeconds, JOB_RUNS);
+            load.flows() / readingSeconds, readingSeconds, jobRuns);
         // The JVM is warmest after the job: the skim is timed once more there and the ceiling is its fastest pass.
         double skimAfterJob = readingPass(bootstrap, topic, Pass.SKIM);
         System.out.printf("skim-only pass after the job: %,.0f flows/s (%.1f s)%n", load.flows() / skimAfterJob, skimAfterJob);
@@ -282,7 +287,6 @@ public final class TrafficBench implements Callable<Integer> {
     return load;
   }
 
-  private static final int JOB_RUNS = 2;
 
   /** What a reading pass over the topic does with each record. */
   private enum Pass {

@@ -24,7 +24,9 @@ public final class LateFlowFilter extends ProcessFunction<SourceRecord, Classifi
   private final long windowMillis;
   private final long allowedLatenessMillis;
   private transient Counter lateFlows;
-  private transient volatile long lastWatermark = Long.MIN_VALUE;
+  /** Read by the metrics thread; written only when the watermark moves, not on every flow. */
+  private transient volatile long lastWatermark;
+  private transient long seenWatermark;
 
   public LateFlowFilter(long windowMillis, long allowedLatenessMillis) {
     this.windowMillis = windowMillis;
@@ -33,6 +35,9 @@ public final class LateFlowFilter extends ProcessFunction<SourceRecord, Classifi
 
   @Override
   public void open(OpenContext openContext) {
+    // Set here, not where declared: a transient field's initializer does not run when Flink deserializes the function.
+    lastWatermark = Long.MIN_VALUE;
+    seenWatermark = Long.MIN_VALUE;
     lateFlows = getRuntimeContext().getMetricGroup().counter("lateFlows");
     getRuntimeContext().getMetricGroup().gauge("watermarkLagMillis", () -> lastWatermark == Long.MIN_VALUE
         ? 0L : System.currentTimeMillis() - lastWatermark);
@@ -46,7 +51,10 @@ public final class LateFlowFilter extends ProcessFunction<SourceRecord, Classifi
     }
     ClassifiedFlow flow = record.flow();
     long watermark = context.timerService().currentWatermark();
-    lastWatermark = watermark;
+    if (watermark != seenWatermark) {
+      seenWatermark = watermark;
+      lastWatermark = watermark;
+    }
     if (TrafficWindows.tooLate(flow.eventTimeMillis(), windowMillis, allowedLatenessMillis, watermark)) {
       lateFlows.inc();
       context.output(DEAD_LETTERS, new DeadLetter(flow.edgeKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),

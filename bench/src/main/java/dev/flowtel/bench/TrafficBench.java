@@ -413,12 +413,8 @@ public final class TrafficBench implements Callable<Integer> {
   }
 
   private double runJob(String bootstrap, String topic) throws Exception {
-    List<String> args = new ArrayList<>(jobArgs(bootstrap, topic));
-    // The JobManager's in-memory checkpoint storage refuses state over 5 MB.
-    args.addAll(List.of("--checkpoint-dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString()));
-    TrafficAggregationConfig config = TrafficAggregationConfig.parse(args.toArray(String[]::new));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        Configuration.fromMap(config.flinkConfiguration()));
+    TrafficAggregationConfig config = localJobConfig(bootstrap, topic);
+    StreamExecutionEnvironment env = environment(config);
     TrafficAggregationJob job = TrafficAggregationJob.onKafka(config, FlowClock.tap());
     job.configure(env);
     job.attachTo(env);
@@ -434,16 +430,24 @@ public final class TrafficBench implements Callable<Integer> {
    * checkpoints), into a sink that drops every record; the seconds from its first record to its last.
    */
   private double runSourceOnly(String bootstrap, String topic) throws Exception {
-    List<String> args = new ArrayList<>(jobArgs(bootstrap, topic));
-    args.addAll(List.of("--checkpoint-dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString()));
-    TrafficAggregationConfig config = TrafficAggregationConfig.parse(args.toArray(String[]::new));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        Configuration.fromMap(config.flinkConfiguration()));
+    TrafficAggregationConfig config = localJobConfig(bootstrap, topic);
+    StreamExecutionEnvironment env = environment(config);
     TrafficAggregationJob job = TrafficAggregationJob.onKafka(config);
     job.configure(env);
     FlowClock.clocked(job.readFlows(env)).sinkTo(new DiscardingSink<>()).name("discard");
     env.execute("bench traffic source alone");
     return FlowClock.readingSeconds();
+  }
+
+  /** {@link #jobArgs} for a run in this JVM, checkpointing to files: the JobManager's memory refuses state over 5 MB. */
+  private TrafficAggregationConfig localJobConfig(String bootstrap, String topic) {
+    List<String> args = new ArrayList<>(jobArgs(bootstrap, topic));
+    args.addAll(List.of("--checkpoint-dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString()));
+    return TrafficAggregationConfig.parse(args.toArray(String[]::new));
+  }
+
+  private static StreamExecutionEnvironment environment(TrafficAggregationConfig config) {
+    return StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(config.flinkConfiguration()));
   }
 
   /** Seconds from the first to the last flow the job's source tasks checked, in the last Flink run. */

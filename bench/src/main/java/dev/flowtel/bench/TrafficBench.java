@@ -45,7 +45,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./flowtel bench traffic}: loads simulator flows into a real local broker, then measures,
@@ -58,6 +61,9 @@ import picocli.CommandLine.Option;
     description = "Flows/s of the Flink traffic aggregation job (and, with --engines, the Kafka Streams app) against a "
         + "decode-only pass over the same topic.")
 public final class TrafficBench implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--flows", defaultValue = "10000000", description = "FlowEvents to load and process.")
   long flows;
@@ -127,6 +133,9 @@ public final class TrafficBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (jobRuns < 1 || classifierPairs < 0) {
+      throw new ParameterException(spec.commandLine(), "--job-runs must be at least 1 and --classifier-pairs at least 0");
+    }
     Path data = dir.toAbsolutePath().resolve("kafka-" + System.currentTimeMillis());
     try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Settings.in(data).withHeap("1g"))) {
       String bootstrap = broker.bootstrapServers();
@@ -294,7 +303,6 @@ public final class TrafficBench implements Callable<Integer> {
     printSkew(load.flowsPerKey(), load.flows());
     return load;
   }
-
 
   /** What a reading pass over the topic does with each record. */
   private enum Pass {

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Timeout;
  * Given DNS transactions and a poison record on a DNS topic of the real broker, when the deployed
  * jobs (Kafka sources, transactional Kafka sinks) run bounded on a MiniCluster, then the traffic job
  * writes exactly the expected DnsActivity rows (counts per response class, percentiles from the
- * documented buckets) and the poison record to the DLQ with its reason, and the policy anomaly job
+ * documented buckets), and the poison record and a query too late for its window to the DLQ with their
+ * reasons and original bytes (the late one counted in no row), and the policy anomaly job
  * (which drops the poison record, leaving its dead letter to the traffic job) raises one NXDOMAIN_SPIKE for the workload with a generated-domain burst, one DNS_TUNNEL for the
  * workload with encoded names, and nothing for the workload whose queries stay ordinary.
  */
@@ -82,6 +83,11 @@ class DnsPipelinesKafkaIT {
     records.add(encode(transaction(web, "api.example.com", t0 + 9_000, 0, 100L)));
     records.add(encode(transaction(null, "example.org", t0 + 10_000, 5, 20L)));
     records.add(encode(transaction(cart, "api.example.com", t0 + MINUTE + 1_000, 0, 1_000L)));
+    // Event time moves to 2 min (watermark 5 s behind), past the first window's end plus the allowed
+    // lateness (1 min + 30 s): a query from that window arriving now is too late to count anywhere.
+    records.add(encode(transaction(web, "clock.example.com", t0 + 2 * MINUTE + 1_000, 0, 100L)));
+    byte[] tooLate = encode(transaction(cart, "api.example.com", t0 + 2_500, 0, 1_000L));
+    records.add(tooLate);
     topics.produce(dns, records, i -> 0);
 
     TrafficAggregationConfig config = TrafficAggregationConfig.parse("--bootstrap-servers", kafka.bootstrapServers(),
@@ -104,15 +110,25 @@ class DnsPipelinesKafkaIT {
         "shop/Deployment/cart|nope.example.com @0s r0: q 3 ok 0 nx 2 sf 1 other 0 none 0 tc 0 p50 496 p90 496 p99 496 max 500",
         "shop/Deployment/web|api.example.com @0s r0: q 1 ok 1 nx 0 sf 0 other 0 none 0 tc 0 p50 100 p90 100 p99 100 max 100",
         "-/External/UNKNOWN|example.org @0s r0: q 1 ok 0 nx 0 sf 0 other 1 none 0 tc 0 p50 20 p90 20 p99 20 max 20",
-        "shop/Deployment/cart|api.example.com @60s r0: q 1 ok 1 nx 0 sf 0 other 0 none 0 tc 0 p50 992 p90 992 p99 992 max 1000");
+        "shop/Deployment/cart|api.example.com @60s r0: q 1 ok 1 nx 0 sf 0 other 0 none 0 tc 0 p50 992 p90 992 p99 992 max 1000",
+        "shop/Deployment/web|clock.example.com @120s r0: q 1 ok 1 nx 0 sf 0 other 0 none 0 tc 0 p50 100 p90 100 p99 100 max 100");
 
     List<ConsumerRecord<byte[], byte[]>> letters = topics.readCommitted(dlq);
-    assertThat(letters).singleElement().satisfies(letter -> {
+    assertThat(letters).hasSize(2);
+    assertThat(letters.get(0)).satisfies(letter -> {
       assertThat(letter.value()).containsExactly((byte) 0xC3, 0x01, 1, 2);
       assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo("truncated");
       assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(dns);
       assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("5");
       assertThat(header(letter, DeadLetterHeaders.DETAIL)).contains("single-object header needs 10 bytes");
+    });
+    // The late query keeps its original bytes and says why: counted nowhere, lost nowhere.
+    assertThat(letters.get(1)).satisfies(letter -> {
+      assertThat(letter.value()).containsExactly(tooLate);
+      assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo("shop/Deployment/cart");
+      assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo(DeadLetterHeaders.REASON_LATE);
+      assertThat(header(letter, DeadLetterHeaders.DETAIL))
+          .startsWith("DNS query at " + Instant.ofEpochMilli(t0 + 2_500) + ", its window closed");
     });
   }
 

@@ -2,9 +2,10 @@ package dev.flowtel.flink.detection;
 
 import dev.flowtel.core.flow.ObservedFlow;
 import dev.flowtel.flink.input.DeadLetter;
+import dev.flowtel.flink.input.FlowWatermarks;
 
 /** What the flows source hands the detection job for one Kafka record: a counted flow, or a dead letter. */
-public record DetectionRecord(ObservedFlow flow, DeadLetter deadLetter) {
+public record DetectionRecord(ObservedFlow flow, DeadLetter deadLetter) implements FlowWatermarks.EventTimed {
 
   public static DetectionRecord of(ObservedFlow flow) {
     return new DetectionRecord(flow, null);
@@ -15,6 +16,7 @@ public record DetectionRecord(ObservedFlow flow, DeadLetter deadLetter) {
   }
 
   /** Event time for watermarks; dead letters must not move them. */
+  @Override
   public long eventTimeOr(long fallback) {
     return flow != null ? flow.flowEndMillis() : fallback;
   }

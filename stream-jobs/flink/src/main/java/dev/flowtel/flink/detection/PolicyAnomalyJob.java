@@ -21,7 +21,6 @@ import dev.flowtel.flink.kafka.FlowtelKafka;
 import dev.flowtel.schema.PolicyAnomaly;
 import dev.flowtel.schema.StagedPolicyVerdict;
 import dev.flowtel.sink.elasticsearch.document.AnomalyDocuments;
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
@@ -141,11 +140,8 @@ public final class PolicyAnomalyJob implements FlowtelJob {
   public void attachTo(StreamExecutionEnvironment env) {
     DetectionConfig detection = config.detectionConfig();
     long learningStart = config.detection().learningStartMillis();
-    Duration outOfOrderness = config.eventTime().maxOutOfOrderness();
-    WatermarkStrategy<DetectionRecord> watermarks = WatermarkStrategy
-        .<DetectionRecord>forGenerator(context -> new FlowWatermarks<DetectionRecord>(outOfOrderness, r -> r.flow() != null))
-        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
-        .withIdleness(config.eventTime().idleness());
+    WatermarkStrategy<DetectionRecord> watermarks = FlowWatermarks.strategy(config.eventTime().maxOutOfOrderness(),
+        config.eventTime().idleness(), r -> r.flow() != null);
     SingleOutputStreamOperator<ObservedFlow> observed = env.fromSource(flows, watermarks, "flows").uid("anomaly-flows-source")
         .process(new SplitDeadLetters()).uid("flow-dead-letters").name("dead letters")
         .returns(TypeInformation.of(ObservedFlow.class));
@@ -196,11 +192,8 @@ public final class PolicyAnomalyJob implements FlowtelJob {
    * them, so one poison record gives one dead letter, not one per job.
    */
   private SingleOutputStreamOperator<DnsQuery> dnsQueries(StreamExecutionEnvironment env) {
-    Duration outOfOrderness = config.eventTime().maxOutOfOrderness();
-    WatermarkStrategy<DnsInput> watermarks = WatermarkStrategy
-        .<DnsInput>forGenerator(context -> new FlowWatermarks<DnsInput>(outOfOrderness, r -> r.query() != null))
-        .withTimestampAssigner((input, kafkaTimestamp) -> input.eventTimeOr(Long.MIN_VALUE))
-        .withIdleness(config.eventTime().idleness());
+    WatermarkStrategy<DnsInput> watermarks = FlowWatermarks.strategy(config.eventTime().maxOutOfOrderness(),
+        config.eventTime().idleness(), r -> r.query() != null);
     return env.fromSource(dnsSource, watermarks, "dns").uid("anomaly-dns-source")
         .process(new DropUndecodableDns()).uid("dns-decoded").name("DNS queries (undecodable ones dropped)")
         .returns(TypeInformation.of(DnsQuery.class));

@@ -9,7 +9,6 @@ import dev.flowtel.flink.traffic.LateUpdateTrigger;
 import dev.flowtel.schema.DnsActivity;
 import dev.flowtel.wire.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
@@ -37,11 +36,8 @@ public final class DnsActivityPipeline {
 
   public static Streams attach(StreamExecutionEnvironment env, Source<DnsInput, ?, ?> source, DnsActivityOptions dns,
       TrafficWindowOptions windows, String producer) {
-    Duration outOfOrderness = windows.maxOutOfOrderness();
-    WatermarkStrategy<DnsInput> watermarks = WatermarkStrategy
-        .<DnsInput>forGenerator(context -> new FlowWatermarks<DnsInput>(outOfOrderness, r -> r.exchange() != null))
-        .withTimestampAssigner((input, kafkaTimestamp) -> input.eventTimeOr(Long.MIN_VALUE))
-        .withIdleness(windows.idleness());
+    WatermarkStrategy<DnsInput> watermarks = FlowWatermarks.strategy(windows.maxOutOfOrderness(), windows.idleness(),
+        r -> r.exchange() != null);
     long windowMillis = dns.window().toMillis();
     SingleOutputStreamOperator<DnsExchange> checked = env.fromSource(source, watermarks, "dns").uid("dns-source")
         .process(new LateDnsFilter(windowMillis, windows.allowedLateness().toMillis(), producer),

@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
@@ -26,6 +27,22 @@ public final class FlowWatermarks<R> implements WatermarkGenerator<R> {
 
   private final StepWatermark watermark;
   private final CarriesFlow<R> carriesFlow;
+
+  /** What a job's source emits: a record that knows its event time, or has none (a dead letter). */
+  public interface EventTimed {
+    long eventTimeOr(long fallback);
+  }
+
+  /**
+   * The jobs' watermark strategy for a source of {@code R}: these watermarks, the records' own event
+   * time as their timestamps, and a source split idle after {@code idleness} without records.
+   */
+  public static <R extends EventTimed> WatermarkStrategy<R> strategy(Duration outOfOrderness, Duration idleness,
+      CarriesFlow<R> carriesFlow) {
+    return WatermarkStrategy.<R>forGenerator(context -> new FlowWatermarks<R>(outOfOrderness, carriesFlow))
+        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
+        .withIdleness(idleness);
+  }
 
   public FlowWatermarks(Duration outOfOrderness, CarriesFlow<R> carriesFlow) {
     this.watermark = new StepWatermark(outOfOrderness.toMillis());

@@ -180,11 +180,8 @@ public final class TrafficAggregationJob implements FlowtelJob {
    * the job does anything with it (the traffic bench times it alone, as the Flink source's ceiling).
    */
   public DataStream<SourceRecord> readFlows(StreamExecutionEnvironment env) {
-    Duration outOfOrderness = config.windows().maxOutOfOrderness();
-    WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
-        .<SourceRecord>forGenerator(context -> new FlowWatermarks<SourceRecord>(outOfOrderness, r -> r.flow() != null))
-        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
-        .withIdleness(config.windows().idleness());
+    WatermarkStrategy<SourceRecord> watermarks = FlowWatermarks.strategy(config.windows().maxOutOfOrderness(),
+        config.windows().idleness(), r -> r.flow() != null);
     return env.fromSource(source, watermarks, "flows").uid("flows-source");
   }
 

@@ -1,7 +1,6 @@
 package dev.flowtel.bench;
 
 import dev.flowtel.core.edge.ClassifiedFlow;
-import dev.flowtel.flink.types.ClassifiedFlowSerializer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -31,7 +30,7 @@ public final class FlowClock<T> extends RichMapFunction<T, T> {
    */
   public static UnaryOperator<DataStream<ClassifiedFlow>> tap() {
     reset();
-    return flows -> flows.map(new FlowClock<ClassifiedFlow>()).returns(ClassifiedFlowSerializer.TYPE).name("bench clock");
+    return FlowClock::clocked;
   }
 
   /** Forgets the last job's marks and puts the clock on {@code records}, for a job about to be submitted. */
